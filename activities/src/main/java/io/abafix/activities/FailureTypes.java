@@ -1,0 +1,32 @@
+package io.abafix.activities;
+
+/**
+ * Stable failure types carried by {@code ApplicationFailure}. Workflows name the permanent ones in
+ * their retry options so that Temporal does not retry them.
+ */
+public final class FailureTypes {
+  /** Retrying cannot help: bad input, a missing prerequisite, a refused operation. */
+  public static final String PERMANENT = "abafix.Permanent";
+
+  /** The certificate used to sign the client assertion is not on the app (AADSTS700027). */
+  public static final String CERTIFICATE_NOT_REGISTERED = "abafix.CertificateNotRegistered";
+
+  /** A credential reference does not resolve on the server that needs it. */
+  public static final String CREDENTIAL_UNAVAILABLE = "abafix.CredentialUnavailable";
+
+  /** The activity ran on a worker for another server: a routing or configuration error. */
+  public static final String WRONG_SERVER = "abafix.WrongServer";
+
+  /** The step's precondition no longer holds; the plan must be looked at again. */
+  public static final String PRECONDITION_FAILED = "abafix.PreconditionFailed";
+
+  /** Transient: worth retrying (a busy service, throttling, a propagation delay). */
+  public static final String TRANSIENT = "abafix.Transient";
+
+  /** Every type that must never be retried, for {@code RetryOptions.setDoNotRetry}. */
+  public static final String[] NON_RETRYABLE = {
+    PERMANENT, CERTIFICATE_NOT_REGISTERED, CREDENTIAL_UNAVAILABLE, WRONG_SERVER, PRECONDITION_FAILED
+  };
+
+  private FailureTypes() {}
+}

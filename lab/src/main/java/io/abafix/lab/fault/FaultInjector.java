@@ -1,0 +1,59 @@
+package io.abafix.lab.fault;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Hands out a scenario's faults, each until its count is used up. Thread safe: workers call it
+ * from several activity threads.
+ */
+public final class FaultInjector {
+  private final List<Remaining> remaining = new ArrayList<>();
+  private final List<String> fired = new ArrayList<>();
+
+  public FaultInjector(List<Fault> faults) {
+    if (faults != null) faults.forEach(f -> remaining.add(new Remaining(f, f.times())));
+  }
+
+  public static FaultInjector none() {
+    return new FaultInjector(List.of());
+  }
+
+  /**
+   * Takes one use of the first fault matching {@code step} on {@code server} (null for the
+   * directory), if any.
+   */
+  public synchronized Optional<Fault> take(String step, String server) {
+    for (Iterator<Remaining> it = remaining.iterator(); it.hasNext(); ) {
+      Remaining r = it.next();
+      if (!r.fault.step().equals(step) || !sameServer(r.fault.server(), server)) continue;
+      if (--r.left <= 0) it.remove();
+      fired.add(r.fault.kind() + " " + step + (server == null ? "" : " on " + server));
+      return Optional.of(r.fault);
+    }
+    return Optional.empty();
+  }
+
+  /** What has fired so far, in order, for test assertions and the demo's summary. */
+  public synchronized List<String> fired() {
+    return List.copyOf(fired);
+  }
+
+  private static boolean sameServer(String wanted, String actual) {
+    if (wanted == null) return actual == null;
+    return actual != null && wanted.toUpperCase(Locale.ROOT).equals(actual.toUpperCase(Locale.ROOT));
+  }
+
+  private static final class Remaining {
+    final Fault fault;
+    int left;
+
+    Remaining(Fault fault, int left) {
+      this.fault = fault;
+      this.left = left;
+    }
+  }
+}
