@@ -1,0 +1,38 @@
+package io.abafix.activities;
+
+import io.abafix.activities.model.AppRegistration;
+import io.abafix.activities.model.StepResult;
+import io.temporal.activity.ActivityInterface;
+import java.util.List;
+
+/**
+ * Steps against Microsoft Entra ID through Microsoft Graph, on {@link TaskQueues#DIRECTORY}.
+ * Changing methods are idempotent.
+ */
+@ActivityInterface
+public interface DirectoryActivities {
+
+  /** Prefix the Entra Connect wizard gives every ABA app registration. */
+  String PROVISIONING_APP_PREFIX = "ConnectSyncProvisioning_";
+
+  /** Every live {@code ConnectSyncProvisioning_*} app registration, all pages. */
+  List<AppRegistration> listProvisioningApplications();
+
+  /**
+   * Soft-deletes an app registration (restorable for 30 days). Does nothing when it is already in
+   * deleted items.
+   *
+   * @throws io.temporal.failure.ApplicationFailure {@link FailureTypes#PERMANENT} when no such app
+   *     exists, live or deleted
+   */
+  StepResult deleteApplication(String objectId);
+
+  /**
+   * Restores a soft-deleted app registration and recreates its service principal, which Graph does
+   * not restore. Does nothing that is already in place.
+   */
+  StepResult restoreApplication(String objectId);
+
+  /** Whether the account holds the Global Administrator role (it must not be a connector account). */
+  boolean isGlobalAdministrator(String userPrincipalName);
+}

@@ -1,0 +1,65 @@
+package io.abafix.activities;
+
+import io.abafix.activities.model.AuthenticationCheck;
+import io.abafix.activities.model.EventLogEntry;
+import io.abafix.activities.model.ServerState;
+import io.abafix.activities.model.StepResult;
+import io.temporal.activity.ActivityInterface;
+import java.util.List;
+
+/**
+ * Steps that run on one Entra Connect server, on that server's task queue ({@link
+ * TaskQueues#forServer}). Every method names the server it expects; a worker for another server
+ * refuses with {@link FailureTypes#WRONG_SERVER}, so a mis-routed step can never touch the wrong
+ * machine.
+ *
+ * <p>Every changing method is idempotent: it inspects first and reports {@code changed=false} when
+ * the effect is already there, so a retry after a lost reply does nothing twice.
+ */
+@ActivityInterface
+public interface SyncServerActivities {
+
+  /** Reads the server's state. Changes nothing. */
+  ServerState inspectServer(String server);
+
+  /** {@code Set-ADSyncScheduler -SyncCycleEnabled $false}. A cycle already running goes on. */
+  StepResult pauseScheduler(String server);
+
+  /** {@code Set-ADSyncScheduler -SyncCycleEnabled $true}. */
+  StepResult resumeScheduler(String server);
+
+  /**
+   * Reverts the Entra connector to the service account {@code Sync_<server>_<id12>} using the
+   * Hybrid Identity Administrator credential that {@code credentialReference} names on the server.
+   * Verifies that the connector reports {@code ServiceAccount} afterwards.
+   *
+   * @throws io.temporal.failure.ApplicationFailure {@link FailureTypes#CREDENTIAL_UNAVAILABLE} when
+   *     the reference does not resolve on the server
+   */
+  StepResult revertToServiceAccount(String server, String credentialReference);
+
+  /** Tries a sign-in with the connector's current identity. Changes nothing. */
+  AuthenticationCheck testConnectorAuthentication(String server);
+
+  /**
+   * Stops ADSync, sets {@code SyncMachineIdentifier} to {@code newMachineId}, starts ADSync, and
+   * verifies the value. Does nothing when the id is already {@code newMachineId}.
+   */
+  StepResult regenerateMachineId(String server, String newMachineId);
+
+  /**
+   * Rotates the application certificate. Does nothing when the certificate in use is no longer
+   * {@code thumbprintBefore}, since that means this rotation already happened.
+   */
+  StepResult rotateApplicationCertificate(String server, String thumbprintBefore);
+
+  /**
+   * Configures ABA with a new app registration of this server's own and verifies the connector
+   * reports {@code Application} with an app id not in {@code retiredAppIds}. Does nothing when that
+   * is already so.
+   */
+  StepResult configureApplicationAuthentication(String server, List<String> retiredAppIds);
+
+  /** Directory Synchronization entries of the Application log newer than {@code afterRecordId}. */
+  List<EventLogEntry> readEvents(String server, long afterRecordId, int maxEntries);
+}

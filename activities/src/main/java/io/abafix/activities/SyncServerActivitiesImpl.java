@@ -1,0 +1,202 @@
+package io.abafix.activities;
+
+import io.abafix.activities.internal.Facts;
+import io.abafix.activities.internal.Failures;
+import io.abafix.activities.model.AuthenticationCheck;
+import io.abafix.activities.model.EventLogEntry;
+import io.abafix.activities.model.IdentityType;
+import io.abafix.activities.model.ServerState;
+import io.abafix.activities.model.StepResult;
+import io.abafix.activities.port.HostException;
+import io.abafix.activities.port.SyncServerHost;
+import io.temporal.activity.Activity;
+import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Runs each step through a {@link SyncServerHost}: inspect, skip when the effect is already there,
+ * act, inspect again to verify. The host is PowerShell on a real server, or the lab.
+ */
+public class SyncServerActivitiesImpl implements SyncServerActivities {
+  private static final Pattern MACHINE_ID = Pattern.compile("[0-9a-fA-F]{32}");
+
+  private final SyncServerHost host;
+
+  public SyncServerActivitiesImpl(SyncServerHost host) {
+    this.host = host;
+  }
+
+  @Override
+  public ServerState inspectServer(String server) {
+    checkServer(server);
+    return call(host::inspect);
+  }
+
+  @Override
+  public StepResult pauseScheduler(String server) {
+    return setScheduler(server, false);
+  }
+
+  @Override
+  public StepResult resumeScheduler(String server) {
+    return setScheduler(server, true);
+  }
+
+  private StepResult setScheduler(String server, boolean enabled) {
+    checkServer(server);
+    ServerState before = call(host::inspect);
+    if (before.syncCycleEnabled() == enabled) {
+      return result(false, before, before, "scheduler already " + (enabled ? "enabled" : "paused"));
+    }
+    run(() -> host.setSyncCycleEnabled(enabled));
+    ServerState after = call(host::inspect);
+    if (after.syncCycleEnabled() != enabled) {
+      throw Failures.transientFailure(
+          "Set-ADSyncScheduler ran on " + server + " but SyncCycleEnabled is still " + !enabled);
+    }
+    return result(true, before, after, "SyncCycleEnabled=" + enabled);
+  }
+
+  @Override
+  public StepResult revertToServiceAccount(String server, String credentialReference) {
+    checkServer(server);
+    if (credentialReference == null || credentialReference.isBlank()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "no credential reference for the revert on "
+              + server
+              + ": configure one (e.g. clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml)",
+          FailureTypes.CREDENTIAL_UNAVAILABLE);
+    }
+    ServerState before = call(host::inspect);
+    String account = before.expectedServiceAccountName();
+    if (before.identityType() == IdentityType.ServiceAccount
+        && account.equalsIgnoreCase(before.serviceAccountName())) {
+      return result(false, before, before, "connector already uses " + account);
+    }
+    run(() -> host.revertToServiceAccount(account, credentialReference));
+    ServerState after = call(host::inspect);
+    if (after.identityType() != IdentityType.ServiceAccount) {
+      throw Failures.transientFailure(
+          "Add-ADSyncAADServiceAccount ran on "
+              + server
+              + " but the connector reports "
+              + after.identityType());
+    }
+    return result(true, before, after, "connector now uses service account " + account);
+  }
+
+  @Override
+  public AuthenticationCheck testConnectorAuthentication(String server) {
+    checkServer(server);
+    return call(host::testConnectorAuthentication);
+  }
+
+  @Override
+  public StepResult regenerateMachineId(String server, String newMachineId) {
+    checkServer(server);
+    if (newMachineId == null || !MACHINE_ID.matcher(newMachineId).matches()) {
+      throw Failures.permanent("a machine id must be 32 hexadecimal characters: " + newMachineId);
+    }
+    ServerState before = call(host::inspect);
+    if (newMachineId.equalsIgnoreCase(before.machineId())) {
+      return result(false, before, before, "machine id already " + newMachineId);
+    }
+    if (before.syncCycleInProgress()) {
+      // Stopping ADSync mid-cycle is what the procedure warns against: wait and retry.
+      throw Failures.transientFailure("a sync cycle is running on " + server + ": waiting for it");
+    }
+    run(() -> host.setMachineIdentifier(newMachineId.toLowerCase(Locale.ROOT)));
+    ServerState after = call(host::inspect);
+    if (!newMachineId.equalsIgnoreCase(after.machineId()) || !after.adSyncRunning()) {
+      throw Failures.transientFailure(
+          "machine id on " + server + " is " + after.machineId() + ", ADSync running=" + after.adSyncRunning());
+    }
+    return result(true, before, after, "SyncMachineIdentifier regenerated; ADSync restarted");
+  }
+
+  @Override
+  public StepResult rotateApplicationCertificate(String server, String thumbprintBefore) {
+    checkServer(server);
+    ServerState before = call(host::inspect);
+    if (before.identityType() != IdentityType.Application) {
+      throw Failures.permanent(
+          server + " does not use application-based authentication: nothing to rotate");
+    }
+    if (thumbprintBefore != null && !thumbprintBefore.equalsIgnoreCase(before.certificateThumbprint())) {
+      return result(false, before, before, "certificate already rotated");
+    }
+    run(host::rotateApplicationCertificate);
+    ServerState after = call(host::inspect);
+    return result(true, before, after, "application certificate rotated");
+  }
+
+  @Override
+  public StepResult configureApplicationAuthentication(String server, List<String> retiredAppIds) {
+    checkServer(server);
+    List<String> retired = retiredAppIds == null ? List.of() : retiredAppIds;
+    ServerState before = call(host::inspect);
+    if (ownsApp(before, retired)) {
+      return result(false, before, before, "connector already uses its own app " + before.applicationId());
+    }
+    run(host::configureApplicationAuthentication);
+    ServerState after = call(host::inspect);
+    if (!ownsApp(after, retired)) {
+      throw Failures.transientFailure(
+          "ABA was configured on " + server + " but the connector reports " + after.identityType()
+              + " with app " + after.applicationId());
+    }
+    return result(true, before, after, "connector now uses its own app " + after.applicationId());
+  }
+
+  private static boolean ownsApp(ServerState s, List<String> retired) {
+    return s.identityType() == IdentityType.Application
+        && s.applicationId() != null
+        && retired.stream().noneMatch(s.applicationId()::equalsIgnoreCase);
+  }
+
+  @Override
+  public List<EventLogEntry> readEvents(String server, long afterRecordId, int maxEntries) {
+    checkServer(server);
+    return call(() -> host.readEvents(afterRecordId, maxEntries));
+  }
+
+  private void checkServer(String server) {
+    if (server == null || !server.equalsIgnoreCase(host.serverName())) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "step for " + server + " reached the worker of " + host.serverName()
+              + ": check each worker's --name and task queue",
+          FailureTypes.WRONG_SERVER);
+    }
+  }
+
+  private static StepResult result(boolean changed, ServerState before, ServerState after, String detail) {
+    return new StepResult(changed, Facts.of(before), Facts.of(after), detail, attempt());
+  }
+
+  static int attempt() {
+    try {
+      return Activity.getExecutionContext().getInfo().getAttempt();
+    } catch (IllegalStateException notInActivity) {
+      return 1;
+    }
+  }
+
+  private static <T> T call(Supplier<T> op) {
+    try {
+      return op.get();
+    } catch (HostException e) {
+      throw Failures.from(e);
+    }
+  }
+
+  private static void run(Runnable op) {
+    call(
+        () -> {
+          op.run();
+          return null;
+        });
+  }
+}

@@ -1,0 +1,22 @@
+package io.abafix.activities.internal;
+
+import io.abafix.activities.model.ServerState;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The before/after facts of a server that the audit records. Never holds secrets. */
+public final class Facts {
+  private Facts() {}
+
+  public static Map<String, String> of(ServerState s) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("identityType", String.valueOf(s.identityType()));
+    if (s.applicationId() != null) m.put("applicationId", s.applicationId());
+    if (s.serviceAccountName() != null) m.put("serviceAccount", s.serviceAccountName());
+    m.put("machineId", s.machineId());
+    m.put("syncCycleEnabled", String.valueOf(s.syncCycleEnabled()));
+    m.put("adSyncRunning", String.valueOf(s.adSyncRunning()));
+    if (s.certificateThumbprint() != null) m.put("certificate", s.certificateThumbprint());
+    return m;
+  }
+}
