@@ -1,0 +1,55 @@
+package io.abafix.workflows;
+
+import io.abafix.workflows.audit.AuditEntry;
+import io.abafix.workflows.model.ApprovalRequest;
+import io.abafix.workflows.model.Progress;
+import io.abafix.workflows.model.RemediationRequest;
+import io.abafix.workflows.model.RemediationResult;
+import io.abafix.workflows.plan.Plan;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+import java.util.List;
+
+/**
+ * Gives every Entra Connect server that shares an app registration (or a machine id) with another
+ * its own application identity, following Microsoft's documented procedure "Multiple servers
+ * sharing the same custom Microsoft Entra Connector account", generalised to N servers.
+ *
+ * <p>Preflight changes nothing and produces the {@link Plan}; a dry run stops there. Destructive
+ * steps wait for {@link #decide approval}. When a step fails, is rejected or times out, the run
+ * compensates: every scheduler it paused is resumed once its server has a working identity, and a
+ * deleted app is restored only if a server still authenticates with it. The workflow then fails with
+ * a message that says where and why; the journal stays available by query.
+ */
+@WorkflowInterface
+public interface SharedAppRemediationWorkflow {
+
+  @WorkflowMethod
+  RemediationResult remediate(RemediationRequest request);
+
+  /**
+   * Approves or rejects the pending destructive step.
+   *
+   * @return the gate that was decided
+   */
+  @UpdateMethod
+  String decide(ApprovalRequest request);
+
+  /** Refuses a decision when nothing is pending, the gate differs, or the two-person rule forbids it. */
+  @UpdateValidatorMethod(updateName = "decide")
+  void validateDecision(ApprovalRequest request);
+
+  /** The plan, once preflight has produced it (null before). */
+  @QueryMethod
+  Plan plan();
+
+  @QueryMethod
+  Progress progress();
+
+  /** The journal so far. */
+  @QueryMethod
+  List<AuditEntry> audit();
+}

@@ -1,0 +1,48 @@
+package io.abafix.workflows.internal;
+
+import io.abafix.activities.FailureTypes;
+import io.abafix.activities.TaskQueues;
+import io.abafix.workflows.model.Timings;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import java.time.Duration;
+
+/** Activity options for each kind of step, in one place. */
+public final class StepOptions {
+  private StepOptions() {}
+
+  /**
+   * Steps on one server. The schedule-to-start bound is how long a step waits for that server's
+   * worker; Temporal never retries that timeout, so the workflow turns it into a message naming the
+   * worker.
+   */
+  public static ActivityOptions server(String server, Timings timings) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(TaskQueues.forServer(server))
+        .setScheduleToStartTimeout(Duration.ofSeconds(timings.workerWaitSeconds()))
+        // Configuring ABA or restarting ADSync takes minutes on a real server.
+        .setStartToCloseTimeout(Duration.ofMinutes(10))
+        .setRetryOptions(retry(Duration.ofMinutes(1), 8))
+        .build();
+  }
+
+  /** Graph calls. Throttling answers carry their own next-retry delay (Retry-After). */
+  public static ActivityOptions directory(Timings timings) {
+    return ActivityOptions.newBuilder()
+        .setTaskQueue(TaskQueues.DIRECTORY)
+        .setScheduleToStartTimeout(Duration.ofSeconds(timings.workerWaitSeconds()))
+        .setStartToCloseTimeout(Duration.ofMinutes(2))
+        .setRetryOptions(retry(Duration.ofMinutes(2), 10))
+        .build();
+  }
+
+  private static RetryOptions retry(Duration maximumInterval, int maximumAttempts) {
+    return RetryOptions.newBuilder()
+        .setInitialInterval(Duration.ofSeconds(1))
+        .setBackoffCoefficient(2.0)
+        .setMaximumInterval(maximumInterval)
+        .setMaximumAttempts(maximumAttempts)
+        .setDoNotRetry(FailureTypes.NON_RETRYABLE)
+        .build();
+  }
+}

@@ -1,0 +1,19 @@
+package io.abafix.workflows.model;
+
+import java.util.Map;
+
+/**
+ * Where a run is now.
+ *
+ * @param current the step running now, e.g. {@code REVERT_TO_SERVICE_ACCOUNT@SERVERB}
+ * @param servers each server's current (or last) step
+ * @param waitingFor what the run waits on, in words (a worker, an approval, a timer), or null
+ * @param pendingApproval the destructive step waiting for approval, or null
+ */
+public record Progress(
+    Outcome outcome,
+    String current,
+    Map<String, String> servers,
+    String waitingFor,
+    PendingApproval pendingApproval,
+    int auditEntries) {}

@@ -1,0 +1,38 @@
+package io.abafix.workflows.model;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an operator asks for.
+ *
+ * @param tenant the tenant's domain; one remediation runs per tenant at a time
+ * @param servers the Entra Connect servers involved, by name; order breaks ties
+ * @param credentialReference where each server finds the Hybrid Identity Administrator credential
+ *     for the revert (e.g. {@code clixml:C:\ProgramData\abafix\hia.xml}); a reference, never the
+ *     secret
+ * @param credentialReferences per-server overrides of {@code credentialReference}
+ * @param dryRun stop after preflight and the plan; change nothing
+ * @param requestedBy who started the run, for the audit and the two-person rule
+ */
+public record RemediationRequest(
+    String tenant,
+    List<String> servers,
+    String credentialReference,
+    Map<String, String> credentialReferences,
+    boolean dryRun,
+    ApprovalPolicy approvals,
+    Timings timings,
+    String requestedBy) {
+
+  public RemediationRequest {
+    servers = servers == null ? List.of() : List.copyOf(servers);
+    credentialReferences = credentialReferences == null ? Map.of() : Map.copyOf(credentialReferences);
+    approvals = approvals == null ? ApprovalPolicy.standard() : approvals;
+    timings = timings == null ? Timings.standard() : timings;
+  }
+
+  public String credentialReferenceFor(String server) {
+    return credentialReferences.getOrDefault(server, credentialReference);
+  }
+}

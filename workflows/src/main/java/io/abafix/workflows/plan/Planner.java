@@ -1,0 +1,154 @@
+package io.abafix.workflows.plan;
+
+import io.abafix.activities.model.AppRegistration;
+import io.abafix.activities.model.IdentityType;
+import io.abafix.activities.model.ServerState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a fleet observation into the documented procedure, generalised from two servers to N.
+ * Pure and deterministic, so workflows may call it and tests can check it directly.
+ *
+ * <p>A server is affected when it shares its app registration or its machine id with another
+ * server. Healthy servers are never touched, and an app is deleted only when affected servers are
+ * the only ones using it.
+ */
+public final class Planner {
+  private Planner() {}
+
+  public static Plan plan(FleetObservation fleet) {
+    List<ServerState> servers = fleet.servers();
+    List<String> findings = new ArrayList<>();
+
+    Map<String, List<String>> byApp = new LinkedHashMap<>();
+    Map<String, List<String>> byMachineId = new LinkedHashMap<>();
+    for (ServerState s : servers) {
+      if (s.identityType() == IdentityType.Application && s.applicationId() != null) {
+        byApp.computeIfAbsent(key(s.applicationId()), k -> new ArrayList<>()).add(s.server());
+      }
+      if (s.machineId() != null) {
+        byMachineId.computeIfAbsent(key(s.machineId()), k -> new ArrayList<>()).add(s.server());
+      }
+    }
+
+    Set<String> affected = new LinkedHashSet<>();
+    Set<String> sharedAppIds = new LinkedHashSet<>();
+    byApp.forEach(
+        (appId, users) -> {
+          if (users.size() > 1) {
+            findings.add("servers " + String.join(", ", users) + " share app " + appId);
+            affected.addAll(users);
+            sharedAppIds.add(appId);
+          }
+        });
+    byMachineId.forEach(
+        (id, users) -> {
+          if (users.size() > 1) {
+            findings.add("servers " + String.join(", ", users) + " share machine id " + id);
+            affected.addAll(users);
+          }
+        });
+    for (ServerState s : servers) {
+      if (!fleet.signsIn(s.server())) {
+        var check = fleet.authentication().get(s.server());
+        findings.add(
+            s.server() + " cannot sign in" + (check == null ? "" : ": " + check.errorCode()));
+      }
+      if (s.connectorAccount() != null
+          && fleet.globalAdministrators().stream().anyMatch(s.connectorAccount()::equalsIgnoreCase)) {
+        findings.add(
+            s.server() + " uses a Global Administrator as connector account ("
+                + s.connectorAccount() + "): the revert replaces it with Sync_<server>_<id12>");
+      }
+    }
+    if (affected.isEmpty()) {
+      findings.add("no server shares an app registration or a machine id: nothing to fix");
+      return new Plan(fleet.tenant(), null, List.of(), List.of(), List.of(), findings, List.of());
+    }
+
+    // Server A is the one that still signs in; the procedure keeps it syncing longest.
+    List<String> ordered = servers.stream().map(ServerState::server).filter(affected::contains).toList();
+    String working = ordered.stream().filter(fleet::signsIn).findFirst().orElse(ordered.get(0));
+    List<String> broken = ordered.stream().filter(s -> !s.equals(working)).toList();
+
+    // Within each group of equal machine ids the first server (A first) keeps its id.
+    List<String> regenerate = new ArrayList<>();
+    List<String> keepOrder = new ArrayList<>();
+    keepOrder.add(working);
+    keepOrder.addAll(broken);
+    Set<String> seenIds = new LinkedHashSet<>();
+    for (String name : keepOrder) {
+      String id = key(state(fleet, name).machineId());
+      if (!seenIds.add(id)) regenerate.add(name);
+    }
+
+    List<AppRegistration> toDelete =
+        fleet.applications().stream().filter(a -> sharedAppIds.contains(key(a.appId()))).toList();
+    for (String appId : sharedAppIds) {
+      if (toDelete.stream().noneMatch(a -> key(a.appId()).equals(appId))) {
+        findings.add("shared app " + appId + " is not among the ConnectSyncProvisioning_* apps: delete it by hand");
+      }
+    }
+
+    Steps steps = new Steps();
+    steps.add(1, StepName.PAUSE_SCHEDULER, working, Executor.AUTOMATED, false, "");
+    steps.add(1, StepName.WAIT_FOR_SYNC_CYCLE, working, Executor.WORKFLOW, false, "");
+    steps.add(1, StepName.REVERT_TO_SERVICE_ACCOUNT, working, Executor.AUTOMATED, true,
+        "Sync_" + working + "_" + state(fleet, working).machineIdPrefix());
+    steps.add(1, StepName.VERIFY_SERVICE_ACCOUNT, working, Executor.WORKFLOW, false, "");
+    steps.add(1, StepName.RECORD_MACHINE_ID, working, Executor.WORKFLOW, false, "");
+    for (String b : broken) {
+      ServerState s = state(fleet, b);
+      if (s.identityType() == IdentityType.Application && !fleet.signsIn(b)) {
+        steps.add(2, StepName.ROTATE_CERTIFICATE, b, Executor.AUTOMATED, false, "");
+      }
+      steps.add(2, StepName.PAUSE_SCHEDULER, b, Executor.AUTOMATED, false, "");
+      steps.add(2, StepName.WAIT_FOR_SYNC_CYCLE, b, Executor.WORKFLOW, false, "");
+      steps.add(2, StepName.COMPARE_MACHINE_IDS, b, Executor.WORKFLOW, false, "");
+      if (regenerate.contains(b)) {
+        steps.add(2, StepName.REGENERATE_MACHINE_ID, b, Executor.AUTOMATED, true,
+            "machine id " + s.machineId() + " is also used by another server");
+      }
+      steps.add(2, StepName.REVERT_TO_SERVICE_ACCOUNT, b, Executor.AUTOMATED, true, "");
+      steps.add(2, StepName.VERIFY_SERVICE_ACCOUNT, b, Executor.WORKFLOW, false, "");
+    }
+    if (!toDelete.isEmpty()) {
+      steps.add(3, StepName.DELETE_APPLICATIONS, PlannedStep.DIRECTORY, Executor.AUTOMATED, true,
+          String.join(", ", toDelete.stream().map(a -> a.displayName() + " (" + a.appId() + ")").toList()));
+    }
+    for (String b : broken) {
+      steps.add(4, StepName.CONFIGURE_ABA, b, Executor.AUTOMATED, false, "");
+      steps.add(4, StepName.VERIFY_APPLICATION, b, Executor.WORKFLOW, false, "");
+      steps.add(4, StepName.RESUME_SCHEDULER, b, Executor.AUTOMATED, false, "");
+    }
+    steps.add(5, StepName.CONFIGURE_ABA, working, Executor.AUTOMATED, false, "");
+    steps.add(5, StepName.VERIFY_APPLICATION, working, Executor.WORKFLOW, false, "");
+    steps.add(5, StepName.RESUME_SCHEDULER, working, Executor.AUTOMATED, false, "");
+    steps.add(6, StepName.FINAL_VERIFICATION, PlannedStep.DIRECTORY, Executor.WORKFLOW, false, "");
+
+    return new Plan(fleet.tenant(), working, broken, toDelete, regenerate, findings, steps.list);
+  }
+
+  private static ServerState state(FleetObservation fleet, String name) {
+    return fleet.servers().stream().filter(s -> s.server().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static String key(String id) {
+    return id == null ? "" : id.toLowerCase(Locale.ROOT);
+  }
+
+  private static final class Steps {
+    final List<PlannedStep> list = new ArrayList<>();
+
+    void add(int phase, StepName step, String target, Executor executor, boolean destructive, String note) {
+      String description = note.isEmpty() ? step.summary() : step.summary() + ": " + note;
+      list.add(new PlannedStep(list.size() + 1, phase, step, target, executor, destructive, description));
+    }
+  }
+}
