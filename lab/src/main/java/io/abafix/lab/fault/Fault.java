@@ -14,7 +14,12 @@ package io.abafix.lab.fault;
  * @param retryAfterSeconds for {@link Kind#HTTP}: the Retry-After header value
  */
 public record Fault(
-    String step, String server, Kind kind, int times, Integer httpStatus, Integer retryAfterSeconds) {
+    String step,
+    String server,
+    Kind kind,
+    int times,
+    Integer httpStatus,
+    Integer retryAfterSeconds) {
 
   /** The kinds of fault. */
   public enum Kind {
@@ -25,8 +30,8 @@ public record Fault(
     /** Graph answers {@code httpStatus} with {@code Retry-After}. */
     HTTP,
     /**
-     * The worker dies in the middle of the step: the effect happens but no reply comes back, so
-     * the retry must find the effect already in place.
+     * The worker dies in the middle of the step: the effect happens but no reply comes back, so the
+     * retry must find the effect already in place.
      */
     CRASH
   }

@@ -1,14 +1,15 @@
 package io.abafix.lab.fault;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Hands out a scenario's faults, each until its count is used up. Thread safe: workers call it
- * from several activity threads.
+ * Hands out a scenario's faults, each until its count is used up. Thread safe: workers call it from
+ * several activity threads.
  */
 public final class FaultInjector {
   private final List<Remaining> remaining = new ArrayList<>();
@@ -27,14 +28,34 @@ public final class FaultInjector {
    * directory), if any.
    */
   public synchronized Optional<Fault> take(String step, String server) {
+    return take(step, server, EnumSet.allOf(Fault.Kind.class));
+  }
+
+  /**
+   * Like {@link #take(String, String)}, but only faults of the given kinds match. The lab's ports
+   * pass every kind except {@link Fault.Kind#HTTP}: Graph HTTP faults share step names with {@code
+   * Directory} methods and belong to the fake Graph endpoint, not to the in-process port.
+   */
+  public synchronized Optional<Fault> take(String step, String server, EnumSet<Fault.Kind> kinds) {
     for (Iterator<Remaining> it = remaining.iterator(); it.hasNext(); ) {
       Remaining r = it.next();
+      if (!kinds.contains(r.fault.kind())) continue;
       if (!r.fault.step().equals(step) || !sameServer(r.fault.server(), server)) continue;
       if (--r.left <= 0) it.remove();
       fired.add(r.fault.kind() + " " + step + (server == null ? "" : " on " + server));
       return Optional.of(r.fault);
     }
     return Optional.empty();
+  }
+
+  /** Adds a fault after the scenario was loaded (tests arm one just before the step they hit). */
+  public synchronized void add(Fault fault) {
+    remaining.add(new Remaining(fault, fault.times()));
+  }
+
+  /** Faults not used up yet, in the order they match. */
+  public synchronized List<Fault> pending() {
+    return remaining.stream().map(r -> r.fault).toList();
   }
 
   /** What has fired so far, in order, for test assertions and the demo's summary. */
@@ -44,7 +65,8 @@ public final class FaultInjector {
 
   private static boolean sameServer(String wanted, String actual) {
     if (wanted == null) return actual == null;
-    return actual != null && wanted.toUpperCase(Locale.ROOT).equals(actual.toUpperCase(Locale.ROOT));
+    return actual != null
+        && wanted.toUpperCase(Locale.ROOT).equals(actual.toUpperCase(Locale.ROOT));
   }
 
   private static final class Remaining {

@@ -1,0 +1,194 @@
+package io.abafix.lab;
+
+import io.abafix.activities.model.AuthenticationCheck;
+import io.abafix.activities.model.EventLogEntry;
+import io.abafix.lab.fault.FaultInjector;
+import io.abafix.lab.scenario.Scenario;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * A simulated Microsoft Entra tenant and its Entra Connect Sync servers, built from a {@link
+ * Scenario}. It plugs in under production code through the ports: {@link #host(String)} per server
+ * and {@link #directory()} for the tenant. It follows Microsoft's troubleshooting article:
+ *
+ * <ul>
+ *   <li>A server on Application signs in only while its app is live, has a service principal and
+ *       holds the server's certificate; otherwise {@code AADSTS700027}, and a sync cycle logs event
+ *       906 with the article's text.
+ *   <li>A server on ServiceAccount signs in once the account exists and has propagated ({@code
+ *       timing.propagationDelaySeconds}); before that {@code AccessDenied}.
+ *   <li>Rotating a certificate replaces every key of the app: other servers on it break.
+ *   <li>Configuring ABA registers {@code ConnectSyncProvisioning_<SERVER>_<id12>} for the server.
+ *   <li>Deleting an app is a soft delete that also removes its service principal; restoring brings
+ *       back the app only.
+ * </ul>
+ *
+ * <p>Time comes from the clock given at construction (epoch millis), so tests can skip time. The
+ * whole lab is guarded by one lock; it is safe to use from many threads.
+ */
+public final class Lab {
+  private final Scenario scenario;
+  private final LabWorld world;
+  private final FaultInjector faults;
+  private final Map<String, LabSyncServerHost> hosts = new LinkedHashMap<>();
+  private final LabDirectory directory;
+
+  private Lab(Scenario scenario, LongSupplier clock) {
+    this.scenario = scenario.validate();
+    this.world = new LabWorld(scenario, clock);
+    this.faults = new FaultInjector(scenario.faults());
+    PortGuard guard = new PortGuard(faults, scenario.timing().stepLatencyMillis());
+    for (String name : world.serverNames()) {
+      hosts.put(name, new LabSyncServerHost(world, guard, name));
+    }
+    this.directory = new LabDirectory(world, guard);
+  }
+
+  /** A lab in the scenario's initial state. */
+  public static Lab fromScenario(Scenario scenario, LongSupplier clock) {
+    return new Lab(scenario, clock);
+  }
+
+  /** A lab from a shipped scenario, by name (e.g. {@code seed-pair}). */
+  public static Lab loadResource(String name, LongSupplier clock) {
+    return new Lab(Scenario.fromResource(name), clock);
+  }
+
+  /** A lab from a scenario file. */
+  public static Lab loadFile(Path file, LongSupplier clock) {
+    return new Lab(Scenario.fromFile(file), clock);
+  }
+
+  /** Names of the shipped scenarios, for {@link #loadResource}. */
+  public static List<String> listScenarioResources() {
+    return Scenario.SHIPPED;
+  }
+
+  public Scenario scenario() {
+    return scenario;
+  }
+
+  /** The tenant's domain, e.g. {@code contoso.onmicrosoft.com}. */
+  public String tenantDomain() {
+    return world.domain();
+  }
+
+  /** The lab clock's current time, epoch millis. */
+  public long now() {
+    return world.now();
+  }
+
+  /** The server host of that name (any case). */
+  public LabSyncServerHost host(String serverName) {
+    LabSyncServerHost host =
+        serverName == null ? null : hosts.get(serverName.toUpperCase(Locale.ROOT));
+    if (host == null) {
+      throw new IllegalArgumentException(
+          "no server " + serverName + " in scenario " + scenario.name() + " " + serverNames());
+    }
+    return host;
+  }
+
+  public List<LabSyncServerHost> hosts() {
+    return List.copyOf(hosts.values());
+  }
+
+  public LabDirectory directory() {
+    return directory;
+  }
+
+  /** Server names in upper case, in scenario order. */
+  public List<String> serverNames() {
+    return List.copyOf(hosts.keySet());
+  }
+
+  /** The scenario's faults; tests may {@link FaultInjector#add add} more. */
+  public FaultInjector faults() {
+    return faults;
+  }
+
+  /**
+   * How often each effect happened, keyed {@code <step>:<server>} for servers (e.g. {@code
+   * revertToServiceAccount:SERVERA}) and {@code <step>:<object id>} for apps (e.g. {@code
+   * deleteApplication:<id>}); {@code createServicePrincipal:<appId>}. Calls that found the effect
+   * already in place are not counted.
+   */
+  public Map<String, Integer> effectCounts() {
+    return world.effectCounts();
+  }
+
+  /**
+   * How often one effect happened (0 if never), e.g. {@code effectCount("setMachineIdentifier",
+   * "SERVERB")}.
+   */
+  public int effectCount(String step, String target) {
+    String key =
+        step
+            + ":"
+            + (hosts.containsKey(target.toUpperCase(Locale.ROOT))
+                ? target.toUpperCase(Locale.ROOT)
+                : target);
+    return effectCounts().getOrDefault(key, 0);
+  }
+
+  /**
+   * Runs one sync cycle on the server if its scheduler is enabled, ADSync runs and no cycle is
+   * running: it signs in, and logs event 906 when that fails.
+   *
+   * @return the sign-in result, or empty when no cycle ran
+   */
+  public Optional<AuthenticationCheck> runSyncCycle(String server) {
+    return world.runSyncCycle(server);
+  }
+
+  /** Runs a sync cycle on every server whose scheduler would run one now. */
+  public void tick() {
+    for (String server : serverNames()) world.runSyncCycle(server);
+  }
+
+  /**
+   * Automatic ABA onboarding after an upgrade: the app is found by the connector account, so
+   * servers sharing an account share an app, and the one onboarding last holds its only key.
+   */
+  public void autoOnboard(String server) {
+    world.autoOnboard(server);
+  }
+
+  /**
+   * A certificate rotation nobody asked abafix for (an automatic rollover, or an operator with the
+   * wizard): same effect as the port method, but no fault, latency or effect count.
+   */
+  public void rotateCertificateOutOfBand(String server) {
+    world.rotateApplicationCertificate(server, false);
+  }
+
+  /** What selecting OK on the connector in Synchronization Service Manager does. */
+  public void blankAbaParameters(String server) {
+    world.blankAbaParameters(server);
+  }
+
+  /** Stops or starts the server's ADSync service behind abafix's back. */
+  public void setAdSyncRunning(String server, boolean running) {
+    world.setAdSyncRunning(server, running);
+  }
+
+  /** Starts a sync cycle that runs for the given time (whatever the scheduler says). */
+  public void startSyncCycle(String server, long durationMillis) {
+    world.startSyncCycle(server, durationMillis);
+  }
+
+  /** The server's whole Application event log, oldest first. */
+  public List<EventLogEntry> events(String server) {
+    return world.events(server);
+  }
+
+  public LabSnapshot snapshot() {
+    return world.snapshot();
+  }
+}

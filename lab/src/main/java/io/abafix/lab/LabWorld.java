@@ -1,0 +1,717 @@
+package io.abafix.lab;
+
+import static io.abafix.activities.port.HostException.Category.CREDENTIAL_UNAVAILABLE;
+import static io.abafix.activities.port.HostException.Category.PERMANENT;
+import static io.abafix.activities.port.HostException.Category.TRANSIENT;
+
+import io.abafix.activities.model.AbaParameters;
+import io.abafix.activities.model.AppRegistration;
+import io.abafix.activities.model.AuthenticationCheck;
+import io.abafix.activities.model.EventLogEntry;
+import io.abafix.activities.model.IdentityType;
+import io.abafix.activities.model.KeyCredential;
+import io.abafix.activities.model.ServerState;
+import io.abafix.activities.port.HostException;
+import io.abafix.lab.scenario.Scenario;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * The simulated tenant and its sync servers, and the rules they follow. Every method holds this
+ * object's monitor, which is the one lock of the whole lab: activity threads for different servers
+ * and the directory may call in concurrently, and an effect on one server (a rotation) changes what
+ * another sees (its authentication).
+ */
+final class LabWorld {
+  static final String APP_PREFIX = "ConnectSyncProvisioning_";
+  static final String GLOBAL_ADMINISTRATOR = "Global Administrator";
+  private static final String MANAGED_BY = "Microsoft";
+  private static final AbaParameters BLANK = new AbaParameters(null, null, null);
+  private static final Pattern MACHINE_ID = Pattern.compile("[0-9a-fA-F]{32}");
+  private static final String MIN_ABA_VERSION = "2.5.3.0";
+  private static final String MIN_AUTO_ONBOARDING_VERSION = "2.5.76.0";
+
+  private final String domain;
+  private final LongSupplier clock;
+  private final long propagationDelayMillis;
+  private final long syncCycleMillis;
+  // Seeded by the scenario name so that ids and thumbprints repeat from run to run.
+  private final Random random;
+
+  /** Live apps by lower-case object id. */
+  private final Map<String, SimApp> apps = new LinkedHashMap<>();
+
+  /** Soft-deleted apps (deleted items) by lower-case object id. */
+  private final Map<String, SimApp> deletedApps = new LinkedHashMap<>();
+
+  /** App ids (lower case) that have a service principal. */
+  private final Set<String> servicePrincipals = new HashSet<>();
+
+  /** Accounts by lower-case UPN. */
+  private final Map<String, SimAccount> accounts = new LinkedHashMap<>();
+
+  /** Automatic onboarding's key: connector account (lower-case UPN) to app object id. */
+  private final Map<String, String> onboardedApps = new HashMap<>();
+
+  /** Servers by upper-case name, in scenario order. */
+  private final Map<String, SimServer> servers = new LinkedHashMap<>();
+
+  private final Map<String, Integer> effects = new TreeMap<>();
+
+  LabWorld(Scenario scenario, LongSupplier clock) {
+    this.domain = scenario.tenant().domain();
+    this.clock = clock;
+    this.propagationDelayMillis = scenario.timing().propagationDelayMillis();
+    this.syncCycleMillis = scenario.timing().syncCycleDurationMillis();
+    this.random = new Random(scenario.name().hashCode());
+    synchronized (this) {
+      build(scenario);
+    }
+  }
+
+  private void build(Scenario scenario) {
+    long now = now();
+    for (Scenario.Account a : scenario.tenant().accounts()) {
+      accounts.put(
+          lower(a.userPrincipalName()),
+          new SimAccount(a.userPrincipalName(), a.roles(), Long.MIN_VALUE));
+    }
+    for (Scenario.Application a : scenario.tenant().applications()) {
+      SimApp app =
+          new SimApp(a.id() == null ? newGuid() : lower(a.id()), lower(a.appId()), a.displayName());
+      a.certificates().forEach(t -> app.keys.add(newKey(upper(t))));
+      (a.isDeleted() ? deletedApps : apps).put(app.id, app);
+      if (a.hasServicePrincipal()) servicePrincipals.add(app.appId);
+      if (a.connectorAccount() != null) onboardedApps.put(lower(upn(a.connectorAccount())), app.id);
+    }
+    for (Scenario.Server spec : scenario.servers()) {
+      SimServer s =
+          new SimServer(
+              upper(spec.name()), lower(spec.machineId()), spec.version(), spec.connectorAccount());
+      s.stagingMode = Boolean.TRUE.equals(spec.stagingMode());
+      s.adSyncRunning = !Boolean.FALSE.equals(spec.adSyncRunning());
+      s.syncCycleEnabled = !Boolean.FALSE.equals(spec.syncCycleEnabled());
+      s.cycleEndsAtMillis =
+          now + (spec.syncCycleInProgressMillis() == null ? 0 : spec.syncCycleInProgressMillis());
+      s.adSyncToolsVersion = spec.adSyncToolsVersion();
+      s.credentialReferences.addAll(lowerAll(spec.credentialReferences()));
+      Scenario.Identity id = spec.identity();
+      if (id.type().equals("Application")) {
+        s.identityType = IdentityType.Application;
+        s.appId = lower(id.appId());
+        s.certificate = upper(id.certificate());
+        s.abaParameters = new AbaParameters(MANAGED_BY, MANAGED_BY, s.certificate);
+        // The shared-app state arises from automatic onboarding keyed by the connector account.
+        SimApp app = liveAppByAppId(s.appId);
+        if (app == null) app = findByAppId(deletedApps, s.appId);
+        if (spec.connectorAccount() != null) {
+          onboardedApps.putIfAbsent(lower(upn(spec.connectorAccount())), app.id);
+        }
+      } else {
+        s.identityType = IdentityType.ServiceAccount;
+        s.serviceAccountName = id.account();
+        s.abaParameters = BLANK;
+        String upn = upn(id.account());
+        accounts.putIfAbsent(lower(upn), new SimAccount(upn, List.of(), Long.MIN_VALUE));
+      }
+      if (spec.abaParameters() != null) s.abaParameters = spec.abaParameters();
+      servers.put(s.name, s);
+    }
+    for (Scenario.Server spec : scenario.servers()) {
+      SimServer s = servers.get(upper(spec.name()));
+      for (Scenario.Event e : spec.events()) {
+        log(
+            s,
+            e.eventId(),
+            e.source() == null ? EntraErrors.EVENT_SOURCE : e.source(),
+            e.level() == null ? "Information" : e.level(),
+            e.message() == null ? "" : e.message());
+      }
+      int past = spec.pastSyncCycles() == null ? 0 : spec.pastSyncCycles();
+      for (int i = 0; i < past; i++) syncCycle(s, false);
+    }
+  }
+
+  // ---- server operations -------------------------------------------------------------------
+
+  synchronized ServerState inspect(String server) {
+    SimServer s = server(server);
+    return new ServerState(
+        s.name,
+        s.machineId,
+        s.version,
+        s.stagingMode,
+        s.adSyncRunning,
+        s.syncCycleEnabled,
+        cycleInProgress(s),
+        s.connectorAccount,
+        s.identityType,
+        s.identityType == IdentityType.ServiceAccount ? s.serviceAccountName : null,
+        s.identityType == IdentityType.Application ? s.appId : null,
+        s.certificate,
+        s.abaParameters,
+        s.adSyncToolsVersion);
+  }
+
+  synchronized void setSyncCycleEnabled(String server, boolean enabled) {
+    SimServer s = server(server);
+    requireRunning(s, "Set-ADSyncScheduler");
+    if (s.syncCycleEnabled != enabled) count("setSyncCycleEnabled", s.name);
+    // Pausing does not stop a cycle already running; the cycle ends on its own.
+    s.syncCycleEnabled = enabled;
+  }
+
+  synchronized void revertToServiceAccount(String server, String accountName, String reference) {
+    SimServer s = server(server);
+    if (reference == null || !s.credentialReferences.contains(lower(reference))) {
+      throw new HostException(
+          CREDENTIAL_UNAVAILABLE,
+          "credential reference '"
+              + reference
+              + "' does not resolve on "
+              + s.name
+              + ": store a Hybrid Identity Administrator credential there under that reference");
+    }
+    if (accountName == null || accountName.isBlank()) {
+      throw new HostException(
+          PERMANENT, "Add-ADSyncAADServiceAccount on " + s.name + " needs -Name");
+    }
+    requireRunning(s, "Add-ADSyncAADServiceAccount");
+    String upn = upn(accountName);
+    // An existing account keeps its sign-in time: the cmdlet resets it, it does not re-create it.
+    accounts.computeIfAbsent(
+        lower(upn), k -> new SimAccount(upn, List.of(), now() + propagationDelayMillis));
+    s.identityType = IdentityType.ServiceAccount;
+    s.serviceAccountName = accountName;
+    s.appId = null;
+    // The ABA parameters describe the application identity, which the connector no longer uses.
+    s.abaParameters = BLANK;
+    count("revertToServiceAccount", s.name);
+  }
+
+  synchronized AuthenticationCheck testConnectorAuthentication(String server) {
+    SimServer s = server(server);
+    requireRunning(s, "the connector");
+    return authenticate(s);
+  }
+
+  synchronized void setMachineIdentifier(String server, String newMachineId) {
+    SimServer s = server(server);
+    if (newMachineId == null || !MACHINE_ID.matcher(newMachineId).matches()) {
+      throw new HostException(
+          PERMANENT,
+          "'"
+              + newMachineId
+              + "' is not a SyncMachineIdentifier (32 hex characters) for "
+              + s.name);
+    }
+    if (cycleInProgress(s)) {
+      throw new HostException(
+          PERMANENT,
+          "a sync cycle is running on "
+              + s.name
+              + ": wait until it ends before stopping ADSync to change the machine identifier");
+    }
+    // The documented script: Stop-Service ADSync; Set-ItemProperty ...; Start-Service ADSync.
+    s.adSyncRunning = false;
+    writeMachineIdentifier(s, newMachineId);
+    s.adSyncRunning = true;
+    count("setMachineIdentifier", s.name);
+  }
+
+  /** The registry write itself: refused while ADSync runs, which would overwrite it. */
+  private void writeMachineIdentifier(SimServer s, String newMachineId) {
+    if (s.adSyncRunning) {
+      throw new IllegalStateException(
+          "refusing to set SyncMachineIdentifier on " + s.name + " while ADSync is running");
+    }
+    s.machineId = lower(newMachineId);
+  }
+
+  /**
+   * Rotates the server's application certificate: a new local certificate whose key replaces every
+   * key of the app, so that any other server on the same app stops authenticating.
+   */
+  synchronized void rotateApplicationCertificate(String server, boolean countEffect) {
+    SimServer s = server(server);
+    requireRunning(s, "Invoke-ADSyncApplicationCredentialRotation");
+    if (s.identityType != IdentityType.Application) {
+      throw new HostException(
+          PERMANENT,
+          s.name
+              + " does not use application-based authentication (connector identity: "
+              + s.identityType
+              + "): there is no application certificate to rotate");
+    }
+    SimApp app = liveAppByAppId(s.appId);
+    if (app == null) {
+      throw new HostException(
+          PERMANENT,
+          "the application "
+              + s.appId
+              + " that "
+              + s.name
+              + " uses does not exist in "
+              + domain
+              + ": configure application-based authentication instead of rotating");
+    }
+    requireCompleteParameters(s);
+    String thumbprint = newThumbprint();
+    app.keys.clear();
+    app.keys.add(newKey(thumbprint));
+    s.certificate = thumbprint;
+    s.abaParameters =
+        new AbaParameters(
+            s.abaParameters.applicationManagedBy(),
+            s.abaParameters.certificateManagedBy(),
+            thumbprint);
+    if (countEffect) count("rotateApplicationCertificate", s.name);
+  }
+
+  /**
+   * The wizard's "Configure application-based authentication": an app named for this server (a live
+   * app of that exact name is reused, as the wizard does when names clash), a service principal,
+   * and a new certificate as a key of it.
+   */
+  synchronized void configureApplicationAuthentication(String server) {
+    SimServer s = server(server);
+    requireRunning(s, "the configuration wizard");
+    if (s.version != null && compareVersions(s.version, MIN_ABA_VERSION) < 0) {
+      throw new HostException(
+          PERMANENT,
+          "application-based authentication needs Entra Connect "
+              + MIN_ABA_VERSION
+              + " or later; "
+              + s.name
+              + " runs "
+              + s.version);
+    }
+    if (s.identityType == IdentityType.Application) requireCompleteParameters(s);
+    String name = APP_PREFIX + s.name + "_" + s.machineIdPrefix();
+    SimApp app =
+        apps.values().stream()
+            .filter(a -> a.displayName.equalsIgnoreCase(name))
+            .findFirst()
+            .orElse(null);
+    if (app == null) {
+      app = new SimApp(newGuid(), newGuid(), name);
+      apps.put(app.id, app);
+    }
+    String thumbprint = newThumbprint();
+    app.keys.add(newKey(thumbprint));
+    servicePrincipals.add(app.appId);
+    useApplication(s, app, thumbprint);
+    count("configureApplicationAuthentication", s.name);
+  }
+
+  synchronized List<EventLogEntry> readEvents(String server, long afterRecordId, int maxEntries) {
+    SimServer s = server(server);
+    if (maxEntries <= 0) return List.of();
+    return s.events.stream()
+        .filter(e -> e.recordId() > afterRecordId)
+        .filter(e -> EntraErrors.EVENT_SOURCE.equals(e.source()))
+        .limit(maxEntries)
+        .toList();
+  }
+
+  // ---- lab-only server operations ----------------------------------------------------------
+
+  /**
+   * One run of the scheduler, if it may run now (scheduler enabled, ADSync running, no cycle
+   * running): authenticates, and logs event 906 on failure.
+   */
+  synchronized Optional<AuthenticationCheck> runSyncCycle(String server) {
+    SimServer s = server(server);
+    if (!s.syncCycleEnabled || !s.adSyncRunning || cycleInProgress(s)) return Optional.empty();
+    return Optional.of(syncCycle(s, true));
+  }
+
+  /**
+   * Automatic onboarding after an upgrade to 2.5.76.0+: finds the app by the connector account, so
+   * servers sharing an account share one app. The server onboarding last puts its key in place of
+   * the previous one, which is how the first server ends up broken.
+   */
+  synchronized void autoOnboard(String server) {
+    SimServer s = server(server);
+    if (s.version != null && compareVersions(s.version, MIN_AUTO_ONBOARDING_VERSION) < 0) {
+      throw new IllegalStateException(
+          "automatic onboarding needs Entra Connect "
+              + MIN_AUTO_ONBOARDING_VERSION
+              + " or later; "
+              + s.name
+              + " runs "
+              + s.version);
+    }
+    String account =
+        s.identityType == IdentityType.ServiceAccount && s.serviceAccountName != null
+            ? s.serviceAccountName
+            : s.connectorAccount;
+    if (account == null) {
+      throw new IllegalStateException(s.name + " has no connector account to onboard with");
+    }
+    String key = lower(upn(account));
+    String appObjectId = onboardedApps.get(key);
+    SimApp app = appObjectId == null ? null : apps.get(appObjectId);
+    String thumbprint = newThumbprint();
+    if (app == null) {
+      app = new SimApp(newGuid(), newGuid(), APP_PREFIX + s.name + "_" + s.machineIdPrefix());
+      apps.put(app.id, app);
+      onboardedApps.put(key, app.id);
+    } else {
+      app.keys.clear();
+    }
+    app.keys.add(newKey(thumbprint));
+    servicePrincipals.add(app.appId);
+    useApplication(s, app, thumbprint);
+  }
+
+  /** What saving the connector in Synchronization Service Manager does: blanks ABA parameters. */
+  synchronized void blankAbaParameters(String server) {
+    server(server).abaParameters = BLANK;
+  }
+
+  synchronized void setAdSyncRunning(String server, boolean running) {
+    server(server).adSyncRunning = running;
+  }
+
+  synchronized void startSyncCycle(String server, long durationMillis) {
+    server(server).cycleEndsAtMillis = now() + durationMillis;
+  }
+
+  synchronized List<EventLogEntry> events(String server) {
+    return List.copyOf(server(server).events);
+  }
+
+  synchronized List<String> serverNames() {
+    return List.copyOf(servers.keySet());
+  }
+
+  synchronized boolean hasServer(String server) {
+    return server != null && servers.containsKey(upper(server));
+  }
+
+  String domain() {
+    return domain;
+  }
+
+  long now() {
+    return clock.getAsLong();
+  }
+
+  // ---- directory operations ----------------------------------------------------------------
+
+  synchronized List<AppRegistration> listApplications(String prefix) {
+    // Graph's startswith on displayName ignores case.
+    return apps.values().stream()
+        .filter(
+            a -> prefix == null || a.displayName.regionMatches(true, 0, prefix, 0, prefix.length()))
+        .sorted(Comparator.comparing((SimApp a) -> a.displayName).thenComparing(a -> a.id))
+        .map(SimApp::toRegistration)
+        .toList();
+  }
+
+  synchronized Optional<AppRegistration> getApplication(String id) {
+    return Optional.ofNullable(id == null ? null : apps.get(lower(id))).map(SimApp::toRegistration);
+  }
+
+  synchronized Optional<AppRegistration> getDeletedApplication(String id) {
+    return Optional.ofNullable(id == null ? null : deletedApps.get(lower(id)))
+        .map(SimApp::toRegistration);
+  }
+
+  synchronized void deleteApplication(String id) {
+    String key = id == null ? "" : lower(id);
+    SimApp app = apps.remove(key);
+    if (app == null) {
+      if (deletedApps.containsKey(key)) return;
+      throw new HostException(PERMANENT, "application " + id + " not found in " + domain);
+    }
+    deletedApps.put(key, app);
+    // Deleting an app removes its service principal, and restoring the app does not bring it back.
+    servicePrincipals.remove(app.appId);
+    count("deleteApplication", app.id);
+  }
+
+  synchronized void restoreApplication(String id) {
+    String key = id == null ? "" : lower(id);
+    SimApp app = deletedApps.remove(key);
+    if (app == null) {
+      if (apps.containsKey(key)) return;
+      throw new HostException(
+          PERMANENT, "application " + id + " not found in the deleted items of " + domain);
+    }
+    apps.put(key, app);
+    count("restoreApplication", app.id);
+  }
+
+  synchronized boolean servicePrincipalExists(String appId) {
+    return appId != null && servicePrincipals.contains(lower(appId));
+  }
+
+  synchronized void createServicePrincipal(String appId) {
+    if (appId == null || liveAppByAppId(lower(appId)) == null) {
+      throw new HostException(
+          PERMANENT,
+          "no live application with appId " + appId + " in " + domain + ": restore it first");
+    }
+    if (servicePrincipals.add(lower(appId))) count("createServicePrincipal", lower(appId));
+  }
+
+  synchronized boolean isGlobalAdministrator(String userPrincipalName) {
+    SimAccount a = userPrincipalName == null ? null : accounts.get(lower(userPrincipalName));
+    return a != null && a.hasRole(GLOBAL_ADMINISTRATOR);
+  }
+
+  // ---- observation -------------------------------------------------------------------------
+
+  synchronized Map<String, Integer> effectCounts() {
+    return Map.copyOf(new TreeMap<>(effects));
+  }
+
+  synchronized LabSnapshot snapshot() {
+    List<LabSnapshot.Server> serverViews = new ArrayList<>();
+    for (SimServer s : servers.values()) {
+      serverViews.add(
+          new LabSnapshot.Server(
+              s.name,
+              s.identityType,
+              s.identityType == IdentityType.Application ? s.appId : null,
+              s.identityType == IdentityType.ServiceAccount ? s.serviceAccountName : null,
+              s.machineId,
+              s.certificate,
+              s.stagingMode,
+              s.syncCycleEnabled,
+              cycleInProgress(s),
+              s.adSyncRunning,
+              s.abaParameters,
+              signsIn(s)));
+    }
+    List<LabSnapshot.Application> appViews =
+        apps.values().stream()
+            .sorted(Comparator.comparing((SimApp a) -> a.displayName).thenComparing(a -> a.id))
+            .map(
+                a ->
+                    new LabSnapshot.Application(
+                        a.id,
+                        a.appId,
+                        a.displayName,
+                        a.keys.stream().map(KeyCredential::thumbprint).toList(),
+                        servicePrincipals.contains(a.appId)))
+            .toList();
+    return new LabSnapshot(serverViews, appViews, List.copyOf(deletedApps.keySet()));
+  }
+
+  // ---- rules -------------------------------------------------------------------------------
+
+  /**
+   * Whether the connector's identity signs in now. An application needs to exist, to have a service
+   * principal and to hold the server's certificate; a service account needs to exist and to have
+   * propagated.
+   */
+  private AuthenticationCheck authenticate(SimServer s) {
+    switch (s.identityType) {
+      case Application -> {
+        if (applicationSignsIn(s)) return AuthenticationCheck.ok();
+        return AuthenticationCheck.failed(
+            EntraErrors.CERTIFICATE_NOT_REGISTERED,
+            EntraErrors.certificateNotRegistered(
+                s.appId, newGuid(), newGuid(), Instant.ofEpochMilli(now())));
+      }
+      case ServiceAccount -> {
+        String upn = upn(s.serviceAccountName);
+        SimAccount account = accounts.get(lower(upn));
+        if (account == null) {
+          return AuthenticationCheck.failed(
+              EntraErrors.ACCESS_DENIED, EntraErrors.accessDenied(upn, false, 0));
+        }
+        long wait = account.usableFromMillis() - now();
+        if (wait > 0) {
+          return AuthenticationCheck.failed(
+              EntraErrors.ACCESS_DENIED, EntraErrors.accessDenied(upn, true, wait));
+        }
+        return AuthenticationCheck.ok();
+      }
+      default -> {
+        return AuthenticationCheck.failed("Unknown", "the connector identity is not recognised");
+      }
+    }
+  }
+
+  private boolean applicationSignsIn(SimServer s) {
+    SimApp app = liveAppByAppId(s.appId);
+    return app != null && servicePrincipals.contains(app.appId) && app.holds(s.certificate);
+  }
+
+  /** Like {@link #authenticate}, without building messages (which draws random trace ids). */
+  private boolean signsIn(SimServer s) {
+    return switch (s.identityType) {
+      case Application -> applicationSignsIn(s);
+      case ServiceAccount -> {
+        SimAccount account = accounts.get(lower(upn(s.serviceAccountName)));
+        yield account != null && account.usableFromMillis() <= now();
+      }
+      default -> false;
+    };
+  }
+
+  private AuthenticationCheck syncCycle(SimServer s, boolean takesTime) {
+    AuthenticationCheck check = authenticate(s);
+    if (!check.authenticated()) {
+      log(
+          s,
+          EntraErrors.EVENT_AUTHENTICATION_FAILED,
+          EntraErrors.EVENT_SOURCE,
+          "Error",
+          check.message());
+    }
+    if (takesTime) s.cycleEndsAtMillis = now() + syncCycleMillis;
+    return check;
+  }
+
+  private void useApplication(SimServer s, SimApp app, String thumbprint) {
+    s.identityType = IdentityType.Application;
+    s.appId = app.appId;
+    s.serviceAccountName = null;
+    s.certificate = thumbprint;
+    s.abaParameters = new AbaParameters(MANAGED_BY, MANAGED_BY, thumbprint);
+  }
+
+  private void requireCompleteParameters(SimServer s) {
+    List<String> blank =
+        s.abaParameters == null ? List.of("ApplicationManagedBy") : s.abaParameters.blankNames();
+    if (!blank.isEmpty()) {
+      throw new HostException(
+          PERMANENT,
+          blank.get(0)
+              + " isn't set on "
+              + s.name
+              + ": run Repair-ADSyncToolsEntraAppParameters (ADSyncTools 2.3.0 or later) first");
+    }
+  }
+
+  private void requireRunning(SimServer s, String what) {
+    if (!s.adSyncRunning) {
+      throw new HostException(
+          TRANSIENT,
+          "the ADSync service is not running on "
+              + s.name
+              + ", so "
+              + what
+              + " cannot act: start it (Start-Service ADSync)");
+    }
+  }
+
+  private boolean cycleInProgress(SimServer s) {
+    return now() < s.cycleEndsAtMillis;
+  }
+
+  private void log(SimServer s, int eventId, String source, String level, String message) {
+    s.events.add(
+        new EventLogEntry(
+            ++s.lastRecordId,
+            eventId,
+            source,
+            level,
+            Instant.ofEpochMilli(now()).toString(),
+            message));
+  }
+
+  private void count(String step, String target) {
+    effects.merge(step + ":" + target, 1, Integer::sum);
+  }
+
+  private SimServer server(String name) {
+    SimServer s = name == null ? null : servers.get(upper(name));
+    if (s == null) {
+      throw new IllegalArgumentException(
+          "no server "
+              + name
+              + " in this lab (servers: "
+              + String.join(", ", servers.keySet())
+              + ")");
+    }
+    return s;
+  }
+
+  private SimApp liveAppByAppId(String appId) {
+    return findByAppId(apps, appId);
+  }
+
+  private static SimApp findByAppId(Map<String, SimApp> in, String appId) {
+    if (appId == null) return null;
+    return in.values().stream()
+        .filter(a -> a.appId.equalsIgnoreCase(appId))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private String upn(String account) {
+    return account.contains("@") ? account : account + "@" + domain;
+  }
+
+  private KeyCredential newKey(String thumbprint) {
+    return new KeyCredential(
+        newGuid(), thumbprint, Instant.ofEpochMilli(now()).plus(Duration.ofDays(365)).toString());
+  }
+
+  private String newThumbprint() {
+    byte[] sha1 = new byte[20];
+    random.nextBytes(sha1);
+    return HexFormat.of().withUpperCase().formatHex(sha1);
+  }
+
+  /** A random (version 4) GUID from the lab's seeded generator. */
+  private String newGuid() {
+    long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long lsb = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(msb, lsb).toString();
+  }
+
+  /** Compares dotted numeric versions; a part that is not a number compares as 0. */
+  static int compareVersions(String a, String b) {
+    String[] x = a.split("\\.");
+    String[] y = b.split("\\.");
+    for (int i = 0; i < Math.max(x.length, y.length); i++) {
+      int c = Integer.compare(part(x, i), part(y, i));
+      if (c != 0) return c;
+    }
+    return 0;
+  }
+
+  private static int part(String[] parts, int i) {
+    if (i >= parts.length) return 0;
+    try {
+      return Integer.parseInt(parts[i].trim());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static List<String> lowerAll(List<String> in) {
+    return in.stream().map(LabWorld::lower).toList();
+  }
+
+  private static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+
+  private static String upper(String s) {
+    return s.toUpperCase(Locale.ROOT);
+  }
+}

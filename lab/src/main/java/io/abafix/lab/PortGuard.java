@@ -1,0 +1,76 @@
+package io.abafix.lab;
+
+import io.abafix.activities.port.HostException;
+import io.abafix.lab.fault.Fault;
+import io.abafix.lab.fault.FaultInjector;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * What happens around every port call: the injected fault, if any, then the step's latency, then
+ * the effect. Neither the fault lookup nor the sleep holds the lab lock, so that a slow step on one
+ * server does not hold up the others.
+ */
+final class PortGuard {
+  /** Graph HTTP faults are for the fake Graph endpoint; the in-process ports never take them. */
+  private static final EnumSet<Fault.Kind> PORT_KINDS =
+      EnumSet.complementOf(EnumSet.of(Fault.Kind.HTTP));
+
+  private final FaultInjector faults;
+  private final Map<String, Long> latencyMillis;
+
+  PortGuard(FaultInjector faults, Map<String, Long> latencyMillis) {
+    this.faults = faults;
+    this.latencyMillis = Map.copyOf(latencyMillis);
+  }
+
+  /**
+   * Runs one port method.
+   *
+   * @param server the server it acts on, or null for the directory
+   */
+  <T> T call(String step, String server, Supplier<T> effect) {
+    Fault fault = faults.take(step, server, PORT_KINDS).orElse(null);
+    String where = server == null ? "the directory" : server;
+    if (fault != null && fault.kind() == Fault.Kind.TRANSIENT) {
+      throw new HostException(
+          HostException.Category.TRANSIENT, "injected transient failure: " + step + " on " + where);
+    }
+    if (fault != null && fault.kind() == Fault.Kind.PERMANENT) {
+      throw new HostException(
+          HostException.Category.PERMANENT, "injected permanent failure: " + step + " on " + where);
+    }
+    pause(step, where);
+    T result = effect.get();
+    if (fault != null && fault.kind() == Fault.Kind.CRASH) {
+      // The effect is in place but the caller never hears so: its retry must find it done.
+      throw new HostException(
+          HostException.Category.TRANSIENT,
+          "worker died during " + step + " on " + where + " (simulated)");
+    }
+    return result;
+  }
+
+  void run(String step, String server, Runnable effect) {
+    call(
+        step,
+        server,
+        () -> {
+          effect.run();
+          return null;
+        });
+  }
+
+  private void pause(String step, String where) {
+    long millis = latencyMillis.getOrDefault(step, 0L);
+    if (millis <= 0) return;
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HostException(
+          HostException.Category.TRANSIENT, step + " on " + where + " was interrupted", e);
+    }
+  }
+}

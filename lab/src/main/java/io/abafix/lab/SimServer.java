@@ -1,0 +1,47 @@
+package io.abafix.lab;
+
+import io.abafix.activities.model.AbaParameters;
+import io.abafix.activities.model.EventLogEntry;
+import io.abafix.activities.model.IdentityType;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** One simulated Entra Connect Sync server. Guarded by the {@link LabWorld} lock. */
+final class SimServer {
+  final String name;
+  String machineId;
+  final String version;
+  boolean stagingMode;
+  boolean adSyncRunning;
+  boolean syncCycleEnabled;
+
+  /** Lab time at which the running sync cycle ends; in the past when none runs. */
+  long cycleEndsAtMillis;
+
+  final String connectorAccount;
+  IdentityType identityType;
+  String serviceAccountName;
+  String appId;
+
+  /** Thumbprint of the ABA certificate in the server's local store. */
+  String certificate;
+
+  AbaParameters abaParameters;
+  String adSyncToolsVersion;
+  final Set<String> credentialReferences = new LinkedHashSet<>();
+  final List<EventLogEntry> events = new ArrayList<>();
+  long lastRecordId;
+
+  SimServer(String name, String machineId, String version, String connectorAccount) {
+    this.name = name;
+    this.machineId = machineId;
+    this.version = version;
+    this.connectorAccount = connectorAccount;
+  }
+
+  String machineIdPrefix() {
+    return machineId.substring(0, 12);
+  }
+}

@@ -1,0 +1,304 @@
+package io.abafix.lab.scenario;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.abafix.activities.model.AbaParameters;
+import io.abafix.lab.fault.Fault;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A lab scenario: one tenant, its sync servers, timing and faults, as written in a JSON file. The
+ * schema is described in {@code lab/SCENARIOS.md}. Load with {@link #fromResource}, {@link
+ * #fromFile} or {@link #fromJson}; each validates and throws {@link ScenarioException} with a
+ * one-line message naming the offending field.
+ *
+ * @param name a short name, e.g. {@code seed-pair}
+ * @param description what the scenario shows, for people
+ * @param tenant the Entra tenant
+ * @param servers the Entra Connect Sync servers, at least one
+ * @param timing propagation delay, sync cycle length and per-step latencies; may be omitted
+ * @param faults faults to inject; may be omitted
+ */
+public record Scenario(
+    String name,
+    String description,
+    Tenant tenant,
+    List<Server> servers,
+    Timing timing,
+    List<Fault> faults) {
+
+  /** The scenarios shipped as classpath resources under {@code scenarios/}. */
+  public static final List<String> SHIPPED =
+      List.of("seed-pair", "cloned-pair", "three-server-fleet", "healthy-fleet");
+
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .build();
+
+  public Scenario {
+    servers = copy(servers);
+    faults = copy(faults);
+    if (timing == null) timing = new Timing(null, null, null);
+  }
+
+  /**
+   * The tenant.
+   *
+   * @param domain the initial domain, e.g. {@code contoso.onmicrosoft.com}
+   */
+  public record Tenant(String domain, List<Account> accounts, List<Application> applications) {
+    public Tenant {
+      accounts = copy(accounts);
+      applications = copy(applications);
+    }
+  }
+
+  /** A user account, e.g. a connector account or an administrator. */
+  public record Account(String userPrincipalName, List<String> roles) {
+    public Account {
+      roles = copy(roles);
+    }
+  }
+
+  /**
+   * An app registration.
+   *
+   * @param id the object id; generated when omitted
+   * @param appId the application (client) id
+   * @param certificates thumbprints registered as keys (40 hex characters)
+   * @param servicePrincipal whether it has a service principal; default true for a live app
+   * @param deleted true for an app in deleted items (restorable)
+   * @param connectorAccount the connector account automatic onboarding created it for; inferred
+   *     from the servers on this app when omitted
+   */
+  public record Application(
+      String id,
+      String appId,
+      String displayName,
+      List<String> certificates,
+      Boolean servicePrincipal,
+      Boolean deleted,
+      String connectorAccount) {
+    public Application {
+      certificates = copy(certificates);
+    }
+
+    public boolean isDeleted() {
+      return Boolean.TRUE.equals(deleted);
+    }
+
+    public boolean hasServicePrincipal() {
+      return servicePrincipal == null ? !isDeleted() : servicePrincipal;
+    }
+  }
+
+  /**
+   * One Entra Connect Sync server.
+   *
+   * @param name the NetBIOS computer name (1-15 letters, digits or hyphens)
+   * @param machineId {@code SyncMachineIdentifier}, 32 hex characters
+   * @param syncCycleInProgressMillis a sync cycle is running and ends this long after the start
+   * @param abaParameters the connector's ABA parameters; default: complete for an Application
+   *     identity, blank for a ServiceAccount
+   * @param credentialReferences credential references that resolve on this server
+   * @param pastSyncCycles sync cycles the scheduler already ran: each failing one logged event 906
+   * @param events entries already in the Application log, before the past sync cycles
+   */
+  public record Server(
+      String name,
+      String machineId,
+      String version,
+      Boolean stagingMode,
+      Boolean syncCycleEnabled,
+      Long syncCycleInProgressMillis,
+      Boolean adSyncRunning,
+      String connectorAccount,
+      Identity identity,
+      AbaParameters abaParameters,
+      String adSyncToolsVersion,
+      List<String> credentialReferences,
+      Integer pastSyncCycles,
+      List<Event> events) {
+    public Server {
+      credentialReferences = copy(credentialReferences);
+      events = copy(events);
+    }
+  }
+
+  /**
+   * What the Entra connector authenticates with.
+   *
+   * @param type {@code Application} or {@code ServiceAccount}
+   * @param account for ServiceAccount: the account name or UPN
+   * @param appId for Application: the app (client) id
+   * @param certificate for Application: the thumbprint of the server's local certificate
+   */
+  public record Identity(String type, String account, String appId, String certificate) {}
+
+  /** An Application-log entry present when the scenario starts. */
+  public record Event(int eventId, String level, String source, String message) {}
+
+  /**
+   * Timing.
+   *
+   * @param propagationDelaySeconds how long a new service account takes to work; default 900 (the
+   *     documented up to 15 minutes)
+   * @param syncCycleMillis how long a sync cycle started by the lab runs; default 0
+   * @param stepLatencyMillis per port method, a real sleep before the effect; default none
+   */
+  public record Timing(
+      Long propagationDelaySeconds, Long syncCycleMillis, Map<String, Long> stepLatencyMillis) {
+    public Timing {
+      stepLatencyMillis =
+          stepLatencyMillis == null
+              ? Map.of()
+              : Collections.unmodifiableMap(new LinkedHashMap<>(stepLatencyMillis));
+    }
+
+    public long propagationDelayMillis() {
+      return (propagationDelaySeconds == null ? 900 : propagationDelaySeconds) * 1000;
+    }
+
+    public long syncCycleDurationMillis() {
+      return syncCycleMillis == null ? 0 : syncCycleMillis;
+    }
+  }
+
+  /** This scenario with other timing (e.g. no latencies for fast tests). */
+  public Scenario withTiming(Timing newTiming) {
+    return new Scenario(name, description, tenant, servers, newTiming, faults);
+  }
+
+  /** This scenario without step latencies: the same propagation delay, no sleeps. */
+  public Scenario withoutLatency() {
+    return withTiming(new Timing(timing.propagationDelaySeconds(), timing.syncCycleMillis(), null));
+  }
+
+  /** This scenario with these faults instead of its own. */
+  public Scenario withFaults(List<Fault> newFaults) {
+    return new Scenario(name, description, tenant, servers, timing, newFaults);
+  }
+
+  /** Loads and validates {@code scenarios/<name>.json} from the classpath. */
+  public static Scenario fromResource(String name) {
+    String resource = "scenarios/" + name + ".json";
+    try (InputStream in = Scenario.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new ScenarioException(
+            "no scenario resource " + resource + " (shipped: " + String.join(", ", SHIPPED) + ")");
+      }
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name);
+    } catch (IOException e) {
+      throw new ScenarioException("cannot read scenario resource " + resource + ": " + e, e);
+    }
+  }
+
+  /** Loads and validates a scenario file. */
+  public static Scenario fromFile(Path file) {
+    try {
+      return parse(Files.readString(file), file.toString());
+    } catch (IOException e) {
+      throw new ScenarioException("cannot read scenario file " + file + ": " + e, e);
+    }
+  }
+
+  /**
+   * Parses and validates scenario JSON.
+   *
+   * @param origin where the text came from, used in error messages
+   */
+  public static Scenario fromJson(String json, String origin) {
+    return parse(json, origin);
+  }
+
+  private static Scenario parse(String json, String origin) {
+    Scenario scenario;
+    try {
+      scenario = MAPPER.readValue(json, Scenario.class);
+    } catch (JsonProcessingException e) {
+      throw new ScenarioException("scenario " + origin + ": " + describe(e), e);
+    }
+    if (scenario == null) throw new ScenarioException("scenario " + origin + ": empty document");
+    if (scenario.name() == null || scenario.name().isBlank()) {
+      scenario =
+          new Scenario(
+              origin,
+              scenario.description(),
+              scenario.tenant(),
+              scenario.servers(),
+              scenario.timing(),
+              scenario.faults());
+    }
+    scenario.validate();
+    return scenario;
+  }
+
+  /**
+   * Checks the scenario and throws {@link ScenarioException} at the first problem. Called by every
+   * loader; call it yourself for a scenario built in code.
+   */
+  public Scenario validate() {
+    new ScenarioValidator(this).validate();
+    return this;
+  }
+
+  /** One line naming the field Jackson choked on, without Jackson's list of known fields. */
+  private static String describe(JsonProcessingException e) {
+    String path = e instanceof JsonMappingException m ? path(m.getPath()) : "";
+    String at = path.isEmpty() ? "" : path + ": ";
+    if (e instanceof UnrecognizedPropertyException u) {
+      // The path ends with the unknown field itself: name the object that holds it.
+      String parent = path(u.getPath().subList(0, Math.max(0, u.getPath().size() - 1)));
+      return (parent.isEmpty() ? "" : parent + ": ")
+          + "unknown field '"
+          + u.getPropertyName()
+          + "'";
+    }
+    if (e instanceof ValueInstantiationException v && v.getCause() != null) {
+      return at + v.getCause().getMessage();
+    }
+    String message = e.getOriginalMessage();
+    int newline = message.indexOf('\n');
+    if (newline >= 0) message = message.substring(0, newline);
+    if (e.getLocation() != null) {
+      message += " (line " + e.getLocation().getLineNr() + ")";
+    }
+    return at + message;
+  }
+
+  private static String path(List<JsonMappingException.Reference> refs) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference r : refs) {
+      if (r.getFieldName() != null) {
+        if (sb.length() > 0) sb.append('.');
+        sb.append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        sb.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+
+  /** An unmodifiable copy that keeps null elements, so that validation can name them. */
+  private static <T> List<T> copy(List<T> in) {
+    return in == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(in));
+  }
+}
