@@ -102,7 +102,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     plan = Planner.plan(fleet);
     now = now();
     journal.record(
-        StepName.PREFLIGHT.name(), PlannedStep.DIRECTORY, Executor.WORKFLOW.name(), null, now, now, 1,
+        "PLAN", PlannedStep.DIRECTORY, Executor.WORKFLOW.name(), null, now, now, 1,
         "DONE", Map.of(), Map.of("steps", String.valueOf(plan.steps().size())),
         String.join("; ", plan.findings()));
 

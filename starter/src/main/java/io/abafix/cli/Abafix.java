@@ -1,0 +1,34 @@
+package io.abafix.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+
+/** The {@code abafix} command line. */
+@Command(
+    name = "abafix",
+    mixinStandardHelpOptions = true,
+    version = "abafix 0.1.0",
+    description = "Fixes Entra Connect Sync application-based authentication, one durable workflow at a time.",
+    subcommands = {
+      DemoCommand.class,
+      RemediateCommand.class,
+      StatusCommand.class,
+      AuditCommand.class,
+      DecisionCommand.Approve.class,
+      DecisionCommand.Reject.class,
+      HelpCommand.class
+    })
+public final class Abafix {
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line, also used by tests. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Abafix())
+        .setExecutionExceptionHandler(new ErrorHandler())
+        .setCaseInsensitiveEnumValuesAllowed(true);
+  }
+}

@@ -1,0 +1,49 @@
+package io.abafix.cli;
+
+import io.abafix.lab.Lab;
+import io.abafix.worker.TemporalConnection;
+import io.abafix.worker.Workers;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.WorkerFactory;
+
+/**
+ * Everything the demo runs in one process: the embedded Temporal server, a client, and the
+ * orchestrator, directory and per-server workers wired to the lab.
+ */
+final class DemoEnvironment implements AutoCloseable {
+  private final EmbeddedTemporal temporal;
+  private final WorkflowClient client;
+  private final WorkerFactory factory;
+
+  private DemoEnvironment(EmbeddedTemporal temporal, WorkflowClient client, WorkerFactory factory) {
+    this.temporal = temporal;
+    this.client = client;
+    this.factory = factory;
+  }
+
+  static DemoEnvironment start(Lab lab) {
+    EmbeddedTemporal temporal = EmbeddedTemporal.start(0);
+    WorkflowClient client = TemporalConnection.at(temporal.address());
+    WorkerFactory factory = WorkerFactory.newInstance(client);
+    Workers.orchestrator(factory);
+    Workers.directory(factory, lab.directory());
+    lab.hosts().forEach(host -> Workers.server(factory, host));
+    factory.start();
+    return new DemoEnvironment(temporal, client, factory);
+  }
+
+  String address() {
+    return temporal.address();
+  }
+
+  WorkflowClient client() {
+    return client;
+  }
+
+  @Override
+  public void close() {
+    factory.shutdownNow();
+    client.getWorkflowServiceStubs().shutdownNow();
+    temporal.close();
+  }
+}

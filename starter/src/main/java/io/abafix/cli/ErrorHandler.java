@@ -1,0 +1,63 @@
+package io.abafix.cli;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * One place that turns failures into one readable line and an exit code: 2 bad input (nothing was
+ * started), 1 the run failed, 3 no such run, 4 Temporal unreachable.
+ */
+final class ErrorHandler implements IExecutionExceptionHandler {
+  static final int RUN_FAILED = 1;
+  static final int BAD_INPUT = 2;
+  static final int NOT_FOUND = 3;
+  static final int UNREACHABLE = 4;
+
+  @Override
+  public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
+    var err = cmd.getErr();
+    int code;
+    String message;
+    if (e instanceof UserError || e instanceof IllegalArgumentException) {
+      code = BAD_INPUT;
+      message = e.getMessage();
+    } else if (e instanceof WorkflowNotFoundException) {
+      code = NOT_FOUND;
+      message = "no such run: check the id (abafix remediate prints it)";
+    } else if (e instanceof WorkflowUpdateException u) {
+      code = BAD_INPUT;
+      message = rootMessage(u);
+    } else if (e instanceof WorkflowFailedException f) {
+      code = RUN_FAILED;
+      message = "the run failed: " + rootMessage(f);
+    } else if (e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+      code = UNREACHABLE;
+      message = "cannot reach Temporal: start it, or set TEMPORAL_ADDRESS / --address";
+    } else {
+      code = RUN_FAILED;
+      message = e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+    err.println("abafix: " + message);
+    err.flush();
+    return code;
+  }
+
+  static String rootMessage(Throwable t) {
+    Throwable c = t;
+    String last = t.getMessage();
+    while (c != null) {
+      if (c instanceof ApplicationFailure a) last = a.getOriginalMessage();
+      else if (c instanceof TemporalFailure tf) last = tf.getOriginalMessage();
+      c = c.getCause();
+    }
+    return last;
+  }
+}

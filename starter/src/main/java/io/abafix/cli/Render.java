@@ -1,0 +1,50 @@
+package io.abafix.cli;
+
+import io.abafix.workflows.audit.AuditEntry;
+import io.abafix.workflows.model.ServerSummary;
+import io.abafix.workflows.plan.Plan;
+import io.abafix.workflows.plan.PlannedStep;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** How runs, plans and journal entries look on a terminal. */
+final class Render {
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+
+  private Render() {}
+
+  static String entry(AuditEntry e) {
+    String actor =
+        e.actor() == null || e.actor().isBlank() ? "" : "  [" + e.actor() + "]";
+    String attempts = e.attempts() > 1 ? "  (" + e.attempts() + " attempts)" : "";
+    return String.format(
+        "  %s  %3d  %-26s %-10s %-11s %s%s%s",
+        TIME.format(Instant.ofEpochMilli(e.endedAt())), e.seq(), e.step(), e.target(), e.outcome(),
+        e.detail() == null ? "" : e.detail(), attempts, actor);
+  }
+
+  static List<String> plan(Plan plan) {
+    List<String> lines = new ArrayList<>();
+    if (plan == null) return lines;
+    plan.findings().forEach(f -> lines.add("  finding: " + f));
+    if (plan.nothingToDo()) return lines;
+    lines.add("  working server (A): " + plan.workingServer() + "; broken (B): " + String.join(", ", plan.brokenServers()));
+    for (PlannedStep s : plan.steps()) {
+      lines.add(String.format(
+          "  %3d. phase %d  %-26s %-10s %s%s", s.order(), s.phase(), s.step(), s.target(),
+          s.destructive() ? "[needs approval] " : "", s.description()));
+    }
+    return lines;
+  }
+
+  static String server(ServerSummary s) {
+    return String.format(
+        "  %-10s %-15s app %-36s machine id %s  scheduler %s",
+        s.name(), s.identityType(), s.applicationId() == null ? "-" : s.applicationId(), s.machineId(),
+        s.syncCycleEnabled() ? "enabled" : "PAUSED");
+  }
+}

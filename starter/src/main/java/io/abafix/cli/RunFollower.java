@@ -1,0 +1,85 @@
+package io.abafix.cli;
+
+import io.abafix.workflows.SharedAppRemediationWorkflow;
+import io.abafix.workflows.audit.AuditEntry;
+import io.abafix.workflows.model.ApprovalRequest;
+import io.abafix.workflows.model.PendingApproval;
+import io.abafix.workflows.model.Progress;
+import io.abafix.workflows.model.RemediationResult;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Follows a run: prints each journal entry as it appears and, when asked to, answers approvals
+ * (the demo does; a real run waits for a person).
+ */
+final class RunFollower {
+  private final WorkflowClient client;
+  private final String workflowId;
+  private final PrintWriter out;
+  private final String autoApprover;
+  private final Duration pollInterval;
+
+  /**
+   * @param autoApprover name to approve pending steps with, or null to leave them to a person
+   */
+  RunFollower(WorkflowClient client, String workflowId, PrintWriter out, String autoApprover, Duration pollInterval) {
+    this.client = client;
+    this.workflowId = workflowId;
+    this.out = out;
+    this.autoApprover = autoApprover;
+    this.pollInterval = pollInterval;
+  }
+
+  /**
+   * Blocks until the run ends.
+   *
+   * @return the result
+   * @throws io.temporal.client.WorkflowFailedException when the run failed (after compensation)
+   */
+  RemediationResult follow() {
+    SharedAppRemediationWorkflow run = client.newWorkflowStub(SharedAppRemediationWorkflow.class, workflowId);
+    WorkflowStub untyped = client.newUntypedWorkflowStub(workflowId);
+    CompletableFuture<RemediationResult> result = untyped.getResultAsync(RemediationResult.class);
+    int printed = 0;
+    String announced = null;
+    while (true) {
+      boolean done = result.isDone();
+      List<AuditEntry> audit = run.audit();
+      for (; printed < audit.size(); printed++) out.println(Render.entry(audit.get(printed)));
+      out.flush();
+      if (done) break;
+      Progress progress = run.progress();
+      PendingApproval pending = progress.pendingApproval();
+      if (pending != null && autoApprover != null) {
+        run.decide(new ApprovalRequest(pending.gate(), autoApprover, true, "approved automatically by the demo"));
+      } else if (pending != null && !pending.gate().equals(announced)) {
+        announced = pending.gate();
+        out.println("  waiting for approval of " + pending.gate() + ": " + pending.description());
+        out.println("    abafix approve " + workflowId + " --as <your name>   (or: abafix reject ...)");
+        out.flush();
+      }
+      sleep(pollInterval);
+    }
+    try {
+      return result.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) throw re;
+      throw e;
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while following the run", e);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package io.abafix.cli;
+
+import io.abafix.workflows.SharedAppRemediationWorkflow;
+import io.abafix.workflows.model.Progress;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code abafix status RUN}: where a run is, and what it waits for. */
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show where a run is and what it waits for.")
+final class StatusCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin TemporalOptions temporal;
+
+  @Parameters(paramLabel = "RUN", description = "The run's workflow id")
+  String run;
+
+  @Override
+  public Integer call() {
+    SharedAppRemediationWorkflow wf = temporal.connect().newWorkflowStub(SharedAppRemediationWorkflow.class, run);
+    Progress p = wf.progress();
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(run + ": " + p.outcome() + ", at " + p.current());
+    p.servers().forEach((server, step) -> out.println(String.format("  %-10s %s", server, step)));
+    if (p.waitingFor() != null) out.println("  waiting for " + p.waitingFor());
+    if (p.pendingApproval() != null) {
+      out.println("  needs approval: " + p.pendingApproval().gate() + ": " + p.pendingApproval().description());
+      out.println("    abafix approve " + run + " --as <your name>");
+    }
+    Render.plan(wf.plan()).forEach(out::println);
+    out.println("  journal entries: " + p.auditEntries() + " (abafix audit " + run + ")");
+    return 0;
+  }
+}

@@ -1,0 +1,39 @@
+package io.abafix.worker;
+
+import io.abafix.activities.DirectoryActivitiesImpl;
+import io.abafix.activities.SyncServerActivitiesImpl;
+import io.abafix.activities.TaskQueues;
+import io.abafix.activities.port.Directory;
+import io.abafix.activities.port.SyncServerHost;
+import io.abafix.workflows.SharedAppRemediationWorkflowImpl;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+
+/**
+ * The three worker roles, wired the same way in production, in the demo and in tests. Only the
+ * host behind a role differs: PowerShell or Graph in production, the lab elsewhere.
+ */
+public final class Workers {
+  private Workers() {}
+
+  /** Hosts the workflows on {@link TaskQueues#ORCHESTRATOR}. */
+  public static Worker orchestrator(WorkerFactory factory) {
+    Worker worker = factory.newWorker(TaskQueues.ORCHESTRATOR);
+    worker.registerWorkflowImplementationTypes(SharedAppRemediationWorkflowImpl.class);
+    return worker;
+  }
+
+  /** Graph steps on {@link TaskQueues#DIRECTORY}. */
+  public static Worker directory(WorkerFactory factory, Directory directory) {
+    Worker worker = factory.newWorker(TaskQueues.DIRECTORY);
+    worker.registerActivitiesImplementations(new DirectoryActivitiesImpl(directory));
+    return worker;
+  }
+
+  /** One server's steps on {@code abafix-server-<name>}. */
+  public static Worker server(WorkerFactory factory, SyncServerHost host) {
+    Worker worker = factory.newWorker(TaskQueues.forServer(host.serverName()));
+    worker.registerActivitiesImplementations(new SyncServerActivitiesImpl(host));
+    return worker;
+  }
+}
