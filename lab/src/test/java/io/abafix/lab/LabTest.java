@@ -17,6 +17,7 @@ import io.abafix.lab.fault.Fault;
 import io.abafix.lab.scenario.Scenario;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -273,7 +274,7 @@ class LabTest {
     assertEquals(HostException.Category.TRANSIENT, e.category());
     assertTrue(e.getMessage().contains("worker died during revertToServiceAccount on SERVERA"));
     assertEquals(IdentityType.ServiceAccount, lab.host("SERVERA").inspect().identityType());
-    assertEquals(1, lab.effectCount("revertToServiceAccount", "SERVERA"));
+    assertEquals(Map.of("revertToServiceAccount:SERVERA", 1), lab.effectCounts());
     assertEquals(List.of("CRASH revertToServiceAccount on SERVERA"), lab.faults().fired());
   }
 
@@ -397,8 +398,7 @@ class LabTest {
     Lab slow =
         Lab.fromScenario(
             base.withTiming(
-                new Scenario.Timing(
-                    3L, null, java.util.Map.of("rotateApplicationCertificate", 300L))),
+                new Scenario.Timing(3L, null, Map.of("rotateApplicationCertificate", 300L))),
             now::get);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
