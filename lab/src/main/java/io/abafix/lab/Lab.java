@@ -128,13 +128,10 @@ public final class Lab {
    * "SERVERB")}.
    */
   public int effectCount(String step, String target) {
-    String key =
-        step
-            + ":"
-            + (hosts.containsKey(target.toUpperCase(Locale.ROOT))
-                ? target.toUpperCase(Locale.ROOT)
-                : target);
-    return effectCounts().getOrDefault(key, 0);
+    // Server names are stored upper case; app and object ids lower case.
+    String server = target.toUpperCase(Locale.ROOT);
+    String key = hosts.containsKey(server) ? server : target.toLowerCase(Locale.ROOT);
+    return effectCounts().getOrDefault(step + ":" + key, 0);
   }
 
   /**
