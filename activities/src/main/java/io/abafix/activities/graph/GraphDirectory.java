@@ -341,10 +341,9 @@ public final class GraphDirectory implements Directory {
   private static <T> T call(String action, Supplier<T> body) {
     try {
       return body.get();
-    } catch (HostException e) {
-      throw e;
     } catch (RuntimeException e) {
-      HostException translated = GraphErrors.translate(action, e);
+      HostException translated =
+          e instanceof HostException already ? already : GraphErrors.translate(action, e);
       log.warn("{} ({})", translated.getMessage(), translated.category());
       throw translated;
     }

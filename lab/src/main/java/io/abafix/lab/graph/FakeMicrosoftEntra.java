@@ -449,8 +449,7 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
                             || (s256 == null && Arrays.equals(sha1, digest("SHA-1", c))))
                 .toList();
         if (candidates.isEmpty()) {
-          String used = HexFormat.of().withUpperCase().formatHex(sha1 != null ? sha1 : s256);
-          return Optional.of(notRegistered(clientId, used));
+          return Optional.of(notRegistered(clientId, thumbprintUsed(sha1, s256)));
         }
       }
       if (candidates.stream().noneMatch(this::signedBy)) {
@@ -496,6 +495,21 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
       } catch (GeneralSecurityException e) {
         return false;
       }
+    }
+
+    /** The SHA-1 thumbprint Entra ID reports: from x5t, else from the x5c leaf certificate. */
+    private String thumbprintUsed(byte[] sha1, byte[] s256) {
+      byte[] thumbprint = sha1;
+      if (thumbprint == null && header.path("x5c").isArray() && header.path("x5c").size() > 0) {
+        try {
+          thumbprint =
+              MessageDigest.getInstance("SHA-1")
+                  .digest(Base64.getDecoder().decode(header.path("x5c").get(0).asText()));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+          thumbprint = null;
+        }
+      }
+      return HexFormat.of().withUpperCase().formatHex(thumbprint != null ? thumbprint : s256);
     }
 
     private static String notRegistered(String clientId, String thumbprintUsed) {

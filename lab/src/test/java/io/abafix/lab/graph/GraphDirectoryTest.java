@@ -191,6 +191,43 @@ class GraphDirectoryTest {
   }
 
   @Test
+  void a_throttled_token_request_fails_as_transient_with_the_wait_entra_id_asked_for()
+      throws IOException {
+    FaultInjector faults =
+        new FaultInjector(
+            List.of(new Fault(FakeMicrosoftEntra.TOKEN, null, Fault.Kind.HTTP, 1, 429, 3)));
+    GraphDirectory directory = connect(new InMemoryDirectory(), faults, 100);
+
+    HostException e = assertThrows(HostException.class, () -> directory.listApplications(PREFIX));
+
+    assertEquals(Category.TRANSIENT, e.category());
+    assertEquals(Optional.of(Duration.ofSeconds(3)), e.retryAfter());
+    assertEquals(List.of(), entra.requests(FakeMicrosoftEntra.LIST_APPLICATIONS));
+  }
+
+  @Test
+  void a_delete_whose_reply_was_lost_succeeds_when_tried_again() throws IOException {
+    AppRegistration shared = app(PREFIX + "SERVERA_0123456789ab");
+    InMemoryDirectory tenant = new InMemoryDirectory().add(shared);
+    FaultInjector faults =
+        new FaultInjector(
+            List.of(
+                new Fault(
+                    FakeMicrosoftEntra.DELETE_APPLICATION, null, Fault.Kind.CRASH, 1, null, null)));
+    GraphDirectory directory = connect(tenant, faults, 100);
+
+    HostException lost =
+        assertThrows(HostException.class, () -> directory.deleteApplication(shared.id()));
+    assertEquals(Category.TRANSIENT, lost.category());
+    assertTrue(tenant.getDeletedApplication(shared.id()).isPresent());
+
+    directory.deleteApplication(shared.id());
+
+    assertTrue(tenant.getDeletedApplication(shared.id()).isPresent());
+    assertEquals(Optional.empty(), tenant.getApplication(shared.id()));
+  }
+
+  @Test
   void tells_a_global_administrator_from_an_ordinary_account() throws IOException {
     InMemoryDirectory tenant = new InMemoryDirectory().globalAdministrator("admin@contoso.com");
     GraphDirectory directory = connect(tenant, FaultInjector.none(), 100);
