@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * restart), visible in the workflow history, and does not hold a worker thread asleep. The SDK's
  * own RetryHandler (three quiet tries honouring Retry-After) is therefore switched off, and those
  * answers become {@link HostException} TRANSIENT carrying the Retry-After the service asked for;
- * the activity layer turns it into the next retry delay. (msal4j still retries a token request once
- * on a 5xx by itself: that is inside the library and cannot be turned off.)
+ * the activity layer turns it into the next retry delay. Token requests get the same treatment:
+ * msal4j does not retry a throttled or failed token request (seen with 1.26.0), and its answer is
+ * sorted the same way.
  *
  * <p>Every method throws {@link HostException}: TRANSIENT (throttling, outage, network),
  * CERTIFICATE_NOT_REGISTERED (the worker's certificate is not on its app: AADSTS700027), PERMANENT
@@ -86,6 +87,8 @@ public final class GraphDirectory implements Directory {
     SigningCertificate certificate = SigningCertificate.load(config, environment);
     this.thumbprint = certificate.thumbprint();
     MsalAccessTokenProvider tokens = new MsalAccessTokenProvider(config, certificate);
+    // Temporal owns retries (see the class description): the default middleware chain keeps its
+    // RetryHandler, but with an option that never retries, so a 429 comes straight back to us.
     RetryHandlerOption noSdkRetries =
         new RetryHandlerOption((delay, attempt, req, resp) -> false, 0, 0);
     OkHttpClient http = GraphClientFactory.create(new RequestOption[] {noSdkRetries}).build();
@@ -350,10 +353,8 @@ public final class GraphDirectory implements Directory {
   }
 
   private static boolean isClientError(RuntimeException e) {
-    for (int status = 400; status < 500; status++) {
-      if (status != 429 && GraphErrors.hasStatus(e, status)) return true;
-    }
-    return false;
+    int status = GraphErrors.status(e);
+    return status >= 400 && status < 500 && status != 429;
   }
 
   /** An OData string literal: single quotes, an embedded quote doubled. */

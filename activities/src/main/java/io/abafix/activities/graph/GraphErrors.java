@@ -80,8 +80,13 @@ final class GraphErrors {
 
   /** Whether {@code failure} is a Graph answer with this status. */
   static boolean hasStatus(RuntimeException failure, int status) {
+    return status(failure) == status;
+  }
+
+  /** The HTTP status of the Graph answer behind {@code failure}, or 0 when there was none. */
+  static int status(RuntimeException failure) {
     ApiException api = causeOf(failure, ApiException.class);
-    return api != null && api.getResponseStatusCode() == status;
+    return api == null ? 0 : api.getResponseStatusCode();
   }
 
   static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {

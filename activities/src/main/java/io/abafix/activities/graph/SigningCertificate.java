@@ -29,6 +29,16 @@ record SigningCertificate(X509Certificate certificate, PrivateKey privateKey) {
   private static final Pattern PEM_BLOCK =
       Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([^-]+)-----END \\1-----");
 
+  /** Names the certificate only: a record's generated toString would print the private key. */
+  @Override
+  public String toString() {
+    return "SigningCertificate["
+        + certificate.getSubjectX500Principal()
+        + ", "
+        + thumbprint()
+        + "]";
+  }
+
   /** The SHA-1 thumbprint as Windows and the Entra portal show it: 40 upper-case hex digits. */
   String thumbprint() {
     try {
