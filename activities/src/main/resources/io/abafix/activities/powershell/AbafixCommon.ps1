@@ -39,6 +39,9 @@ function New-AbafixError {
 function Write-AbafixAnswer {
     param([Parameter(Mandatory = $true)] $Answer)
     $json = ConvertTo-Json -InputObject $Answer -Depth 6 -Compress
+    # stdout is encoded in the console's code page, which cannot carry every character (event
+    # messages are localised): escape everything outside ASCII, which is still the same JSON.
+    $json = [regex]::Replace($json, '[^\x00-\x7F]', { param($m) '\u{0:x4}' -f [int][char]$m.Value })
     # Writing to the console stream directly keeps PowerShell's formatter (and its line width) out
     # of the answer.
     [Console]::Out.WriteLine($json)
