@@ -113,6 +113,7 @@ function Get-AbafixInputString {
     if (-not ($value -is [string]) -or $value.Length -eq 0) {
         throw (New-AbafixError 'Permanent' 'InvalidInput' ($Name + ' must be a non-empty string'))
     }
+    # Patterns end in \z, not $: $ also matches before a trailing newline.
     if ($Pattern -ne '' -and $value -notmatch $Pattern) {
         throw (New-AbafixError 'Permanent' 'InvalidInput' ($Name + ' has an invalid format'))
     }

@@ -15,11 +15,20 @@ function Resolve-AbafixCredential {
         throw (New-AbafixError 'CredentialUnavailable' 'UnsupportedReference' 'the credential reference must have the form clixml:<local path>')
     }
     $path = $Reference.Substring($prefix.Length)
-    # A UNC path would make the worker authenticate to another machine to fetch it.
-    if ($path.StartsWith('\\') -or $path.StartsWith('//') -or -not [System.IO.Path]::IsPathRooted($path)) {
+    # A UNC path would make the worker authenticate to another machine to fetch it. The .NET path
+    # checks throw on characters no path may hold: such a reference is unusable, not a glitch.
+    $usable = $false
+    $exists = $false
+    try {
+        $usable = (-not $path.StartsWith('\\')) -and (-not $path.StartsWith('//')) -and [System.IO.Path]::IsPathRooted($path)
+        if ($usable) { $exists = Test-Path -LiteralPath $path -PathType Leaf }
+    } catch {
+        $usable = $false
+    }
+    if (-not $usable) {
         throw (New-AbafixError 'CredentialUnavailable' 'UnsupportedReference' 'the credential file must be an absolute local path')
     }
-    if (-not (Test-Path -LiteralPath $path -PathType Leaf)) {
+    if (-not $exists) {
         throw (New-AbafixError 'CredentialUnavailable' 'CredentialFileMissing' 'the credential file named by the reference does not exist on this server')
     }
     try {
@@ -36,7 +45,7 @@ function Resolve-AbafixCredential {
 
 Invoke-AbafixMain -Required @('server', 'accountName', 'credentialReference') -Body {
     param($in)
-    $accountName = Get-AbafixInputString $in 'accountName' '^Sync_[A-Za-z0-9-]{1,15}_[0-9A-Fa-f]{12}$'
+    $accountName = Get-AbafixInputString $in 'accountName' '^Sync_[A-Za-z0-9-]{1,15}_[0-9A-Fa-f]{12}\z'
     $reference = Get-AbafixInputString $in 'credentialReference'
     $credential = Resolve-AbafixCredential $reference
 

@@ -5,7 +5,7 @@
 
 Invoke-AbafixMain -Required @('server', 'machineId') -Body {
     param($in)
-    $newId = Get-AbafixInputString $in 'machineId' '^[0-9A-Fa-f]{32}$'
+    $newId = Get-AbafixInputString $in 'machineId' '^[0-9A-Fa-f]{32}\z'
     Import-Module ADSync
 
     # Stopping the service under a running cycle would abort it half way: wait for it instead.
