@@ -54,8 +54,14 @@ function Get-AbafixErrorCategory {
     param([Parameter(Mandatory = $true)] $ErrorRecord)
     $ex = $ErrorRecord.Exception
     $text = [string]$ex.Message
-    if ($ex.Data.Contains('AbafixCategory')) {
-        return @{ category = [string]$ex.Data['AbafixCategory']; code = [string]$ex.Data['AbafixCode'] }
+    # PowerShell can wrap an exception on its way up (a method call, a nested pipeline): look for
+    # the category along the whole chain.
+    $inner = $ex
+    while ($null -ne $inner) {
+        if ($inner.Data.Contains('AbafixCategory')) {
+            return @{ category = [string]$inner.Data['AbafixCategory']; code = [string]$inner.Data['AbafixCode'] }
+        }
+        $inner = $inner.InnerException
     }
     if ($text -match 'AADSTS700027') {
         return @{ category = 'CertificateNotRegistered'; code = 'AADSTS700027' }
@@ -208,6 +214,11 @@ function Get-AbafixPropertyValue {
 function Get-AbafixConnectorIdentity {
     # Get-ADSyncEntraConnectorCredential's full property list is not documented: parse defensively
     # and report Unknown rather than guess.
+    # Builds before ABA (older than 2.5) lack the cmdlet: they can only use a service account, but
+    # say Unknown rather than guess, and let the inspection go on to report the version.
+    if ($null -eq (Get-Command -Name Get-ADSyncEntraConnectorCredential -ErrorAction SilentlyContinue)) {
+        return @{ identityType = 'Unknown'; serviceAccountName = $null; applicationId = $null; certificateThumbprint = $null }
+    }
     $credential = Get-ADSyncEntraConnectorCredential
     $type = Get-AbafixPropertyValue $credential @('ConnectorIdentityType', 'IdentityType')
     $identityType = 'Unknown'
