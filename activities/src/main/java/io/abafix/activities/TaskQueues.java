@@ -14,7 +14,9 @@ public final class TaskQueues {
 
   private TaskQueues() {}
 
-  /** The queue polled by the worker on one Entra Connect server, e.g. {@code abafix-server-servera}. */
+  /**
+   * The queue polled by the worker on one Entra Connect server, e.g. {@code abafix-server-servera}.
+   */
   public static String forServer(String serverName) {
     return SERVER_PREFIX + serverName.toLowerCase(Locale.ROOT);
   }

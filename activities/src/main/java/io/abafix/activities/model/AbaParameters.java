@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Entra connector's ABA connectivity parameters. Saving the connector in Synchronization Service
- * Manager blanks them; {@code Repair-ADSyncToolsEntraAppParameters} restores them.
+ * The Entra connector's ABA connectivity parameters. Saving the connector in Synchronization
+ * Service Manager blanks them; {@code Repair-ADSyncToolsEntraAppParameters} restores them.
  */
 public record AbaParameters(
     String applicationManagedBy, String certificateManagedBy, String certificateId) {

@@ -1,6 +1,8 @@
 package io.abafix.activities.model;
 
-/** What the Entra connector authenticates with, as {@code Get-ADSyncEntraConnectorCredential} says. */
+/**
+ * What the Entra connector authenticates with, as {@code Get-ADSyncEntraConnectorCredential} says.
+ */
 public enum IdentityType {
   /** A legacy {@code Sync_<server>_<id>} (or custom) account with a password. */
   ServiceAccount,

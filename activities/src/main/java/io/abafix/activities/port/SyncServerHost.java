@@ -6,8 +6,8 @@ import io.abafix.activities.model.ServerState;
 import java.util.List;
 
 /**
- * The operations abafix performs on one Entra Connect server. One implementation runs PowerShell
- * on the server; the lab provides another. Each method does exactly one thing and does not decide
+ * The operations abafix performs on one Entra Connect server. One implementation runs PowerShell on
+ * the server; the lab provides another. Each method does exactly one thing and does not decide
  * whether it is needed: idempotency checks live in the activity implementation, which inspects
  * first.
  *
@@ -43,6 +43,8 @@ public interface SyncServerHost {
   /** Configures ABA with a new app registration of this server's own. */
   void configureApplicationAuthentication();
 
-  /** Application event-log entries from Directory Synchronization newer than {@code afterRecordId}. */
+  /**
+   * Application event-log entries from Directory Synchronization newer than {@code afterRecordId}.
+   */
   List<EventLogEntry> readEvents(long afterRecordId, int maxEntries);
 }

@@ -1,0 +1,20 @@
+# Restores the Entra connector's blank ABA parameters (ApplicationManagedBy, CertificateManagedBy,
+# CertificateId) with ADSyncTools' Repair-ADSyncToolsEntraAppParameters.
+# Input : {"server":"SERVERA"}
+# Result: {"adSyncToolsVersion":"2.3.0","abaParameters":{"applicationManagedBy","certificateManagedBy","certificateId"}}
+#
+# The module is not installed from the PowerShell Gallery here: servers are often offline and an
+# unattended install would trust whatever the Gallery serves. It must be pre-staged.
+. (Join-Path $PSScriptRoot 'AbafixCommon.ps1')
+
+Invoke-AbafixMain -Required @('server') -Body {
+    param($in)
+    $version = Get-AbafixAdSyncToolsVersion
+    if ($null -eq $version -or ([version]$version) -lt ([version]'2.3.0')) {
+        throw (New-AbafixError 'Permanent' 'AdSyncToolsMissing' 'ADSyncTools 2.3.0 or later is not installed on this server: install or update it (Install-Module ADSyncTools), then retry')
+    }
+    Import-Module ADSync
+    Import-Module ADSyncTools -MinimumVersion '2.3.0'
+    Repair-ADSyncToolsEntraAppParameters | Out-Null
+    @{ adSyncToolsVersion = $version; abaParameters = Get-AbafixAbaParameters }
+}

@@ -1,0 +1,119 @@
+package io.abafix.lab.powershell;
+
+import io.abafix.activities.model.AbaParameters;
+import io.abafix.activities.model.AuthenticationCheck;
+import io.abafix.activities.model.EventLogEntry;
+import io.abafix.activities.model.IdentityType;
+import io.abafix.activities.model.ServerState;
+import io.abafix.activities.port.HostException;
+import io.abafix.activities.port.SyncServerHost;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A small simulated server for these tests: it holds a state, applies each operation to it, and
+ * records what it was asked to do. A failure set with {@link #failNext} hits the next operation.
+ */
+final class RecordingSyncServerHost implements SyncServerHost {
+  final List<String> calls = new ArrayList<>();
+  final List<EventLogEntry> events = new ArrayList<>();
+  String server;
+  String machineId = "0123456789abcdef0123456789abcdef";
+  boolean syncCycleEnabled = true;
+  boolean syncCycleInProgress;
+  IdentityType identityType = IdentityType.Application;
+  String serviceAccountName;
+  String applicationId = "11111111-2222-3333-4444-555555555555";
+  String thumbprint = "A1B2C3";
+  AbaParameters abaParameters = new AbaParameters("Microsoft", null, "cert-1");
+  AuthenticationCheck authentication = AuthenticationCheck.ok();
+  String lastCredentialReference;
+  private HostException nextFailure;
+
+  RecordingSyncServerHost(String server) {
+    this.server = server;
+  }
+
+  void failNext(HostException failure) {
+    this.nextFailure = failure;
+  }
+
+  private void enter(String call) {
+    calls.add(call);
+    HostException failure = nextFailure;
+    nextFailure = null;
+    if (failure != null) throw failure;
+  }
+
+  @Override
+  public String serverName() {
+    return server;
+  }
+
+  @Override
+  public ServerState inspect() {
+    enter("inspect");
+    return new ServerState(
+        server,
+        machineId,
+        "2.5.79.0",
+        false,
+        true,
+        syncCycleEnabled,
+        syncCycleInProgress,
+        "Sync_" + server + "_0123456789ab@contoso.onmicrosoft.com",
+        identityType,
+        serviceAccountName,
+        applicationId,
+        thumbprint,
+        abaParameters,
+        "2.3.0");
+  }
+
+  @Override
+  public void setSyncCycleEnabled(boolean enabled) {
+    enter("setSyncCycleEnabled " + enabled);
+    syncCycleEnabled = enabled;
+  }
+
+  @Override
+  public void revertToServiceAccount(String accountName, String credentialReference) {
+    enter("revertToServiceAccount " + accountName);
+    lastCredentialReference = credentialReference;
+    identityType = IdentityType.ServiceAccount;
+    serviceAccountName = accountName;
+    applicationId = null;
+  }
+
+  @Override
+  public AuthenticationCheck testConnectorAuthentication() {
+    enter("testConnectorAuthentication");
+    return authentication;
+  }
+
+  @Override
+  public void setMachineIdentifier(String newMachineId) {
+    enter("setMachineIdentifier " + newMachineId);
+    machineId = newMachineId;
+  }
+
+  @Override
+  public void rotateApplicationCertificate() {
+    enter("rotateApplicationCertificate");
+    thumbprint = "D4E5F6";
+  }
+
+  @Override
+  public void configureApplicationAuthentication() {
+    enter("configureApplicationAuthentication");
+    identityType = IdentityType.Application;
+    applicationId = "99999999-8888-7777-6666-555555555555";
+    serviceAccountName = null;
+  }
+
+  @Override
+  public List<EventLogEntry> readEvents(long afterRecordId, int maxEntries) {
+    enter("readEvents " + afterRecordId + " " + maxEntries);
+    return events.stream().filter(e -> e.recordId() > afterRecordId).limit(maxEntries).toList();
+  }
+}
