@@ -33,6 +33,8 @@ public interface DirectoryActivities {
    */
   StepResult restoreApplication(String objectId);
 
-  /** Whether the account holds the Global Administrator role (it must not be a connector account). */
+  /**
+   * Whether the account holds the Global Administrator role (it must not be a connector account).
+   */
   boolean isGlobalAdministrator(String userPrincipalName);
 }

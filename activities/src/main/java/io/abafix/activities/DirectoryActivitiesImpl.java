@@ -31,8 +31,11 @@ public class DirectoryActivitiesImpl implements DirectoryActivities {
       Optional<AppRegistration> deleted = call(() -> directory.getDeletedApplication(objectId));
       if (deleted.isPresent()) {
         return new StepResult(
-            false, facts(deleted.get(), "deleted"), facts(deleted.get(), "deleted"),
-            "already in deleted items", SyncServerActivitiesImpl.attempt());
+            false,
+            facts(deleted.get(), "deleted"),
+            facts(deleted.get(), "deleted"),
+            "already in deleted items",
+            SyncServerActivitiesImpl.attempt());
       }
       throw Failures.permanent("no app registration with object id " + objectId + " exists");
     }
@@ -42,7 +45,9 @@ public class DirectoryActivitiesImpl implements DirectoryActivities {
           return null;
         });
     return new StepResult(
-        true, facts(live.get(), "live"), facts(live.get(), "deleted"),
+        true,
+        facts(live.get(), "live"),
+        facts(live.get(), "deleted"),
         "soft-deleted " + live.get().displayName() + " (restorable for 30 days)",
         SyncServerActivitiesImpl.attempt());
   }
@@ -60,7 +65,9 @@ public class DirectoryActivitiesImpl implements DirectoryActivities {
               .orElseThrow(
                   () ->
                       Failures.permanent(
-                          "app " + objectId + " is neither live nor in deleted items: it cannot be restored"));
+                          "app "
+                              + objectId
+                              + " is neither live nor in deleted items: it cannot be restored"));
       call(
           () -> {
             directory.restoreApplication(objectId);
@@ -78,7 +85,9 @@ public class DirectoryActivitiesImpl implements DirectoryActivities {
       changed = true;
     }
     return new StepResult(
-        changed, facts(app, live.isPresent() ? "live" : "deleted"), facts(app, "live"),
+        changed,
+        facts(app, live.isPresent() ? "live" : "deleted"),
+        facts(app, "live"),
         changed ? "restored " + app.displayName() + " and its service principal" : "already live",
         SyncServerActivitiesImpl.attempt());
   }

@@ -112,7 +112,12 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
     ServerState after = call(host::inspect);
     if (!newMachineId.equalsIgnoreCase(after.machineId()) || !after.adSyncRunning()) {
       throw Failures.transientFailure(
-          "machine id on " + server + " is " + after.machineId() + ", ADSync running=" + after.adSyncRunning());
+          "machine id on "
+              + server
+              + " is "
+              + after.machineId()
+              + ", ADSync running="
+              + after.adSyncRunning());
     }
     return result(true, before, after, "SyncMachineIdentifier regenerated; ADSync restarted");
   }
@@ -125,7 +130,8 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
       throw Failures.permanent(
           server + " does not use application-based authentication: nothing to rotate");
     }
-    if (thumbprintBefore != null && !thumbprintBefore.equalsIgnoreCase(before.certificateThumbprint())) {
+    if (thumbprintBefore != null
+        && !thumbprintBefore.equalsIgnoreCase(before.certificateThumbprint())) {
       return result(false, before, before, "certificate already rotated");
     }
     run(host::rotateApplicationCertificate);
@@ -139,14 +145,19 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
     List<String> retired = retiredAppIds == null ? List.of() : retiredAppIds;
     ServerState before = call(host::inspect);
     if (ownsApp(before, retired)) {
-      return result(false, before, before, "connector already uses its own app " + before.applicationId());
+      return result(
+          false, before, before, "connector already uses its own app " + before.applicationId());
     }
     run(host::configureApplicationAuthentication);
     ServerState after = call(host::inspect);
     if (!ownsApp(after, retired)) {
       throw Failures.transientFailure(
-          "ABA was configured on " + server + " but the connector reports " + after.identityType()
-              + " with app " + after.applicationId());
+          "ABA was configured on "
+              + server
+              + " but the connector reports "
+              + after.identityType()
+              + " with app "
+              + after.applicationId());
     }
     return result(true, before, after, "connector now uses its own app " + after.applicationId());
   }
@@ -166,13 +177,17 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
   private void checkServer(String server) {
     if (server == null || !server.equalsIgnoreCase(host.serverName())) {
       throw ApplicationFailure.newNonRetryableFailure(
-          "step for " + server + " reached the worker of " + host.serverName()
+          "step for "
+              + server
+              + " reached the worker of "
+              + host.serverName()
               + ": check each worker's --name and task queue",
           FailureTypes.WRONG_SERVER);
     }
   }
 
-  private static StepResult result(boolean changed, ServerState before, ServerState after, String detail) {
+  private static StepResult result(
+      boolean changed, ServerState before, ServerState after, String detail) {
     return new StepResult(changed, Facts.of(before), Facts.of(after), detail, attempt());
   }
 

@@ -540,8 +540,9 @@ final class LabWorld {
           return AuthenticationCheck.failed(
               EntraErrors.ACCESS_DENIED, EntraErrors.accessDenied(upn, false, 0));
         }
-        long wait = account.usableFromMillis() - now();
-        if (wait > 0) {
+        // Compared, not subtracted: accounts that always worked start at Long.MIN_VALUE.
+        if (account.usableFromMillis() > now()) {
+          long wait = account.usableFromMillis() - now();
           return AuthenticationCheck.failed(
               EntraErrors.ACCESS_DENIED, EntraErrors.accessDenied(upn, true, wait));
         }

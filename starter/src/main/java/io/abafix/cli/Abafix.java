@@ -9,7 +9,8 @@ import picocli.CommandLine.HelpCommand;
     name = "abafix",
     mixinStandardHelpOptions = true,
     version = "abafix 0.1.0",
-    description = "Fixes Entra Connect Sync application-based authentication, one durable workflow at a time.",
+    description =
+        "Fixes Entra Connect Sync application-based authentication, one durable workflow at a time.",
     subcommands = {
       DemoCommand.class,
       RemediateCommand.class,

@@ -14,7 +14,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code abafix audit RUN}: the run's journal, on screen or as hash-chained JSON Lines. */
-@Command(name = "audit", mixinStandardHelpOptions = true, description = "Print a run's journal, or export it as hash-chained JSON Lines.")
+@Command(
+    name = "audit",
+    mixinStandardHelpOptions = true,
+    description = "Print a run's journal, or export it as hash-chained JSON Lines.")
 final class AuditCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin TemporalOptions temporal;

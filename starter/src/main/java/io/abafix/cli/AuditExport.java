@@ -67,7 +67,8 @@ public final class AuditExport {
         ObjectNode node = (ObjectNode) JSON.readTree(lines.get(i));
         String hash = node.path("hash").asText();
         node.remove("hash");
-        if (!prev.equals(node.path("prev").asText()) || !hash.equals(sha256(prev + canonical(node)))) {
+        if (!prev.equals(node.path("prev").asText())
+            || !hash.equals(sha256(prev + canonical(node)))) {
           return i + 1;
         }
         prev = hash;
@@ -91,7 +92,8 @@ public final class AuditExport {
   private static String sha256(String text) {
     try {
       return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
     }

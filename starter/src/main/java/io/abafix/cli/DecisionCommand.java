@@ -21,7 +21,10 @@ abstract class DecisionCommand implements Callable<Integer> {
   @Option(names = "--as", required = true, description = "Your name, for the audit")
   String by;
 
-  @Option(names = "--step", description = "The step you decide on, e.g. DELETE_APPLICATIONS@directory (default: the pending one)")
+  @Option(
+      names = "--step",
+      description =
+          "The step you decide on, e.g. DELETE_APPLICATIONS@directory (default: the pending one)")
   String gate;
 
   @Option(names = "--comment", description = "Why, for the audit")
@@ -31,14 +34,20 @@ abstract class DecisionCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SharedAppRemediationWorkflow wf = temporal.connect().newWorkflowStub(SharedAppRemediationWorkflow.class, run);
+    SharedAppRemediationWorkflow wf =
+        temporal.connect().newWorkflowStub(SharedAppRemediationWorkflow.class, run);
     String decided = wf.decide(new ApprovalRequest(gate, by, approve(), comment));
-    spec.commandLine().getOut().println((approve() ? "approved " : "rejected ") + decided + " as " + by);
+    spec.commandLine()
+        .getOut()
+        .println((approve() ? "approved " : "rejected ") + decided + " as " + by);
     return 0;
   }
 
   /** {@code abafix approve RUN --as NAME}. */
-  @Command(name = "approve", mixinStandardHelpOptions = true, description = "Approve the destructive step a run waits on.")
+  @Command(
+      name = "approve",
+      mixinStandardHelpOptions = true,
+      description = "Approve the destructive step a run waits on.")
   static final class Approve extends DecisionCommand {
     @Override
     boolean approve() {
@@ -47,7 +56,10 @@ abstract class DecisionCommand implements Callable<Integer> {
   }
 
   /** {@code abafix reject RUN --as NAME}: the run compensates and stops. */
-  @Command(name = "reject", mixinStandardHelpOptions = true, description = "Reject the destructive step a run waits on; the run compensates and stops.")
+  @Command(
+      name = "reject",
+      mixinStandardHelpOptions = true,
+      description = "Reject the destructive step a run waits on; the run compensates and stops.")
   static final class Reject extends DecisionCommand {
     @Override
     boolean approve() {

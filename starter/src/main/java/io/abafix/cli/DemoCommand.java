@@ -43,14 +43,21 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--scenario",
       defaultValue = "seed-pair",
-      description = "A scenario file, or a shipped one: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})",
+      description =
+          "A scenario file, or a shipped one: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})",
       completionCandidates = ShippedScenarios.class)
   String scenario;
 
-  @Option(names = "--audit-out", defaultValue = "abafix-audit.jsonl", description = "Where to write the journal (JSON Lines, hash-chained; default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--audit-out",
+      defaultValue = "abafix-audit.jsonl",
+      description =
+          "Where to write the journal (JSON Lines, hash-chained; default ${DEFAULT-VALUE})")
   Path auditOut;
 
-  @Option(names = "--json", description = "Print only the final summary, as one JSON object, on stdout")
+  @Option(
+      names = "--json",
+      description = "Print only the final summary, as one JSON object, on stdout")
   boolean json;
 
   @Option(names = "--dry-run", description = "Preflight and plan only")
@@ -61,8 +68,15 @@ final class DemoCommand implements Callable<Integer> {
     Lab lab = loadLab();
     PrintWriter progress = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
     try (DemoEnvironment env = DemoEnvironment.start(lab)) {
-      progress.println("abafix demo: scenario " + lab.scenario().name() + " (" + String.join(", ", lab.serverNames())
-          + "), tenant " + lab.tenantDomain() + ", embedded Temporal at " + env.address());
+      progress.println(
+          "abafix demo: scenario "
+              + lab.scenario().name()
+              + " ("
+              + String.join(", ", lab.serverNames())
+              + "), tenant "
+              + lab.tenantDomain()
+              + ", embedded Temporal at "
+              + env.address());
       progress.println("  " + lab.scenario().description());
       WorkflowClient client = env.client();
       String id = RemediateCommand.start(client, request(lab));
@@ -79,23 +93,34 @@ final class DemoCommand implements Callable<Integer> {
         outcome = Outcome.COMPENSATED;
         message = ErrorHandler.rootMessage(e);
       }
-      List<AuditEntry> audit = client.newWorkflowStub(SharedAppRemediationWorkflow.class, id).audit();
+      List<AuditEntry> audit =
+          client.newWorkflowStub(SharedAppRemediationWorkflow.class, id).audit();
       AuditExport.write(audit, auditOut);
       LabSnapshot end = lab.snapshot();
       progress.println("outcome: " + outcome + ": " + message);
       progress.println("final state (read from the lab):");
-      end.servers().forEach(s -> progress.println(String.format(
-          "  %-10s %-15s app %-36s machine id %s  scheduler %s",
-          s.name(), s.identityType(), s.applicationId() == null ? "-" : s.applicationId(), s.machineId(),
-          s.syncCycleEnabled() ? "enabled" : "PAUSED")));
-      end.applications().forEach(a -> progress.println("  app " + a.displayName() + "  appId " + a.appId()));
+      end.servers()
+          .forEach(
+              s ->
+                  progress.println(
+                      String.format(
+                          "  %-10s %-15s app %-36s machine id %s  scheduler %s",
+                          s.name(),
+                          s.identityType(),
+                          s.applicationId() == null ? "-" : s.applicationId(),
+                          s.machineId(),
+                          s.syncCycleEnabled() ? "enabled" : "PAUSED")));
+      end.applications()
+          .forEach(a -> progress.println("  app " + a.displayName() + "  appId " + a.appId()));
       progress.println("journal: " + audit.size() + " entries written to " + auditOut);
       progress.flush();
       if (json) {
         spec.commandLine().getOut().println(summaryJson(outcome, end));
         spec.commandLine().getOut().flush();
       }
-      return outcome == Outcome.SUCCEEDED || outcome == Outcome.DRY_RUN || outcome == Outcome.NOTHING_TO_DO
+      return outcome == Outcome.SUCCEEDED
+              || outcome == Outcome.DRY_RUN
+              || outcome == Outcome.NOTHING_TO_DO
           ? 0
           : ErrorHandler.RUN_FAILED;
     }
@@ -112,8 +137,11 @@ final class DemoCommand implements Callable<Integer> {
       throw new UserError("scenario " + scenario + ": " + e.getMessage());
     }
     throw new UserError(
-        "no scenario file " + scenario + ", and no shipped scenario of that name (shipped: "
-            + String.join(", ", Lab.listScenarioResources()) + ")");
+        "no scenario file "
+            + scenario
+            + ", and no shipped scenario of that name (shipped: "
+            + String.join(", ", Lab.listScenarioResources())
+            + ")");
   }
 
   private RemediationRequest request(Lab lab) {
@@ -124,30 +152,48 @@ final class DemoCommand implements Callable<Integer> {
             : first.credentialReferences().get(0);
     // Short bounds: the lab's propagation delay is seconds, not the real 15 minutes.
     return new RemediationRequest(
-        lab.tenantDomain(), lab.serverNames(), credential, null, dryRun,
-        new ApprovalPolicy(true, false, 600), new Timings(120, 1, 120, 30), "demo");
+        lab.tenantDomain(),
+        lab.serverNames(),
+        credential,
+        null,
+        dryRun,
+        new ApprovalPolicy(true, false, 600),
+        new Timings(120, 1, 120, 30),
+        "demo");
   }
 
   static String summaryJson(Outcome outcome, LabSnapshot end) throws Exception {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("outcome", outcome.name());
-    summary.put("servers", end.servers().stream().map(s -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("name", s.name());
-      m.put("identityType", String.valueOf(s.identityType()));
-      m.put("applicationId", s.applicationId());
-      m.put("machineId", s.machineId());
-      m.put("syncCycleEnabled", s.syncCycleEnabled());
-      return m;
-    }).toList());
-    summary.put("applications", end.applications().stream().map(a -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("id", a.id());
-      m.put("appId", a.appId());
-      m.put("displayName", a.displayName());
-      return m;
-    }).toList());
-    return new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary);
+    summary.put(
+        "servers",
+        end.servers().stream()
+            .map(
+                s -> {
+                  Map<String, Object> m = new LinkedHashMap<>();
+                  m.put("name", s.name());
+                  m.put("identityType", String.valueOf(s.identityType()));
+                  m.put("applicationId", s.applicationId());
+                  m.put("machineId", s.machineId());
+                  m.put("syncCycleEnabled", s.syncCycleEnabled());
+                  return m;
+                })
+            .toList());
+    summary.put(
+        "applications",
+        end.applications().stream()
+            .map(
+                a -> {
+                  Map<String, Object> m = new LinkedHashMap<>();
+                  m.put("id", a.id());
+                  m.put("appId", a.appId());
+                  m.put("displayName", a.displayName());
+                  return m;
+                })
+            .toList());
+    return new ObjectMapper()
+        .disable(SerializationFeature.INDENT_OUTPUT)
+        .writeValueAsString(summary);
   }
 
   /** Names of the scenarios shipped in the lab, for help and completion. */

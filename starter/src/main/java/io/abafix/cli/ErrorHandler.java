@@ -38,7 +38,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     } else if (e instanceof WorkflowFailedException f) {
       code = RUN_FAILED;
       message = "the run failed: " + rootMessage(f);
-    } else if (e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+    } else if (e instanceof StatusRuntimeException s
+        && s.getStatus().getCode() == Status.Code.UNAVAILABLE) {
       code = UNREACHABLE;
       message = "cannot reach Temporal: start it, or set TEMPORAL_ADDRESS / --address";
     } else {

@@ -18,28 +18,38 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code abafix remediate}: starts the shared-app remediation against a running Temporal cluster. */
+/**
+ * {@code abafix remediate}: starts the shared-app remediation against a running Temporal cluster.
+ */
 @Command(
     name = "remediate",
     mixinStandardHelpOptions = true,
-    description = "Give each Entra Connect server that shares an app registration its own (Microsoft's 13-step procedure).")
+    description =
+        "Give each Entra Connect server that shares an app registration its own (Microsoft's 13-step procedure).")
 final class RemediateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin TemporalOptions temporal;
 
-  @Option(names = "--tenant", required = true, description = "Tenant domain, e.g. contoso.onmicrosoft.com")
+  @Option(
+      names = "--tenant",
+      required = true,
+      description = "Tenant domain, e.g. contoso.onmicrosoft.com")
   String tenant;
 
-  @Option(names = "--server", required = true, description = "An Entra Connect server (repeat for each)")
+  @Option(
+      names = "--server",
+      required = true,
+      description = "An Entra Connect server (repeat for each)")
   List<String> servers;
 
   @Option(
       names = "--credential-ref",
-      description = "Where each server finds the Hybrid Identity Administrator credential, e.g. clixml:C:\\ProgramData\\abafix\\hia.xml")
+      description =
+          "Where each server finds the Hybrid Identity Administrator credential, e.g. clixml:C:\\ProgramData\\abafix\\hia.xml")
   String credentialReference;
 
   @Option(names = "--dry-run", description = "Preflight and plan only; change nothing")
@@ -48,10 +58,16 @@ final class RemediateCommand implements Callable<Integer> {
   @Option(names = "--two-person", description = "The person who starts the run cannot approve it")
   boolean twoPerson;
 
-  @Option(names = "--approval-timeout-minutes", defaultValue = "1440", description = "Compensate when an approval does not come in time (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--approval-timeout-minutes",
+      defaultValue = "1440",
+      description = "Compensate when an approval does not come in time (default ${DEFAULT-VALUE})")
   long approvalTimeoutMinutes;
 
-  @Option(names = "--propagation-wait-minutes", defaultValue = "20", description = "Bound for a new service account to sign in (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--propagation-wait-minutes",
+      defaultValue = "20",
+      description = "Bound for a new service account to sign in (default ${DEFAULT-VALUE})")
   long propagationWaitMinutes;
 
   @Option(names = "--requested-by", description = "Who starts the run (default: the OS user)")
@@ -69,7 +85,8 @@ final class RemediateCommand implements Callable<Integer> {
     out.println("started " + id + (dryRun ? " (dry run)" : ""));
     out.println("  follow: abafix status " + id + "    journal: abafix audit " + id);
     if (!follow) return 0;
-    RemediationResult result = new RunFollower(client, id, out, null, Duration.ofSeconds(1)).follow();
+    RemediationResult result =
+        new RunFollower(client, id, out, null, Duration.ofSeconds(1)).follow();
     Render.plan(result.plan()).forEach(out::println);
     out.println("outcome: " + result.outcome() + ": " + result.message());
     return 0;
@@ -82,7 +99,8 @@ final class RemediateCommand implements Callable<Integer> {
       throw new UserError(e.getMessage());
     }
     if (tenant == null || !tenant.matches("[A-Za-z0-9.-]+")) {
-      throw new UserError("tenant '" + tenant + "' is not a domain name: use e.g. contoso.onmicrosoft.com");
+      throw new UserError(
+          "tenant '" + tenant + "' is not a domain name: use e.g. contoso.onmicrosoft.com");
     }
     if (!dryRun && (credentialReference == null || credentialReference.isBlank())) {
       throw new UserError(
@@ -90,9 +108,17 @@ final class RemediateCommand implements Callable<Integer> {
     }
     Timings timings = Timings.standard();
     return new RemediationRequest(
-        tenant, servers, credentialReference, null, dryRun,
+        tenant,
+        servers,
+        credentialReference,
+        null,
+        dryRun,
         new ApprovalPolicy(true, twoPerson, approvalTimeoutMinutes * 60),
-        new Timings(propagationWaitMinutes * 60, timings.pollSeconds(), timings.syncCycleWaitSeconds(), timings.workerWaitSeconds()),
+        new Timings(
+            propagationWaitMinutes * 60,
+            timings.pollSeconds(),
+            timings.syncCycleWaitSeconds(),
+            timings.workerWaitSeconds()),
         requestedBy != null ? requestedBy : System.getProperty("user.name"));
   }
 
@@ -105,14 +131,20 @@ final class RemediateCommand implements Callable<Integer> {
             WorkflowOptions.newBuilder()
                 .setWorkflowId(id)
                 .setTaskQueue(TaskQueues.ORCHESTRATOR)
-                .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+                .setWorkflowIdConflictPolicy(
+                    WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
                 .build());
     try {
       WorkflowClient.start(run::remediate, request);
     } catch (WorkflowExecutionAlreadyStarted e) {
       throw new UserError(
-          "a remediation for tenant " + request.tenant() + " is already running: " + id
-              + " (run " + e.getExecution().getRunId() + ")");
+          "a remediation for tenant "
+              + request.tenant()
+              + " is already running: "
+              + id
+              + " (run "
+              + e.getExecution().getRunId()
+              + ")");
     }
     return id;
   }

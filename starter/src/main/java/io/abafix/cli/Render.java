@@ -18,13 +18,18 @@ final class Render {
   private Render() {}
 
   static String entry(AuditEntry e) {
-    String actor =
-        e.actor() == null || e.actor().isBlank() ? "" : "  [" + e.actor() + "]";
+    String actor = e.actor() == null || e.actor().isBlank() ? "" : "  [" + e.actor() + "]";
     String attempts = e.attempts() > 1 ? "  (" + e.attempts() + " attempts)" : "";
     return String.format(
         "  %s  %3d  %-26s %-10s %-11s %s%s%s",
-        TIME.format(Instant.ofEpochMilli(e.endedAt())), e.seq(), e.step(), e.target(), e.outcome(),
-        e.detail() == null ? "" : e.detail(), attempts, actor);
+        TIME.format(Instant.ofEpochMilli(e.endedAt())),
+        e.seq(),
+        e.step(),
+        e.target(),
+        e.outcome(),
+        e.detail() == null ? "" : e.detail(),
+        attempts,
+        actor);
   }
 
   static List<String> plan(Plan plan) {
@@ -32,11 +37,21 @@ final class Render {
     if (plan == null) return lines;
     plan.findings().forEach(f -> lines.add("  finding: " + f));
     if (plan.nothingToDo()) return lines;
-    lines.add("  working server (A): " + plan.workingServer() + "; broken (B): " + String.join(", ", plan.brokenServers()));
+    lines.add(
+        "  working server (A): "
+            + plan.workingServer()
+            + "; broken (B): "
+            + String.join(", ", plan.brokenServers()));
     for (PlannedStep s : plan.steps()) {
-      lines.add(String.format(
-          "  %3d. phase %d  %-26s %-10s %s%s", s.order(), s.phase(), s.step(), s.target(),
-          s.destructive() ? "[needs approval] " : "", s.description()));
+      lines.add(
+          String.format(
+              "  %3d. phase %d  %-26s %-10s %s%s",
+              s.order(),
+              s.phase(),
+              s.step(),
+              s.target(),
+              s.destructive() ? "[needs approval] " : "",
+              s.description()));
     }
     return lines;
   }
@@ -44,7 +59,10 @@ final class Render {
   static String server(ServerSummary s) {
     return String.format(
         "  %-10s %-15s app %-36s machine id %s  scheduler %s",
-        s.name(), s.identityType(), s.applicationId() == null ? "-" : s.applicationId(), s.machineId(),
+        s.name(),
+        s.identityType(),
+        s.applicationId() == null ? "-" : s.applicationId(),
+        s.machineId(),
         s.syncCycleEnabled() ? "enabled" : "PAUSED");
   }
 }

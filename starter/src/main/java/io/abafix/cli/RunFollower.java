@@ -15,8 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Follows a run: prints each journal entry as it appears and, when asked to, answers approvals
- * (the demo does; a real run waits for a person).
+ * Follows a run: prints each journal entry as it appears and, when asked to, answers approvals (the
+ * demo does; a real run waits for a person).
  */
 final class RunFollower {
   private final WorkflowClient client;
@@ -28,7 +28,12 @@ final class RunFollower {
   /**
    * @param autoApprover name to approve pending steps with, or null to leave them to a person
    */
-  RunFollower(WorkflowClient client, String workflowId, PrintWriter out, String autoApprover, Duration pollInterval) {
+  RunFollower(
+      WorkflowClient client,
+      String workflowId,
+      PrintWriter out,
+      String autoApprover,
+      Duration pollInterval) {
     this.client = client;
     this.workflowId = workflowId;
     this.out = out;
@@ -43,7 +48,8 @@ final class RunFollower {
    * @throws io.temporal.client.WorkflowFailedException when the run failed (after compensation)
    */
   RemediationResult follow() {
-    SharedAppRemediationWorkflow run = client.newWorkflowStub(SharedAppRemediationWorkflow.class, workflowId);
+    SharedAppRemediationWorkflow run =
+        client.newWorkflowStub(SharedAppRemediationWorkflow.class, workflowId);
     WorkflowStub untyped = client.newUntypedWorkflowStub(workflowId);
     CompletableFuture<RemediationResult> result = untyped.getResultAsync(RemediationResult.class);
     int printed = 0;
@@ -57,11 +63,14 @@ final class RunFollower {
       Progress progress = run.progress();
       PendingApproval pending = progress.pendingApproval();
       if (pending != null && autoApprover != null) {
-        run.decide(new ApprovalRequest(pending.gate(), autoApprover, true, "approved automatically by the demo"));
+        run.decide(
+            new ApprovalRequest(
+                pending.gate(), autoApprover, true, "approved automatically by the demo"));
       } else if (pending != null && !pending.gate().equals(announced)) {
         announced = pending.gate();
         out.println("  waiting for approval of " + pending.gate() + ": " + pending.description());
-        out.println("    abafix approve " + workflowId + " --as <your name>   (or: abafix reject ...)");
+        out.println(
+            "    abafix approve " + workflowId + " --as <your name>   (or: abafix reject ...)");
         out.flush();
       }
       sleep(pollInterval);

@@ -11,7 +11,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code abafix status RUN}: where a run is, and what it waits for. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show where a run is and what it waits for.")
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = "Show where a run is and what it waits for.")
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin TemporalOptions temporal;
@@ -21,14 +24,19 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SharedAppRemediationWorkflow wf = temporal.connect().newWorkflowStub(SharedAppRemediationWorkflow.class, run);
+    SharedAppRemediationWorkflow wf =
+        temporal.connect().newWorkflowStub(SharedAppRemediationWorkflow.class, run);
     Progress p = wf.progress();
     PrintWriter out = spec.commandLine().getOut();
     out.println(run + ": " + p.outcome() + ", at " + p.current());
     p.servers().forEach((server, step) -> out.println(String.format("  %-10s %s", server, step)));
     if (p.waitingFor() != null) out.println("  waiting for " + p.waitingFor());
     if (p.pendingApproval() != null) {
-      out.println("  needs approval: " + p.pendingApproval().gate() + ": " + p.pendingApproval().description());
+      out.println(
+          "  needs approval: "
+              + p.pendingApproval().gate()
+              + ": "
+              + p.pendingApproval().description());
       out.println("    abafix approve " + run + " --as <your name>");
     }
     Render.plan(wf.plan()).forEach(out::println);

@@ -26,16 +26,21 @@ public final class TemporalConnection {
     var stubOptions =
         io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder(
             profile.toWorkflowServiceStubsOptions());
-    if (addressOverride != null && !addressOverride.isBlank()) stubOptions.setTarget(addressOverride);
+    if (addressOverride != null && !addressOverride.isBlank())
+      stubOptions.setTarget(addressOverride);
     WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(stubOptions.build());
     return WorkflowClient.newInstance(service, profile.toWorkflowClientOptions());
   }
 
-  /** A client for a server at {@code address} in namespace {@code default}, e.g. the embedded one. */
+  /**
+   * A client for a server at {@code address} in namespace {@code default}, e.g. the embedded one.
+   */
   public static WorkflowClient at(String address) {
     WorkflowServiceStubs service =
         WorkflowServiceStubs.newServiceStubs(
-            io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
+            io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder()
+                .setTarget(address)
+                .build());
     return WorkflowClient.newInstance(service);
   }
 }

@@ -10,8 +10,8 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 
 /**
- * The three worker roles, wired the same way in production, in the demo and in tests. Only the
- * host behind a role differs: PowerShell or Graph in production, the lab elsewhere.
+ * The three worker roles, wired the same way in production, in the demo and in tests. Only the host
+ * behind a role differs: PowerShell or Graph in production, the lab elsewhere.
  */
 public final class Workers {
   private Workers() {}

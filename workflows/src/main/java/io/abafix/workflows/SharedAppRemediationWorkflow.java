@@ -21,8 +21,8 @@ import java.util.List;
  * <p>Preflight changes nothing and produces the {@link Plan}; a dry run stops there. Destructive
  * steps wait for {@link #decide approval}. When a step fails, is rejected or times out, the run
  * compensates: every scheduler it paused is resumed once its server has a working identity, and a
- * deleted app is restored only if a server still authenticates with it. The workflow then fails with
- * a message that says where and why; the journal stays available by query.
+ * deleted app is restored only if a server still authenticates with it. The workflow then fails
+ * with a message that says where and why; the journal stays available by query.
  */
 @WorkflowInterface
 public interface SharedAppRemediationWorkflow {
@@ -38,7 +38,10 @@ public interface SharedAppRemediationWorkflow {
   @UpdateMethod
   String decide(ApprovalRequest request);
 
-  /** Refuses a decision when nothing is pending, the gate differs, or the two-person rule forbids it. */
+  /**
+   * Refuses a decision when nothing is pending, the gate differs, or the two-person rule forbids
+   * it.
+   */
   @UpdateValidatorMethod(updateName = "decide")
   void validateDecision(ApprovalRequest request);
 

@@ -29,7 +29,6 @@ import io.abafix.workflows.plan.Plan;
 import io.abafix.workflows.plan.PlannedStep;
 import io.abafix.workflows.plan.Planner;
 import io.abafix.workflows.plan.StepName;
-import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
@@ -82,13 +81,25 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     this.request = request;
     this.journal = new AuditJournal(Workflow.getInfo().getRunId());
     this.directory =
-        Workflow.newActivityStub(DirectoryActivities.class, StepOptions.directory(request.timings()));
+        Workflow.newActivityStub(
+            DirectoryActivities.class, StepOptions.directory(request.timings()));
     validate(request);
     long now = now();
     journal.record(
-        "REQUEST", PlannedStep.DIRECTORY, Executor.OPERATOR.name(), request.requestedBy(), now, now, 0,
-        "INFO", Map.of(), Map.of(),
-        "tenant " + request.tenant() + ", servers " + String.join(", ", request.servers())
+        "REQUEST",
+        PlannedStep.DIRECTORY,
+        Executor.OPERATOR.name(),
+        request.requestedBy(),
+        now,
+        now,
+        0,
+        "INFO",
+        Map.of(),
+        Map.of(),
+        "tenant "
+            + request.tenant()
+            + ", servers "
+            + String.join(", ", request.servers())
             + (request.dryRun() ? ", dry run" : ""));
 
     FleetObservation fleet;
@@ -102,8 +113,16 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     plan = Planner.plan(fleet);
     now = now();
     journal.record(
-        "PLAN", PlannedStep.DIRECTORY, Executor.WORKFLOW.name(), null, now, now, 1,
-        "DONE", Map.of(), Map.of("steps", String.valueOf(plan.steps().size())),
+        "PLAN",
+        PlannedStep.DIRECTORY,
+        Executor.WORKFLOW.name(),
+        null,
+        now,
+        now,
+        1,
+        "DONE",
+        Map.of(),
+        Map.of("steps", String.valueOf(plan.steps().size())),
         String.join("; ", plan.findings()));
 
     if (plan.nothingToDo()) {
@@ -145,7 +164,10 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
       Workflow.newDetachedCancellationScope(saga::compensate).run();
       current = "DONE";
       throw ApplicationFailure.newNonRetryableFailure(
-          "remediation stopped at " + where + ": " + why
+          "remediation stopped at "
+              + where
+              + ": "
+              + why
               + "; compensation ran (see the audit for what it resumed or restored)",
           REMEDIATION_FAILED);
     }
@@ -188,7 +210,11 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
   @Override
   public Progress progress() {
     return new Progress(
-        outcome, current, new TreeMap<>(serverSteps), waitingFor, pending,
+        outcome,
+        current,
+        new TreeMap<>(serverSteps),
+        waitingFor,
+        pending,
         journal == null ? 0 : journal.size());
   }
 
@@ -201,10 +227,12 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
 
   private static void validate(RemediationRequest r) {
     if (r.tenant() == null || r.tenant().isBlank()) {
-      throw ApplicationFailure.newNonRetryableFailure("the request names no tenant", FailureTypes.PERMANENT);
+      throw ApplicationFailure.newNonRetryableFailure(
+          "the request names no tenant", FailureTypes.PERMANENT);
     }
     if (r.servers().isEmpty()) {
-      throw ApplicationFailure.newNonRetryableFailure("the request names no server", FailureTypes.PERMANENT);
+      throw ApplicationFailure.newNonRetryableFailure(
+          "the request names no server", FailureTypes.PERMANENT);
     }
     Set<String> seen = new LinkedHashSet<>();
     for (String s : r.servers()) {
@@ -241,31 +269,54 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
       fleet.add(st);
       checks.put(s, check);
       lastEventAtPreflight.put(s, log.stream().mapToLong(EventLogEntry::recordId).max().orElse(0L));
-      long conflicts = log.stream().filter(SharedAppRemediationWorkflowImpl::isSharedAppConflict).count();
+      long conflicts =
+          log.stream().filter(SharedAppRemediationWorkflowImpl::isSharedAppConflict).count();
       Map<String, String> facts = new LinkedHashMap<>(serverFacts(st));
       facts.put("signsIn", check.authenticated() ? "yes" : "no (" + check.errorCode() + ")");
       facts.put("version", String.valueOf(st.version()));
       facts.put("stagingMode", String.valueOf(st.stagingMode()));
       facts.put("aadsts700027Events", String.valueOf(conflicts));
       journal.record(
-          StepName.PREFLIGHT.name(), s, Executor.AUTOMATED.name(), null, started, now(), 1, "DONE",
-          Map.of(), facts, "inspected; nothing changed");
+          StepName.PREFLIGHT.name(),
+          s,
+          Executor.AUTOMATED.name(),
+          null,
+          started,
+          now(),
+          1,
+          "DONE",
+          Map.of(),
+          facts,
+          "inspected; nothing changed");
     }
     current = StepName.PREFLIGHT + "@" + PlannedStep.DIRECTORY;
     List<AppRegistration> applications = apps.get();
     List<String> admins = new ArrayList<>();
     for (String account :
-        fleet.stream().map(ServerState::connectorAccount).filter(a -> a != null && !a.isBlank()).distinct().toList()) {
+        fleet.stream()
+            .map(ServerState::connectorAccount)
+            .filter(a -> a != null && !a.isBlank())
+            .distinct()
+            .toList()) {
       if (directory.isGlobalAdministrator(account)) admins.add(account);
     }
     long at = now();
     journal.record(
-        StepName.PREFLIGHT.name(), PlannedStep.DIRECTORY, Executor.AUTOMATED.name(), null, at, at, 1,
-        "DONE", Map.of(),
+        StepName.PREFLIGHT.name(),
+        PlannedStep.DIRECTORY,
+        Executor.AUTOMATED.name(),
+        null,
+        at,
+        at,
+        1,
+        "DONE",
+        Map.of(),
         Map.of(
             "applications",
-            String.join(", ", applications.stream().map(a -> a.displayName() + "=" + a.appId()).toList()),
-            "globalAdministratorConnectorAccounts", String.join(", ", admins)),
+            String.join(
+                ", ", applications.stream().map(a -> a.displayName() + "=" + a.appId()).toList()),
+            "globalAdministratorConnectorAccounts",
+            String.join(", ", admins)),
         "listed " + applications.size() + " ConnectSyncProvisioning_* apps");
     request.servers().forEach(s -> serverSteps.put(s, "planned"));
     return new FleetObservation(request.tenant(), fleet, checks, applications, admins);
@@ -273,7 +324,10 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
 
   // ---- steps ------------------------------------------------------------------------------
 
-  /** Runs one planned step and records it. Returns problems found (only the final verification has any). */
+  /**
+   * Runs one planned step and records it. Returns problems found (only the final verification has
+   * any).
+   */
   private List<String> execute(PlannedStep s) {
     current = s.key();
     if (!PlannedStep.DIRECTORY.equals(s.target())) serverSteps.put(s.target(), s.step().name());
@@ -297,13 +351,31 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
             case PREFLIGHT -> throw new IllegalStateException("preflight is not a plan step");
           };
       journal.record(
-          s.step().name(), s.target(), s.executor().name(), r.actor, started, now(), r.attempts,
-          r.outcome, r.before, r.after, r.detail);
+          s.step().name(),
+          s.target(),
+          s.executor().name(),
+          r.actor,
+          started,
+          now(),
+          r.attempts,
+          r.outcome,
+          r.before,
+          r.after,
+          r.detail);
       return r.problems;
     } catch (TemporalFailure e) {
       journal.record(
-          s.step().name(), s.target(), s.executor().name(), null, started, now(), 0, "FAILED",
-          Map.of(), Map.of(), describe(e, s.target()));
+          s.step().name(),
+          s.target(),
+          s.executor().name(),
+          null,
+          started,
+          now(),
+          0,
+          "FAILED",
+          Map.of(),
+          Map.of(),
+          describe(e, s.target()));
       throw e;
     } finally {
       waitingFor = null;
@@ -331,7 +403,9 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
           return !last[0].syncCycleInProgress();
         });
     return StepRecord.done(
-        polls[0], Map.of(), serverFacts(last[0]),
+        polls[0],
+        Map.of(),
+        serverFacts(last[0]),
         polls[0] == 1 ? "no sync cycle running" : "waited for the running sync cycle to end");
   }
 
@@ -340,25 +414,33 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     ServerState st = server(server).inspectServer(server);
     if (st.identityType() == IdentityType.ServiceAccount
         && st.expectedServiceAccountName().equalsIgnoreCase(st.serviceAccountName())) {
-      return StepRecord.noChange(serverFacts(st), "connector already uses " + st.serviceAccountName());
+      return StepRecord.noChange(
+          serverFacts(st), "connector already uses " + st.serviceAccountName());
     }
     if (st.syncCycleEnabled()) {
-      throw precondition(server + "'s scheduler was re-enabled since it was paused: revert refused");
+      throw precondition(
+          server + "'s scheduler was re-enabled since it was paused: revert refused");
     }
     String approver = awaitApproval(s);
-    StepResult r = server(server).revertToServiceAccount(server, request.credentialReferenceFor(server));
+    StepResult r =
+        server(server).revertToServiceAccount(server, request.credentialReferenceFor(server));
     return StepRecord.of(r).by(approver);
   }
 
   private StepRecord verifyServiceAccount(String server) {
     ServerState st = server(server).inspectServer(server);
     if (st.identityType() != IdentityType.ServiceAccount) {
-      throw precondition(server + " reports " + st.identityType() + " after the revert, not ServiceAccount");
+      throw precondition(
+          server + " reports " + st.identityType() + " after the revert, not ServiceAccount");
     }
     int polls = awaitSignIn(server, "the new service account on " + server + " to sign in");
     return StepRecord.done(
-        polls, Map.of(), serverFacts(st),
-        "ServiceAccount " + st.serviceAccountName() + " signs in"
+        polls,
+        Map.of(),
+        serverFacts(st),
+        "ServiceAccount "
+            + st.serviceAccountName()
+            + " signs in"
             + (polls > 1 ? " after " + (polls - 1) + " propagation waits" : ""));
   }
 
@@ -370,7 +452,8 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
   private StepRecord rotate(String server) {
     ServerState st = server(server).inspectServer(server);
     if (st.identityType() != IdentityType.Application) {
-      return StepRecord.skipped(serverFacts(st), server + " no longer uses an app: nothing to rotate");
+      return StepRecord.skipped(
+          serverFacts(st), server + " no longer uses an app: nothing to rotate");
     }
     StepResult r = server(server).rotateApplicationCertificate(server, st.certificateThumbprint());
     int polls = awaitSignIn(server, server + " to sign in with its rotated certificate");
@@ -382,14 +465,19 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     Map<String, String> ids = new TreeMap<>();
     List<String> same = new ArrayList<>();
     for (String other : request.servers()) {
-      String id = other.equals(server) ? mine.machineId() : server(other).inspectServer(other).machineId();
+      String id =
+          other.equals(server) ? mine.machineId() : server(other).inspectServer(other).machineId();
       ids.put(other, id);
       if (!other.equals(server) && key(id).equals(key(mine.machineId()))) same.add(other);
     }
     machineIdDuplicated.put(server, !same.isEmpty());
     return StepRecord.done(
-        1, Map.of(), ids,
-        same.isEmpty() ? "machine id is unique" : "machine id is also used by " + String.join(", ", same));
+        1,
+        Map.of(),
+        ids,
+        same.isEmpty()
+            ? "machine id is unique"
+            : "machine id is also used by " + String.join(", ", same));
   }
 
   private StepRecord regenerate(PlannedStep s) {
@@ -398,7 +486,8 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
       return StepRecord.skipped(Map.of(), "machine id is no longer duplicated: not regenerated");
     }
     String approver = awaitApproval(s);
-    // Chosen once by the workflow, so that every retry asks for the same value and stays idempotent.
+    // Chosen once by the workflow, so that every retry asks for the same value and stays
+    // idempotent.
     String newId = Workflow.randomUUID().toString().replace("-", "");
     return StepRecord.of(server(server).regenerateMachineId(server, newId)).by(approver);
   }
@@ -409,9 +498,13 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     apps.forEach(a -> doomed.add(key(a.appId())));
     for (String server : request.servers()) {
       ServerState st = server(server).inspectServer(server);
-      if (st.identityType() == IdentityType.Application && doomed.contains(key(st.applicationId()))) {
+      if (st.identityType() == IdentityType.Application
+          && doomed.contains(key(st.applicationId()))) {
         throw precondition(
-            server + " still authenticates with app " + st.applicationId() + ": it must be reverted first");
+            server
+                + " still authenticates with app "
+                + st.applicationId()
+                + ": it must be reverted first");
       }
     }
     String approver = awaitApproval(s);
@@ -428,8 +521,13 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
       after.put(app.displayName(), app.appId() + " deleted (object " + app.id() + ")");
     }
     return new StepRecord(
-        changed == 0 ? "NO_CHANGE" : "DONE", attempts, approver, before, after,
-        "soft-deleted " + changed + " of " + apps.size() + " shared apps", List.of());
+        changed == 0 ? "NO_CHANGE" : "DONE",
+        attempts,
+        approver,
+        before,
+        after,
+        "soft-deleted " + changed + " of " + apps.size() + " shared apps",
+        List.of());
   }
 
   private StepRecord configure(String server) {
@@ -439,11 +537,18 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
 
   private StepRecord verifyApplication(String server) {
     ServerState st = server(server).inspectServer(server);
-    if (st.identityType() != IdentityType.Application || retiredAppIds.contains(key(st.applicationId()))) {
-      throw precondition(server + " does not use a new app of its own: " + st.identityType() + " " + st.applicationId());
+    if (st.identityType() != IdentityType.Application
+        || retiredAppIds.contains(key(st.applicationId()))) {
+      throw precondition(
+          server
+              + " does not use a new app of its own: "
+              + st.identityType()
+              + " "
+              + st.applicationId());
     }
     int polls = awaitSignIn(server, server + " to sign in with its new app");
-    return StepRecord.done(polls, Map.of(), serverFacts(st), "signs in with its own app " + st.applicationId());
+    return StepRecord.done(
+        polls, Map.of(), serverFacts(st), "signs in with its own app " + st.applicationId());
   }
 
   private StepRecord resume(String server) {
@@ -466,21 +571,32 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
       String s = st.server();
       facts.put(s, st.identityType() + " " + st.applicationId() + " id " + st.machineId());
       String other = idOwners.putIfAbsent(key(st.machineId()), s);
-      if (other != null) problems.add(s + " and " + other + " still share machine id " + st.machineId());
+      if (other != null)
+        problems.add(s + " and " + other + " still share machine id " + st.machineId());
       if (st.identityType() != IdentityType.Application) {
-        if (affectedServers().contains(s)) problems.add(s + " is on " + st.identityType() + ", not Application");
+        if (affectedServers().contains(s))
+          problems.add(s + " is on " + st.identityType() + ", not Application");
         continue;
       }
       String owner = appOwners.putIfAbsent(key(st.applicationId()), s);
-      if (owner != null) problems.add(s + " and " + owner + " still share app " + st.applicationId());
+      if (owner != null)
+        problems.add(s + " and " + owner + " still share app " + st.applicationId());
       if (!affectedServers().contains(s)) continue;
       AppRegistration app =
-          apps.stream().filter(a -> key(a.appId()).equals(key(st.applicationId()))).findFirst().orElse(null);
+          apps.stream()
+              .filter(a -> key(a.appId()).equals(key(st.applicationId())))
+              .findFirst()
+              .orElse(null);
       if (app == null) {
-        problems.add(s + " uses app " + st.applicationId() + ", which is not a live ConnectSyncProvisioning_* app");
+        problems.add(
+            s
+                + " uses app "
+                + st.applicationId()
+                + ", which is not a live ConnectSyncProvisioning_* app");
         continue;
       }
-      if (!app.displayName().toUpperCase(Locale.ROOT)
+      if (!app.displayName()
+          .toUpperCase(Locale.ROOT)
           .startsWith(("ConnectSyncProvisioning_" + s + "_").toUpperCase(Locale.ROOT))) {
         problems.add(s + " uses app " + app.displayName() + ", which is not named for it");
       }
@@ -499,7 +615,11 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     finalServers = new ArrayList<>(states.values());
     finalApps = apps;
     return new StepRecord(
-        problems.isEmpty() ? "DONE" : "FAILED", 1, null, Map.of(), facts,
+        problems.isEmpty() ? "DONE" : "FAILED",
+        1,
+        null,
+        Map.of(),
+        facts,
         problems.isEmpty()
             ? "every server on its own app, machine ids distinct, no new AADSTS700027"
             : String.join("; ", problems),
@@ -517,8 +637,17 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     long asked = now();
     if (!policy.required()) {
       journal.record(
-          "APPROVAL", s.target(), Executor.WORKFLOW.name(), "policy", asked, asked, 0, "APPROVED",
-          Map.of(), Map.of("gate", s.key()), "this run's policy does not require approval");
+          "APPROVAL",
+          s.target(),
+          Executor.WORKFLOW.name(),
+          "policy",
+          asked,
+          asked,
+          0,
+          "APPROVED",
+          Map.of(),
+          Map.of("gate", s.key()),
+          "this run's policy does not require approval");
       return "policy";
     }
     Duration timeout = Duration.ofSeconds(policy.timeoutSeconds());
@@ -529,16 +658,33 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     waitingFor = null;
     if (!decided) {
       journal.record(
-          "APPROVAL", s.target(), Executor.OPERATOR.name(), null, asked, now(), 0, "TIMED_OUT",
-          Map.of(), Map.of("gate", s.key()), "no decision within " + timeout.toMinutes() + " minutes");
+          "APPROVAL",
+          s.target(),
+          Executor.OPERATOR.name(),
+          null,
+          asked,
+          now(),
+          0,
+          "TIMED_OUT",
+          Map.of(),
+          Map.of("gate", s.key()),
+          "no decision within " + timeout.toMinutes() + " minutes");
       throw ApplicationFailure.newNonRetryableFailure(
           "no approval for " + s.key() + " within " + timeout.toMinutes() + " minutes",
           FailureTypes.PERMANENT);
     }
     ApprovalRequest d = decisions.get(s.key());
     journal.record(
-        "APPROVAL", s.target(), Executor.OPERATOR.name(), d.by(), asked, now(), 0,
-        d.approve() ? "APPROVED" : "REJECTED", Map.of(), Map.of("gate", s.key()),
+        "APPROVAL",
+        s.target(),
+        Executor.OPERATOR.name(),
+        d.by(),
+        asked,
+        now(),
+        0,
+        d.approve() ? "APPROVED" : "REJECTED",
+        Map.of(),
+        Map.of("gate", s.key()),
         d.comment() == null ? "" : d.comment());
     if (!d.approve()) {
       throw ApplicationFailure.newNonRetryableFailure(
@@ -583,7 +729,8 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     try {
       ServerState st = server(server).inspectServer(server);
       if (st.syncCycleEnabled()) {
-        compensated("RESUME_SCHEDULER", server, started, "NO_CHANGE", st, "scheduler already enabled");
+        compensated(
+            "RESUME_SCHEDULER", server, started, "NO_CHANGE", st, "scheduler already enabled");
         return;
       }
       AuthenticationCheck check = server(server).testConnectorAuthentication(server);
@@ -596,19 +743,37 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
       }
       if (!check.authenticated()) {
         compensated(
-            "RESUME_SCHEDULER", server, started, NO_WORKING_IDENTITY, st,
-            "left paused: no working identity (" + check.errorCode()
+            "RESUME_SCHEDULER",
+            server,
+            started,
+            NO_WORKING_IDENTITY,
+            st,
+            "left paused: no working identity ("
+                + check.errorCode()
                 + "); give it one, then Set-ADSyncScheduler -SyncCycleEnabled $true");
         return;
       }
       server(server).resumeScheduler(server);
       compensated(
-          "RESUME_SCHEDULER", server, started, "COMPENSATED", server(server).inspectServer(server),
+          "RESUME_SCHEDULER",
+          server,
+          started,
+          "COMPENSATED",
+          server(server).inspectServer(server),
           "resumed: signs in with its " + st.identityType());
     } catch (TemporalFailure e) {
       journal.record(
-          "RESUME_SCHEDULER", server, Executor.AUTOMATED.name(), "compensation", started, now(), 0,
-          "FAILED", Map.of(), Map.of(), "could not resume: " + describe(e, server));
+          "RESUME_SCHEDULER",
+          server,
+          Executor.AUTOMATED.name(),
+          "compensation",
+          started,
+          now(),
+          0,
+          "FAILED",
+          Map.of(),
+          Map.of(),
+          "could not resume: " + describe(e, server));
     }
   }
 
@@ -619,34 +784,69 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
       List<String> users = new ArrayList<>();
       for (String s : request.servers()) {
         ServerState st = server(s).inspectServer(s);
-        if (st.identityType() == IdentityType.Application && key(app.appId()).equals(key(st.applicationId()))) {
+        if (st.identityType() == IdentityType.Application
+            && key(app.appId()).equals(key(st.applicationId()))) {
           users.add(s);
         }
       }
       if (users.isEmpty()) {
         journal.record(
-            "RESTORE_APPLICATION", PlannedStep.DIRECTORY, Executor.AUTOMATED.name(), "compensation",
-            started, now(), 0, "SKIPPED", Map.of(), Map.of("appId", app.appId()),
+            "RESTORE_APPLICATION",
+            PlannedStep.DIRECTORY,
+            Executor.AUTOMATED.name(),
+            "compensation",
+            started,
+            now(),
+            0,
+            "SKIPPED",
+            Map.of(),
+            Map.of("appId", app.appId()),
             "not restored: no server authenticates with " + app.displayName());
         return;
       }
       StepResult r = directory.restoreApplication(app.id());
       journal.record(
-          "RESTORE_APPLICATION", PlannedStep.DIRECTORY, Executor.AUTOMATED.name(), "compensation",
-          started, now(), r.attempt(), r.changed() ? "COMPENSATED" : "NO_CHANGE", r.before(), r.after(),
+          "RESTORE_APPLICATION",
+          PlannedStep.DIRECTORY,
+          Executor.AUTOMATED.name(),
+          "compensation",
+          started,
+          now(),
+          r.attempt(),
+          r.changed() ? "COMPENSATED" : "NO_CHANGE",
+          r.before(),
+          r.after(),
           "restored for " + String.join(", ", users));
     } catch (TemporalFailure e) {
       journal.record(
-          "RESTORE_APPLICATION", PlannedStep.DIRECTORY, Executor.AUTOMATED.name(), "compensation",
-          started, now(), 0, "FAILED", Map.of(), Map.of("appId", app.appId()),
+          "RESTORE_APPLICATION",
+          PlannedStep.DIRECTORY,
+          Executor.AUTOMATED.name(),
+          "compensation",
+          started,
+          now(),
+          0,
+          "FAILED",
+          Map.of(),
+          Map.of("appId", app.appId()),
           "could not restore: " + describe(e, null));
     }
   }
 
-  private void compensated(String step, String server, long started, String outcome, ServerState st, String detail) {
+  private void compensated(
+      String step, String server, long started, String outcome, ServerState st, String detail) {
     journal.record(
-        step, server, Executor.AUTOMATED.name(), "compensation", started, now(), 1, outcome, Map.of(),
-        serverFacts(st), detail);
+        step,
+        server,
+        Executor.AUTOMATED.name(),
+        "compensation",
+        started,
+        now(),
+        1,
+        outcome,
+        Map.of(),
+        serverFacts(st),
+        detail);
   }
 
   // ---- helpers ----------------------------------------------------------------------------
@@ -654,7 +854,9 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
   private SyncServerActivities server(String name) {
     return serverStubs.computeIfAbsent(
         name,
-        n -> Workflow.newActivityStub(SyncServerActivities.class, StepOptions.server(n, request.timings())));
+        n ->
+            Workflow.newActivityStub(
+                SyncServerActivities.class, StepOptions.server(n, request.timings())));
   }
 
   private List<String> affectedServers() {
@@ -672,11 +874,18 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     current = "DONE";
     serverSteps.replaceAll((k, v) -> "done");
     return new RemediationResult(
-        outcome, message, plan,
+        outcome,
+        message,
+        plan,
         states.stream()
-            .map(s -> new ServerSummary(
-                s.server(), String.valueOf(s.identityType()), s.applicationId(), s.machineId(),
-                s.syncCycleEnabled()))
+            .map(
+                s ->
+                    new ServerSummary(
+                        s.server(),
+                        String.valueOf(s.identityType()),
+                        s.applicationId(),
+                        s.machineId(),
+                        s.syncCycleEnabled()))
             .toList(),
         apps.stream().map(a -> new ApplicationSummary(a.id(), a.appId(), a.displayName())).toList(),
         journal.entries());
@@ -735,15 +944,27 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
 
   /** What one step did, before it goes into the journal. */
   private record StepRecord(
-      String outcome, int attempts, String actor, Map<String, String> before, Map<String, String> after,
-      String detail, List<String> problems) {
+      String outcome,
+      int attempts,
+      String actor,
+      Map<String, String> before,
+      Map<String, String> after,
+      String detail,
+      List<String> problems) {
 
     static StepRecord of(StepResult r) {
       return new StepRecord(
-          r.changed() ? "DONE" : "NO_CHANGE", r.attempt(), null, r.before(), r.after(), r.detail(), List.of());
+          r.changed() ? "DONE" : "NO_CHANGE",
+          r.attempt(),
+          null,
+          r.before(),
+          r.after(),
+          r.detail(),
+          List.of());
     }
 
-    static StepRecord done(int attempts, Map<String, String> before, Map<String, String> after, String detail) {
+    static StepRecord done(
+        int attempts, Map<String, String> before, Map<String, String> after, String detail) {
       return new StepRecord("DONE", attempts, null, before, after, detail, List.of());
     }
 
@@ -760,7 +981,14 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     }
 
     StepRecord plusPolls(int extra) {
-      return new StepRecord(outcome, attempts, actor, before, after, detail + (extra > 0 ? " (signed in after " + extra + " waits)" : ""), problems);
+      return new StepRecord(
+          outcome,
+          attempts,
+          actor,
+          before,
+          after,
+          detail + (extra > 0 ? " (signed in after " + extra + " waits)" : ""),
+          problems);
     }
   }
 }

@@ -16,7 +16,8 @@ public final class Failures {
               ? ApplicationFailure.newFailureWithCauseAndDelay(
                   e.getMessage(), FailureTypes.TRANSIENT, null, e.retryAfter().get())
               : ApplicationFailure.newFailure(e.getMessage(), FailureTypes.TRANSIENT);
-      case PERMANENT -> ApplicationFailure.newNonRetryableFailure(e.getMessage(), FailureTypes.PERMANENT);
+      case PERMANENT ->
+          ApplicationFailure.newNonRetryableFailure(e.getMessage(), FailureTypes.PERMANENT);
       case CERTIFICATE_NOT_REGISTERED ->
           ApplicationFailure.newNonRetryableFailure(
               e.getMessage(), FailureTypes.CERTIFICATE_NOT_REGISTERED);

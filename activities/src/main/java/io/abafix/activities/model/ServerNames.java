@@ -29,7 +29,8 @@ public final class ServerNames {
     }
     if (!NETBIOS.matcher(name).matches()) {
       throw new IllegalArgumentException(
-          "server name '" + printable(name)
+          "server name '"
+              + printable(name)
               + "' has characters a Windows computer name cannot have: use letters, digits and hyphens");
     }
     return name;
@@ -44,7 +45,8 @@ public final class ServerNames {
     for (String n : names) {
       check(n);
       if (!seen.add(n.toUpperCase(Locale.ROOT))) {
-        throw new IllegalArgumentException("server " + n + " is named twice: name each server once");
+        throw new IllegalArgumentException(
+            "server " + n + " is named twice: name each server once");
       }
     }
     return List.copyOf(names);

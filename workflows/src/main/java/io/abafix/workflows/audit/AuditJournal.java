@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The journal a workflow keeps of its steps. Lives in workflow state, so it is rebuilt on replay and
- * served by query while the run goes on. Not thread safe: only the workflow thread writes it.
+ * The journal a workflow keeps of its steps. Lives in workflow state, so it is rebuilt on replay
+ * and served by query while the run goes on. Not thread safe: only the workflow thread writes it.
  */
 public final class AuditJournal {
   private final String runId;
@@ -33,8 +33,19 @@ public final class AuditJournal {
       String detail) {
     AuditEntry entry =
         new AuditEntry(
-            runId, entries.size() + 1, step, target, executor, actor, startedAt, endedAt, attempts,
-            outcome, sorted(before), sorted(after), detail);
+            runId,
+            entries.size() + 1,
+            step,
+            target,
+            executor,
+            actor,
+            startedAt,
+            endedAt,
+            attempts,
+            outcome,
+            sorted(before),
+            sorted(after),
+            detail);
     entries.add(entry);
     return entry;
   }

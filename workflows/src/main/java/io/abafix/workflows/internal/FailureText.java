@@ -32,5 +32,4 @@ public final class FailureText {
     if (failure instanceof TemporalFailure tf) return tf.getOriginalMessage();
     return String.valueOf(failure.getMessage());
   }
-
 }

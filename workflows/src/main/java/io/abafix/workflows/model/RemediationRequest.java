@@ -27,7 +27,8 @@ public record RemediationRequest(
 
   public RemediationRequest {
     servers = servers == null ? List.of() : List.copyOf(servers);
-    credentialReferences = credentialReferences == null ? Map.of() : Map.copyOf(credentialReferences);
+    credentialReferences =
+        credentialReferences == null ? Map.of() : Map.copyOf(credentialReferences);
     approvals = approvals == null ? ApprovalPolicy.standard() : approvals;
     timings = timings == null ? Timings.standard() : timings;
   }

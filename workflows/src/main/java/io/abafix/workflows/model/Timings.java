@@ -10,7 +10,10 @@ package io.abafix.workflows.model;
  * @param workerWaitSeconds how long a step waits for its server's worker to poll before failing
  */
 public record Timings(
-    long propagationWaitSeconds, long pollSeconds, long syncCycleWaitSeconds, long workerWaitSeconds) {
+    long propagationWaitSeconds,
+    long pollSeconds,
+    long syncCycleWaitSeconds,
+    long workerWaitSeconds) {
   public static Timings standard() {
     return new Timings(20 * 60, 30, 2 * 3600, 30 * 60);
   }

@@ -9,7 +9,13 @@ package io.abafix.workflows.plan;
  * @param destructive whether it needs approval before it runs
  */
 public record PlannedStep(
-    int order, int phase, StepName step, String target, Executor executor, boolean destructive, String description) {
+    int order,
+    int phase,
+    StepName step,
+    String target,
+    Executor executor,
+    boolean destructive,
+    String description) {
 
   /** The target of directory steps. */
   public static final String DIRECTORY = "directory";

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns a fleet observation into the documented procedure, generalised from two servers to N.
- * Pure and deterministic, so workflows may call it and tests can check it directly.
+ * Turns a fleet observation into the documented procedure, generalised from two servers to N. Pure
+ * and deterministic, so workflows may call it and tests can check it directly.
  *
  * <p>A server is affected when it shares its app registration or its machine id with another
  * server. Healthy servers are never touched, and an app is deleted only when affected servers are
@@ -61,10 +61,13 @@ public final class Planner {
             s.server() + " cannot sign in" + (check == null ? "" : ": " + check.errorCode()));
       }
       if (s.connectorAccount() != null
-          && fleet.globalAdministrators().stream().anyMatch(s.connectorAccount()::equalsIgnoreCase)) {
+          && fleet.globalAdministrators().stream()
+              .anyMatch(s.connectorAccount()::equalsIgnoreCase)) {
         findings.add(
-            s.server() + " uses a Global Administrator as connector account ("
-                + s.connectorAccount() + "): the revert replaces it with Sync_<server>_<id12>");
+            s.server()
+                + " uses a Global Administrator as connector account ("
+                + s.connectorAccount()
+                + "): the revert replaces it with Sync_<server>_<id12>");
       }
     }
     if (affected.isEmpty()) {
@@ -73,7 +76,8 @@ public final class Planner {
     }
 
     // Server A is the one that still signs in; the procedure keeps it syncing longest.
-    List<String> ordered = servers.stream().map(ServerState::server).filter(affected::contains).toList();
+    List<String> ordered =
+        servers.stream().map(ServerState::server).filter(affected::contains).toList();
     String working = ordered.stream().filter(fleet::signsIn).findFirst().orElse(ordered.get(0));
     List<String> broken = ordered.stream().filter(s -> !s.equals(working)).toList();
 
@@ -92,14 +96,22 @@ public final class Planner {
         fleet.applications().stream().filter(a -> sharedAppIds.contains(key(a.appId()))).toList();
     for (String appId : sharedAppIds) {
       if (toDelete.stream().noneMatch(a -> key(a.appId()).equals(appId))) {
-        findings.add("shared app " + appId + " is not among the ConnectSyncProvisioning_* apps: delete it by hand");
+        findings.add(
+            "shared app "
+                + appId
+                + " is not among the ConnectSyncProvisioning_* apps: delete it by hand");
       }
     }
 
     Steps steps = new Steps();
     steps.add(1, StepName.PAUSE_SCHEDULER, working, Executor.AUTOMATED, false, "");
     steps.add(1, StepName.WAIT_FOR_SYNC_CYCLE, working, Executor.WORKFLOW, false, "");
-    steps.add(1, StepName.REVERT_TO_SERVICE_ACCOUNT, working, Executor.AUTOMATED, true,
+    steps.add(
+        1,
+        StepName.REVERT_TO_SERVICE_ACCOUNT,
+        working,
+        Executor.AUTOMATED,
+        true,
         "Sync_" + working + "_" + state(fleet, working).machineIdPrefix());
     steps.add(1, StepName.VERIFY_SERVICE_ACCOUNT, working, Executor.WORKFLOW, false, "");
     steps.add(1, StepName.RECORD_MACHINE_ID, working, Executor.WORKFLOW, false, "");
@@ -112,15 +124,26 @@ public final class Planner {
       steps.add(2, StepName.WAIT_FOR_SYNC_CYCLE, b, Executor.WORKFLOW, false, "");
       steps.add(2, StepName.COMPARE_MACHINE_IDS, b, Executor.WORKFLOW, false, "");
       if (regenerate.contains(b)) {
-        steps.add(2, StepName.REGENERATE_MACHINE_ID, b, Executor.AUTOMATED, true,
+        steps.add(
+            2,
+            StepName.REGENERATE_MACHINE_ID,
+            b,
+            Executor.AUTOMATED,
+            true,
             "machine id " + s.machineId() + " is also used by another server");
       }
       steps.add(2, StepName.REVERT_TO_SERVICE_ACCOUNT, b, Executor.AUTOMATED, true, "");
       steps.add(2, StepName.VERIFY_SERVICE_ACCOUNT, b, Executor.WORKFLOW, false, "");
     }
     if (!toDelete.isEmpty()) {
-      steps.add(3, StepName.DELETE_APPLICATIONS, PlannedStep.DIRECTORY, Executor.AUTOMATED, true,
-          String.join(", ", toDelete.stream().map(a -> a.displayName() + " (" + a.appId() + ")").toList()));
+      steps.add(
+          3,
+          StepName.DELETE_APPLICATIONS,
+          PlannedStep.DIRECTORY,
+          Executor.AUTOMATED,
+          true,
+          String.join(
+              ", ", toDelete.stream().map(a -> a.displayName() + " (" + a.appId() + ")").toList()));
     }
     for (String b : broken) {
       steps.add(4, StepName.CONFIGURE_ABA, b, Executor.AUTOMATED, false, "");
@@ -146,9 +169,17 @@ public final class Planner {
   private static final class Steps {
     final List<PlannedStep> list = new ArrayList<>();
 
-    void add(int phase, StepName step, String target, Executor executor, boolean destructive, String note) {
+    void add(
+        int phase,
+        StepName step,
+        String target,
+        Executor executor,
+        boolean destructive,
+        String note) {
       String description = note.isEmpty() ? step.summary() : step.summary() + ": " + note;
-      list.add(new PlannedStep(list.size() + 1, phase, step, target, executor, destructive, description));
+      list.add(
+          new PlannedStep(
+              list.size() + 1, phase, step, target, executor, destructive, description));
     }
   }
 }
