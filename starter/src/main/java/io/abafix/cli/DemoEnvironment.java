@@ -1,6 +1,7 @@
 package io.abafix.cli;
 
 import io.abafix.lab.Lab;
+import io.abafix.lab.LabAdapters;
 import io.abafix.worker.TemporalConnection;
 import io.abafix.worker.Workers;
 import io.temporal.client.WorkflowClient;
@@ -12,24 +13,35 @@ import io.temporal.worker.WorkerFactory;
  */
 final class DemoEnvironment implements AutoCloseable {
   private final EmbeddedTemporal temporal;
+  private final LabAdapters adapters;
   private final WorkflowClient client;
   private final WorkerFactory factory;
 
-  private DemoEnvironment(EmbeddedTemporal temporal, WorkflowClient client, WorkerFactory factory) {
+  private DemoEnvironment(
+      EmbeddedTemporal temporal,
+      LabAdapters adapters,
+      WorkflowClient client,
+      WorkerFactory factory) {
     this.temporal = temporal;
+    this.adapters = adapters;
     this.client = client;
     this.factory = factory;
   }
 
+  /**
+   * Wires the workers through the production adapters (PowerShell, msal4j and Graph), with the lab
+   * underneath them.
+   */
   static DemoEnvironment start(Lab lab) {
     EmbeddedTemporal temporal = EmbeddedTemporal.start(0);
+    LabAdapters adapters = LabAdapters.start(lab);
     WorkflowClient client = TemporalConnection.at(temporal.address());
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Workers.orchestrator(factory);
-    Workers.directory(factory, lab.directory());
-    lab.hosts().forEach(host -> Workers.server(factory, host));
+    Workers.directory(factory, adapters.directory());
+    adapters.hosts().forEach(host -> Workers.server(factory, host));
     factory.start();
-    return new DemoEnvironment(temporal, client, factory);
+    return new DemoEnvironment(temporal, adapters, client, factory);
   }
 
   String address() {
@@ -44,6 +56,7 @@ final class DemoEnvironment implements AutoCloseable {
   public void close() {
     factory.shutdownNow();
     client.getWorkflowServiceStubs().shutdownNow();
+    adapters.close();
     temporal.close();
   }
 }
