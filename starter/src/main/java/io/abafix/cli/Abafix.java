@@ -18,6 +18,7 @@ import picocli.CommandLine.HelpCommand;
       AuditCommand.class,
       DecisionCommand.Approve.class,
       DecisionCommand.Reject.class,
+      ConfirmCommand.class,
       HelpCommand.class
     })
 public final class Abafix {

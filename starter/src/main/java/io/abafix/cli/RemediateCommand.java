@@ -8,6 +8,7 @@ import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.RemediationRequest;
 import io.abafix.workflows.model.RemediationResult;
 import io.abafix.workflows.model.Timings;
+import io.abafix.workflows.plan.StepName;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
@@ -70,6 +71,13 @@ final class RemediateCommand implements Callable<Integer> {
       description = "Bound for a new service account to sign in (default ${DEFAULT-VALUE})")
   long propagationWaitMinutes;
 
+  @Option(
+      names = "--operator-step",
+      split = ",",
+      description =
+          "Steps a person does and confirms with abafix confirm (default: ROTATE_CERTIFICATE,CONFIGURE_ABA, as Microsoft's procedure uses the wizard for them; give NONE to automate every step)")
+  List<String> operatorSteps;
+
   @Option(names = "--requested-by", description = "Who starts the run (default: the OS user)")
   String requestedBy;
 
@@ -119,8 +127,35 @@ final class RemediateCommand implements Callable<Integer> {
             timings.pollSeconds(),
             timings.syncCycleWaitSeconds(),
             timings.workerWaitSeconds()),
-        requestedBy != null ? requestedBy : System.getProperty("user.name"));
+        requestedBy != null ? requestedBy : System.getProperty("user.name"),
+        operatorSteps());
   }
+
+  private List<StepName> operatorSteps() {
+    if (operatorSteps == null) return RemediationRequest.DOCUMENTED_OPERATOR_STEPS;
+    if (operatorSteps.size() == 1 && operatorSteps.get(0).equalsIgnoreCase("NONE"))
+      return List.of();
+    List<StepName> steps = new java.util.ArrayList<>();
+    for (String s : operatorSteps) {
+      try {
+        StepName step = StepName.valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
+        if (!OPERABLE.contains(step)) throw new IllegalArgumentException();
+        steps.add(step);
+      } catch (IllegalArgumentException e) {
+        throw new UserError(
+            "--operator-step "
+                + s
+                + " is not a step a person can do: use one of "
+                + OPERABLE
+                + " or NONE");
+      }
+    }
+    return steps;
+  }
+
+  private static final List<StepName> OPERABLE =
+      List.of(
+          StepName.ROTATE_CERTIFICATE, StepName.REVERT_TO_SERVICE_ACCOUNT, StepName.CONFIGURE_ABA);
 
   /** Starts the run; a second one for the same tenant is refused with the running one's id. */
   static String start(WorkflowClient client, RemediationRequest request) {

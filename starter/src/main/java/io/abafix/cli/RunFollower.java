@@ -66,6 +66,12 @@ final class RunFollower {
         run.decide(
             new ApprovalRequest(
                 pending.gate(), autoApprover, true, "approved automatically by the demo"));
+      } else if (progress.pendingOperatorStep() != null
+          && !progress.pendingOperatorStep().gate().equals(announced)) {
+        announced = progress.pendingOperatorStep().gate();
+        out.println(
+            "  operator step " + announced + ": " + progress.pendingOperatorStep().instructions());
+        out.flush();
       } else if (pending != null && !pending.gate().equals(announced)) {
         announced = pending.gate();
         out.println("  waiting for approval of " + pending.gate() + ": " + pending.description());

@@ -2,6 +2,7 @@ package io.abafix.workflows;
 
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.model.ApprovalRequest;
+import io.abafix.workflows.model.ConfirmRequest;
 import io.abafix.workflows.model.Progress;
 import io.abafix.workflows.model.RemediationRequest;
 import io.abafix.workflows.model.RemediationResult;
@@ -44,6 +45,20 @@ public interface SharedAppRemediationWorkflow {
    */
   @UpdateValidatorMethod(updateName = "decide")
   void validateDecision(ApprovalRequest request);
+
+  /**
+   * Confirms that a person did the pending operator step. The workflow checks the effect on the
+   * server before it accepts the confirmation; when the effect is not there the update fails with
+   * what is missing, and the run keeps waiting.
+   *
+   * @return what was verified
+   */
+  @UpdateMethod
+  String confirm(ConfirmRequest request);
+
+  /** Refuses a confirmation when no operator step is pending or it names another step or server. */
+  @UpdateValidatorMethod(updateName = "confirm")
+  void validateConfirmation(ConfirmRequest request);
 
   /** The plan, once preflight has produced it (null before). */
   @QueryMethod

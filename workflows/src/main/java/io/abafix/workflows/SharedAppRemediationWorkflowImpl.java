@@ -17,6 +17,8 @@ import io.abafix.workflows.internal.StepOptions;
 import io.abafix.workflows.model.ApplicationSummary;
 import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.ApprovalRequest;
+import io.abafix.workflows.model.ConfirmRequest;
+import io.abafix.workflows.model.OperatorTask;
 import io.abafix.workflows.model.Outcome;
 import io.abafix.workflows.model.PendingApproval;
 import io.abafix.workflows.model.Progress;
@@ -38,6 +40,7 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -75,6 +78,9 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
   private String current = StepName.PREFLIGHT.name();
   private String waitingFor;
   private PendingApproval pending;
+  private OperatorTask operatorTask;
+  private Supplier<String> operatorCheck;
+  private ConfirmRequest confirmed;
 
   @Override
   public RemediationResult remediate(RemediationRequest request) {
@@ -110,7 +116,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
       throw ApplicationFailure.newNonRetryableFailure(
           "preflight failed, nothing was changed: " + describe(e, current), REMEDIATION_FAILED);
     }
-    plan = Planner.plan(fleet);
+    plan = Planner.plan(fleet, new HashSet<>(request.operatorSteps()));
     now = now();
     journal.record(
         "PLAN",
@@ -203,6 +209,53 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
   }
 
   @Override
+  public void validateConfirmation(ConfirmRequest r) {
+    if (r == null || r.by() == null || r.by().isBlank()) {
+      throw new IllegalArgumentException("say who did it (--as NAME)");
+    }
+    if (operatorTask == null) {
+      throw new IllegalStateException("nothing in this run is waiting for an operator step");
+    }
+    if (!operatorTask.step().equalsIgnoreCase(String.valueOf(r.step()))
+        || !operatorTask.server().equalsIgnoreCase(String.valueOf(r.server()))) {
+      throw new IllegalArgumentException(
+          "the step waiting for an operator is "
+              + operatorTask.step()
+              + " on "
+              + operatorTask.server()
+              + ", not "
+              + r.step()
+              + " on "
+              + r.server());
+    }
+  }
+
+  @Override
+  public String confirm(ConfirmRequest r) {
+    // The effect is checked on the server itself: a confirmation alone proves nothing.
+    String missing = operatorCheck.get();
+    if (missing != null) {
+      long at = now();
+      journal.record(
+          r.step(),
+          r.server(),
+          Executor.OPERATOR.name(),
+          r.by(),
+          at,
+          at,
+          0,
+          "NOT_CONFIRMED",
+          Map.of(),
+          Map.of(),
+          "confirmation refused: " + missing);
+      throw ApplicationFailure.newNonRetryableFailure(
+          "not confirmed: " + missing, FailureTypes.PRECONDITION_FAILED);
+    }
+    confirmed = r;
+    return "verified " + operatorTask.gate();
+  }
+
+  @Override
   public Plan plan() {
     return plan;
   }
@@ -215,6 +268,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
         new TreeMap<>(serverSteps),
         waitingFor,
         pending,
+        operatorTask,
         journal == null ? 0 : journal.size());
   }
 
@@ -340,11 +394,11 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
             case REVERT_TO_SERVICE_ACCOUNT -> revert(s);
             case VERIFY_SERVICE_ACCOUNT -> verifyServiceAccount(s.target());
             case RECORD_MACHINE_ID -> recordMachineId(s.target());
-            case ROTATE_CERTIFICATE -> rotate(s.target());
+            case ROTATE_CERTIFICATE -> rotate(s);
             case COMPARE_MACHINE_IDS -> compareMachineIds(s.target());
             case REGENERATE_MACHINE_ID -> regenerate(s);
             case DELETE_APPLICATIONS -> deleteApplications(s);
-            case CONFIGURE_ABA -> configure(s.target());
+            case CONFIGURE_ABA -> configure(s);
             case VERIFY_APPLICATION -> verifyApplication(s.target());
             case RESUME_SCHEDULER -> resume(s.target());
             case FINAL_VERIFICATION -> finalVerification();
@@ -422,6 +476,40 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
           server + "'s scheduler was re-enabled since it was paused: revert refused");
     }
     String approver = awaitApproval(s);
+    if (s.executor() == Executor.OPERATOR) {
+      String account = st.expectedServiceAccountName();
+      String by =
+          awaitOperator(
+              s,
+              "On "
+                  + server
+                  + ", in an elevated PowerShell: $cred = Get-Credential (a Hybrid Identity"
+                  + " Administrator); Add-ADSyncAADServiceAccount -AADCredential $cred -Name '"
+                  + account
+                  + "'.",
+              () -> {
+                ServerState now = server(server).inspectServer(server);
+                return now.identityType() == IdentityType.ServiceAccount
+                        && account.equalsIgnoreCase(now.serviceAccountName())
+                    ? null
+                    : server
+                        + " reports "
+                        + now.identityType()
+                        + " "
+                        + (now.serviceAccountName() == null ? "" : now.serviceAccountName())
+                        + ", not ServiceAccount "
+                        + account;
+              });
+      ServerState after = server(server).inspectServer(server);
+      return new StepRecord(
+          "DONE",
+          1,
+          by,
+          serverFacts(st),
+          serverFacts(after),
+          "done by an operator (approved by " + approver + ") and verified",
+          List.of());
+    }
     StepResult r =
         server(server).revertToServiceAccount(server, request.credentialReferenceFor(server));
     return StepRecord.of(r).by(approver);
@@ -449,11 +537,42 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     return StepRecord.done(1, Map.of(), Map.of("machineId", st.machineId()), "machine id noted");
   }
 
-  private StepRecord rotate(String server) {
+  private StepRecord rotate(PlannedStep s) {
+    String server = s.target();
     ServerState st = server(server).inspectServer(server);
     if (st.identityType() != IdentityType.Application) {
       return StepRecord.skipped(
           serverFacts(st), server + " no longer uses an app: nothing to rotate");
+    }
+    if (s.executor() == Executor.OPERATOR) {
+      String before = st.certificateThumbprint();
+      String by =
+          awaitOperator(
+              s,
+              "On "
+                  + server
+                  + ", start the Microsoft Entra Connect wizard, choose 'Rotate application"
+                  + " certificate' and complete every page.",
+              () -> {
+                ServerState now = server(server).inspectServer(server);
+                return now.identityType() == IdentityType.Application
+                        && now.certificateThumbprint() != null
+                        && !now.certificateThumbprint().equalsIgnoreCase(before)
+                    ? null
+                    : server
+                        + " still uses certificate "
+                        + now.certificateThumbprint()
+                        + ": the rotation has not happened";
+              });
+      int polls = awaitSignIn(server, server + " to sign in with its rotated certificate");
+      return new StepRecord(
+          "DONE",
+          polls,
+          by,
+          serverFacts(st),
+          serverFacts(server(server).inspectServer(server)),
+          "certificate rotated by an operator and verified",
+          List.of());
     }
     StepResult r = server(server).rotateApplicationCertificate(server, st.certificateThumbprint());
     int polls = awaitSignIn(server, server + " to sign in with its rotated certificate");
@@ -530,7 +649,42 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
         List.of());
   }
 
-  private StepRecord configure(String server) {
+  private StepRecord configure(PlannedStep s) {
+    String server = s.target();
+    if (s.executor() == Executor.OPERATOR) {
+      ServerState before = server(server).inspectServer(server);
+      String by =
+          awaitOperator(
+              s,
+              "On "
+                  + server
+                  + ", start the Microsoft Entra Connect wizard, choose 'Configure"
+                  + " application-based authentication' and complete it: it registers a new app for "
+                  + server
+                  + ".",
+              () -> {
+                ServerState now = server(server).inspectServer(server);
+                return now.identityType() == IdentityType.Application
+                        && now.applicationId() != null
+                        && !retiredAppIds.contains(key(now.applicationId()))
+                    ? null
+                    : server
+                        + " reports "
+                        + now.identityType()
+                        + (now.applicationId() == null
+                            ? ""
+                            : " with retired app " + now.applicationId())
+                        + ": ABA is not configured with a new app yet";
+              });
+      return new StepRecord(
+          "DONE",
+          1,
+          by,
+          serverFacts(before),
+          serverFacts(server(server).inspectServer(server)),
+          "configured by an operator and verified",
+          List.of());
+    }
     return StepRecord.of(
         server(server).configureApplicationAuthentication(server, new ArrayList<>(retiredAppIds)));
   }
@@ -691,6 +845,44 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
           s.key() + " was rejected by " + d.by(), FailureTypes.PERMANENT);
     }
     return d.by();
+  }
+
+  /**
+   * Shows a person what to do and waits durably until they confirm and the effect is verified.
+   *
+   * @param missing returns null when the effect is in place, else what is still missing
+   * @return who confirmed
+   */
+  private String awaitOperator(PlannedStep s, String instructions, Supplier<String> missing) {
+    long asked = now();
+    confirmed = null;
+    operatorCheck = missing;
+    operatorTask =
+        new OperatorTask(
+            s.key(),
+            s.step().name(),
+            s.target(),
+            instructions
+                + " Then run: abafix confirm "
+                + Workflow.getInfo().getWorkflowId()
+                + " --step "
+                + s.step()
+                + " --server "
+                + s.target()
+                + " --as <your name>",
+            asked);
+    waitingFor = "an operator to do " + s.key() + " and confirm it";
+    Duration timeout = Duration.ofSeconds(request.approvals().timeoutSeconds());
+    boolean done = Workflow.await(timeout, () -> confirmed != null);
+    operatorTask = null;
+    operatorCheck = null;
+    waitingFor = null;
+    if (!done) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "nobody confirmed " + s.key() + " within " + timeout.toMinutes() + " minutes",
+          FailureTypes.PERMANENT);
+    }
+    return confirmed.by();
   }
 
   /** Polls the connector's sign-in with durable timers; returns how many checks it took. */

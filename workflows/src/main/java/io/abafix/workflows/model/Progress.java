@@ -9,6 +9,7 @@ import java.util.Map;
  * @param servers each server's current (or last) step
  * @param waitingFor what the run waits on, in words (a worker, an approval, a timer), or null
  * @param pendingApproval the destructive step waiting for approval, or null
+ * @param pendingOperatorStep the step waiting for a person to do it and confirm, or null
  */
 public record Progress(
     Outcome outcome,
@@ -16,4 +17,5 @@ public record Progress(
     Map<String, String> servers,
     String waitingFor,
     PendingApproval pendingApproval,
+    OperatorTask pendingOperatorStep,
     int auditEntries) {}

@@ -1,5 +1,6 @@
 package io.abafix.workflows.model;
 
+import io.abafix.workflows.plan.StepName;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +15,8 @@ import java.util.Map;
  * @param credentialReferences per-server overrides of {@code credentialReference}
  * @param dryRun stop after preflight and the plan; change nothing
  * @param requestedBy who started the run, for the audit and the two-person rule
+ * @param operatorSteps steps a person performs and confirms (e.g. CONFIGURE_ABA in the wizard); the
+ *     others are automated
  */
 public record RemediationRequest(
     String tenant,
@@ -23,7 +26,36 @@ public record RemediationRequest(
     boolean dryRun,
     ApprovalPolicy approvals,
     Timings timings,
-    String requestedBy) {
+    String requestedBy,
+    List<StepName> operatorSteps) {
+
+  /**
+   * Microsoft's procedure uses the wizard for these; the cmdlets exist but need an admin sign-in.
+   */
+  public static final List<StepName> DOCUMENTED_OPERATOR_STEPS =
+      List.of(StepName.ROTATE_CERTIFICATE, StepName.CONFIGURE_ABA);
+
+  /** A request with every step automated. */
+  public RemediationRequest(
+      String tenant,
+      List<String> servers,
+      String credentialReference,
+      Map<String, String> credentialReferences,
+      boolean dryRun,
+      ApprovalPolicy approvals,
+      Timings timings,
+      String requestedBy) {
+    this(
+        tenant,
+        servers,
+        credentialReference,
+        credentialReferences,
+        dryRun,
+        approvals,
+        timings,
+        requestedBy,
+        List.of());
+  }
 
   public RemediationRequest {
     servers = servers == null ? List.of() : List.copyOf(servers);
@@ -31,6 +63,7 @@ public record RemediationRequest(
         credentialReferences == null ? Map.of() : Map.copyOf(credentialReferences);
     approvals = approvals == null ? ApprovalPolicy.standard() : approvals;
     timings = timings == null ? Timings.standard() : timings;
+    operatorSteps = operatorSteps == null ? List.of() : List.copyOf(operatorSteps);
   }
 
   public String credentialReferenceFor(String server) {

@@ -22,7 +22,15 @@ import java.util.Set;
 public final class Planner {
   private Planner() {}
 
+  /** A plan with every step automated. */
   public static Plan plan(FleetObservation fleet) {
+    return plan(fleet, Set.of());
+  }
+
+  /**
+   * @param operatorSteps steps that a person performs and confirms instead of abafix
+   */
+  public static Plan plan(FleetObservation fleet, Set<StepName> operatorSteps) {
     List<ServerState> servers = fleet.servers();
     List<String> findings = new ArrayList<>();
 
@@ -103,7 +111,7 @@ public final class Planner {
       }
     }
 
-    Steps steps = new Steps();
+    Steps steps = new Steps(operatorSteps);
     steps.add(1, StepName.PAUSE_SCHEDULER, working, Executor.AUTOMATED, false, "");
     steps.add(1, StepName.WAIT_FOR_SYNC_CYCLE, working, Executor.WORKFLOW, false, "");
     steps.add(
@@ -168,6 +176,11 @@ public final class Planner {
 
   private static final class Steps {
     final List<PlannedStep> list = new ArrayList<>();
+    final Set<StepName> operatorSteps;
+
+    Steps(Set<StepName> operatorSteps) {
+      this.operatorSteps = operatorSteps;
+    }
 
     void add(
         int phase,
@@ -176,6 +189,9 @@ public final class Planner {
         Executor executor,
         boolean destructive,
         String note) {
+      if (executor == Executor.AUTOMATED && operatorSteps.contains(step)) {
+        executor = Executor.OPERATOR;
+      }
       String description = note.isEmpty() ? step.summary() : step.summary() + ": " + note;
       list.add(
           new PlannedStep(

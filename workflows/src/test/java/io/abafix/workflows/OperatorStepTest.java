@@ -1,0 +1,161 @@
+package io.abafix.workflows;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.abafix.activities.DirectoryActivitiesImpl;
+import io.abafix.activities.SyncServerActivitiesImpl;
+import io.abafix.activities.TaskQueues;
+import io.abafix.activities.model.IdentityType;
+import io.abafix.lab.Lab;
+import io.abafix.lab.LabAdapters;
+import io.abafix.lab.scenario.Scenario;
+import io.abafix.workflows.audit.AuditEntry;
+import io.abafix.workflows.model.ApprovalPolicy;
+import io.abafix.workflows.model.ConfirmRequest;
+import io.abafix.workflows.model.OperatorTask;
+import io.abafix.workflows.model.Outcome;
+import io.abafix.workflows.model.RemediationRequest;
+import io.abafix.workflows.model.RemediationResult;
+import io.abafix.workflows.model.Timings;
+import io.abafix.workflows.plan.Executor;
+import io.abafix.workflows.plan.StepName;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class OperatorStepTest {
+  private TestWorkflowEnvironment env;
+  private Lab lab;
+  private LabAdapters adapters;
+
+  @BeforeEach
+  void start() {
+    env = TestWorkflowEnvironment.newInstance();
+    lab =
+        Lab.fromScenario(
+            Scenario.fromResource("seed-pair").withoutLatency(), env::currentTimeMillis);
+    adapters = LabAdapters.start(lab);
+    env.newWorker(TaskQueues.ORCHESTRATOR)
+        .registerWorkflowImplementationTypes(SharedAppRemediationWorkflowImpl.class);
+    env.newWorker(TaskQueues.DIRECTORY)
+        .registerActivitiesImplementations(new DirectoryActivitiesImpl(adapters.directory()));
+    for (String server : lab.serverNames()) {
+      Worker w = env.newWorker(TaskQueues.forServer(server));
+      w.registerActivitiesImplementations(new SyncServerActivitiesImpl(adapters.host(server)));
+    }
+    env.start();
+  }
+
+  @AfterEach
+  void stop() {
+    env.close();
+    adapters.close();
+  }
+
+  @Test
+  void an_operator_step_waits_until_confirmed_and_a_confirmation_without_its_effect_is_refused() {
+    WorkflowClient client = env.getWorkflowClient();
+    String id = WorkflowIds.remediation(lab.tenantDomain());
+    SharedAppRemediationWorkflow run =
+        client.newWorkflowStub(
+            SharedAppRemediationWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setTaskQueue(TaskQueues.ORCHESTRATOR)
+                .build());
+    RemediationRequest request =
+        new RemediationRequest(
+            lab.tenantDomain(),
+            lab.serverNames(),
+            "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml",
+            null,
+            false,
+            new ApprovalPolicy(false, false, 3600),
+            Timings.standard(),
+            "alice",
+            List.of(StepName.CONFIGURE_ABA));
+    WorkflowClient.start(run::remediate, request);
+    CompletableFuture<RemediationResult> result =
+        client.newUntypedWorkflowStub(id).getResultAsync(RemediationResult.class);
+
+    OperatorTask task = awaitOperatorTask(run);
+    assertEquals("CONFIGURE_ABA@SERVERB", task.gate());
+    assertTrue(task.instructions().contains("Configure application-based authentication"));
+    assertTrue(
+        run.plan().steps().stream()
+            .filter(s -> s.step() == StepName.CONFIGURE_ABA)
+            .allMatch(s -> s.executor() == Executor.OPERATOR));
+
+    // Time passes (within the run's one-hour bound) and the run still waits for the person.
+    env.sleep(Duration.ofMinutes(40));
+    assertEquals("CONFIGURE_ABA@SERVERB", run.progress().pendingOperatorStep().gate());
+
+    WorkflowUpdateException refused =
+        assertThrows(
+            WorkflowUpdateException.class,
+            () -> run.confirm(new ConfirmRequest("CONFIGURE_ABA", "SERVERB", "carol")));
+    assertTrue(
+        rootMessage(refused).contains("ABA is not configured with a new app yet"),
+        rootMessage(refused));
+    assertEquals(IdentityType.ServiceAccount, lab.snapshot().server("SERVERB").identityType());
+    assertNotNull(
+        run.progress().pendingOperatorStep(), "a refused confirmation keeps the run waiting");
+
+    // The person runs the wizard on SERVERB, then confirms.
+    lab.host("SERVERB").configureApplicationAuthentication();
+    assertTrue(
+        run.confirm(new ConfirmRequest("CONFIGURE_ABA", "SERVERB", "carol"))
+            .startsWith("verified"));
+
+    OperatorTask next = awaitOperatorTask(run);
+    assertEquals("CONFIGURE_ABA@SERVERA", next.gate());
+    lab.host("SERVERA").configureApplicationAuthentication();
+    run.confirm(new ConfirmRequest("CONFIGURE_ABA", "SERVERA", "carol"));
+
+    while (!result.isDone()) env.sleep(Duration.ofSeconds(30));
+    RemediationResult done = result.join();
+    assertEquals(Outcome.SUCCEEDED, done.outcome(), done.message());
+    var end = lab.snapshot();
+    assertNotEquals(end.server("SERVERA").applicationId(), end.server("SERVERB").applicationId());
+    List<AuditEntry> configured =
+        done.audit().stream().filter(e -> e.step().equals("CONFIGURE_ABA")).toList();
+    assertTrue(configured.stream().anyMatch(e -> e.outcome().equals("NOT_CONFIRMED")));
+    assertEquals(
+        2,
+        configured.stream()
+            .filter(e -> e.outcome().equals("DONE") && "carol".equals(e.actor()))
+            .count());
+  }
+
+  private OperatorTask awaitOperatorTask(SharedAppRemediationWorkflow run) {
+    for (int i = 0; i < 200; i++) {
+      OperatorTask task = run.progress().pendingOperatorStep();
+      if (task != null) return task;
+      env.sleep(Duration.ofSeconds(30));
+    }
+    throw new AssertionError("no operator step became pending; progress: " + run.progress());
+  }
+
+  private static String rootMessage(Throwable t) {
+    String message = t.getMessage();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c.getMessage() != null) message = c.getMessage();
+    }
+    return message;
+  }
+}
