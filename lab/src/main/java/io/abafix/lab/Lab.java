@@ -165,6 +165,20 @@ public final class Lab {
     world.rotateApplicationCertificate(server, false);
   }
 
+  /**
+   * Stores a Hybrid Identity Administrator credential on a server under a reference, as {@code
+   * Get-Credential | Export-Clixml} does; the revert then signs in with it.
+   */
+  public void storeCredential(
+      String server, String reference, String userPrincipalName, String password) {
+    world.storeCredential(server, reference, userPrincipalName, password);
+  }
+
+  /** Sets a tenant account's password, against which stored credentials are checked. */
+  public void setPassword(String userPrincipalName, String password) {
+    world.setPassword(userPrincipalName, password);
+  }
+
   /** What selecting OK on the connector in Synchronization Service Manager does. */
   public void blankAbaParameters(String server) {
     world.blankAbaParameters(server);

@@ -177,6 +177,19 @@ final class LabWorld {
     s.syncCycleEnabled = enabled;
   }
 
+  /** Passwords of tenant accounts, by lower-cased UPN, for credentials the lab checks. */
+  private final Map<String, String> passwords = new HashMap<>();
+
+  synchronized void storeCredential(String server, String reference, String upn, String password) {
+    SimServer s = server(server);
+    s.credentialReferences.add(lower(reference));
+    s.credentialSecrets.put(lower(reference), new String[] {upn, password});
+  }
+
+  synchronized void setPassword(String upn, String password) {
+    passwords.put(lower(upn), password);
+  }
+
   synchronized void revertToServiceAccount(String server, String accountName, String reference) {
     SimServer s = server(server);
     if (reference == null || !s.credentialReferences.contains(lower(reference))) {
@@ -193,6 +206,21 @@ final class LabWorld {
           PERMANENT, "Add-ADSyncAADServiceAccount on " + s.name + " needs -Name");
     }
     requireRunning(s, "Add-ADSyncAADServiceAccount");
+    String[] stored = s.credentialSecrets.get(lower(reference));
+    if (stored != null) {
+      // Import-Clixml on the server yields a credential; Entra checks it like any sign-in.
+      String expected = passwords.get(lower(stored[0]));
+      if (expected == null || !expected.equals(stored[1])) {
+        throw new HostException(
+            PERMANENT,
+            "Add-ADSyncAADServiceAccount on "
+                + s.name
+                + ": AADSTS50126 invalid username or password"
+                + " for the credential in "
+                + reference
+                + ": store a current one there");
+      }
+    }
     String upn = upn(accountName);
     // An existing account keeps its sign-in time: the cmdlet resets it, it does not re-create it.
     accounts.computeIfAbsent(

@@ -31,6 +31,13 @@ final class SimServer {
   AbaParameters abaParameters;
   String adSyncToolsVersion;
   final Set<String> credentialReferences = new LinkedHashSet<>();
+
+  /**
+   * What a DPAPI credential file holds, by lower-cased reference: user principal name and password.
+   * Only references with a stored secret are checked against the tenant.
+   */
+  final java.util.Map<String, String[]> credentialSecrets = new java.util.HashMap<>();
+
   final List<EventLogEntry> events = new ArrayList<>();
   long lastRecordId;
 

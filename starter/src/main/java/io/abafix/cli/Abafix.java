@@ -19,6 +19,7 @@ import picocli.CommandLine.HelpCommand;
       DecisionCommand.Approve.class,
       DecisionCommand.Reject.class,
       ConfirmCommand.class,
+      KeygenCommand.class,
       HelpCommand.class
     })
 public final class Abafix {

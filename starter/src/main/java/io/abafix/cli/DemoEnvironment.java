@@ -4,6 +4,7 @@ import io.abafix.lab.Lab;
 import io.abafix.lab.LabAdapters;
 import io.abafix.worker.TemporalConnection;
 import io.abafix.worker.Workers;
+import io.abafix.workflows.codec.PayloadEncryption;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.WorkerFactory;
 
@@ -35,7 +36,9 @@ final class DemoEnvironment implements AutoCloseable {
   static DemoEnvironment start(Lab lab) {
     EmbeddedTemporal temporal = EmbeddedTemporal.start(0);
     LabAdapters adapters = LabAdapters.start(lab);
-    WorkflowClient client = TemporalConnection.at(temporal.address());
+    // A key of its own: the demo's history lives and dies with this process.
+    WorkflowClient client =
+        TemporalConnection.at(temporal.address(), PayloadEncryption.ephemeral());
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Workers.orchestrator(factory);
     Workers.directory(factory, adapters.directory());

@@ -1,8 +1,12 @@
 package io.abafix.worker;
 
+import io.abafix.workflows.codec.AesGcmPayloadCodec;
+import io.abafix.workflows.codec.PayloadEncryption;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
 import io.temporal.envconfig.ClientConfigProfile;
 import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -10,13 +14,19 @@ import java.io.UncheckedIOException;
  * A client for the Temporal cluster named by the standard environment: {@code TEMPORAL_ADDRESS},
  * {@code TEMPORAL_NAMESPACE}, {@code TEMPORAL_API_KEY}, the {@code TEMPORAL_TLS_*} paths, or a TOML
  * profile (temporal-envconfig conventions). Without any of them: {@code localhost:7233}, namespace
- * {@code default}.
+ * {@code default}. Every client encrypts its payloads (see {@link PayloadEncryption}); workers
+ * created from it inherit that.
  */
 public final class TemporalConnection {
   private TemporalConnection() {}
 
-  /** Connects using the environment; {@code addressOverride} (may be null) wins over it. */
+  /**
+   * Connects using the environment; {@code addressOverride} (may be null) wins over it.
+   *
+   * @throws IllegalArgumentException when no payload key is configured
+   */
   public static WorkflowClient fromEnvironment(String addressOverride) {
+    AesGcmPayloadCodec codec = PayloadEncryption.fromEnvironment(System::getenv);
     ClientConfigProfile profile;
     try {
       profile = ClientConfigProfile.load();
@@ -24,23 +34,29 @@ public final class TemporalConnection {
       throw new UncheckedIOException("cannot read the Temporal client configuration", e);
     }
     var stubOptions =
-        io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder(
-            profile.toWorkflowServiceStubsOptions());
-    if (addressOverride != null && !addressOverride.isBlank())
+        WorkflowServiceStubsOptions.newBuilder(profile.toWorkflowServiceStubsOptions());
+    if (addressOverride != null && !addressOverride.isBlank()) {
       stubOptions.setTarget(addressOverride);
+    }
     WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(stubOptions.build());
-    return WorkflowClient.newInstance(service, profile.toWorkflowClientOptions());
+    return WorkflowClient.newInstance(
+        service,
+        WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions())
+            .setDataConverter(PayloadEncryption.dataConverter(codec))
+            .build());
   }
 
   /**
    * A client for a server at {@code address} in namespace {@code default}, e.g. the embedded one.
    */
-  public static WorkflowClient at(String address) {
+  public static WorkflowClient at(String address, AesGcmPayloadCodec codec) {
     WorkflowServiceStubs service =
         WorkflowServiceStubs.newServiceStubs(
-            io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder()
-                .setTarget(address)
-                .build());
-    return WorkflowClient.newInstance(service);
+            WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
+    return WorkflowClient.newInstance(
+        service,
+        WorkflowClientOptions.newBuilder()
+            .setDataConverter(PayloadEncryption.dataConverter(codec))
+            .build());
   }
 }
