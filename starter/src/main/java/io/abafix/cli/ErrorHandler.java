@@ -29,11 +29,6 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     if (e instanceof UserError || e instanceof IllegalArgumentException) {
       code = BAD_INPUT;
       message = e.getMessage();
-    } else if (e instanceof IllegalStateException
-        && e.getMessage() != null
-        && e.getMessage().contains("payload")) {
-      code = BAD_INPUT;
-      message = e.getMessage();
     } else if (e instanceof WorkflowNotFoundException) {
       code = NOT_FOUND;
       message = "no such run: check the id (abafix remediate prints it)";
