@@ -4,27 +4,31 @@ import io.abafix.lab.Lab;
 import io.abafix.lab.LabAdapters;
 import io.abafix.worker.TemporalConnection;
 import io.abafix.worker.Workers;
+import io.abafix.workflows.codec.AesGcmPayloadCodec;
 import io.abafix.workflows.codec.PayloadEncryption;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.WorkerFactory;
 
 /**
  * Everything the demo runs in one process: the embedded Temporal server, a client, and the
- * orchestrator, directory and per-server workers wired to the lab.
+ * orchestrator, directory and per-server workers wired to the lab through the production adapters.
  */
 final class DemoEnvironment implements AutoCloseable {
   private final EmbeddedTemporal temporal;
   private final LabAdapters adapters;
+  private final AesGcmPayloadCodec codec;
   private final WorkflowClient client;
   private final WorkerFactory factory;
 
   private DemoEnvironment(
       EmbeddedTemporal temporal,
       LabAdapters adapters,
+      AesGcmPayloadCodec codec,
       WorkflowClient client,
       WorkerFactory factory) {
     this.temporal = temporal;
     this.adapters = adapters;
+    this.codec = codec;
     this.client = client;
     this.factory = factory;
   }
@@ -37,18 +41,26 @@ final class DemoEnvironment implements AutoCloseable {
     EmbeddedTemporal temporal = EmbeddedTemporal.start(0);
     LabAdapters adapters = LabAdapters.start(lab);
     // A key of its own: the demo's history lives and dies with this process.
-    WorkflowClient client =
-        TemporalConnection.at(temporal.address(), PayloadEncryption.ephemeral());
+    AesGcmPayloadCodec codec = PayloadEncryption.ephemeral();
+    WorkflowClient client = TemporalConnection.at(temporal.address(), codec);
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Workers.orchestrator(factory);
     Workers.directory(factory, adapters.directory());
     adapters.hosts().forEach(host -> Workers.server(factory, host));
     factory.start();
-    return new DemoEnvironment(temporal, adapters, client, factory);
+    return new DemoEnvironment(temporal, adapters, codec, client, factory);
   }
 
   String address() {
     return temporal.address();
+  }
+
+  AesGcmPayloadCodec codec() {
+    return codec;
+  }
+
+  LabAdapters adapters() {
+    return adapters;
   }
 
   WorkflowClient client() {

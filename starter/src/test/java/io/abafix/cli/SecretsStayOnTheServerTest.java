@@ -1,0 +1,169 @@
+package io.abafix.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import io.abafix.lab.Lab;
+import io.abafix.lab.scenario.Scenario;
+import io.abafix.workflows.SharedAppRemediationWorkflow;
+import io.abafix.workflows.audit.AuditEntry;
+import io.abafix.workflows.codec.AesGcmPayloadCodec;
+import io.abafix.workflows.model.ApprovalPolicy;
+import io.abafix.workflows.model.Outcome;
+import io.abafix.workflows.model.RemediationRequest;
+import io.abafix.workflows.model.RemediationResult;
+import io.abafix.workflows.model.Timings;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.client.WorkflowClient;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A full remediation with a known secret in each server's credential store: the secret must appear
+ * nowhere outside the servers (history, logs, audit, terminal), and the history must be unreadable
+ * without the payload key.
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class SecretsStayOnTheServerTest {
+  private static final String CANARY = "Canary-Pa55w0rd-7f3c91e2";
+  private static final String REFERENCE =
+      "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml";
+  private static final String ADMIN = "hia@contoso.onmicrosoft.com";
+
+  @Test
+  void a_full_remediation_leaves_the_secret_on_the_servers_and_history_encrypted()
+      throws Exception {
+    Lab lab =
+        Lab.fromScenario(
+            Scenario.fromResource("seed-pair").withoutLatency(), System::currentTimeMillis);
+    lab.setPassword(ADMIN, CANARY);
+    for (String server : lab.serverNames()) lab.storeCredential(server, REFERENCE, ADMIN, CANARY);
+
+    StringWriter terminal = new StringWriter();
+    String id;
+    String rawHistory;
+    List<String> audit;
+    List<String> decryptedPayloads = new ArrayList<>();
+    try (DemoEnvironment env = DemoEnvironment.start(lab)) {
+      WorkflowClient client = env.client();
+      id =
+          RemediateCommand.start(
+              client,
+              new RemediationRequest(
+                  lab.tenantDomain(),
+                  lab.serverNames(),
+                  REFERENCE,
+                  null,
+                  false,
+                  new ApprovalPolicy(true, false, 600),
+                  new Timings(60, 1, 60, 30),
+                  "alice"));
+      RemediationResult result =
+          new RunFollower(client, id, new PrintWriter(terminal), "bob", Duration.ofMillis(100))
+              .follow();
+      assertEquals(Outcome.SUCCEEDED, result.outcome(), result.message());
+
+      rawHistory = client.fetchHistory(id).toJson(true);
+      List<AuditEntry> entries =
+          client.newWorkflowStub(SharedAppRemediationWorkflow.class, id).audit();
+      audit = AuditExport.lines(entries);
+      decryptedPayloads.addAll(decryptAll(rawHistory, env.codec()));
+
+      // A client without the key cannot read the run: its payloads do not decode.
+      WorkflowClient keyless = WorkflowClient.newInstance(client.getWorkflowServiceStubs());
+      assertThrows(
+          Exception.class,
+          () -> keyless.newWorkflowStub(SharedAppRemediationWorkflow.class, id).audit());
+    }
+
+    String logs =
+        Files.exists(Path.of("target/abafix-test.log"))
+            ? Files.readString(Path.of("target/abafix-test.log"))
+            : "";
+    Map<String, String> places =
+        Map.of(
+            "history (as stored)", rawHistory,
+            "history (decrypted)", String.join("\n", decryptedPayloads),
+            "audit export", String.join("\n", audit),
+            "terminal", terminal.toString(),
+            "log file", logs);
+    places.forEach(
+        (where, text) -> assertFalse(text.contains(CANARY), "the secret is in the " + where));
+
+    // The decrypted history is what the run did; the stored one shows none of it.
+    assertTrue(String.join("\n", decryptedPayloads).contains("ConnectSyncProvisioning_SERVERA"));
+    assertTrue(decryptedPayloads.size() > 20, "payloads found: " + decryptedPayloads.size());
+    for (String marker :
+        List.of("ConnectSyncProvisioning_", "Sync_SERVERA", "hybrid-identity-admin", "contoso")) {
+      assertFalse(
+          decodedDataOf(rawHistory).contains(marker),
+          "stored history shows '" + marker + "' in clear");
+    }
+  }
+
+  /** Every payload in a history, decrypted with the codec, as text. */
+  private static List<String> decryptAll(String historyJson, AesGcmPayloadCodec codec)
+      throws Exception {
+    List<String> out = new ArrayList<>();
+    for (JsonNode payload : payloads(new ObjectMapper().readTree(historyJson))) {
+      Payload.Builder p = Payload.newBuilder();
+      payload
+          .path("metadata")
+          .fields()
+          .forEachRemaining(
+              f ->
+                  p.putMetadata(
+                      f.getKey(),
+                      ByteString.copyFrom(Base64.getDecoder().decode(f.getValue().asText()))));
+      p.setData(ByteString.copyFrom(Base64.getDecoder().decode(payload.path("data").asText(""))));
+      Payload plain = codec.decode(List.of(p.build())).get(0);
+      out.add(plain.getData().toString(StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
+  /**
+   * The stored payload bytes of a history, decoded from base64 as text (what a reader without the
+   * key sees).
+   */
+  private static String decodedDataOf(String historyJson) throws Exception {
+    StringBuilder sb = new StringBuilder();
+    for (JsonNode payload : payloads(new ObjectMapper().readTree(historyJson))) {
+      sb.append(
+          new String(
+              Base64.getDecoder().decode(payload.path("data").asText("")),
+              StandardCharsets.ISO_8859_1));
+    }
+    return sb.toString();
+  }
+
+  private static List<JsonNode> payloads(JsonNode node) {
+    List<JsonNode> found = new ArrayList<>();
+    collect(node, found);
+    return found;
+  }
+
+  private static void collect(JsonNode node, List<JsonNode> found) {
+    if (node.isObject() && node.has("metadata") && node.path("metadata").has("encoding")) {
+      found.add(node);
+      return;
+    }
+    node.elements().forEachRemaining(child -> collect(child, found));
+  }
+}
