@@ -1,0 +1,15 @@
+package io.abafix.worker;
+
+import picocli.CommandLine.Option;
+
+/**
+ * Where the Temporal cluster is: the standard TEMPORAL_* environment (address, namespace, API key,
+ * TLS), or {@code --address} for the address alone.
+ */
+final class ConnectionOptions {
+  @Option(
+      names = "--address",
+      paramLabel = "HOST:PORT",
+      description = "Temporal frontend (default: TEMPORAL_ADDRESS, else localhost:7233)")
+  String address;
+}

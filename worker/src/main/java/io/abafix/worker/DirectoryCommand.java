@@ -1,0 +1,143 @@
+package io.abafix.worker;
+
+import io.abafix.activities.graph.GraphDirectory;
+import io.abafix.activities.graph.GraphDirectoryConfig;
+import io.abafix.activities.port.Directory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code abafix-worker directory}: lists, deletes and restores app registrations in Microsoft
+ * Graph, signed in as its own app registration with a certificate. Runs anywhere that reaches
+ * Temporal and Microsoft Entra ID.
+ *
+ * <p>This is the only class of the worker that names {@link GraphDirectory}: the Graph SDK and
+ * msal4j are loaded when this role runs, never in a server worker.
+ */
+@Command(
+    name = "directory",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the Microsoft Graph steps. Polls abafix-directory.",
+      "The app registration needs the application permissions Application.ReadWrite.All and"
+          + " Directory.Read.All, with admin consent."
+    })
+final class DirectoryCommand implements Callable<Integer> {
+  private static final Pattern GUID =
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final Pattern DOMAIN =
+      Pattern.compile("([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  @Spec CommandSpec spec;
+  @Mixin ConnectionOptions temporal;
+
+  @Option(
+      names = "--tenant-id",
+      required = true,
+      paramLabel = "TENANT",
+      description = "The tenant id (a GUID) or a verified domain, e.g. contoso.onmicrosoft.com")
+  String tenantId;
+
+  @Option(
+      names = "--client-id",
+      required = true,
+      paramLabel = "APP_ID",
+      description = "The application (client) id of this worker's own app registration")
+  String clientId;
+
+  @Option(
+      names = "--certificate",
+      required = true,
+      paramLabel = "FILE",
+      description =
+          "The app's certificate with its private key: PEM (certificate and unencrypted PKCS#8"
+              + " key) or PKCS#12 (.pfx, .p12)")
+  Path certificate;
+
+  @Option(
+      names = "--pfx-password-env",
+      paramLabel = "VAR",
+      description =
+          "The name of the environment variable that holds the PKCS#12 password (never the"
+              + " password itself)")
+  String pfxPasswordEnv;
+
+  private final Launcher launcher;
+  private final LocalMachine machine;
+
+  DirectoryCommand(Launcher launcher, LocalMachine machine) {
+    this.launcher = launcher;
+    this.machine = machine;
+  }
+
+  @Override
+  public Integer call() {
+    GraphDirectoryConfig config = config();
+    Directory directory = connect(config);
+    return launcher.run(
+        temporal.address, f -> Workers.directory(f, directory), spec.commandLine().getOut());
+  }
+
+  private GraphDirectoryConfig config() {
+    if (!GUID.matcher(tenantId).matches() && !DOMAIN.matcher(tenantId).matches()) {
+      throw new UserError(
+          "--tenant-id "
+              + tenantId
+              + " is neither a tenant id (a GUID) nor a domain such as contoso.onmicrosoft.com");
+    }
+    if (!GUID.matcher(clientId).matches()) {
+      throw new UserError(
+          "--client-id "
+              + clientId
+              + " is not a GUID: give the application (client) id of this worker's app"
+              + " registration");
+    }
+    if (!Files.exists(certificate)) {
+      throw new UserError("certificate file " + certificate + " does not exist");
+    }
+    if (!Files.isRegularFile(certificate)) {
+      throw new UserError("certificate " + certificate + " is not a file");
+    }
+    if (!Files.isReadable(certificate)) {
+      throw new UserError(
+          "cannot read certificate file "
+              + certificate
+              + ": run the worker as an account allowed to read it");
+    }
+    GraphDirectoryConfig config =
+        GraphDirectoryConfig.of(tenantId, clientId, certificate.toAbsolutePath());
+    if (pfxPasswordEnv == null) return config;
+
+    String file = certificate.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (!file.endsWith(".pfx") && !file.endsWith(".p12")) {
+      throw new UserError("--pfx-password-env applies to a .pfx or .p12 file only");
+    }
+    if (!ENV_NAME.matcher(pfxPasswordEnv).matches()) {
+      throw new UserError(
+          "--pfx-password-env takes the NAME of an environment variable, not a password");
+    }
+    if (machine.env(pfxPasswordEnv) == null) {
+      throw new UserError(
+          "environment variable " + pfxPasswordEnv + " (--pfx-password-env) is not set");
+    }
+    return config.withPfxPasswordEnvVar(pfxPasswordEnv);
+  }
+
+  /**
+   * Loads the certificate now, so that a bad one fails the start (exit 2) rather than the first
+   * step of a remediation.
+   */
+  private Directory connect(GraphDirectoryConfig config) {
+    return new GraphDirectory(config, machine::env);
+  }
+}

@@ -1,0 +1,263 @@
+package io.abafix.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+@DisplayNameGeneration(ReplaceUnderscores.class)
+class WorkerMainTest {
+  private static final String APP_ID = "11111111-2222-3333-4444-555555555555";
+  private static final LocalMachine LINUX = new LocalMachine("Linux", name -> null);
+
+  @TempDir Path dir;
+
+  /** Records whether a role got as far as starting, and which task queue it would poll. */
+  private static final class RecordingLauncher implements Launcher {
+    String taskQueue;
+
+    @Override
+    public int run(String address, Function<WorkerFactory, Worker> role, PrintWriter out) {
+      // Registration needs no connection: the client is lazy and is never used to poll here.
+      WorkflowClient client = TemporalConnection.at("127.0.0.1:1");
+      try {
+        taskQueue = role.apply(WorkerFactory.newInstance(client)).getTaskQueue();
+      } finally {
+        client.getWorkflowServiceStubs().shutdownNow();
+      }
+      return 0;
+    }
+
+    boolean started() {
+      return taskQueue != null;
+    }
+  }
+
+  private record Outcome(int exitCode, String out, String err) {
+    void isBadInput() {
+      assertEquals(ErrorHandler.BAD_INPUT, exitCode, err);
+      assertTrue(err.startsWith("abafix-worker: "), err);
+      assertEquals(1, err.lines().count(), "one line: " + err);
+    }
+  }
+
+  private Outcome run(RecordingLauncher launcher, LocalMachine machine, String... args) {
+    CommandLine cmd = WorkerMain.commandLine(launcher, machine);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    int code = cmd.execute(args);
+    return new Outcome(code, out.toString(), err.toString());
+  }
+
+  private Outcome badInput(LocalMachine machine, String... args) {
+    RecordingLauncher launcher = new RecordingLauncher();
+    Outcome outcome = run(launcher, machine, args);
+    outcome.isBadInput();
+    assertFalse(launcher.started(), "nothing may start on bad input");
+    return outcome;
+  }
+
+  private Path certificateFile(String name) throws IOException {
+    return Files.writeString(dir.resolve(name), "not a certificate\n");
+  }
+
+  @Test
+  void no_role_is_bad_input() {
+    assertTrue(badInput(LINUX).err().contains("name a role"));
+  }
+
+  @Test
+  void an_unknown_option_is_bad_input_on_one_line() {
+    badInput(LINUX, "orchestrator", "--no-such-option");
+  }
+
+  @Test
+  void server_without_a_name_is_bad_input() {
+    assertTrue(badInput(LINUX, "server").err().contains("--name"));
+  }
+
+  @Test
+  void server_with_a_name_windows_cannot_have_is_bad_input() {
+    assertTrue(badInput(LINUX, "server", "--name", "SERVER_A").err().contains("SERVER_A"));
+    badInput(LINUX, "server", "--name", "A-NAME-LONGER-THAN-15");
+  }
+
+  @Test
+  void server_refuses_to_run_under_another_computers_name() {
+    LocalMachine serverB =
+        new LocalMachine("Windows Server 2022", Map.of("COMPUTERNAME", "SERVERB")::get);
+    Outcome outcome = badInput(serverB, "server", "--name", "SERVERA");
+    assertTrue(outcome.err().contains("this computer is SERVERB, not SERVERA"), outcome.err());
+  }
+
+  @Test
+  void server_refuses_on_windows_when_the_computer_name_is_unknown() {
+    badInput(new LocalMachine("Windows 11", name -> null), "server", "--name", "SERVERA");
+  }
+
+  @Test
+  void server_refuses_a_script_timeout_longer_than_a_step_may_take() {
+    badInput(LINUX, "server", "--name", "SERVERA", "--script-timeout-minutes", "11");
+    badInput(LINUX, "server", "--name", "SERVERA", "--script-timeout-minutes", "0");
+    badInput(LINUX, "server", "--name", "SERVERA", "--script-timeout-minutes", "ten");
+  }
+
+  @Test
+  void server_refuses_an_executable_that_is_not_powershell() {
+    badInput(LINUX, "server", "--name", "SERVERA", "--powershell", "cmd.exe");
+    badInput(LINUX, "server", "--name", "SERVERA", "--powershell", dir.resolve("pwsh").toString());
+  }
+
+  @Test
+  void server_on_its_own_windows_computer_polls_its_own_queue() {
+    LocalMachine serverA =
+        new LocalMachine("Windows Server 2019", Map.of("COMPUTERNAME", "ServerA")::get);
+    RecordingLauncher launcher = new RecordingLauncher();
+    Outcome outcome = run(launcher, serverA, "server", "--name", "SERVERA", "--powershell", "pwsh");
+    assertEquals(0, outcome.exitCode(), outcome.err());
+    assertEquals("abafix-server-servera", launcher.taskQueue);
+    assertEquals("", outcome.err());
+  }
+
+  @Test
+  void server_elsewhere_than_windows_warns_that_powershell_is_needed_and_still_starts() {
+    RecordingLauncher launcher = new RecordingLauncher();
+    Outcome outcome = run(launcher, LINUX, "server", "--name", "SERVERA");
+    assertEquals(0, outcome.exitCode(), outcome.err());
+    assertEquals("abafix-server-servera", launcher.taskQueue);
+    assertTrue(outcome.err().contains("warning: this is not Windows"), outcome.err());
+  }
+
+  @Test
+  void directory_without_its_app_identity_is_bad_input() {
+    badInput(LINUX, "directory", "--tenant-id", "contoso.onmicrosoft.com", "--client-id", APP_ID);
+  }
+
+  @Test
+  void directory_refuses_a_tenant_or_client_id_of_the_wrong_shape() throws IOException {
+    String cert = certificateFile("worker.pem").toString();
+    badInput(
+        LINUX,
+        "directory",
+        "--tenant-id",
+        "not a tenant",
+        "--client-id",
+        APP_ID,
+        "--certificate",
+        cert);
+    Outcome outcome =
+        badInput(
+            LINUX,
+            "directory",
+            "--tenant-id",
+            "contoso.com",
+            "--client-id",
+            "abafix",
+            "--certificate",
+            cert);
+    assertTrue(outcome.err().contains("--client-id abafix is not a GUID"), outcome.err());
+  }
+
+  @Test
+  void directory_refuses_a_certificate_file_that_does_not_exist() {
+    Outcome outcome =
+        badInput(
+            LINUX,
+            "directory",
+            "--tenant-id",
+            APP_ID,
+            "--client-id",
+            APP_ID,
+            "--certificate",
+            dir.resolve("missing.pem").toString());
+    assertTrue(outcome.err().contains("missing.pem does not exist"), outcome.err());
+    badInput(
+        LINUX,
+        "directory",
+        "--tenant-id",
+        APP_ID,
+        "--client-id",
+        APP_ID,
+        "--certificate",
+        dir.toString());
+  }
+
+  @Test
+  void directory_refuses_a_certificate_file_it_cannot_read() throws IOException {
+    Path cert = certificateFile("worker.pem");
+    assumeFalse(
+        !Files.getFileStore(cert).supportsFileAttributeView("posix"), "needs POSIX permissions");
+    Files.setPosixFilePermissions(cert, PosixFilePermissions.fromString("---------"));
+    assumeFalse(Files.isReadable(cert), "this user (root?) reads any file");
+    Outcome outcome =
+        badInput(
+            LINUX,
+            "directory",
+            "--tenant-id",
+            APP_ID,
+            "--client-id",
+            APP_ID,
+            "--certificate",
+            cert.toString());
+    assertTrue(outcome.err().contains("cannot read certificate file"), outcome.err());
+  }
+
+  @Test
+  void directory_refuses_a_pfx_password_variable_that_is_not_set() throws IOException {
+    String pfx = certificateFile("worker.pfx").toString();
+    Outcome outcome =
+        badInput(
+            LINUX,
+            "directory",
+            "--tenant-id",
+            APP_ID,
+            "--client-id",
+            APP_ID,
+            "--certificate",
+            pfx,
+            "--pfx-password-env",
+            "ABAFIX_PFX_PASSWORD");
+    assertTrue(outcome.err().contains("ABAFIX_PFX_PASSWORD"), outcome.err());
+    String pem = certificateFile("worker.pem").toString();
+    LocalMachine withPassword = new LocalMachine("Linux", Map.of("ABAFIX_PFX_PASSWORD", "x")::get);
+    badInput(
+        withPassword,
+        "directory",
+        "--tenant-id",
+        APP_ID,
+        "--client-id",
+        APP_ID,
+        "--certificate",
+        pem,
+        "--pfx-password-env",
+        "ABAFIX_PFX_PASSWORD");
+  }
+
+  @Test
+  void directory_refuses_a_certificate_file_without_a_certificate() throws IOException {
+    String pem = certificateFile("worker.pem").toString();
+    Outcome outcome =
+        badInput(
+            LINUX, "directory", "--tenant-id", APP_ID, "--client-id", APP_ID, "--certificate", pem);
+    assertTrue(outcome.err().contains("worker.pem"), outcome.err());
+  }
+}
