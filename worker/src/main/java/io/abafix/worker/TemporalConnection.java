@@ -26,7 +26,13 @@ public final class TemporalConnection {
    * @throws IllegalArgumentException when no payload key is configured
    */
   public static WorkflowClient fromEnvironment(String addressOverride) {
-    AesGcmPayloadCodec codec = PayloadEncryption.fromEnvironment(System::getenv);
+    return fromEnvironment(addressOverride, System::getenv);
+  }
+
+  /** As {@link #fromEnvironment(String)}, with the payload key read from {@code environment}. */
+  public static WorkflowClient fromEnvironment(
+      String addressOverride, java.util.function.Function<String, String> environment) {
+    AesGcmPayloadCodec codec = PayloadEncryption.fromEnvironment(environment);
     ClientConfigProfile profile;
     try {
       profile = ClientConfigProfile.load();

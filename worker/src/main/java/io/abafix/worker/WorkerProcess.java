@@ -41,10 +41,22 @@ final class WorkerProcess implements Launcher {
   private WorkerFactory factory;
   private WorkflowServiceStubs service;
   private String taskQueue;
+  private final Function<String, String> environment;
+
+  WorkerProcess() {
+    this(System::getenv);
+  }
+
+  /**
+   * @param environment where the payload key settings are read (the process environment)
+   */
+  WorkerProcess(Function<String, String> environment) {
+    this.environment = environment;
+  }
 
   @Override
   public int run(String addressOverride, Function<WorkerFactory, Worker> role, PrintWriter out) {
-    WorkflowClient client = TemporalConnection.fromEnvironment(addressOverride);
+    WorkflowClient client = TemporalConnection.fromEnvironment(addressOverride, environment);
     WorkflowServiceStubs stubs = client.getWorkflowServiceStubs();
     String target = stubs.getOptions().getTarget();
     String namespace = client.getOptions().getNamespace();

@@ -36,7 +36,7 @@ class WorkerMainTest {
     @Override
     public int run(String address, Function<WorkerFactory, Worker> role, PrintWriter out) {
       // Registration needs no connection: the client is lazy and is never used to poll here.
-      WorkflowClient client = TemporalConnection.at("127.0.0.1:1");
+      WorkflowClient client = TemporalConnection.at("127.0.0.1:1", TestKeys.CODEC);
       try {
         taskQueue = role.apply(WorkerFactory.newInstance(client)).getTaskQueue();
       } finally {

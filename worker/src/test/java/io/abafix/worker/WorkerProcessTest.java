@@ -46,7 +46,7 @@ class WorkerProcessTest {
     int port = freePort();
     temporal = TestServer.createPortBoundServer(port, true);
     address = "127.0.0.1:" + port;
-    client = TemporalConnection.at(address);
+    client = TemporalConnection.at(address, TestKeys.CODEC);
   }
 
   @AfterEach
@@ -57,7 +57,7 @@ class WorkerProcessTest {
 
   @Test
   void the_orchestrator_polls_its_queue_answers_a_run_and_stops_cleanly() throws Exception {
-    WorkerProcess process = new WorkerProcess();
+    WorkerProcess process = new WorkerProcess(TestKeys.ENVIRONMENT);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cmd = WorkerMain.commandLine(process, LINUX);
@@ -101,7 +101,7 @@ class WorkerProcessTest {
   @Test
   void a_worker_that_cannot_reach_temporal_says_so_and_exits_4() throws IOException {
     StringWriter err = new StringWriter();
-    CommandLine cmd = WorkerMain.commandLine(new WorkerProcess(), LINUX);
+    CommandLine cmd = WorkerMain.commandLine(new WorkerProcess(TestKeys.ENVIRONMENT), LINUX);
     cmd.setErr(new PrintWriter(err, true));
     int code = cmd.execute("orchestrator", "--address", "127.0.0.1:" + freePort());
     assertEquals(ErrorHandler.UNREACHABLE, code);

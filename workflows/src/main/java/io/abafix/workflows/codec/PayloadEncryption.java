@@ -43,8 +43,8 @@ public final class PayloadEncryption {
   /**
    * The codec configured by the environment.
    *
-   * @throws IllegalArgumentException with a message that says what to set, when no key is configured
-   *     or a key is malformed
+   * @throws IllegalArgumentException with a message that says what to set, when no key is
+   *     configured or a key is malformed
    */
   public static AesGcmPayloadCodec fromEnvironment(Function<String, String> env) {
     String keyId = orDefault(env.apply(KEY_ID), "default");
