@@ -22,7 +22,10 @@ import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -47,21 +50,21 @@ final class LabHarness implements AutoCloseable {
   final LabAdapters adapters;
   final WorkflowClient client;
 
-  private LabHarness(
-      Scenario scenario, boolean timeSkipping, Function<LabAdapters, Directory> directory) {
+  private LabHarness(Builder b) {
     this.env =
         TestWorkflowEnvironment.newInstance(
-            TestEnvironmentOptions.newBuilder().setUseTimeskipping(timeSkipping).build());
-    this.pollInterval = timeSkipping ? Duration.ofSeconds(30) : Duration.ofMillis(100);
-    this.lab = Lab.fromScenario(scenario, env::currentTimeMillis);
+            TestEnvironmentOptions.newBuilder().setUseTimeskipping(b.timeSkipping).build());
+    this.pollInterval = b.timeSkipping ? Duration.ofSeconds(30) : Duration.ofMillis(100);
+    this.lab = Lab.fromScenario(b.scenario, env::currentTimeMillis);
     this.adapters = LabAdapters.start(lab);
     env.newWorker(TaskQueues.ORCHESTRATOR)
         .registerWorkflowImplementationTypes(SharedAppRemediationWorkflowImpl.class);
     env.newWorker(TaskQueues.DIRECTORY)
         .registerActivitiesImplementations(
             new DirectoryActivitiesImpl(
-                directory == null ? adapters.directory() : directory.apply(adapters)));
+                b.directory == null ? adapters.directory() : b.directory.apply(adapters)));
     for (String server : lab.serverNames()) {
+      if (b.withoutWorker.contains(server)) continue;
       Worker worker = env.newWorker(TaskQueues.forServer(server));
       worker.registerActivitiesImplementations(new SyncServerActivitiesImpl(adapters.host(server)));
     }
@@ -71,22 +74,50 @@ final class LabHarness implements AutoCloseable {
 
   /** A shipped scenario without step latencies, with time skipping. */
   static LabHarness of(String scenario) {
-    return of(Scenario.fromResource(scenario).withoutLatency());
+    return of(scenario(scenario));
   }
 
   /** Any scenario, with time skipping. */
   static LabHarness of(Scenario scenario) {
-    return new LabHarness(scenario, true, null);
+    return builder(scenario).start();
   }
 
-  /** A scenario in real time (no time skipping). */
-  static LabHarness inRealTime(Scenario scenario) {
-    return new LabHarness(scenario, false, null);
+  static Builder builder(Scenario scenario) {
+    return new Builder(scenario);
   }
 
-  /** A scenario whose directory worker uses another {@link Directory} built over the adapters. */
-  static LabHarness withDirectory(Scenario scenario, Function<LabAdapters, Directory> directory) {
-    return new LabHarness(scenario, true, directory);
+  /** Options for a harness other than the usual one. */
+  static final class Builder {
+    private final Scenario scenario;
+    private boolean timeSkipping = true;
+    private Function<LabAdapters, Directory> directory;
+    private final Set<String> withoutWorker = new HashSet<>();
+
+    private Builder(Scenario scenario) {
+      this.scenario = scenario;
+    }
+
+    /** Real time instead of skipped time. */
+    Builder inRealTime() {
+      this.timeSkipping = false;
+      return this;
+    }
+
+    /** The directory worker uses this {@link Directory}, built over the adapters. */
+    Builder directory(Function<LabAdapters, Directory> directory) {
+      this.directory = directory;
+      return this;
+    }
+
+    /** No worker polls this server's task queue, as when its worker was never started. */
+    Builder withoutWorkerFor(String server) {
+      withoutWorker.add(server.toUpperCase(Locale.ROOT));
+      return this;
+    }
+
+    LabHarness start() {
+      return new LabHarness(this);
+    }
   }
 
   static Scenario scenario(String name) {
