@@ -9,9 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import io.abafix.activities.TaskQueues;
+import io.abafix.activities.graph.GraphDirectory;
+import io.abafix.activities.graph.GraphDirectoryConfig;
 import io.abafix.activities.model.IdentityType;
+import io.abafix.lab.LabAdapters;
 import io.abafix.lab.LabSnapshot;
 import io.abafix.lab.fault.Fault;
+import io.abafix.lab.graph.FakeMicrosoftEntra;
+import io.abafix.lab.graph.RecordedRequest;
+import io.abafix.lab.graph.TestCertificates;
 import io.abafix.lab.scenario.Scenario;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.model.ApprovalPolicy;
@@ -24,6 +31,8 @@ import io.abafix.workflows.plan.PlannedStep;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,6 +45,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -333,6 +343,102 @@ class SharedAppRemediationWorkflowTest {
       assertEquals(1, h.lab.effectCount("deleteApplication", sharedObjectId));
       assertEachServerOnItsOwnApp(h.lab.snapshot());
       assertDistinctMachineIds(h.lab.snapshot());
+    }
+  }
+
+  // ---- Microsoft Graph and workers ------------------------------------------------------------
+
+  /** Real time, so that the Retry-After wait is a real one the fake endpoint can see. */
+  @Test
+  void graph_throttling_is_waited_out_for_as_long_as_retry_after_asks() {
+    Scenario scenario =
+        LabHarness.scenario("seed-pair")
+            .withTiming(new Scenario.Timing(0L, null, null))
+            .withFaults(
+                List.of(
+                    new Fault(
+                        FakeMicrosoftEntra.LIST_APPLICATIONS, null, Fault.Kind.HTTP, 1, 429, 2)));
+    try (LabHarness h = LabHarness.builder(scenario).inRealTime().start()) {
+      RemediationResult result =
+          h.start(
+                  h.request(
+                      false, new ApprovalPolicy(false, false, 3600), new Timings(120, 1, 120, 30)))
+              .drive(LabHarness.Operator.nobody())
+              .succeeded();
+
+      assertEquals(Outcome.SUCCEEDED, result.outcome(), result.message());
+      List<RecordedRequest> lists =
+          h.adapters.entra().requests(FakeMicrosoftEntra.LIST_APPLICATIONS);
+      assertEquals(429, lists.get(0).status());
+      assertEquals(200, lists.get(1).status());
+      Duration waited = Duration.between(lists.get(0).arrivedAt(), lists.get(1).arrivedAt());
+      assertTrue(waited.compareTo(Duration.ofSeconds(2)) >= 0, "waited only " + waited);
+    }
+  }
+
+  @Test
+  void a_directory_certificate_not_registered_in_entra_stops_preflight_at_once(@TempDir Path dir)
+      throws IOException {
+    Scenario scenario = LabHarness.scenario("seed-pair");
+    Path stranger =
+        TestCertificates.selfSigned("not registered on the directory worker app")
+            .writePem(dir.resolve("stranger.pem"));
+    try (LabHarness h =
+        LabHarness.builder(scenario)
+            .directory(
+                adapters ->
+                    new GraphDirectory(
+                        GraphDirectoryConfig.of(
+                                scenario.tenant().domain(),
+                                LabAdapters.DIRECTORY_WORKER_CLIENT_ID,
+                                stranger)
+                            .withIdentityEndpointOverride(adapters.entra().identityEndpoint())
+                            .withGraphBaseUrl(adapters.entra().graphBaseUrl())))
+            .start()) {
+      LabSnapshot before = h.lab.snapshot();
+      LabHarness.Run run = h.start(h.request());
+
+      LabHarness.Finished finished =
+          run.drive(LabHarness.Operator.approvingAs(LabHarness.APPROVER));
+
+      assertRemediationFailed(finished.failed(), "preflight failed, nothing was changed");
+      String message = rootMessage(finished.failed());
+      assertTrue(message.contains("AADSTS700027") && message.contains("not registered"), message);
+      assertEquals(
+          1,
+          h.adapters.entra().requests(FakeMicrosoftEntra.TOKEN).size(),
+          "no retry of a sign-in that cannot work");
+      assertEquals(Outcome.FAILED, run.stub.progress().outcome());
+      assertEquals(before, h.lab.snapshot());
+      assertEquals(Map.of(), h.lab.effectCounts());
+    }
+  }
+
+  /**
+   * Real time: the time-skipping test server does not skip time while a task waits on a queue that
+   * nobody polls, so the schedule-to-start bound is kept to two real seconds instead.
+   */
+  @Test
+  void a_server_whose_worker_is_not_running_is_named_with_its_task_queue() {
+    try (LabHarness h =
+        LabHarness.builder(LabHarness.scenario("seed-pair"))
+            .inRealTime()
+            .withoutWorkerFor("SERVERB")
+            .start()) {
+      LabSnapshot before = h.lab.snapshot();
+
+      LabHarness.Finished run =
+          h.runApprovingEverything(
+              h.request(false, new ApprovalPolicy(true, false, 3600), new Timings(120, 1, 120, 2)));
+
+      String message = rootMessage(run.failed());
+      assertTrue(
+          message.contains(
+              "no worker is polling "
+                  + TaskQueues.forServer("SERVERB")
+                  + ": start the abafix worker on SERVERB"),
+          message);
+      assertEquals(before, h.lab.snapshot());
     }
   }
 
