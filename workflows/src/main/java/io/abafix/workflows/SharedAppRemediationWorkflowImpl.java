@@ -114,7 +114,8 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     } catch (TemporalFailure e) {
       outcome = Outcome.FAILED;
       throw ApplicationFailure.newNonRetryableFailure(
-          "preflight failed, nothing was changed: " + describe(e, current), REMEDIATION_FAILED);
+          "preflight failed, nothing was changed: " + describe(e, targetOf(current)),
+          REMEDIATION_FAILED);
     }
     plan = Planner.plan(fleet, new HashSet<>(request.operatorSteps()));
     now = now();
@@ -1087,6 +1088,12 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     boolean directoryStep = target == null || PlannedStep.DIRECTORY.equals(target);
     String queue = directoryStep ? TaskQueues.DIRECTORY : TaskQueues.forServer(target);
     return FailureText.of(e, queue, directoryStep ? "the directory worker's host" : target);
+  }
+
+  /** The target of a step key such as {@code PREFLIGHT@SERVERB}, or null when it names none. */
+  private static String targetOf(String key) {
+    int at = key.indexOf('@');
+    return at < 0 ? null : key.substring(at + 1);
   }
 
   private static ApplicationFailure precondition(String message) {

@@ -1,0 +1,265 @@
+package io.abafix.workflows;
+
+import io.abafix.activities.DirectoryActivitiesImpl;
+import io.abafix.activities.SyncServerActivitiesImpl;
+import io.abafix.activities.TaskQueues;
+import io.abafix.activities.port.Directory;
+import io.abafix.lab.Lab;
+import io.abafix.lab.LabAdapters;
+import io.abafix.lab.scenario.Scenario;
+import io.abafix.workflows.audit.AuditEntry;
+import io.abafix.workflows.model.ApprovalPolicy;
+import io.abafix.workflows.model.ApprovalRequest;
+import io.abafix.workflows.model.PendingApproval;
+import io.abafix.workflows.model.RemediationRequest;
+import io.abafix.workflows.model.RemediationResult;
+import io.abafix.workflows.model.Timings;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+
+/**
+ * A Temporal test environment wired to a lab the way production is: one worker per task queue, the
+ * server workers over the production PowerShell adapter (on the fake runner) and the directory
+ * worker over the production Graph adapter (on the fake Entra endpoint). The lab's clock is the
+ * environment's, so skipped time is the lab's time too.
+ */
+final class LabHarness implements AutoCloseable {
+  static final String CREDENTIAL = "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml";
+  static final String REQUESTER = "alice";
+  static final String APPROVER = "alice-approver";
+
+  /** How long the operator waits between looks; virtual time when time skipping is on. */
+  private final Duration pollInterval;
+
+  final TestWorkflowEnvironment env;
+  final Lab lab;
+  final LabAdapters adapters;
+  final WorkflowClient client;
+
+  private LabHarness(Builder b) {
+    this.env =
+        TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder().setUseTimeskipping(b.timeSkipping).build());
+    this.pollInterval = b.timeSkipping ? Duration.ofSeconds(30) : Duration.ofMillis(100);
+    this.lab = Lab.fromScenario(b.scenario, env::currentTimeMillis);
+    this.adapters = LabAdapters.start(lab);
+    env.newWorker(TaskQueues.ORCHESTRATOR)
+        .registerWorkflowImplementationTypes(SharedAppRemediationWorkflowImpl.class);
+    env.newWorker(TaskQueues.DIRECTORY)
+        .registerActivitiesImplementations(
+            new DirectoryActivitiesImpl(
+                b.directory == null ? adapters.directory() : b.directory.apply(adapters)));
+    for (String server : lab.serverNames()) {
+      if (b.withoutWorker.contains(server)) continue;
+      Worker worker = env.newWorker(TaskQueues.forServer(server));
+      worker.registerActivitiesImplementations(new SyncServerActivitiesImpl(adapters.host(server)));
+    }
+    env.start();
+    this.client = env.getWorkflowClient();
+  }
+
+  /** A shipped scenario without step latencies, with time skipping. */
+  static LabHarness of(String scenario) {
+    return of(scenario(scenario));
+  }
+
+  /** Any scenario, with time skipping. */
+  static LabHarness of(Scenario scenario) {
+    return builder(scenario).start();
+  }
+
+  static Builder builder(Scenario scenario) {
+    return new Builder(scenario);
+  }
+
+  /** Options for a harness other than the usual one. */
+  static final class Builder {
+    private final Scenario scenario;
+    private boolean timeSkipping = true;
+    private Function<LabAdapters, Directory> directory;
+    private final Set<String> withoutWorker = new HashSet<>();
+
+    private Builder(Scenario scenario) {
+      this.scenario = scenario;
+    }
+
+    /** Real time instead of skipped time. */
+    Builder inRealTime() {
+      this.timeSkipping = false;
+      return this;
+    }
+
+    /** The directory worker uses this {@link Directory}, built over the adapters. */
+    Builder directory(Function<LabAdapters, Directory> directory) {
+      this.directory = directory;
+      return this;
+    }
+
+    /** No worker polls this server's task queue, as when its worker was never started. */
+    Builder withoutWorkerFor(String server) {
+      withoutWorker.add(server.toUpperCase(Locale.ROOT));
+      return this;
+    }
+
+    LabHarness start() {
+      return new LabHarness(this);
+    }
+  }
+
+  static Scenario scenario(String name) {
+    return Scenario.fromResource(name).withoutLatency();
+  }
+
+  /** The standard request for every server of the lab, approvals required. */
+  RemediationRequest request() {
+    return request(false, new ApprovalPolicy(true, false, 3600), Timings.standard());
+  }
+
+  RemediationRequest dryRun() {
+    return request(true, new ApprovalPolicy(true, false, 3600), Timings.standard());
+  }
+
+  RemediationRequest request(boolean dryRun, ApprovalPolicy approvals, Timings timings) {
+    return new RemediationRequest(
+        lab.tenantDomain(),
+        lab.serverNames(),
+        CREDENTIAL,
+        null,
+        dryRun,
+        approvals,
+        timings,
+        REQUESTER);
+  }
+
+  /** Starts a run. */
+  Run start(RemediationRequest request) {
+    String id = WorkflowIds.remediation(request.tenant());
+    SharedAppRemediationWorkflow stub =
+        client.newWorkflowStub(
+            SharedAppRemediationWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setTaskQueue(TaskQueues.ORCHESTRATOR)
+                .build());
+    WorkflowClient.start(stub::remediate, request);
+    WorkflowStub untyped = client.newUntypedWorkflowStub(id);
+    return new Run(stub, untyped.getResultAsync(RemediationResult.class));
+  }
+
+  /** Starts a run and approves every gate as {@link #APPROVER} until it ends. */
+  Finished runApprovingEverything(RemediationRequest request) {
+    return start(request).drive(Operator.approvingAs(APPROVER));
+  }
+
+  @Override
+  public void close() {
+    try {
+      env.close();
+    } finally {
+      adapters.close();
+    }
+  }
+
+  /** What the operator does when a gate is pending: a decision, or null to leave it waiting. */
+  @FunctionalInterface
+  interface Operator {
+    ApprovalRequest decide(PendingApproval pending);
+
+    static Operator approvingAs(String name) {
+      return p -> new ApprovalRequest(p.gate(), name, true, "looks right");
+    }
+
+    static Operator nobody() {
+      return p -> null;
+    }
+  }
+
+  /** A run in progress, driven the way the CLI follows one: by query, update and waiting. */
+  final class Run {
+    final SharedAppRemediationWorkflow stub;
+    private final CompletableFuture<RemediationResult> result;
+
+    private Run(SharedAppRemediationWorkflow stub, CompletableFuture<RemediationResult> result) {
+      this.stub = stub;
+      this.result = result;
+    }
+
+    /**
+     * Until the run ends: looks at its progress, lets the operator decide a pending gate, and
+     * otherwise lets time pass. Never blocks on the result while a gate may be pending, since time
+     * skipping would then fire the approval timeout.
+     */
+    Finished drive(Operator operator) {
+      for (int looks = 0; looks < 5_000; looks++) {
+        if (result.isDone()) return finished();
+        PendingApproval pending = stub.progress().pendingApproval();
+        ApprovalRequest decision = pending == null ? null : operator.decide(pending);
+        if (decision != null) {
+          stub.decide(decision);
+          continue;
+        }
+        if (result.isDone()) return finished();
+        waitAWhile();
+      }
+      throw new AssertionError("the run did not end; progress: " + stub.progress());
+    }
+
+    /** Waits one poll interval (skipped time, when time skipping is on). */
+    void waitAWhile() {
+      env.sleep(pollInterval);
+    }
+
+    boolean isDone() {
+      return result.isDone();
+    }
+
+    private Finished finished() {
+      try {
+        return new Finished(result.get(), null, stub.audit());
+      } catch (ExecutionException | CompletionException e) {
+        if (e.getCause() instanceof WorkflowFailedException failed) {
+          return new Finished(null, failed, stub.audit());
+        }
+        throw new AssertionError("the run ended unexpectedly", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
+  }
+
+  /**
+   * How a run ended: its result, or the failure it ended with; and its journal either way.
+   *
+   * @param result null when the run failed
+   * @param failure null when the run completed
+   */
+  record Finished(
+      RemediationResult result, WorkflowFailedException failure, List<AuditEntry> audit) {
+    RemediationResult succeeded() {
+      if (failure != null) throw new AssertionError("the run failed", failure);
+      return result;
+    }
+
+    WorkflowFailedException failed() {
+      if (failure == null) {
+        throw new AssertionError("the run did not fail but ended " + result.outcome());
+      }
+      return failure;
+    }
+  }
+}
