@@ -186,6 +186,14 @@ public final class Lab {
     return world.saveConnectorInSyncServiceManager(server);
   }
 
+  /**
+   * Logs an entry from Directory Synchronization in the server's Application log, as the sync
+   * engine would (e.g. a 906 for a Conditional Access block).
+   */
+  public void logEvent(String server, int eventId, String level, String message) {
+    world.logEvent(server, eventId, level, message);
+  }
+
   /** Logs event 1011 (certificate nears expiry) or, with {@code expired}, 1012. */
   public void logCertificateExpiry(String server, boolean expired) {
     world.logCertificateExpiry(server, expired);

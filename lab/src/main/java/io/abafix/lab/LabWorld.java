@@ -427,6 +427,10 @@ final class LabWorld {
     return true;
   }
 
+  synchronized void logEvent(String server, int eventId, String level, String message) {
+    log(server(server), eventId, EntraErrors.EVENT_SOURCE, level, message);
+  }
+
   /** Logs event 1011 (the ABA certificate nears expiry) or 1012 (it has expired). */
   synchronized void logCertificateExpiry(String server, boolean expired) {
     SimServer s = server(server);
