@@ -70,6 +70,11 @@ public final class ServerWatcher implements AutoCloseable {
     this.clock = clock;
   }
 
+  /** This watcher with another clock (tests, and the demo's lab time). */
+  public ServerWatcher withClock(Clock other) {
+    return new ServerWatcher(host, reporter, options, other);
+  }
+
   /** Polls now and then at every interval, on a thread of its own, until {@link #close()}. */
   public ServerWatcher start() {
     synchronized (lifecycle) {
