@@ -18,6 +18,8 @@ import picocli.CommandLine.HelpCommand;
       AuditCommand.class,
       DecisionCommand.Approve.class,
       DecisionCommand.Reject.class,
+      DiagnoseCommand.class,
+      RepairCommand.class,
       HelpCommand.class
     })
 public final class Abafix {

@@ -139,6 +139,13 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
     }
     for (ProposedRun run : proposal) {
       long at = now();
+      Map<String, String> plan = new LinkedHashMap<>();
+      plan.put("workflowId", run.workflowId());
+      plan.put("remedy", run.remedy().name());
+      for (int i = 0; i < run.plan().size(); i++) {
+        plan.put(String.format(Locale.ROOT, "step%02d", i + 1), run.plan().get(i).strip());
+      }
+      long gates = run.plan().stream().filter(l -> l.contains("[needs approval]")).count();
       journal.record(
           "PROPOSAL",
           String.join(",", run.servers()),
@@ -149,8 +156,14 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
           0,
           "PROPOSED",
           Map.of(),
-          Map.of("workflowId", run.workflowId(), "remedy", run.remedy().name()),
-          run.remedy() + " as " + run.workflowId() + ": " + String.join(" | ", run.plan()));
+          plan,
+          run.remedy()
+              + " as "
+              + run.workflowId()
+              + ": "
+              + run.plan().size()
+              + " steps"
+              + (gates == 0 ? "" : ", " + gates + " of them destructive"));
     }
 
     String approver = approve(policy);
@@ -232,7 +245,7 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
         (state == IncidentState.COLLECTING ? "" : "(noted during " + state + ") ")
             + r.kind()
             + ": "
-            + r.evidence());
+            + brief(r.evidence()));
   }
 
   @Override
@@ -500,6 +513,14 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
       else if (c instanceof TemporalFailure tf) last = tf.getOriginalMessage();
     }
     return last;
+  }
+
+  /** The part of an event text a person needs: from the AADSTS code on, shortened. */
+  private static String brief(String evidence) {
+    if (evidence == null) return "";
+    int at = evidence.indexOf("AADSTS");
+    String t = at > 0 ? evidence.substring(at) : evidence;
+    return t.length() <= 160 ? t : t.substring(0, 160) + "...";
   }
 
   private static long now() {

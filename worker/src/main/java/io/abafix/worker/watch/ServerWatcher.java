@@ -178,7 +178,7 @@ public final class ServerWatcher implements AutoCloseable {
               clock.instant().toString(),
               String.join(", ", blank)
                   + " blank on the Entra connector (identity Application, ADSyncTools "
-                  + s.adSyncToolsVersion()
+                  + (s.adSyncToolsVersion() == null ? "not installed" : s.adSyncToolsVersion())
                   + ")");
       reporter.report(report);
       sent.add(report);
