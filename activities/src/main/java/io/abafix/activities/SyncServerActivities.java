@@ -62,4 +62,28 @@ public interface SyncServerActivities {
 
   /** Directory Synchronization entries of the Application log newer than {@code afterRecordId}. */
   List<EventLogEntry> readEvents(String server, long afterRecordId, int maxEntries);
+
+  /** The oldest ADSyncTools that has {@code Repair-ADSyncToolsEntraAppParameters}. */
+  String MIN_AD_SYNC_TOOLS_VERSION = "2.3.0";
+
+  /**
+   * Makes ADSyncTools {@value #MIN_AD_SYNC_TOOLS_VERSION} or later available on the server, from
+   * the PowerShell Gallery ({@code source} = {@code "gallery"}) or from a pre-staged module folder
+   * on the server ({@code source} = its absolute path). Does nothing when a new enough version is
+   * already installed. Verifies the version afterwards.
+   *
+   * @throws io.temporal.failure.ApplicationFailure {@link FailureTypes#PERMANENT} when the Gallery
+   *     cannot be reached or the staged folder holds no usable module
+   */
+  StepResult installAdSyncTools(String server, String source);
+
+  /**
+   * Runs {@code Repair-ADSyncToolsEntraAppParameters} and verifies that ApplicationManagedBy,
+   * CertificateManagedBy and CertificateId are all present afterwards. Does nothing when they
+   * already are.
+   *
+   * @throws io.temporal.failure.ApplicationFailure {@link FailureTypes#PRECONDITION_FAILED} when
+   *     the connector does not use application-based authentication or ADSyncTools is too old
+   */
+  StepResult repairConnectorParameters(String server);
 }

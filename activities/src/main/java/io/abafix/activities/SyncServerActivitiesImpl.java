@@ -2,11 +2,13 @@ package io.abafix.activities;
 
 import io.abafix.activities.internal.Facts;
 import io.abafix.activities.internal.Failures;
+import io.abafix.activities.model.AbaParameters;
 import io.abafix.activities.model.AuthenticationCheck;
 import io.abafix.activities.model.EventLogEntry;
 import io.abafix.activities.model.IdentityType;
 import io.abafix.activities.model.ServerState;
 import io.abafix.activities.model.StepResult;
+import io.abafix.activities.model.Versions;
 import io.abafix.activities.port.HostException;
 import io.abafix.activities.port.SyncServerHost;
 import io.temporal.activity.Activity;
@@ -213,5 +215,104 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
           op.run();
           return null;
         });
+  }
+
+  @Override
+  public StepResult installAdSyncTools(String server, String source) {
+    checkServer(server);
+    if (source == null || source.isBlank()) {
+      throw Failures.permanent(
+          "no ADSyncTools source for "
+              + server
+              + ": use \"gallery\" or the path of a pre-staged module folder on the server");
+    }
+    ServerState before = call(host::inspect);
+    if (Versions.atLeast(before.adSyncToolsVersion(), MIN_AD_SYNC_TOOLS_VERSION)) {
+      return parametersResult(
+          false,
+          before,
+          before,
+          "ADSyncTools " + before.adSyncToolsVersion() + " already installed");
+    }
+    run(() -> host.installAdSyncTools(source));
+    ServerState after = call(host::inspect);
+    if (!Versions.atLeast(after.adSyncToolsVersion(), MIN_AD_SYNC_TOOLS_VERSION)) {
+      throw Failures.permanent(
+          "ADSyncTools was installed on "
+              + server
+              + " from "
+              + source
+              + " but the newest version there is "
+              + after.adSyncToolsVersion()
+              + ": "
+              + MIN_AD_SYNC_TOOLS_VERSION
+              + " or later is needed");
+    }
+    String from =
+        SyncServerHost.GALLERY.equalsIgnoreCase(source) ? "the PowerShell Gallery" : source;
+    return parametersResult(
+        true,
+        before,
+        after,
+        "ADSyncTools "
+            + (before.adSyncToolsVersion() == null ? "(none)" : before.adSyncToolsVersion())
+            + " -> "
+            + after.adSyncToolsVersion()
+            + " from "
+            + from);
+  }
+
+  @Override
+  public StepResult repairConnectorParameters(String server) {
+    checkServer(server);
+    ServerState before = call(host::inspect);
+    AbaParameters params = before.abaParameters();
+    if (params != null && params.complete()) {
+      return parametersResult(false, before, before, "ABA parameters already present");
+    }
+    if (before.identityType() != IdentityType.Application) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          server
+              + " does not use application-based authentication ("
+              + before.identityType()
+              + "): there are no ABA parameters to repair",
+          FailureTypes.PRECONDITION_FAILED);
+    }
+    if (!Versions.atLeast(before.adSyncToolsVersion(), MIN_AD_SYNC_TOOLS_VERSION)) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "ADSyncTools "
+              + MIN_AD_SYNC_TOOLS_VERSION
+              + " or later is needed on "
+              + server
+              + " (found "
+              + before.adSyncToolsVersion()
+              + "): install it first",
+          FailureTypes.PRECONDITION_FAILED);
+    }
+    run(host::repairConnectorParameters);
+    ServerState after = call(host::inspect);
+    List<String> stillBlank =
+        after.abaParameters() == null
+            ? List.of("ApplicationManagedBy", "CertificateManagedBy", "CertificateId")
+            : after.abaParameters().blankNames();
+    if (!stillBlank.isEmpty()) {
+      throw Failures.permanent(
+          "Repair-ADSyncToolsEntraAppParameters ran on "
+              + server
+              + " but "
+              + String.join(", ", stillBlank)
+              + " still blank: run the Entra Connect wizard on the server");
+    }
+    return parametersResult(
+        true,
+        before,
+        after,
+        "restored " + String.join(", ", params == null ? List.of("all") : params.blankNames()));
+  }
+
+  private static StepResult parametersResult(
+      boolean changed, ServerState before, ServerState after, String detail) {
+    return new StepResult(
+        changed, Facts.withParameters(before), Facts.withParameters(after), detail, attempt());
   }
 }

@@ -179,9 +179,38 @@ public final class Lab {
     world.setPassword(userPrincipalName, password);
   }
 
-  /** What selecting OK on the connector in Synchronization Service Manager does. */
+  /**
+   * Blanks the ABA parameters whatever the server's history: the state after someone selected OK on
+   * an auto-upgraded server's connector. See {@link #saveConnectorInSyncServiceManager} for the
+   * rule itself.
+   */
   public void blankAbaParameters(String server) {
     world.blankAbaParameters(server);
+  }
+
+  /**
+   * Selecting OK on the Entra connector in Synchronization Service Manager. On a server that
+   * switched to ABA by automatic upgrade (scenario {@code autoUpgraded}, or {@link #autoOnboard})
+   * it clears ApplicationManagedBy, CertificateManagedBy and CertificateId; elsewhere it changes
+   * nothing, as Microsoft's article says.
+   *
+   * @return whether the parameters were cleared
+   */
+  public boolean saveConnectorInSyncServiceManager(String server) {
+    return world.saveConnectorInSyncServiceManager(server);
+  }
+
+  /**
+   * Logs an entry from Directory Synchronization in the server's Application log, as the sync
+   * engine would (e.g. a 906 for a Conditional Access block).
+   */
+  public void logEvent(String server, int eventId, String level, String message) {
+    world.logEvent(server, eventId, level, message);
+  }
+
+  /** Logs event 1011 (certificate nears expiry) or, with {@code expired}, 1012. */
+  public void logCertificateExpiry(String server, boolean expired) {
+    world.logCertificateExpiry(server, expired);
   }
 
   /** Stops or starts the server's ADSync service behind abafix's back. */

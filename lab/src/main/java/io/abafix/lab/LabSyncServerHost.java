@@ -106,6 +106,28 @@ public final class LabSyncServerHost implements SyncServerHost {
         "readEvents", server, () -> world.readEvents(server, afterRecordId, maxEntries));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>From the Gallery when the scenario lets the server reach it ({@code internet}), or from the
+   * scenario's {@code stagedModulePath}; anything else is PERMANENT.
+   */
+  @Override
+  public void installAdSyncTools(String source) {
+    guard.run("installAdSyncTools", server, () -> world.installAdSyncTools(server, source));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Restores the parameters from the application the connector uses. PERMANENT without
+   * ADSyncTools 2.3.0 or on a connector not on Application.
+   */
+  @Override
+  public void repairConnectorParameters() {
+    guard.run("repairConnectorParameters", server, () -> world.repairConnectorParameters(server));
+  }
+
   @Override
   public String toString() {
     return "LabSyncServerHost[" + server + "]";

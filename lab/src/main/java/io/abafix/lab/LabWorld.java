@@ -46,6 +46,13 @@ final class LabWorld {
   private static final Pattern MACHINE_ID = Pattern.compile("[0-9a-fA-F]{32}");
   private static final String MIN_ABA_VERSION = "2.5.3.0";
   private static final String MIN_AUTO_ONBOARDING_VERSION = "2.5.76.0";
+  private static final String MIN_AD_SYNC_TOOLS_VERSION = "2.3.0";
+
+  /** The ADSyncTools version the simulated PowerShell Gallery serves. */
+  static final String GALLERY_AD_SYNC_TOOLS_VERSION = "2.3.0";
+
+  static final int EVENT_CERTIFICATE_NEARS_EXPIRY = 1011;
+  static final int EVENT_CERTIFICATE_EXPIRED = 1012;
 
   private final String domain;
   private final LongSupplier clock;
@@ -110,6 +117,10 @@ final class LabWorld {
       s.cycleEndsAtMillis =
           now + (spec.syncCycleInProgressMillis() == null ? 0 : spec.syncCycleInProgressMillis());
       s.adSyncToolsVersion = spec.adSyncToolsVersion();
+      s.autoUpgraded = Boolean.TRUE.equals(spec.autoUpgraded());
+      s.internet = !Boolean.FALSE.equals(spec.internet());
+      s.stagedModulePath = spec.stagedModulePath();
+      s.stagedAdSyncToolsVersion = spec.stagedAdSyncToolsVersion();
       s.credentialReferences.addAll(lowerAll(spec.credentialReferences()));
       Scenario.Identity id = spec.identity();
       if (id.type().equals("Application")) {
@@ -358,7 +369,108 @@ final class LabWorld {
         .toList();
   }
 
+  /**
+   * Install-Module from the Gallery (when the server reaches it) or a copy of the pre-staged module
+   * folder (when {@code source} is that folder). The newest installed version wins, as with
+   * side-by-side module versions.
+   */
+  synchronized void installAdSyncTools(String server, String source) {
+    SimServer s = server(server);
+    String version;
+    if ("gallery".equalsIgnoreCase(source)) {
+      if (!s.internet) {
+        throw new HostException(
+            PERMANENT,
+            "cannot install ADSyncTools from the PowerShell Gallery: "
+                + s.name
+                + " cannot reach it (Unable to resolve package source"
+                + " 'https://www.powershellgallery.com/api/v2'). Pre-stage the module on this server"
+                + " and give its folder as the source.");
+      }
+      version = GALLERY_AD_SYNC_TOOLS_VERSION;
+    } else if (source != null
+        && s.stagedModulePath != null
+        && stripSlash(source).equalsIgnoreCase(stripSlash(s.stagedModulePath))) {
+      version = s.stagedAdSyncToolsVersion;
+      if (compareVersions(version, MIN_AD_SYNC_TOOLS_VERSION) < 0) {
+        throw new HostException(
+            PERMANENT,
+            "the staged ADSyncTools is "
+                + version
+                + "; "
+                + MIN_AD_SYNC_TOOLS_VERSION
+                + " or later is needed");
+      }
+    } else {
+      throw new HostException(
+          PERMANENT,
+          "no folder " + source + " on " + s.name + ": copy the ADSyncTools module there first");
+    }
+    if (s.adSyncToolsVersion == null || compareVersions(version, s.adSyncToolsVersion) > 0) {
+      s.adSyncToolsVersion = version;
+    }
+    count("installAdSyncTools", s.name);
+  }
+
+  /**
+   * {@code Repair-ADSyncToolsEntraAppParameters}: restores the three parameters from the
+   * application identity the connector uses.
+   */
+  synchronized void repairConnectorParameters(String server) {
+    SimServer s = server(server);
+    requireRunning(s, "Repair-ADSyncToolsEntraAppParameters");
+    if (s.adSyncToolsVersion == null
+        || compareVersions(s.adSyncToolsVersion, MIN_AD_SYNC_TOOLS_VERSION) < 0) {
+      throw new HostException(
+          PERMANENT,
+          "The term 'Repair-ADSyncToolsEntraAppParameters' is not recognized: ADSyncTools "
+              + MIN_AD_SYNC_TOOLS_VERSION
+              + " or later is not installed on "
+              + s.name
+              + " (found "
+              + s.adSyncToolsVersion
+              + ")");
+    }
+    if (s.identityType != IdentityType.Application) {
+      throw new HostException(
+          PERMANENT, s.name + " does not use application-based authentication: nothing to repair");
+    }
+    s.abaParameters = new AbaParameters(MANAGED_BY, MANAGED_BY, s.certificate);
+    count("repairConnectorParameters", s.name);
+  }
+
   // ---- lab-only server operations ----------------------------------------------------------
+
+  /**
+   * Someone opens the Entra connector in Synchronization Service Manager and selects OK. On a
+   * server that switched to ABA by automatic upgrade this drops the ABA parameters; elsewhere it
+   * changes nothing.
+   *
+   * @return whether the parameters were cleared
+   */
+  synchronized boolean saveConnectorInSyncServiceManager(String server) {
+    SimServer s = server(server);
+    if (!s.autoUpgraded || s.identityType != IdentityType.Application) return false;
+    s.abaParameters = BLANK;
+    return true;
+  }
+
+  synchronized void logEvent(String server, int eventId, String level, String message) {
+    log(server(server), eventId, EntraErrors.EVENT_SOURCE, level, message);
+  }
+
+  /** Logs event 1011 (the ABA certificate nears expiry) or 1012 (it has expired). */
+  synchronized void logCertificateExpiry(String server, boolean expired) {
+    SimServer s = server(server);
+    log(
+        s,
+        expired ? EVENT_CERTIFICATE_EXPIRED : EVENT_CERTIFICATE_NEARS_EXPIRY,
+        EntraErrors.EVENT_SOURCE,
+        expired ? "Error" : "Warning",
+        expired
+            ? "The application certificate " + s.certificate + " has expired."
+            : "The application certificate " + s.certificate + " expires soon.");
+  }
 
   /**
    * One run of the scheduler, if it may run now (scheduler enabled, ADSync running, no cycle
@@ -407,6 +519,7 @@ final class LabWorld {
     app.keys.add(newKey(thumbprint));
     servicePrincipals.add(app.appId);
     useApplication(s, app, thumbprint);
+    s.autoUpgraded = true;
   }
 
   /** What saving the connector in Synchronization Service Manager does: blanks ABA parameters. */
@@ -730,6 +843,10 @@ final class LabWorld {
     } catch (NumberFormatException e) {
       return 0;
     }
+  }
+
+  private static String stripSlash(String path) {
+    return path.replaceAll("[\\\\/]+$", "");
   }
 
   private static List<String> lowerAll(List<String> in) {

@@ -30,6 +30,15 @@ final class SimServer {
 
   AbaParameters abaParameters;
   String adSyncToolsVersion;
+
+  /** Switched to ABA by an automatic upgrade: the legacy UI's OK clears its ABA parameters. */
+  boolean autoUpgraded;
+
+  /** Whether the PowerShell Gallery can be reached from the server. */
+  boolean internet = true;
+
+  String stagedModulePath;
+  String stagedAdSyncToolsVersion;
   final Set<String> credentialReferences = new LinkedHashSet<>();
 
   /**

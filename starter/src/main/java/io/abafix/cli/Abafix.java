@@ -20,6 +20,8 @@ import picocli.CommandLine.HelpCommand;
       DecisionCommand.Reject.class,
       ConfirmCommand.class,
       KeygenCommand.class,
+      DiagnoseCommand.class,
+      RepairCommand.class,
       HelpCommand.class
     })
 public final class Abafix {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.abafix.lab.Lab;
 import io.abafix.lab.LabSnapshot;
+import io.abafix.lab.scenario.Scenario;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.model.ApprovalPolicy;
@@ -34,7 +35,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Run the shared-app remediation end to end against the lab, in one process.")
+    description =
+        "Run the shared-app remediation end to end against the lab, in one process; scenarios"
+            + " with an incident flow (rotation-breaks-a, blank-parameters) show the event-driven"
+            + " path instead.")
 final class DemoCommand implements Callable<Integer> {
   static final String DEMO_APPROVER = "demo (automatic approval)";
 
@@ -67,6 +71,10 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Lab lab = loadLab();
     PrintWriter progress = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
+    if (Scenario.Demo.INCIDENT.equals(lab.scenario().demoOrDefault().flowOrDefault())) {
+      // Watchers notice, the incident workflow proposes: see EventDrivenDemo.
+      return new EventDrivenDemo(progress, spec.commandLine().getOut(), lab, auditOut, json).run();
+    }
     try (DemoEnvironment env = DemoEnvironment.start(lab)) {
       progress.println(
           "abafix demo: scenario "

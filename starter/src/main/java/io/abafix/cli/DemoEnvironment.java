@@ -67,6 +67,11 @@ final class DemoEnvironment implements AutoCloseable {
     return client;
   }
 
+  /** The production adapters over the lab, e.g. for the event-driven demo's watchers. */
+  LabAdapters adapters() {
+    return adapters;
+  }
+
   @Override
   public void close() {
     factory.shutdownNow();

@@ -5,6 +5,12 @@ import io.abafix.activities.SyncServerActivitiesImpl;
 import io.abafix.activities.TaskQueues;
 import io.abafix.activities.port.Directory;
 import io.abafix.activities.port.SyncServerHost;
+import io.abafix.worker.watch.IncidentReporter;
+import io.abafix.worker.watch.ServerWatcher;
+import io.abafix.worker.watch.WatcherOptions;
+import io.abafix.workflows.ConnectorParameterRepairWorkflowImpl;
+import io.abafix.workflows.FleetDiagnosisWorkflowImpl;
+import io.abafix.workflows.IncidentWorkflowImpl;
 import io.abafix.workflows.SharedAppRemediationWorkflowImpl;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -19,7 +25,11 @@ public final class Workers {
   /** Hosts the workflows on {@link TaskQueues#ORCHESTRATOR}. */
   public static Worker orchestrator(WorkerFactory factory) {
     Worker worker = factory.newWorker(TaskQueues.ORCHESTRATOR);
-    worker.registerWorkflowImplementationTypes(SharedAppRemediationWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        SharedAppRemediationWorkflowImpl.class,
+        ConnectorParameterRepairWorkflowImpl.class,
+        IncidentWorkflowImpl.class,
+        FleetDiagnosisWorkflowImpl.class);
     return worker;
   }
 
@@ -35,5 +45,17 @@ public final class Workers {
     Worker worker = factory.newWorker(TaskQueues.forServer(host.serverName()));
     worker.registerActivitiesImplementations(new SyncServerActivitiesImpl(host));
     return worker;
+  }
+
+  /**
+   * The watcher that runs beside a per-server worker: polls the server's Application log and state
+   * and reports what it finds to the tenant's incident. Call {@link ServerWatcher#start()} to begin
+   * and {@link ServerWatcher#close()} to stop.
+   *
+   * @param reporter in production a {@link io.abafix.worker.watch.TemporalIncidentReporter}
+   */
+  public static ServerWatcher watcher(
+      SyncServerHost host, IncidentReporter reporter, WatcherOptions options) {
+    return new ServerWatcher(host, reporter, options);
   }
 }

@@ -9,4 +9,22 @@ public final class WorkflowIds {
   public static String remediation(String tenant) {
     return "abafix-remediation-" + tenant.toLowerCase(Locale.ROOT);
   }
+
+  /** The connector-parameter repair of one server: one at a time per server. */
+  public static String repair(String tenant, String server) {
+    return "abafix-repair-"
+        + tenant.toLowerCase(Locale.ROOT)
+        + "-"
+        + server.toLowerCase(Locale.ROOT);
+  }
+
+  /** The tenant's incident: every watcher signals this one id, so reports gather in one run. */
+  public static String incident(String tenant) {
+    return "abafix-incident-" + tenant.toLowerCase(Locale.ROOT);
+  }
+
+  /** An on-demand diagnosis; several may run at once, so the id ends in a unique suffix. */
+  public static String diagnosis(String tenant, String suffix) {
+    return "abafix-diagnose-" + tenant.toLowerCase(Locale.ROOT) + "-" + suffix;
+  }
 }

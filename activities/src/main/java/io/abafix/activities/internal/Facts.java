@@ -19,4 +19,16 @@ public final class Facts {
     if (s.certificateThumbprint() != null) m.put("certificate", s.certificateThumbprint());
     return m;
   }
+
+  /** {@link #of} plus the ABA parameters and the ADSyncTools version, for the parameter repair. */
+  public static Map<String, String> withParameters(ServerState s) {
+    Map<String, String> m = of(s);
+    m.put("version", String.valueOf(s.version()));
+    m.put("adSyncToolsVersion", String.valueOf(s.adSyncToolsVersion()));
+    var p = s.abaParameters();
+    m.put("applicationManagedBy", p == null ? null : p.applicationManagedBy());
+    m.put("certificateManagedBy", p == null ? null : p.certificateManagedBy());
+    m.put("certificateId", p == null ? null : p.certificateId());
+    return m;
+  }
 }

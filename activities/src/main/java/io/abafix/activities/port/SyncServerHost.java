@@ -47,4 +47,28 @@ public interface SyncServerHost {
    * Application event-log entries from Directory Synchronization newer than {@code afterRecordId}.
    */
   List<EventLogEntry> readEvents(long afterRecordId, int maxEntries);
+
+  /**
+   * Where {@link #installAdSyncTools} takes the module from when the server reaches the internet.
+   */
+  String GALLERY = "gallery";
+
+  /**
+   * Installs or updates the ADSyncTools module to 2.3.0 or later for all users. With {@link
+   * #GALLERY} it comes from the PowerShell Gallery ({@code Install-Module -Name ADSyncTools
+   * -MinimumVersion 2.3.0 -Scope AllUsers -Force}); otherwise {@code source} is the absolute path
+   * of a pre-staged module folder on the server, copied into {@code
+   * $env:ProgramFiles\WindowsPowerShell\Modules}, for servers without internet access.
+   *
+   * <p>Throws PERMANENT when the Gallery cannot be reached or the staged folder holds no usable
+   * module.
+   */
+  void installAdSyncTools(String source);
+
+  /**
+   * {@code Import-Module ADSyncTools; Repair-ADSyncToolsEntraAppParameters}: restores the Entra
+   * connector's blank ApplicationManagedBy, CertificateManagedBy and CertificateId. Throws
+   * PERMANENT when ADSyncTools 2.3.0 or later is not installed.
+   */
+  void repairConnectorParameters();
 }

@@ -31,7 +31,9 @@ public enum PowerShellScript {
   /** Reads Directory Synchronization entries of the Application event log. */
   GET_EVENTS("Get-AbafixEvents.ps1", Duration.ofMinutes(2)),
   /** Restores blank ABA connector parameters with ADSyncTools. */
-  REPAIR_CONNECTOR_PARAMETERS("Repair-AbafixConnectorParameters.ps1", Duration.ofMinutes(10));
+  REPAIR_CONNECTOR_PARAMETERS("Repair-AbafixConnectorParameters.ps1", Duration.ofMinutes(10)),
+  /** Installs or updates ADSyncTools from the PowerShell Gallery or a pre-staged module folder. */
+  INSTALL_AD_SYNC_TOOLS("Install-AbafixAdSyncTools.ps1", Duration.ofMinutes(15));
 
   /** The helper every script dot-sources; shipped and extracted with them. */
   public static final String COMMON_FILE = "AbafixCommon.ps1";

@@ -70,6 +70,11 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
 
   private static final Pattern MACHINE_ID = Pattern.compile("[0-9A-Fa-f]{32}");
 
+  /** A drive-rooted or UNC folder path, 3-260 characters, none that a Windows path refuses. */
+  private static final Pattern MODULE_PATH =
+      Pattern.compile(
+          "(?:[A-Za-z]:\\\\|\\\\\\\\[^\\\\/:*?\"<>|\\x00-\\x1f]+\\\\)[^/:*?\"<>|\\x00-\\x1f]{0,255}");
+
   /** The most entries one read returns; the script enforces the same bound. */
   public static final int MAX_EVENTS_PER_READ = 1000;
 
@@ -311,6 +316,44 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
         });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws HostException PERMANENT, before any process starts, when {@code source} is neither
+   *     {@value SyncServerHost#GALLERY} nor an absolute local or UNC folder path
+   */
+  @Override
+  public void installAdSyncTools(String source) {
+    String checked = requireModuleSource(source);
+    JsonNode r = call(PowerShellScript.INSTALL_AD_SYNC_TOOLS, input().put("source", checked));
+    readAnswer(
+        PowerShellScript.INSTALL_AD_SYNC_TOOLS,
+        () -> {
+          Answers.onlyFields(r, Set.of("adSyncToolsVersion", "source"));
+          Answers.requireString(r, "adSyncToolsVersion");
+          Answers.requireString(r, "source");
+          return null;
+        });
+  }
+
+  @Override
+  public void repairConnectorParameters() {
+    JsonNode r = call(PowerShellScript.REPAIR_CONNECTOR_PARAMETERS, input());
+    readAnswer(
+        PowerShellScript.REPAIR_CONNECTOR_PARAMETERS,
+        () -> {
+          Answers.onlyFields(r, Set.of("adSyncToolsVersion", "abaParameters"));
+          Answers.requireString(r, "adSyncToolsVersion");
+          JsonNode aba = Answers.requireObject(r.get("abaParameters"), "abaParameters");
+          Answers.onlyFields(
+              aba, Set.of("applicationManagedBy", "certificateManagedBy", "certificateId"));
+          Answers.optionalString(aba, "applicationManagedBy");
+          Answers.optionalString(aba, "certificateManagedBy");
+          Answers.optionalString(aba, "certificateId");
+          return null;
+        });
+  }
+
   private ObjectNode input() {
     return JSON.createObjectNode().put("server", serverName);
   }
@@ -465,6 +508,22 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
           "not a server name (1-15 letters, digits or hyphens): " + printable(name));
     }
     return name;
+  }
+
+  /**
+   * "gallery", or a folder path on the server: drive-rooted ({@code D:\modules\ADSyncTools}) or UNC
+   * ({@code \\fs01\staged\ADSyncTools}), without characters Windows paths cannot hold.
+   */
+  private static String requireModuleSource(String source) {
+    if (source != null && source.equalsIgnoreCase(GALLERY)) return GALLERY;
+    if (source == null || !MODULE_PATH.matcher(source).matches()) {
+      throw new HostException(
+          Category.PERMANENT,
+          "an ADSyncTools source is \"gallery\" or the absolute path of a pre-staged module folder"
+              + " on the server, not "
+              + printable(source));
+    }
+    return source;
   }
 
   private void requireAccountName(String accountName) {

@@ -12,6 +12,7 @@ import io.abafix.activities.model.AuthenticationCheck;
 import io.abafix.activities.model.EventLogEntry;
 import io.abafix.activities.model.IdentityType;
 import io.abafix.activities.model.ServerState;
+import io.abafix.activities.model.Versions;
 import io.abafix.activities.port.HostException;
 import io.abafix.activities.port.SyncServerHost;
 import io.abafix.activities.powershell.PowerShellResult;
@@ -62,6 +63,12 @@ public final class FakePowerShellRunner implements PowerShellRunner {
   private static final Pattern ACCOUNT_NAME =
       Pattern.compile("Sync_[A-Za-z0-9-]{1,15}_[0-9A-Fa-f]{12}", Pattern.CASE_INSENSITIVE);
   private static final Pattern MACHINE_ID = Pattern.compile("[0-9A-Fa-f]{32}");
+
+  /** The script's pattern for a staged module folder: drive-rooted or UNC. */
+  private static final Pattern MODULE_PATH =
+      Pattern.compile("(?:[A-Za-z]:\\\\|\\\\\\\\[^\\\\/:*?\"<>|]+\\\\)[^/:*?\"<>|]{0,255}");
+
+  private static final String MIN_AD_SYNC_TOOLS = "2.3.0";
   private static final Pattern AADSTS = Pattern.compile("(AADSTS\\d+)");
   private static final Pattern ACCESS_DENIED =
       Pattern.compile(
@@ -262,9 +269,38 @@ public final class FakePowerShellRunner implements PowerShellRunner {
       }
       case REPAIR_CONNECTOR_PARAMETERS -> {
         read(stdinJson, List.of("server"));
-        // The port has no repair operation yet, so the simulated server cannot perform one.
-        throw new ScriptError(
-            "Permanent", "NotSimulated", "the lab does not simulate the connector repair yet");
+        // The script checks the module before it imports anything.
+        String version = backing.inspect().adSyncToolsVersion();
+        if (!Versions.atLeast(version, MIN_AD_SYNC_TOOLS)) {
+          throw new ScriptError(
+              "Permanent",
+              "AdSyncToolsMissing",
+              "ADSyncTools 2.3.0 or later is not installed on this server: install or update it"
+                  + " first (Install-Module ADSyncTools, or a pre-staged module), then retry");
+        }
+        backing.repairConnectorParameters();
+        ServerState after = backing.inspect();
+        ObjectNode r =
+            JSON.createObjectNode().put("adSyncToolsVersion", after.adSyncToolsVersion());
+        r.set("abaParameters", serverState(after).get("abaParameters"));
+        yield r;
+      }
+      case INSTALL_AD_SYNC_TOOLS -> {
+        JsonNode in = read(stdinJson, List.of("server", "source"));
+        String source = string(in, "source", null);
+        if (!source.equals("gallery") && !MODULE_PATH.matcher(source).matches()) {
+          throw new ScriptError(
+              "Permanent", "InvalidInput", "source must be gallery or an absolute folder path");
+        }
+        backing.installAdSyncTools(source);
+        String version = backing.inspect().adSyncToolsVersion();
+        if (!Versions.atLeast(version, MIN_AD_SYNC_TOOLS)) {
+          throw new ScriptError(
+              "Permanent",
+              "VerifyFailed",
+              "ADSyncTools " + version + " is the newest installed after the install");
+        }
+        yield JSON.createObjectNode().put("adSyncToolsVersion", version).put("source", source);
       }
     };
   }

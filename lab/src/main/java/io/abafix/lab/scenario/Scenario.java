@@ -33,6 +33,8 @@ import java.util.Map;
  * @param servers the Entra Connect Sync servers, at least one
  * @param timing propagation delay, sync cycle length and per-step latencies; may be omitted
  * @param faults faults to inject; may be omitted
+ * @param demo how {@code abafix demo} drives the scenario; may be omitted (the shared-app
+ *     remediation, started by the operator)
  */
 public record Scenario(
     String name,
@@ -40,11 +42,18 @@ public record Scenario(
     Tenant tenant,
     List<Server> servers,
     Timing timing,
-    List<Fault> faults) {
+    List<Fault> faults,
+    Demo demo) {
 
   /** The scenarios shipped as classpath resources under {@code scenarios/}. */
   public static final List<String> SHIPPED =
-      List.of("seed-pair", "cloned-pair", "three-server-fleet", "healthy-fleet");
+      List.of(
+          "seed-pair",
+          "cloned-pair",
+          "three-server-fleet",
+          "healthy-fleet",
+          "rotation-breaks-a",
+          "blank-parameters");
 
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
@@ -121,6 +130,11 @@ public record Scenario(
    * @param credentialReferences credential references that resolve on this server
    * @param pastSyncCycles sync cycles the scheduler already ran: each failing one logged event 906
    * @param events entries already in the Application log, before the past sync cycles
+   * @param autoUpgraded the server switched to ABA through an automatic upgrade, so selecting OK on
+   *     the connector in Synchronization Service Manager clears its ABA parameters; default false
+   * @param internet whether the server reaches the PowerShell Gallery; default true
+   * @param stagedModulePath a folder on the server holding a pre-staged ADSyncTools module
+   * @param stagedAdSyncToolsVersion the version of the module in {@code stagedModulePath}
    */
   public record Server(
       String name,
@@ -136,7 +150,11 @@ public record Scenario(
       String adSyncToolsVersion,
       List<String> credentialReferences,
       Integer pastSyncCycles,
-      List<Event> events) {
+      List<Event> events,
+      Boolean autoUpgraded,
+      Boolean internet,
+      String stagedModulePath,
+      String stagedAdSyncToolsVersion) {
     public Server {
       credentialReferences = copy(credentialReferences);
       events = copy(events);
@@ -182,9 +200,34 @@ public record Scenario(
     }
   }
 
+  /**
+   * How {@code abafix demo} drives the scenario.
+   *
+   * @param flow {@code remediation} (default): the operator starts the shared-app remediation;
+   *     {@code incident}: watchers on the servers notice the trouble and an incident workflow takes
+   *     it from there
+   * @param rotateCertificateOf for the incident flow: a server whose certificate the lab rotates
+   *     out of band (an automatic rollover) once the watchers run
+   * @param saveConnectorOf for the incident flow: a server on which someone selects OK on the Entra
+   *     connector in Synchronization Service Manager once the watchers run
+   */
+  public record Demo(String flow, String rotateCertificateOf, String saveConnectorOf) {
+    public static final String REMEDIATION = "remediation";
+    public static final String INCIDENT = "incident";
+
+    public String flowOrDefault() {
+      return flow == null ? REMEDIATION : flow;
+    }
+  }
+
+  /** How {@code abafix demo} drives this scenario; never null. */
+  public Demo demoOrDefault() {
+    return demo == null ? new Demo(null, null, null) : demo;
+  }
+
   /** This scenario with other timing (e.g. no latencies for fast tests). */
   public Scenario withTiming(Timing newTiming) {
-    return new Scenario(name, description, tenant, servers, newTiming, faults);
+    return new Scenario(name, description, tenant, servers, newTiming, faults, demo);
   }
 
   /** This scenario without step latencies: the same propagation delay, no sleeps. */
@@ -194,7 +237,7 @@ public record Scenario(
 
   /** This scenario with these faults instead of its own. */
   public Scenario withFaults(List<Fault> newFaults) {
-    return new Scenario(name, description, tenant, servers, timing, newFaults);
+    return new Scenario(name, description, tenant, servers, timing, newFaults, demo);
   }
 
   /** Loads and validates {@code scenarios/<name>.json} from the classpath. */
@@ -245,7 +288,8 @@ public record Scenario(
               scenario.tenant(),
               scenario.servers(),
               scenario.timing(),
-              scenario.faults());
+              scenario.faults(),
+              scenario.demo());
     }
     scenario.validate();
     return scenario;

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 final class ScenarioValidator {
   private static final Pattern NETBIOS = Pattern.compile("[A-Za-z0-9-]{1,15}");
   private static final Pattern MACHINE_ID = Pattern.compile("[0-9a-fA-F]{32}");
+  private static final Pattern VERSION = Pattern.compile("\\d+(\\.\\d+){1,3}");
   private static final Pattern THUMBPRINT = Pattern.compile("[0-9a-fA-F]{40}");
   private static final Pattern GUID =
       Pattern.compile(
@@ -101,6 +102,17 @@ final class ScenarioValidator {
     for (int i = 0; i < s.faults().size(); i++) {
       validateFault(i, s.faults().get(i), names);
     }
+
+    Scenario.Demo demo = s.demoOrDefault();
+    require(
+        Scenario.Demo.REMEDIATION.equals(demo.flowOrDefault())
+            || Scenario.Demo.INCIDENT.equals(demo.flowOrDefault()),
+        "demo.flow: unknown flow " + q(demo.flow()) + " (expected remediation or incident)");
+    for (String server : new String[] {demo.rotateCertificateOf(), demo.saveConnectorOf()}) {
+      require(
+          server == null || names.contains(upper(server)),
+          "demo: " + q(server) + " names no server in this scenario");
+    }
   }
 
   private void validateServer(int i, Scenario.Server server, Set<String> names, Set<String> apps) {
@@ -125,6 +137,16 @@ final class ScenarioValidator {
       require(
           notBlank(server.credentialReferences().get(k)),
           at + ".credentialReferences[" + k + "] is blank");
+    }
+    if (server.stagedModulePath() != null || server.stagedAdSyncToolsVersion() != null) {
+      require(
+          notBlank(server.stagedModulePath()) && notBlank(server.stagedAdSyncToolsVersion()),
+          at + ": stagedModulePath and stagedAdSyncToolsVersion go together");
+      require(
+          VERSION.matcher(server.stagedAdSyncToolsVersion()).matches(),
+          at
+              + ".stagedAdSyncToolsVersion must be a dotted version, got "
+              + q(server.stagedAdSyncToolsVersion()));
     }
     for (int k = 0; k < server.events().size(); k++) {
       Scenario.Event e = server.events().get(k);

@@ -225,12 +225,44 @@ class FakePowerShellRunnerTest {
   }
 
   @Test
-  void should_not_simulate_the_connector_repair_yet() {
-    PowerShellResult result =
-        runner.run(
-            PowerShellScript.REPAIR_CONNECTOR_PARAMETERS, "{\"server\":\"SERVERA\"}", TIMEOUT);
+  void should_repair_the_connector_parameters_through_the_script() {
+    host.repairConnectorParameters();
 
-    assertError(result, "Permanent", "NotSimulated");
+    assertTrue(host.inspect().abaParameters().complete());
+    assertEquals(
+        PowerShellScript.REPAIR_CONNECTOR_PARAMETERS, runner.invocations().get(0).script());
+  }
+
+  @Test
+  void should_refuse_the_repair_without_ad_sync_tools_2_3_0() {
+    server.adSyncToolsVersion = "2.2.0";
+
+    HostException e = assertThrows(HostException.class, host::repairConnectorParameters);
+
+    assertEquals(Category.PERMANENT, e.category());
+    assertEquals("AdSyncToolsMissing", assertInstanceOf(PowerShellScriptException.class, e).code());
+    assertEquals(List.of("inspect"), server.calls, "the repair itself never ran");
+  }
+
+  @Test
+  void should_install_ad_sync_tools_from_a_staged_folder_passed_through_verbatim()
+      throws Exception {
+    server.adSyncToolsVersion = null;
+
+    host.installAdSyncTools("D:\\abafix\\modules\\ADSyncTools");
+
+    assertEquals("2.3.0", host.inspect().adSyncToolsVersion());
+    JsonNode sent = json.readTree(runner.invocations().get(0).stdinJson());
+    assertEquals("D:\\abafix\\modules\\ADSyncTools", sent.get("source").textValue());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"relative\\ADSyncTools", "C:/x", "D:\\a\"; Stop-Computer #", "https://x"})
+  void should_refuse_a_module_source_that_is_not_gallery_or_a_folder_before_any_script_runs(
+      String source) {
+    assertThrows(HostException.class, () -> host.installAdSyncTools(source));
+
+    assertEquals(List.of(), runner.invocations());
   }
 
   @ParameterizedTest

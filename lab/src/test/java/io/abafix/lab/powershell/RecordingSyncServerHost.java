@@ -26,6 +26,7 @@ final class RecordingSyncServerHost implements SyncServerHost {
   String applicationId = "11111111-2222-3333-4444-555555555555";
   String thumbprint = "A1B2C3";
   AbaParameters abaParameters = new AbaParameters("Microsoft", null, "cert-1");
+  String adSyncToolsVersion = "2.3.0";
   AuthenticationCheck authentication = AuthenticationCheck.ok();
   String lastCredentialReference;
   private HostException nextFailure;
@@ -67,7 +68,7 @@ final class RecordingSyncServerHost implements SyncServerHost {
         applicationId,
         thumbprint,
         abaParameters,
-        "2.3.0");
+        adSyncToolsVersion);
   }
 
   @Override
@@ -115,5 +116,17 @@ final class RecordingSyncServerHost implements SyncServerHost {
   public List<EventLogEntry> readEvents(long afterRecordId, int maxEntries) {
     enter("readEvents " + afterRecordId + " " + maxEntries);
     return events.stream().filter(e -> e.recordId() > afterRecordId).limit(maxEntries).toList();
+  }
+
+  @Override
+  public void installAdSyncTools(String source) {
+    enter("installAdSyncTools " + source);
+    adSyncToolsVersion = "2.3.0";
+  }
+
+  @Override
+  public void repairConnectorParameters() {
+    enter("repairConnectorParameters");
+    abaParameters = new AbaParameters("Microsoft", "Microsoft", thumbprint);
   }
 }

@@ -1,0 +1,300 @@
+package io.abafix.cli;
+
+import io.abafix.activities.port.SyncServerHost;
+import io.abafix.lab.Lab;
+import io.abafix.lab.LabSnapshot;
+import io.abafix.lab.scenario.Scenario;
+import io.abafix.worker.Workers;
+import io.abafix.worker.watch.ServerWatcher;
+import io.abafix.worker.watch.TemporalIncidentReporter;
+import io.abafix.worker.watch.WatcherOptions;
+import io.abafix.workflows.ConnectorParameterRepairWorkflow;
+import io.abafix.workflows.IncidentWorkflow;
+import io.abafix.workflows.SharedAppRemediationWorkflow;
+import io.abafix.workflows.WorkflowIds;
+import io.abafix.workflows.audit.AuditEntry;
+import io.abafix.workflows.incident.ChildRun;
+import io.abafix.workflows.incident.IncidentConfig;
+import io.abafix.workflows.incident.IncidentPolicy;
+import io.abafix.workflows.incident.IncidentResult;
+import io.abafix.workflows.incident.IncidentStatus;
+import io.abafix.workflows.incident.Remedy;
+import io.abafix.workflows.model.ApprovalRequest;
+import io.abafix.workflows.model.Timings;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowNotFoundException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The demo's event-driven path ({@code "demo": {"flow": "incident"}} in a scenario): a watcher per
+ * server runs in this process at a fast interval, the lab does what the scenario's demo section
+ * says (an out-of-band certificate rollover, an OK in Synchronization Service Manager), a sync
+ * cycle runs on every server, the watchers report, the tenant's incident workflow debounces,
+ * diagnoses and proposes; the demo approves (the proposal, then each destructive step of a
+ * remediation), the proposed workflows run as children, and it prints the incident's journal and
+ * then each child's.
+ */
+final class EventDrivenDemo {
+  private static final Duration WATCH_INTERVAL = Duration.ofMillis(500);
+  private static final long DEBOUNCE_SECONDS = 2;
+
+  private final PrintWriter progress;
+  private final PrintWriter out;
+  private final Lab lab;
+  private final Path auditOut;
+  private final boolean json;
+
+  EventDrivenDemo(PrintWriter progress, PrintWriter out, Lab lab, Path auditOut, boolean json) {
+    this.progress = progress;
+    this.out = out;
+    this.lab = lab;
+    this.auditOut = auditOut;
+    this.json = json;
+  }
+
+  int run() throws Exception {
+    Path stateDir = Files.createTempDirectory("abafix-watchers-");
+    List<ServerWatcher> watchers = new ArrayList<>();
+    try (DemoEnvironment env = DemoEnvironment.start(lab)) {
+      progress.println(
+          "abafix demo (event-driven): scenario "
+              + lab.scenario().name()
+              + " ("
+              + String.join(", ", lab.serverNames())
+              + "), tenant "
+              + lab.tenantDomain()
+              + ", embedded Temporal at "
+              + env.address());
+      progress.println("  " + lab.scenario().description());
+      WorkflowClient client = env.client();
+      IncidentConfig config = config();
+      TemporalIncidentReporter reporter = new TemporalIncidentReporter(client, config);
+      for (SyncServerHost host : env.adapters().hosts()) {
+        watchers.add(
+            Workers.watcher(
+                    host,
+                    reporter,
+                    new WatcherOptions(
+                        lab.tenantDomain(),
+                        WATCH_INTERVAL,
+                        stateDir.resolve(host.serverName().toLowerCase() + ".json"),
+                        Duration.ofHours(1)))
+                .start());
+      }
+      progress.println(
+          "  watchers on "
+              + String.join(", ", lab.serverNames())
+              + " poll every "
+              + WATCH_INTERVAL.toMillis()
+              + " ms; the incident debounces "
+              + DEBOUNCE_SECONDS
+              + " s");
+      TimeUnit.MILLISECONDS.sleep(WATCH_INTERVAL.toMillis() * 2);
+      trigger();
+
+      String incidentId = WorkflowIds.incident(lab.tenantDomain());
+      IncidentResult result = followIncident(client, incidentId);
+      watchers.forEach(ServerWatcher::close);
+
+      List<AuditEntry> all = new ArrayList<>(result.audit());
+      for (ChildRun c : result.children()) all.addAll(childAudit(client, c));
+      AuditExport.write(all, auditOut);
+      progress.println("incident: " + result.outcome() + ": " + result.message());
+      finalState().forEach(progress::println);
+      progress.println(
+          "journal: " + all.size() + " entries (incident, then each child) written to " + auditOut);
+      progress.flush();
+      if (json) {
+        out.println(DemoCommand.summaryJson(outcomeFor(result), lab.snapshot()));
+        out.flush();
+      }
+      return IncidentResult.RESOLVED.equals(result.outcome())
+              || IncidentResult.NOTHING_TO_FIX.equals(result.outcome())
+          ? 0
+          : ErrorHandler.RUN_FAILED;
+    } finally {
+      watchers.forEach(ServerWatcher::close);
+      deleteQuietly(stateDir);
+    }
+  }
+
+  private IncidentConfig config() {
+    String credential = null;
+    Map<String, String> sources = new LinkedHashMap<>();
+    for (Scenario.Server s : lab.scenario().servers()) {
+      if (credential == null && !s.credentialReferences().isEmpty()) {
+        credential = s.credentialReferences().get(0);
+      }
+      if (Boolean.FALSE.equals(s.internet()) && s.stagedModulePath() != null) {
+        sources.put(s.name().toUpperCase(), s.stagedModulePath());
+      }
+    }
+    // Every proposal waits for approval, which the demo then gives: the path a real tenant takes.
+    return new IncidentConfig(
+        lab.tenantDomain(),
+        lab.serverNames(),
+        credential,
+        sources,
+        new IncidentPolicy(Set.of(), DEBOUNCE_SECONDS, 600, false, 30),
+        new Timings(120, 1, 120, 30));
+  }
+
+  private void trigger() {
+    Scenario.Demo demo = lab.scenario().demoOrDefault();
+    if (demo.rotateCertificateOf() != null) {
+      lab.rotateCertificateOutOfBand(demo.rotateCertificateOf());
+      progress.println(
+          "lab: "
+              + demo.rotateCertificateOf().toUpperCase()
+              + "'s certificate rolls over out of band; the new key replaces every key of its app");
+    }
+    if (demo.saveConnectorOf() != null) {
+      boolean cleared = lab.saveConnectorInSyncServiceManager(demo.saveConnectorOf());
+      progress.println(
+          "lab: someone selects OK on "
+              + demo.saveConnectorOf().toUpperCase()
+              + "'s Entra connector in Synchronization Service Manager"
+              + (cleared ? ": its ABA parameters are gone" : ""));
+    }
+    for (String server : lab.serverNames()) {
+      lab.runSyncCycle(server)
+          .ifPresent(
+              check ->
+                  progress.println(
+                      "lab: sync cycle on "
+                          + server
+                          + ": "
+                          + (check.authenticated()
+                              ? "signs in"
+                              : check.errorCode() + " (event 906 logged)")));
+    }
+    progress.flush();
+  }
+
+  private IncidentResult followIncident(WorkflowClient client, String id) throws Exception {
+    long deadline = System.currentTimeMillis() + 60_000;
+    IncidentWorkflow incident = client.newWorkflowStub(IncidentWorkflow.class, id);
+    IncidentStatus status = null;
+    while (status == null) {
+      try {
+        status = incident.status();
+      } catch (WorkflowNotFoundException e) {
+        if (System.currentTimeMillis() > deadline) {
+          throw new IllegalStateException("no watcher reported anything within a minute");
+        }
+        TimeUnit.MILLISECONDS.sleep(200);
+      }
+    }
+    progress.println("incident " + id + " opened; its journal:");
+    CompletableFuture<IncidentResult> result =
+        client.newUntypedWorkflowStub(id).getResultAsync(IncidentResult.class);
+    int printed = 0;
+    Set<String> followed = new HashSet<>();
+    while (true) {
+      boolean done = result.isDone();
+      List<AuditEntry> audit = incident.audit();
+      for (; printed < audit.size(); printed++) progress.println(Render.entry(audit.get(printed)));
+      progress.flush();
+      if (done) break;
+      status = incident.status();
+      if (status.pendingApproval() != null) {
+        for (var run : status.proposal()) {
+          progress.println("  proposed: " + run.remedy() + " as " + run.workflowId());
+          run.plan().forEach(line -> progress.println("      " + line));
+        }
+        progress.println("  demo approves the proposal: " + status.pendingApproval().description());
+        incident.decide(
+            new ApprovalRequest(
+                status.pendingApproval().gate(),
+                DemoCommand.DEMO_APPROVER,
+                true,
+                "approved automatically by the demo"));
+      }
+      for (ChildRun child : status.children()) {
+        if (!followed.add(child.workflowId())) continue;
+        for (; printed < incident.audit().size(); printed++) {
+          progress.println(Render.entry(incident.audit().get(printed)));
+        }
+        progress.println("journal of " + child.workflowId() + ":");
+        followChild(client, child);
+        progress.println("incident " + id + ", continued:");
+      }
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+    return result.join();
+  }
+
+  private void followChild(WorkflowClient client, ChildRun child) throws Exception {
+    try {
+      if (child.remedy() == Remedy.SHARED_APP_REMEDIATION) {
+        new RunFollower(
+                client,
+                child.workflowId(),
+                progress,
+                DemoCommand.DEMO_APPROVER,
+                Duration.ofMillis(200))
+            .follow();
+      } else {
+        RepairCommand.follow(client, child.workflowId(), progress);
+      }
+    } catch (WorkflowFailedException e) {
+      progress.println("  " + child.workflowId() + " failed: " + ErrorHandler.rootMessage(e));
+    }
+  }
+
+  private static List<AuditEntry> childAudit(WorkflowClient client, ChildRun c) {
+    return c.remedy() == Remedy.SHARED_APP_REMEDIATION
+        ? client.newWorkflowStub(SharedAppRemediationWorkflow.class, c.workflowId()).audit()
+        : client.newWorkflowStub(ConnectorParameterRepairWorkflow.class, c.workflowId()).audit();
+  }
+
+  private List<String> finalState() {
+    List<String> lines = new ArrayList<>();
+    lines.add("final state (read from the lab):");
+    LabSnapshot end = lab.snapshot();
+    for (LabSnapshot.Server s : end.servers()) {
+      List<String> blank = s.abaParameters() == null ? List.of() : s.abaParameters().blankNames();
+      lines.add(
+          String.format(
+              "  %-10s %-15s app %-36s signs in %-3s  ABA parameters %s  scheduler %s",
+              s.name(),
+              s.identityType(),
+              s.applicationId() == null ? "-" : s.applicationId(),
+              s.authenticates() ? "yes" : "NO",
+              blank.isEmpty() ? "present" : "BLANK " + blank,
+              s.syncCycleEnabled() ? "enabled" : "PAUSED"));
+    }
+    end.applications().forEach(a -> lines.add("  app " + a.displayName() + "  appId " + a.appId()));
+    return lines;
+  }
+
+  private static io.abafix.workflows.model.Outcome outcomeFor(IncidentResult r) {
+    return switch (r.outcome()) {
+      case IncidentResult.RESOLVED -> io.abafix.workflows.model.Outcome.SUCCEEDED;
+      case IncidentResult.NOTHING_TO_FIX -> io.abafix.workflows.model.Outcome.NOTHING_TO_DO;
+      default -> io.abafix.workflows.model.Outcome.FAILED;
+    };
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // Leftover watcher state in a temporary folder is harmless.
+    }
+  }
+}

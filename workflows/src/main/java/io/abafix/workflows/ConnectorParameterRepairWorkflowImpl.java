@@ -1,0 +1,279 @@
+package io.abafix.workflows;
+
+import io.abafix.activities.FailureTypes;
+import io.abafix.activities.SyncServerActivities;
+import io.abafix.activities.TaskQueues;
+import io.abafix.activities.model.AbaParameters;
+import io.abafix.activities.model.IdentityType;
+import io.abafix.activities.model.ServerState;
+import io.abafix.activities.model.StepResult;
+import io.abafix.activities.model.Versions;
+import io.abafix.workflows.audit.AuditEntry;
+import io.abafix.workflows.audit.AuditJournal;
+import io.abafix.workflows.internal.FailureText;
+import io.abafix.workflows.internal.StepOptions;
+import io.abafix.workflows.model.Outcome;
+import io.abafix.workflows.model.Progress;
+import io.abafix.workflows.model.RepairRequest;
+import io.abafix.workflows.model.RepairResult;
+import io.abafix.workflows.model.RepairStep;
+import io.abafix.workflows.plan.Executor;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Workflow;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** See {@link ConnectorParameterRepairWorkflow}. */
+public class ConnectorParameterRepairWorkflowImpl implements ConnectorParameterRepairWorkflow {
+  /** Failure type of the workflow itself when a step failed. */
+  public static final String REPAIR_FAILED = "abafix.RepairFailed";
+
+  private static final List<String> ALL_PARAMETERS =
+      List.of("ApplicationManagedBy", "CertificateManagedBy", "CertificateId");
+
+  private RepairRequest request;
+  private AuditJournal journal;
+  private SyncServerActivities server;
+  private Outcome outcome = Outcome.RUNNING;
+  private String current = RepairStep.PREFLIGHT.name();
+
+  @Override
+  public RepairResult repair(RepairRequest request) {
+    this.request = request;
+    this.journal = new AuditJournal(Workflow.getInfo().getRunId());
+    if (request.server() == null || request.server().isBlank()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "the request names no server", FailureTypes.PERMANENT);
+    }
+    String name = request.server();
+    this.server =
+        Workflow.newActivityStub(
+            SyncServerActivities.class, StepOptions.server(name, request.timings()));
+    long now = now();
+    journal.record(
+        "REQUEST",
+        name,
+        Executor.OPERATOR.name(),
+        request.requestedBy(),
+        now,
+        now,
+        0,
+        "INFO",
+        Map.of(),
+        Map.of("moduleSource", request.moduleSource()),
+        "connector-parameter repair of " + name + " in " + request.tenant());
+
+    ServerState before =
+        step(
+            RepairStep.PREFLIGHT,
+            () -> {
+              ServerState st = server.inspectServer(name);
+              return new Step<>(st, "DONE", 1, Map.of(), facts(st), preflightDetail(st));
+            });
+    List<String> blankBefore = blank(before);
+    if (before.identityType() != IdentityType.Application) {
+      return finish(
+          Outcome.NOTHING_TO_DO,
+          name
+              + " does not use application-based authentication ("
+              + before.identityType()
+              + "): it has no ABA parameters to repair",
+          List.of(),
+          before,
+          before);
+    }
+    if (blankBefore.isEmpty()) {
+      return finish(
+          Outcome.NOTHING_TO_DO,
+          name + " already has ApplicationManagedBy, CertificateManagedBy and CertificateId",
+          List.of(),
+          before,
+          before);
+    }
+
+    step(
+        RepairStep.INSTALL_AD_SYNC_TOOLS,
+        () -> Step.of(server.installAdSyncTools(name, request.moduleSource())));
+    step(RepairStep.REPAIR_PARAMETERS, () -> Step.of(server.repairConnectorParameters(name)));
+    ServerState after =
+        step(
+            RepairStep.VERIFY_PARAMETERS,
+            () -> {
+              ServerState st = server.inspectServer(name);
+              List<String> still = blank(st);
+              return new Step<>(
+                  st,
+                  still.isEmpty() ? "DONE" : "FAILED",
+                  1,
+                  Map.of(),
+                  facts(st),
+                  still.isEmpty()
+                      ? "all three parameters present"
+                      : String.join(", ", still) + " still blank");
+            });
+    List<String> blankAfter = blank(after);
+    return blankAfter.isEmpty()
+        ? finish(
+            Outcome.SUCCEEDED,
+            "restored " + String.join(", ", blankBefore) + " on " + name,
+            blankBefore,
+            before,
+            after)
+        : finish(
+            Outcome.VERIFICATION_FAILED,
+            String.join(", ", blankAfter)
+                + " still blank on "
+                + name
+                + " after the repair: run the Entra Connect wizard there",
+            blankBefore,
+            before,
+            after);
+  }
+
+  @Override
+  public Progress progress() {
+    return new Progress(
+        outcome,
+        current,
+        request == null ? Map.of() : Map.of(request.server(), current),
+        null,
+        null,
+        journal == null ? 0 : journal.size());
+  }
+
+  @Override
+  public List<AuditEntry> audit() {
+    return journal == null ? List.of() : journal.entries();
+  }
+
+  // ---- steps ------------------------------------------------------------------------------
+
+  /** What one step produced, before it goes into the journal. */
+  private record Step<T>(
+      T value,
+      String outcome,
+      int attempts,
+      Map<String, String> before,
+      Map<String, String> after,
+      String detail) {
+    static Step<StepResult> of(StepResult r) {
+      return new Step<>(
+          r, r.changed() ? "DONE" : "NO_CHANGE", r.attempt(), r.before(), r.after(), r.detail());
+    }
+  }
+
+  /** Runs one step and records it; a failure is recorded and ends the run. */
+  private <T> T step(RepairStep name, Supplier<Step<T>> body) {
+    current = name.name();
+    long started = now();
+    try {
+      Step<T> s = body.get();
+      journal.record(
+          name.name(),
+          request.server(),
+          name == RepairStep.PREFLIGHT || name == RepairStep.VERIFY_PARAMETERS
+              ? Executor.WORKFLOW.name()
+              : Executor.AUTOMATED.name(),
+          null,
+          started,
+          now(),
+          s.attempts(),
+          s.outcome(),
+          s.before(),
+          s.after(),
+          s.detail());
+      return s.value();
+    } catch (TemporalFailure e) {
+      String why = FailureText.of(e, TaskQueues.forServer(request.server()), request.server());
+      journal.record(
+          name.name(),
+          request.server(),
+          Executor.AUTOMATED.name(),
+          null,
+          started,
+          now(),
+          0,
+          "FAILED",
+          Map.of(),
+          Map.of(),
+          why);
+      outcome = Outcome.FAILED;
+      current = "DONE";
+      throw ApplicationFailure.newNonRetryableFailure(
+          "repair of " + request.server() + " stopped at " + name + ": " + why, REPAIR_FAILED);
+    }
+  }
+
+  private RepairResult finish(
+      Outcome end,
+      String message,
+      List<String> blankBefore,
+      ServerState before,
+      ServerState after) {
+    outcome = end;
+    current = "DONE";
+    long now = now();
+    journal.record(
+        "RESULT",
+        request.server(),
+        Executor.WORKFLOW.name(),
+        null,
+        now,
+        now,
+        0,
+        end == Outcome.SUCCEEDED || end == Outcome.NOTHING_TO_DO ? "DONE" : "FAILED",
+        Map.of(),
+        Map.of("outcome", end.name()),
+        message);
+    return new RepairResult(
+        end,
+        message,
+        request.server(),
+        blankBefore,
+        blank(after),
+        before.adSyncToolsVersion(),
+        after.adSyncToolsVersion(),
+        journal.entries());
+  }
+
+  private static String preflightDetail(ServerState st) {
+    List<String> blank = blank(st);
+    String tools = st.adSyncToolsVersion() == null ? "not installed" : st.adSyncToolsVersion();
+    return "Connect "
+        + st.version()
+        + ", "
+        + st.identityType()
+        + (blank.isEmpty() ? ", ABA parameters present" : ", blank: " + String.join(", ", blank))
+        + ", ADSyncTools "
+        + tools
+        + (Versions.atLeast(st.adSyncToolsVersion(), SyncServerActivities.MIN_AD_SYNC_TOOLS_VERSION)
+            ? ""
+            : " (needs " + SyncServerActivities.MIN_AD_SYNC_TOOLS_VERSION + ")");
+  }
+
+  /** The blank parameters of a server on Application; none for any other identity. */
+  static List<String> blank(ServerState st) {
+    if (st.identityType() != IdentityType.Application) return List.of();
+    AbaParameters p = st.abaParameters();
+    return p == null ? ALL_PARAMETERS : p.blankNames();
+  }
+
+  private static Map<String, String> facts(ServerState st) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("version", String.valueOf(st.version()));
+    m.put("identityType", String.valueOf(st.identityType()));
+    m.put("adSyncToolsVersion", String.valueOf(st.adSyncToolsVersion()));
+    AbaParameters p = st.abaParameters();
+    m.put("applicationManagedBy", p == null ? "(none)" : String.valueOf(p.applicationManagedBy()));
+    m.put("certificateManagedBy", p == null ? "(none)" : String.valueOf(p.certificateManagedBy()));
+    m.put("certificateId", p == null ? "(none)" : String.valueOf(p.certificateId()));
+    return m;
+  }
+
+  private static long now() {
+    return Workflow.currentTimeMillis();
+  }
+}

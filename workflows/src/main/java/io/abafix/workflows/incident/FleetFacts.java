@@ -1,0 +1,29 @@
+package io.abafix.workflows.incident;
+
+import io.abafix.activities.model.EventLogEntry;
+import io.abafix.workflows.plan.FleetObservation;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a diagnosis reads: the fleet as preflight sees it, plus each server's recent relevant events
+ * and the servers that could not be read.
+ *
+ * @param events per server, its recent events 906, 1011 and 1012, oldest first
+ * @param unreachable per server that could not be read, why
+ */
+public record FleetFacts(
+    FleetObservation observation,
+    Map<String, List<EventLogEntry>> events,
+    Map<String, String> unreachable) {
+
+  public FleetFacts {
+    events = events == null ? Map.of() : Map.copyOf(events);
+    unreachable = unreachable == null ? Map.of() : Map.copyOf(unreachable);
+  }
+
+  /** Events 906, 1011 and 1012: the ones a diagnosis looks at. */
+  public static boolean relevant(EventLogEntry e) {
+    return e.eventId() == 906 || e.eventId() == 1011 || e.eventId() == 1012;
+  }
+}
