@@ -59,10 +59,6 @@ final class DemoEnvironment implements AutoCloseable {
     return codec;
   }
 
-  LabAdapters adapters() {
-    return adapters;
-  }
-
   WorkflowClient client() {
     return client;
   }

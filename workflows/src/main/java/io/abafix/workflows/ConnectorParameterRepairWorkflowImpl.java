@@ -141,6 +141,7 @@ public class ConnectorParameterRepairWorkflowImpl implements ConnectorParameterR
         request == null ? Map.of() : Map.of(request.server(), current),
         null,
         null,
+        null,
         journal == null ? 0 : journal.size());
   }
 
