@@ -6,13 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.abafix.activities.DirectoryActivitiesImpl;
-import io.abafix.activities.SyncServerActivitiesImpl;
-import io.abafix.activities.TaskQueues;
 import io.abafix.activities.model.IdentityType;
 import io.abafix.lab.Lab;
-import io.abafix.lab.LabAdapters;
-import io.abafix.lab.scenario.Scenario;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.ConfirmRequest;
@@ -23,11 +18,7 @@ import io.abafix.workflows.model.RemediationResult;
 import io.abafix.workflows.model.Timings;
 import io.abafix.workflows.plan.Executor;
 import io.abafix.workflows.plan.StepName;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowUpdateException;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -39,59 +30,36 @@ import org.junit.jupiter.api.Test;
 
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class OperatorStepTest {
-  private TestWorkflowEnvironment env;
-  private Lab lab;
-  private LabAdapters adapters;
+  private LabHarness h;
 
   @BeforeEach
   void start() {
-    env = TestWorkflowEnvironment.newInstance();
-    lab =
-        Lab.fromScenario(
-            Scenario.fromResource("seed-pair").withoutLatency(), env::currentTimeMillis);
-    adapters = LabAdapters.start(lab);
-    env.newWorker(TaskQueues.ORCHESTRATOR)
-        .registerWorkflowImplementationTypes(SharedAppRemediationWorkflowImpl.class);
-    env.newWorker(TaskQueues.DIRECTORY)
-        .registerActivitiesImplementations(new DirectoryActivitiesImpl(adapters.directory()));
-    for (String server : lab.serverNames()) {
-      Worker w = env.newWorker(TaskQueues.forServer(server));
-      w.registerActivitiesImplementations(new SyncServerActivitiesImpl(adapters.host(server)));
-    }
-    env.start();
+    h = LabHarness.of("seed-pair");
   }
 
   @AfterEach
   void stop() {
-    env.close();
-    adapters.close();
+    h.close();
   }
 
   @Test
   void an_operator_step_waits_until_confirmed_and_a_confirmation_without_its_effect_is_refused() {
-    WorkflowClient client = env.getWorkflowClient();
-    String id = WorkflowIds.remediation(lab.tenantDomain());
-    SharedAppRemediationWorkflow run =
-        client.newWorkflowStub(
-            SharedAppRemediationWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(id)
-                .setTaskQueue(TaskQueues.ORCHESTRATOR)
-                .build());
+    Lab lab = h.lab;
     RemediationRequest request =
         new RemediationRequest(
             lab.tenantDomain(),
             lab.serverNames(),
-            "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml",
+            LabHarness.CREDENTIAL,
             null,
             false,
             new ApprovalPolicy(false, false, 3600),
             Timings.standard(),
-            "alice",
+            LabHarness.REQUESTER,
             List.of(StepName.CONFIGURE_ABA));
-    WorkflowClient.start(run::remediate, request);
+    String id = WorkflowIds.remediation(lab.tenantDomain());
+    SharedAppRemediationWorkflow run = h.start(request).stub;
     CompletableFuture<RemediationResult> result =
-        client.newUntypedWorkflowStub(id).getResultAsync(RemediationResult.class);
+        h.client.newUntypedWorkflowStub(id).getResultAsync(RemediationResult.class);
 
     OperatorTask task = awaitOperatorTask(run);
     assertEquals("CONFIGURE_ABA@SERVERB", task.gate());
@@ -102,7 +70,7 @@ class OperatorStepTest {
             .allMatch(s -> s.executor() == Executor.OPERATOR));
 
     // Time passes (within the run's one-hour bound) and the run still waits for the person.
-    env.sleep(Duration.ofMinutes(40));
+    h.env.sleep(Duration.ofMinutes(40));
     assertEquals("CONFIGURE_ABA@SERVERB", run.progress().pendingOperatorStep().gate());
 
     WorkflowUpdateException refused =
@@ -127,7 +95,7 @@ class OperatorStepTest {
     lab.host("SERVERA").configureApplicationAuthentication();
     run.confirm(new ConfirmRequest("CONFIGURE_ABA", "SERVERA", "carol"));
 
-    while (!result.isDone()) env.sleep(Duration.ofSeconds(30));
+    while (!result.isDone()) h.env.sleep(Duration.ofSeconds(30));
     RemediationResult done = result.join();
     assertEquals(Outcome.SUCCEEDED, done.outcome(), done.message());
     var end = lab.snapshot();
@@ -146,7 +114,7 @@ class OperatorStepTest {
     for (int i = 0; i < 200; i++) {
       OperatorTask task = run.progress().pendingOperatorStep();
       if (task != null) return task;
-      env.sleep(Duration.ofSeconds(30));
+      h.env.sleep(Duration.ofSeconds(30));
     }
     throw new AssertionError("no operator step became pending; progress: " + run.progress());
   }
