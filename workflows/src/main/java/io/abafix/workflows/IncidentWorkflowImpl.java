@@ -18,6 +18,7 @@ import io.abafix.workflows.incident.IncidentState;
 import io.abafix.workflows.incident.IncidentStatus;
 import io.abafix.workflows.incident.ProposedRun;
 import io.abafix.workflows.incident.Remedy;
+import io.abafix.workflows.internal.DecisionRules;
 import io.abafix.workflows.internal.FleetSurvey;
 import io.abafix.workflows.internal.StepOptions;
 import io.abafix.workflows.model.ApprovalPolicy;
@@ -250,16 +251,7 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
 
   @Override
   public void validateDecision(ApprovalRequest r) {
-    if (r == null || r.by() == null || r.by().isBlank()) {
-      throw new IllegalArgumentException("say who decides (--as NAME)");
-    }
-    if (pending == null) {
-      throw new IllegalStateException("this incident has no proposal waiting for a decision");
-    }
-    if (r.gate() != null && !r.gate().isBlank() && !r.gate().equals(pending.gate())) {
-      throw new IllegalArgumentException(
-          "the decision waiting is " + pending.gate() + ", not " + r.gate());
-    }
+    DecisionRules.check(r, pending, "this incident has no proposal waiting for a decision", null);
   }
 
   @Override

@@ -12,6 +12,7 @@ import io.abafix.activities.model.ServerState;
 import io.abafix.activities.model.StepResult;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.audit.AuditJournal;
+import io.abafix.workflows.internal.DecisionRules;
 import io.abafix.workflows.internal.FailureText;
 import io.abafix.workflows.internal.StepOptions;
 import io.abafix.workflows.model.ApplicationSummary;
@@ -184,22 +185,11 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
 
   @Override
   public void validateDecision(ApprovalRequest r) {
-    if (r == null || r.by() == null || r.by().isBlank()) {
-      throw new IllegalArgumentException("say who decides (--as NAME)");
-    }
-    if (pending == null) {
-      throw new IllegalStateException("nothing in this run is waiting for approval");
-    }
-    if (r.gate() != null && !r.gate().isBlank() && !r.gate().equals(pending.gate())) {
-      throw new IllegalArgumentException(
-          "the step waiting for approval is " + pending.gate() + ", not " + r.gate());
-    }
-    if (r.approve()
-        && request.approvals().twoPerson()
-        && r.by().trim().equalsIgnoreCase(String.valueOf(request.requestedBy()).trim())) {
-      throw new IllegalArgumentException(
-          "two-person rule: " + r.by() + " started this run and cannot approve it");
-    }
+    DecisionRules.check(
+        r,
+        pending,
+        "nothing in this run is waiting for approval",
+        request.approvals().twoPerson() ? String.valueOf(request.requestedBy()) : null);
   }
 
   @Override
