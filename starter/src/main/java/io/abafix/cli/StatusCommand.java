@@ -1,6 +1,7 @@
 package io.abafix.cli;
 
 import io.abafix.workflows.SharedAppRemediationWorkflow;
+import io.abafix.workflows.model.Outcome;
 import io.abafix.workflows.model.Progress;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -24,13 +25,18 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    WorkflowClient client = temporal.connect();
     SharedAppRemediationWorkflow wf =
-        temporal.connect().newWorkflowStub(SharedAppRemediationWorkflow.class, run);
+        client.newWorkflowStub(SharedAppRemediationWorkflow.class, run);
     Progress p = wf.progress();
     PrintWriter out = spec.commandLine().getOut();
     out.println(run + ": " + p.outcome() + ", at " + p.current());
     p.servers().forEach((server, step) -> out.println(String.format("  %-10s %s", server, step)));
     if (p.waitingFor() != null) out.println("  waiting for " + p.waitingFor());
+    if (p.outcome() == Outcome.RUNNING) {
+      WorkerCheck.missing(client, p.servers().keySet())
+          .ifPresent(lines -> lines.forEach(line -> out.println("  " + line)));
+    }
     if (p.pendingApproval() != null) {
       out.println(
           "  needs approval: "

@@ -1,0 +1,70 @@
+package io.abafix.cli;
+
+import io.abafix.activities.TaskQueues;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.enums.v1.TaskQueueType;
+import io.temporal.api.taskqueue.v1.TaskQueue;
+import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
+import io.temporal.client.WorkflowClient;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Which of a run's workers are missing, asked of Temporal (DescribeTaskQueue lists the pollers seen
+ * in the last minutes). A run whose step waits for a missing worker looks merely slow; this says
+ * why.
+ */
+final class WorkerCheck {
+  private WorkerCheck() {}
+
+  /**
+   * One line per queue nobody polls, e.g. "no worker is polling abafix-server-serverb: start the
+   * abafix worker on SERVERB"; empty when the server cannot tell (Temporal's in-memory server does
+   * not implement DescribeTaskQueue).
+   */
+  static Optional<List<String>> missing(WorkflowClient client, Collection<String> servers) {
+    List<String> lines = new ArrayList<>();
+    try {
+      for (String server : servers) {
+        if (!polled(client, TaskQueues.forServer(server), TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)) {
+          lines.add(
+              "no worker is polling "
+                  + TaskQueues.forServer(server)
+                  + ": start the abafix worker on "
+                  + server);
+        }
+      }
+      if (!polled(client, TaskQueues.DIRECTORY, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)) {
+        lines.add(
+            "no worker is polling " + TaskQueues.DIRECTORY + ": start abafix-worker directory");
+      }
+      if (!polled(client, TaskQueues.ORCHESTRATOR, TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)) {
+        lines.add(
+            "no worker is polling "
+                + TaskQueues.ORCHESTRATOR
+                + ": start abafix-worker orchestrator");
+      }
+      return Optional.of(lines);
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) return Optional.empty();
+      throw e;
+    }
+  }
+
+  private static boolean polled(WorkflowClient client, String queue, TaskQueueType type) {
+    return client
+            .getWorkflowServiceStubs()
+            .blockingStub()
+            .describeTaskQueue(
+                DescribeTaskQueueRequest.newBuilder()
+                    .setNamespace(client.getOptions().getNamespace())
+                    .setTaskQueue(TaskQueue.newBuilder().setName(queue).build())
+                    .setTaskQueueType(type)
+                    .build())
+            .getPollersCount()
+        > 0;
+  }
+}
