@@ -3,6 +3,7 @@ package io.abafix.cli;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.model.Outcome;
 import io.abafix.workflows.model.Progress;
+import io.temporal.client.WorkflowClient;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
