@@ -38,11 +38,26 @@ final class DemoEnvironment implements AutoCloseable {
    * underneath them.
    */
   static DemoEnvironment start(Lab lab) {
-    EmbeddedTemporal temporal = EmbeddedTemporal.start(0);
+    return start(lab, EmbeddedTemporal.start(0));
+  }
+
+  /**
+   * The same against a Temporal server that is already running (a container, a dev server); {@code
+   * temporal} is then null and stays up after {@link #close()}.
+   */
+  static DemoEnvironment startAgainst(Lab lab, String address) {
+    return start(lab, address, null);
+  }
+
+  private static DemoEnvironment start(Lab lab, EmbeddedTemporal embedded) {
+    return start(lab, embedded.address(), embedded);
+  }
+
+  private static DemoEnvironment start(Lab lab, String address, EmbeddedTemporal temporal) {
     LabAdapters adapters = LabAdapters.start(lab);
     // A key of its own: the demo's history lives and dies with this process.
     AesGcmPayloadCodec codec = PayloadEncryption.ephemeral();
-    WorkflowClient client = TemporalConnection.at(temporal.address(), codec);
+    WorkflowClient client = TemporalConnection.at(address, codec);
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Workers.orchestrator(factory);
     Workers.directory(factory, adapters.directory());
@@ -52,7 +67,7 @@ final class DemoEnvironment implements AutoCloseable {
   }
 
   String address() {
-    return temporal.address();
+    return client.getWorkflowServiceStubs().getOptions().getTarget();
   }
 
   AesGcmPayloadCodec codec() {
@@ -73,6 +88,6 @@ final class DemoEnvironment implements AutoCloseable {
     factory.shutdownNow();
     client.getWorkflowServiceStubs().shutdownNow();
     adapters.close();
-    temporal.close();
+    if (temporal != null) temporal.close();
   }
 }
