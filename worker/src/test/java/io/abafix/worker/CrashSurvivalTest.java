@@ -3,6 +3,7 @@ package io.abafix.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -122,6 +123,7 @@ class CrashSurvivalTest {
   @Test
   @Timeout(value = 8, unit = TimeUnit.MINUTES)
   void a_remediation_survives_a_sigkill_in_the_middle_of_every_destructive_step() throws Exception {
+    assumeTrue(curlWorks(), "the lab's PowerShell forwarder needs curl on the PATH");
     long began = System.nanoTime();
     int temporalPort = freePort();
     String address = "127.0.0.1:" + temporalPort;
@@ -468,6 +470,22 @@ class CrashSurvivalTest {
       }
     }
     fail("nothing listens on port " + port + " after " + within);
+  }
+
+  private static boolean curlWorks() {
+    try {
+      Process curl =
+          new ProcessBuilder("curl", "--version")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      return curl.waitFor(10, TimeUnit.SECONDS) && curl.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private static int freePort() throws IOException {
