@@ -1,6 +1,7 @@
 package io.abafix.activities;
 
 import io.abafix.activities.internal.Failures;
+import io.abafix.activities.internal.Heartbeats;
 import io.abafix.activities.model.AppRegistration;
 import io.abafix.activities.model.StepResult;
 import io.abafix.activities.port.Directory;
@@ -106,9 +107,10 @@ public class DirectoryActivitiesImpl implements DirectoryActivities {
     return m;
   }
 
+  /** Runs one host call, heartbeating while it runs (see {@link Heartbeats}). */
   private static <T> T call(Supplier<T> op) {
     try {
-      return op.get();
+      return Heartbeats.during(op);
     } catch (HostException e) {
       throw Failures.from(e);
     }

@@ -2,6 +2,7 @@ package io.abafix.activities;
 
 import io.abafix.activities.internal.Facts;
 import io.abafix.activities.internal.Failures;
+import io.abafix.activities.internal.Heartbeats;
 import io.abafix.activities.model.AbaParameters;
 import io.abafix.activities.model.AuthenticationCheck;
 import io.abafix.activities.model.EventLogEntry;
@@ -201,9 +202,10 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
     }
   }
 
+  /** Runs one host call, heartbeating while it runs (see {@link Heartbeats}). */
   private static <T> T call(Supplier<T> op) {
     try {
-      return op.get();
+      return Heartbeats.during(op);
     } catch (HostException e) {
       throw Failures.from(e);
     }

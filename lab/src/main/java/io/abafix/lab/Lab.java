@@ -38,12 +38,21 @@ public final class Lab {
   private final FaultInjector faults;
   private final Map<String, LabSyncServerHost> hosts = new LinkedHashMap<>();
   private final LabDirectory directory;
+  private final PortGuard guard;
+
+  /**
+   * A port call that has started and not yet returned.
+   *
+   * @param step the port method, e.g. {@code revertToServiceAccount} or {@code deleteApplication}
+   * @param server the server it acts on (upper case), or null for the directory
+   */
+  public record StepInProgress(String step, String server) {}
 
   private Lab(Scenario scenario, LongSupplier clock) {
     this.scenario = scenario.validate();
     this.world = new LabWorld(scenario, clock);
     this.faults = new FaultInjector(scenario.faults());
-    PortGuard guard = new PortGuard(faults, scenario.timing().stepLatencyMillis());
+    this.guard = new PortGuard(faults, scenario.timing().stepLatencyMillis());
     for (String name : world.serverNames()) {
       hosts.put(name, new LabSyncServerHost(world, guard, name));
     }
@@ -121,6 +130,15 @@ public final class Lab {
    */
   public Map<String, Integer> effectCounts() {
     return world.effectCounts();
+  }
+
+  /**
+   * The port calls running right now (in their fault check, their latency or their effect), oldest
+   * first; a call counts as one entry for as long as it runs. With step latencies this shows what a
+   * process outside the lab is in the middle of, e.g. so that a test can kill a worker mid-step.
+   */
+  public List<StepInProgress> stepsInProgress() {
+    return guard.inProgress();
   }
 
   /**

@@ -4,7 +4,9 @@ import io.abafix.activities.port.HostException;
 import io.abafix.lab.fault.Fault;
 import io.abafix.lab.fault.FaultInjector;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -19,6 +21,7 @@ final class PortGuard {
 
   private final FaultInjector faults;
   private final Map<String, Long> latencyMillis;
+  private final List<Lab.StepInProgress> inProgress = new CopyOnWriteArrayList<>();
 
   PortGuard(FaultInjector faults, Map<String, Long> latencyMillis) {
     this.faults = faults;
@@ -31,6 +34,21 @@ final class PortGuard {
    * @param server the server it acts on, or null for the directory
    */
   <T> T call(String step, String server, Supplier<T> effect) {
+    Lab.StepInProgress running = new Lab.StepInProgress(step, server);
+    inProgress.add(running);
+    try {
+      return guarded(step, server, effect);
+    } finally {
+      inProgress.remove(running);
+    }
+  }
+
+  /** The port calls running right now, oldest first. */
+  List<Lab.StepInProgress> inProgress() {
+    return List.copyOf(inProgress);
+  }
+
+  private <T> T guarded(String step, String server, Supplier<T> effect) {
     Fault fault = faults.take(step, server, PORT_KINDS).orElse(null);
     String where = server == null ? "the directory" : server;
     if (fault != null && fault.kind() == Fault.Kind.TRANSIENT) {

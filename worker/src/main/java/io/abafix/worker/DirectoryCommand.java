@@ -3,6 +3,10 @@ package io.abafix.worker;
 import io.abafix.activities.graph.GraphDirectory;
 import io.abafix.activities.graph.GraphDirectoryConfig;
 import io.abafix.activities.port.Directory;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -72,6 +76,28 @@ final class DirectoryCommand implements Callable<Integer> {
               + " password itself)")
   String pfxPasswordEnv;
 
+  @Option(
+      names = "--graph-base-url",
+      paramLabel = "URL",
+      description =
+          "The Microsoft Graph root, for a national cloud (e.g. https://graph.microsoft.us/v1.0);"
+              + " default "
+              + GraphDirectoryConfig.DEFAULT_GRAPH_BASE_URL)
+  String graphBaseUrl;
+
+  /**
+   * Lab only, hidden from help: sends the token requests msal4j would send to the authority host to
+   * this loopback address instead (see {@link GraphDirectoryConfig#identityEndpointOverride()}). It
+   * exists so that the production worker process can be tested against the lab's fake Entra ID; it
+   * accepts nothing but a loopback address, so it cannot send a client assertion off the machine.
+   */
+  @Option(
+      names = "--lab-identity-endpoint",
+      hidden = true,
+      paramLabel = "URL",
+      description = "Lab only: the loopback address of a fake Entra ID token endpoint")
+  String labIdentityEndpoint;
+
   private final Launcher launcher;
   private final LocalMachine machine;
 
@@ -116,6 +142,24 @@ final class DirectoryCommand implements Callable<Integer> {
     }
     GraphDirectoryConfig config =
         GraphDirectoryConfig.of(tenantId, clientId, certificate.toAbsolutePath());
+    if (graphBaseUrl != null) {
+      URI url = url("--graph-base-url", graphBaseUrl);
+      // The bearer token travels with every Graph request: never in clear text off the machine.
+      if (!"https".equals(url.getScheme()) && !isLoopback(url)) {
+        throw new UserError("--graph-base-url must be https (got " + graphBaseUrl + ")");
+      }
+      config = config.withGraphBaseUrl(url);
+    }
+    if (labIdentityEndpoint != null) {
+      URI url = url("--lab-identity-endpoint", labIdentityEndpoint);
+      if (!isLoopback(url)) {
+        throw new UserError(
+            "--lab-identity-endpoint is for the lab only and takes a loopback address (got "
+                + labIdentityEndpoint
+                + ")");
+      }
+      config = config.withIdentityEndpointOverride(url);
+    }
     if (pfxPasswordEnv == null) return config;
 
     String file = certificate.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -131,6 +175,33 @@ final class DirectoryCommand implements Callable<Integer> {
           "environment variable " + pfxPasswordEnv + " (--pfx-password-env) is not set");
     }
     return config.withPfxPasswordEnvVar(pfxPasswordEnv);
+  }
+
+  private static URI url(String option, String value) {
+    try {
+      URI url = new URI(value);
+      if (url.getHost() == null
+          || !("https".equals(url.getScheme()) || "http".equals(url.getScheme()))) {
+        throw new URISyntaxException(value, "not an http(s) address with a host");
+      }
+      return url;
+    } catch (URISyntaxException e) {
+      throw new UserError(option + " " + value + " is not an http(s) address with a host");
+    }
+  }
+
+  /** Whether the address names this machine by a loopback literal or {@code localhost}. */
+  private static boolean isLoopback(URI url) {
+    String host = url.getHost();
+    if (host.equalsIgnoreCase("localhost")) return true;
+    String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    // Only literals: resolving a name here would ask DNS, which could answer anything.
+    if (!literal.matches("[0-9.]+|[0-9A-Fa-f:]+")) return false;
+    try {
+      return InetAddress.getByName(literal).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   /**

@@ -260,4 +260,73 @@ class WorkerMainTest {
             LINUX, "directory", "--tenant-id", APP_ID, "--client-id", APP_ID, "--certificate", pem);
     assertTrue(outcome.err().contains("worker.pem"), outcome.err());
   }
+
+  @Test
+  void directory_refuses_graph_in_clear_text_off_this_machine() throws IOException {
+    String pem = certificateFile("worker.pem").toString();
+    Outcome outcome =
+        badInput(
+            LINUX,
+            "directory",
+            "--tenant-id",
+            APP_ID,
+            "--client-id",
+            APP_ID,
+            "--certificate",
+            pem,
+            "--graph-base-url",
+            "http://graph.example.com/v1.0");
+    assertTrue(outcome.err().contains("must be https"), outcome.err());
+  }
+
+  @Test
+  void directory_takes_a_lab_identity_endpoint_on_loopback_only() throws IOException {
+    String pem = certificateFile("worker.pem").toString();
+    Outcome outcome =
+        badInput(
+            LINUX,
+            "directory",
+            "--tenant-id",
+            APP_ID,
+            "--client-id",
+            APP_ID,
+            "--certificate",
+            pem,
+            "--lab-identity-endpoint",
+            "http://login.example.com");
+    assertTrue(outcome.err().contains("loopback"), outcome.err());
+  }
+
+  @Test
+  void directory_pointed_at_a_local_graph_and_identity_endpoint_polls_its_queue()
+      throws IOException {
+    Path pem =
+        io.abafix.lab.graph.TestCertificates.selfSigned("directory worker")
+            .writePem(dir.resolve("worker.pem"));
+    RecordingLauncher launcher = new RecordingLauncher();
+    Outcome outcome =
+        run(
+            launcher,
+            LINUX,
+            "directory",
+            "--tenant-id",
+            "contoso.onmicrosoft.com",
+            "--client-id",
+            APP_ID,
+            "--certificate",
+            pem.toString(),
+            "--graph-base-url",
+            "http://127.0.0.1:1/v1.0",
+            "--lab-identity-endpoint",
+            "http://127.0.0.1:1");
+    assertEquals(0, outcome.exitCode(), outcome.err());
+    assertEquals("abafix-directory", launcher.taskQueue);
+  }
+
+  @Test
+  void the_lab_identity_endpoint_is_not_in_the_help() {
+    Outcome outcome = run(new RecordingLauncher(), LINUX, "directory", "--help");
+    assertTrue(outcome.out().contains("--graph-base-url"), outcome.out());
+    assertFalse(outcome.out().contains("--lab-identity-endpoint"), outcome.out());
+  }
 }

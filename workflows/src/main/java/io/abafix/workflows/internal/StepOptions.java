@@ -22,6 +22,7 @@ public final class StepOptions {
         .setScheduleToStartTimeout(Duration.ofSeconds(timings.workerWaitSeconds()))
         // Configuring ABA or restarting ADSync takes minutes on a real server.
         .setStartToCloseTimeout(Duration.ofMinutes(10))
+        .setHeartbeatTimeout(heartbeat(timings))
         .setRetryOptions(retry(Duration.ofMinutes(1), 8))
         .build();
   }
@@ -32,8 +33,23 @@ public final class StepOptions {
         .setTaskQueue(TaskQueues.DIRECTORY)
         .setScheduleToStartTimeout(Duration.ofSeconds(timings.workerWaitSeconds()))
         .setStartToCloseTimeout(Duration.ofMinutes(2))
+        .setHeartbeatTimeout(heartbeat(timings))
         .setRetryOptions(retry(Duration.ofMinutes(2), 10))
         .build();
+  }
+
+  /**
+   * Without a heartbeat timeout, a worker killed in the middle of a step holds that step until its
+   * StartToClose timeout runs out (ten minutes for a server step) before Temporal retries it. The
+   * activities heartbeat while a script or a Graph call runs, so a silent attempt means a dead (or
+   * cut-off) worker, and the step is retried once the worker, or its replacement, polls again. The
+   * retry is safe because every step inspects before it acts, provided the script the dead worker
+   * had started has ended by the time the retry inspects: nothing kills that orphaned script, so a
+   * retry that inspects while it still runs could act a second time. Hence a bound of tens of
+   * seconds rather than a few.
+   */
+  private static Duration heartbeat(Timings timings) {
+    return Duration.ofSeconds(timings.heartbeatSeconds());
   }
 
   private static RetryOptions retry(Duration maximumInterval, int maximumAttempts) {
