@@ -149,13 +149,28 @@ function Get-AbafixInputInteger {
 }
 
 function Invoke-AbafixMain {
-    # Runs one script body and turns its outcome into the one answer on stdout.
+    # Runs one script body and turns its outcome into the one answer on stdout. Only one abafix
+    # script runs at a time on a server: when a worker dies mid-step its script runs on, and the
+    # retry from the restarted worker must wait for it, then inspect, rather than act a second time.
     param(
         [Parameter(Mandatory = $true)][string[]] $Required,
         [string[]] $Optional = @(),
         [Parameter(Mandatory = $true)][scriptblock] $Body
     )
+    $answer = $null
+    $code = 1
+    $mutex = New-Object System.Threading.Mutex($false, 'Global\abafix-server-step')
+    $held = $false
     try {
+        try {
+            $held = $mutex.WaitOne([TimeSpan]::FromSeconds(45))
+        } catch [System.Threading.AbandonedMutexException] {
+            # The previous holder died without releasing it: the mutex is ours now.
+            $held = $true
+        }
+        if (-not $held) {
+            throw (New-AbafixError 'Transient' 'Busy' 'another abafix step is still running on this server')
+        }
         $in = Read-AbafixInput -Required $Required -Optional $Optional
         # A cmdlet whose output a body forgot to discard would otherwise turn the result into an
         # array: the body's own result is the last hashtable it emits.
@@ -163,16 +178,21 @@ function Invoke-AbafixMain {
         if ($output.Count -eq 0 -or -not ($output[$output.Count - 1] -is [hashtable])) {
             throw (New-AbafixError 'Permanent' 'ScriptDefect' 'the script produced no result')
         }
-        Write-AbafixAnswer @{ ok = $true; result = $output[$output.Count - 1] }
-        exit 0
+        $answer = @{ ok = $true; result = $output[$output.Count - 1] }
+        $code = 0
     } catch {
         $sorted = Get-AbafixErrorCategory $_
-        Write-AbafixAnswer @{
+        $answer = @{
             ok    = $false
             error = @{ category = $sorted.category; code = $sorted.code; message = [string]$_.Exception.Message }
         }
-        exit 1
+        $code = 1
+    } finally {
+        if ($held) { $mutex.ReleaseMutex() }
+        $mutex.Dispose()
     }
+    Write-AbafixAnswer $answer
+    exit $code
 }
 
 function Get-AbafixMachineIdentifier {

@@ -104,6 +104,9 @@ public final class FakePowerShellRunner implements PowerShellRunner {
     return List.copyOf(invocations);
   }
 
+  /** Stands for the server's {@code Global\\abafix-server-step} mutex. */
+  private final Object serverMutex = new Object();
+
   @Override
   public PowerShellResult run(PowerShellScript script, String stdinJson, Duration timeout) {
     Objects.requireNonNull(script, "script");
@@ -127,7 +130,12 @@ public final class FakePowerShellRunner implements PowerShellRunner {
       }
       default -> {}
     }
-    Answer answer = answer(script, stdinJson);
+    // The shipped scripts hold a machine-wide mutex while they run (AbafixCommon.ps1); so does the
+    // fake, so that a retry after a lost reply waits for the orphaned script, as on a server.
+    Answer answer;
+    synchronized (serverMutex) {
+      answer = answer(script, stdinJson);
+    }
     String stdout = answer.json + "\r\n";
     if (behaviour == Behaviour.HOST_OUTPUT_BEFORE_ANSWER) {
       stdout =

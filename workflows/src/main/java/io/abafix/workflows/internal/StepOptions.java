@@ -43,10 +43,9 @@ public final class StepOptions {
    * StartToClose timeout runs out (ten minutes for a server step) before Temporal retries it. The
    * activities heartbeat while a script or a Graph call runs, so a silent attempt means a dead (or
    * cut-off) worker, and the step is retried once the worker, or its replacement, polls again. The
-   * retry is safe because every step inspects before it acts, provided the script the dead worker
-   * had started has ended by the time the retry inspects: nothing kills that orphaned script, so a
-   * retry that inspects while it still runs could act a second time. Hence a bound of tens of
-   * seconds rather than a few.
+   * retry is safe because every step inspects before it acts, and because the script the dead
+   * worker started (which nothing kills) holds the server's abafix mutex until it ends: the retry's
+   * inspection waits for it (AbafixCommon.ps1), so it sees the effect instead of acting again.
    */
   private static Duration heartbeat(Timings timings) {
     return Duration.ofSeconds(timings.heartbeatSeconds());
