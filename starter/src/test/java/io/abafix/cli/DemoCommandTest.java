@@ -34,6 +34,8 @@ class DemoCommandTest {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+  private final KeptLab kept = new KeptLab();
+
   @Test
   @Timeout(120)
   void demo_of_the_cloned_pair_prints_one_json_summary_and_a_journal_that_shows_any_edit(
@@ -195,8 +197,6 @@ class DemoCommandTest {
     assertTrue(run.out().contains("DRY_RUN"), run.out());
     assertFalse(run.out().contains("@SERVERA"), "no step on SERVERA: " + run.out());
   }
-
-  private final KeptLab kept = new KeptLab();
 
   /** Builds the demo over a lab the test keeps, to show afterwards that nothing touched it. */
   private static final class KeptLab implements CommandLine.IFactory {

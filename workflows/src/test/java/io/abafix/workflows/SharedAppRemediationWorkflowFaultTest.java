@@ -5,6 +5,7 @@ import static io.abafix.workflows.SharedAppRemediationWorkflowTest.assertEachSer
 import static io.abafix.workflows.SharedAppRemediationWorkflowTest.assertLeftSafe;
 import static io.abafix.workflows.SharedAppRemediationWorkflowTest.assertRemediationFailed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -110,8 +111,8 @@ class SharedAppRemediationWorkflowFaultTest {
       after.servers().forEach(s -> assertTrue(s.syncCycleEnabled(), s.name() + " syncs again"));
       List<FaultInjector.Step> reached = h.lab.faults().reached();
       for (Fault left : h.lab.faults().pending()) {
-        assertTrue(
-            !reached.contains(new FaultInjector.Step(left.step(), left.server())),
+        assertFalse(
+            reached.contains(new FaultInjector.Step(left.step(), left.server())),
             "every fault on an operation the run used fired until used up; left: " + left);
       }
       int expected =
