@@ -32,7 +32,12 @@ public final class Abafix {
 
   /** The configured command line, also used by tests. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Abafix())
+    return commandLine(CommandLine.defaultFactory());
+  }
+
+  /** The command line with its commands built by {@code factory}, e.g. with a test's lab. */
+  static CommandLine commandLine(CommandLine.IFactory factory) {
+    return new CommandLine(new Abafix(), factory)
         .setExecutionExceptionHandler(new ErrorHandler())
         .setCaseInsensitiveEnumValuesAllowed(true);
   }

@@ -2,26 +2,35 @@ package io.abafix.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.abafix.activities.model.ServerNames;
 import io.abafix.lab.Lab;
 import io.abafix.lab.LabSnapshot;
 import io.abafix.lab.scenario.Scenario;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.audit.AuditEntry;
+import io.abafix.workflows.incident.FleetFacts;
 import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.Outcome;
 import io.abafix.workflows.model.RemediationRequest;
 import io.abafix.workflows.model.RemediationResult;
 import io.abafix.workflows.model.Timings;
+import io.abafix.workflows.plan.Plan;
+import io.abafix.workflows.plan.PlannedStep;
+import io.abafix.workflows.plan.Planner;
+import io.abafix.workflows.plan.StepName;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -67,27 +76,62 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Preflight and plan only")
   boolean dryRun;
 
+  @Option(
+      names = "--server",
+      description = "Remediate only this server of the scenario (repeat; default: every server)")
+  List<String> servers;
+
+  @Option(
+      names = "--credential-ref",
+      description =
+          "The credential reference the revert uses (default: the first one the scenario lists"
+              + " for a server the plan reverts); it must resolve on every server reverted")
+  String credentialReference;
+
+  private final Function<String, Lab> scenarios;
+
+  DemoCommand() {
+    this(ScenarioLoader::load);
+  }
+
+  /**
+   * @param scenarios loads the lab for a {@code --scenario} value
+   */
+  DemoCommand(Function<String, Lab> scenarios) {
+    this.scenarios = scenarios;
+  }
+
   @Override
   public Integer call() throws Exception {
-    Lab lab = loadLab();
+    Lab lab = scenarios.apply(scenario);
     PrintWriter progress = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
     if (Scenario.Demo.INCIDENT.equals(lab.scenario().demoOrDefault().flowOrDefault())) {
+      if (servers != null || credentialReference != null) {
+        throw new UserError(
+            "scenario "
+                + lab.scenario().name()
+                + " shows the incident flow, which watches every server with the scenario's own"
+                + " credential: drop --server and --credential-ref");
+      }
       // Watchers notice, the incident workflow proposes: see EventDrivenDemo.
       return new EventDrivenDemo(progress, spec.commandLine().getOut(), lab, auditOut, json).run();
     }
+    // Everything that can be refused is checked before the embedded server starts.
+    List<String> fleet = fleet(lab);
+    RemediationRequest request = request(lab, fleet, credentialReference(lab, plan(lab, fleet)));
     try (DemoEnvironment env = DemoEnvironment.start(lab)) {
       progress.println(
           "abafix demo: scenario "
               + lab.scenario().name()
               + " ("
-              + String.join(", ", lab.serverNames())
+              + String.join(", ", request.servers())
               + "), tenant "
               + lab.tenantDomain()
               + ", embedded Temporal at "
               + env.address());
       progress.println("  " + lab.scenario().description());
       WorkflowClient client = env.client();
-      String id = RemediateCommand.start(client, request(lab));
+      String id = RemediateCommand.start(client, request);
       progress.println("  run " + id + "; each step as it happens:");
       Outcome outcome;
       String message;
@@ -134,34 +178,107 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private Lab loadLab() {
-    Path file = Path.of(scenario);
+  /** The servers to remediate: the scenario's, or those named with --server. */
+  private List<String> fleet(Lab lab) {
+    if (servers == null || servers.isEmpty()) return lab.serverNames();
     try {
-      if (Files.isRegularFile(file)) return Lab.loadFile(file, System::currentTimeMillis);
-      if (Lab.listScenarioResources().contains(scenario)) {
-        return Lab.loadResource(scenario, System::currentTimeMillis);
-      }
+      ServerNames.checkFleet(servers);
     } catch (IllegalArgumentException e) {
-      throw new UserError("scenario " + scenario + ": " + e.getMessage());
+      throw new UserError(e.getMessage());
     }
-    throw new UserError(
-        "no scenario file "
-            + scenario
-            + ", and no shipped scenario of that name (shipped: "
-            + String.join(", ", Lab.listScenarioResources())
-            + ")");
+    List<String> chosen = new ArrayList<>();
+    for (String s : servers) {
+      String name = s.toUpperCase(Locale.ROOT);
+      if (!lab.serverNames().contains(name)) {
+        throw new UserError(
+            "scenario "
+                + lab.scenario().name()
+                + " has no server "
+                + s
+                + ": its servers are "
+                + String.join(", ", lab.serverNames()));
+      }
+      chosen.add(name);
+    }
+    return List.copyOf(chosen);
   }
 
-  private RemediationRequest request(Lab lab) {
-    var first = lab.scenario().servers().get(0);
-    String credential =
-        first.credentialReferences() == null || first.credentialReferences().isEmpty()
-            ? null
-            : first.credentialReferences().get(0);
+  /**
+   * Plans as preflight would, over a copy of the lab without its faults, so that the look consumes
+   * none of the scenario's faults and leaves the lab the run will use untouched. Refuses a fleet
+   * with nothing to fix.
+   */
+  private Plan plan(Lab lab, List<String> fleet) {
+    Lab copy = Lab.fromScenario(lab.scenario().withFaults(List.of()).withoutLatency(), lab::now);
+    FleetFacts facts = LabFleet.direct(copy, fleet);
+    if (!facts.unreachable().isEmpty()) return null; // The run's own preflight will say why.
+    Plan plan = Planner.plan(facts.observation(), Set.of());
+    if (plan.nothingToDo()) {
+      throw new NothingToFix(
+          "nothing to fix in scenario "
+              + lab.scenario().name()
+              + " ("
+              + String.join(", ", fleet)
+              + "): no server shares an app registration or a machine id, so nothing was started;"
+              + " pick a scenario with a problem, e.g. seed-pair");
+    }
+    return plan;
+  }
+
+  /**
+   * The credential reference for the revert, checked against the servers the plan reverts: the run
+   * would otherwise stop at the revert, after pausing a scheduler.
+   */
+  private String credentialReference(Lab lab, Plan plan) {
+    if (plan == null || dryRun) return credentialReference;
+    List<String> reverted =
+        plan.steps().stream()
+            .filter(s -> s.step() == StepName.REVERT_TO_SERVICE_ACCOUNT)
+            .map(PlannedStep::target)
+            .distinct()
+            .toList();
+    String reference = credentialReference;
+    for (String server : reverted) {
+      List<String> resolvable = scenarioServer(lab, server).credentialReferences();
+      if (reference == null) {
+        if (resolvable.isEmpty()) {
+          throw new UserError(
+              "no credential reference: the revert on "
+                  + server
+                  + " needs one and scenario "
+                  + lab.scenario().name()
+                  + " lists none for it: add credentialReferences to the scenario's servers, or"
+                  + " pass --credential-ref");
+        }
+        reference = resolvable.get(0);
+      }
+      if (!resolvable.contains(reference)) {
+        throw new UserError(
+            "credential reference '"
+                + reference
+                + "' does not resolve on "
+                + server
+                + (resolvable.isEmpty()
+                    ? " (it lists none)"
+                    : " (it has " + String.join(", ", resolvable) + ")")
+                + ": pass one it has with --credential-ref, or add it to the scenario");
+      }
+    }
+    return reference;
+  }
+
+  private static Scenario.Server scenarioServer(Lab lab, String name) {
+    return lab.scenario().servers().stream()
+        .filter(s -> s.name().equalsIgnoreCase(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no server " + name + " in the scenario"));
+  }
+
+  private RemediationRequest request(Lab lab, List<String> fleet, String credential) {
     // Short bounds: the lab's propagation delay is seconds, not the real 15 minutes.
     return new RemediationRequest(
         lab.tenantDomain(),
-        lab.serverNames(),
+        fleet,
         credential,
         null,
         dryRun,

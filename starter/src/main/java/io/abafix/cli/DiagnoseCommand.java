@@ -3,15 +3,12 @@ package io.abafix.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.abafix.activities.TaskQueues;
 import io.abafix.activities.model.ServerNames;
-import io.abafix.lab.Lab;
-import io.abafix.lab.LabAdapters;
 import io.abafix.workflows.FleetDiagnosisWorkflow;
 import io.abafix.workflows.WorkflowIds;
 import io.abafix.workflows.incident.Diagnoser;
 import io.abafix.workflows.incident.Diagnosis;
 import io.abafix.workflows.incident.DiagnosisRequest;
 import io.abafix.workflows.incident.Finding;
-import io.abafix.workflows.incident.PortFleetReader;
 import io.temporal.client.WorkflowOptions;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -108,13 +105,10 @@ final class DiagnoseCommand implements Callable<Integer> {
   }
 
   private Diagnosis inLab(String scenario) {
-    Lab lab = ScenarioLoader.load(scenario);
-    try (LabAdapters adapters = LabAdapters.start(lab)) {
-      return Diagnoser.diagnose(
-          PortFleetReader.read(lab.tenantDomain(), adapters.hosts(), adapters.directory()),
-          System.currentTimeMillis(),
-          expiryWarningDays);
-    }
+    return Diagnoser.diagnose(
+        LabFleet.throughAdapters(ScenarioLoader.load(scenario)),
+        System.currentTimeMillis(),
+        expiryWarningDays);
   }
 
   private Diagnosis onTemporal(Fleet fleet) {

@@ -12,21 +12,36 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
- * One place that turns failures into one readable line and an exit code: 2 bad input (nothing was
- * started), 1 the run failed, 3 no such run, 4 Temporal unreachable.
+ * One place that turns failures into one readable line on stderr and an exit code:
+ *
+ * <ul>
+ *   <li>0: done (a run that succeeded, a dry run, a diagnosis whatever it found);
+ *   <li>1: the run failed (and compensated);
+ *   <li>2: bad input: nothing was started;
+ *   <li>3: no such run;
+ *   <li>4: Temporal unreachable;
+ *   <li>5: {@code diagnose --fail-on-findings} found something ({@link DiagnoseCommand#FINDINGS});
+ *   <li>6: nothing to fix: the demo's fleet needs no remediation, so nothing was started. Distinct
+ *       from 5, which means the opposite, and from 0, so that a script can tell "fixed" from "there
+ *       was nothing to fix".
+ * </ul>
  */
 final class ErrorHandler implements IExecutionExceptionHandler {
   static final int RUN_FAILED = 1;
   static final int BAD_INPUT = 2;
   static final int NOT_FOUND = 3;
   static final int UNREACHABLE = 4;
+  static final int NOTHING_TO_FIX = 6;
 
   @Override
   public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parsed) {
     var err = cmd.getErr();
     int code;
     String message;
-    if (e instanceof UserError || e instanceof IllegalArgumentException) {
+    if (e instanceof NothingToFix) {
+      code = NOTHING_TO_FIX;
+      message = e.getMessage();
+    } else if (e instanceof UserError || e instanceof IllegalArgumentException) {
       code = BAD_INPUT;
       message = e.getMessage();
     } else if (e instanceof WorkflowNotFoundException) {

@@ -14,6 +14,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -37,15 +38,21 @@ final class RemediateCommand implements Callable<Integer> {
 
   @Option(
       names = "--tenant",
-      required = true,
-      description = "Tenant domain, e.g. contoso.onmicrosoft.com")
+      description = "Tenant domain, e.g. contoso.onmicrosoft.com (or give --request)")
   String tenant;
 
   @Option(
       names = "--server",
-      required = true,
-      description = "An Entra Connect server (repeat for each)")
+      description = "An Entra Connect server (repeat for each; or give --request)")
   List<String> servers;
+
+  @Option(
+      names = "--request",
+      description =
+          "The whole request as a JSON file instead of the options above: tenant, servers,"
+              + " credentialReference, credentialReferences, dryRun, approvals, timings,"
+              + " requestedBy, operatorSteps (default ROTATE_CERTIFICATE, CONFIGURE_ABA)")
+  Path requestFile;
 
   @Option(
       names = "--credential-ref",
@@ -90,7 +97,7 @@ final class RemediateCommand implements Callable<Integer> {
     WorkflowClient client = temporal.connect();
     PrintWriter out = spec.commandLine().getOut();
     String id = start(client, request);
-    out.println("started " + id + (dryRun ? " (dry run)" : ""));
+    out.println("started " + id + (request.dryRun() ? " (dry run)" : ""));
     out.println("  follow: abafix status " + id + "    journal: abafix audit " + id);
     if (!follow) return 0;
     RemediationResult result =
@@ -100,35 +107,100 @@ final class RemediateCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The request from the options or the file, checked; nothing is contacted. */
   RemediationRequest request() {
-    try {
-      ServerNames.checkFleet(servers);
-    } catch (IllegalArgumentException e) {
-      throw new UserError(e.getMessage());
+    if (requestFile != null) {
+      if (tenant != null || servers != null || credentialReference != null) {
+        throw new UserError(
+            "give the request either as --request FILE or with --tenant, --server and"
+                + " --credential-ref, not both");
+      }
+      return checked(RequestFile.read(requestFile, dryRun), "request " + requestFile + ": ", "");
     }
-    if (tenant == null || !tenant.matches("[A-Za-z0-9.-]+")) {
+    if (tenant == null || servers == null) {
       throw new UserError(
-          "tenant '" + tenant + "' is not a domain name: use e.g. contoso.onmicrosoft.com");
-    }
-    if (!dryRun && (credentialReference == null || credentialReference.isBlank())) {
-      throw new UserError(
-          "no --credential-ref: the revert needs a Hybrid Identity Administrator credential stored on each server (see README)");
+          "name the tenant and its servers (--tenant, --server), or --request FILE");
     }
     Timings timings = Timings.standard();
+    return checked(
+        new RemediationRequest(
+            tenant,
+            servers,
+            credentialReference,
+            null,
+            dryRun,
+            new ApprovalPolicy(true, twoPerson, approvalTimeoutMinutes * 60),
+            new Timings(
+                propagationWaitMinutes * 60,
+                timings.pollSeconds(),
+                timings.syncCycleWaitSeconds(),
+                timings.workerWaitSeconds()),
+            requestedBy,
+            operatorSteps()),
+        "",
+        "--");
+  }
+
+  /**
+   * Refuses what the workflow would refuse later, or stop on halfway.
+   *
+   * @param where prefixed to each message, e.g. the request file
+   * @param option how a field is named to the user: {@code --} for options, empty for JSON fields
+   */
+  private static RemediationRequest checked(RemediationRequest r, String where, String option) {
+    if (r.tenant() == null || !r.tenant().matches("[A-Za-z0-9.-]+")) {
+      throw new UserError(
+          where
+              + "tenant '"
+              + r.tenant()
+              + "' is not a domain name: use e.g. contoso.onmicrosoft.com");
+    }
+    if (r.servers().isEmpty()) {
+      throw new UserError(
+          where
+              + (option.isEmpty()
+                  ? "servers is empty: name at least one server"
+                  : "no server named: give at least one --server"));
+    }
+    try {
+      ServerNames.checkFleet(r.servers());
+      r.credentialReferences().keySet().forEach(ServerNames::check);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(where + e.getMessage());
+    }
+    for (String s : r.servers()) {
+      String reference = r.credentialReferenceFor(s);
+      if (!r.dryRun() && (reference == null || reference.isBlank())) {
+        throw new UserError(
+            where
+                + "no "
+                + option
+                + (option.isEmpty() ? "credentialReference" : "credential-ref")
+                + " for "
+                + s
+                + ": the revert needs a Hybrid Identity Administrator credential stored on each"
+                + " server (see README)");
+      }
+    }
+    if (r.approvals().timeoutSeconds() <= 0) {
+      throw new UserError(where + "approvals.timeoutSeconds must be positive");
+    }
+    for (StepName step : r.operatorSteps()) {
+      if (!OPERABLE.contains(step)) {
+        throw new UserError(
+            where + step + " is not a step a person can do: use one of " + OPERABLE);
+      }
+    }
     return new RemediationRequest(
-        tenant,
-        servers,
-        credentialReference,
-        null,
-        dryRun,
-        new ApprovalPolicy(true, twoPerson, approvalTimeoutMinutes * 60),
-        new Timings(
-            propagationWaitMinutes * 60,
-            timings.pollSeconds(),
-            timings.syncCycleWaitSeconds(),
-            timings.workerWaitSeconds()),
-        requestedBy != null ? requestedBy : System.getProperty("user.name"),
-        operatorSteps());
+        r.tenant(),
+        r.servers(),
+        r.credentialReference(),
+        r.credentialReferences(),
+        r.dryRun(),
+        r.approvals(),
+        r.timings(),
+        r.requestedBy() != null ? r.requestedBy() : System.getProperty("user.name"),
+        r.operatorSteps());
   }
 
   private List<StepName> operatorSteps() {
@@ -153,7 +225,7 @@ final class RemediateCommand implements Callable<Integer> {
     return steps;
   }
 
-  private static final List<StepName> OPERABLE =
+  static final List<StepName> OPERABLE =
       List.of(
           StepName.ROTATE_CERTIFICATE, StepName.REVERT_TO_SERVICE_ACCOUNT, StepName.CONFIGURE_ABA);
 

@@ -1,6 +1,7 @@
 package io.abafix.cli;
 
 import io.abafix.lab.Lab;
+import io.abafix.lab.scenario.ScenarioException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -15,6 +16,8 @@ final class ScenarioLoader {
       if (Lab.listScenarioResources().contains(scenario)) {
         return Lab.loadResource(scenario, System::currentTimeMillis);
       }
+    } catch (ScenarioException e) {
+      throw new UserError(e.getMessage()); // Already one line that names the scenario.
     } catch (IllegalArgumentException e) {
       throw new UserError("scenario " + scenario + ": " + e.getMessage());
     }

@@ -1,26 +1,217 @@
 package io.abafix.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.abafix.lab.Lab;
+import io.abafix.lab.scenario.Scenario;
+import io.abafix.workflows.SharedAppRemediationWorkflow;
+import io.abafix.workflows.model.ApprovalPolicy;
+import io.abafix.workflows.model.RemediationRequest;
+import io.abafix.workflows.model.Timings;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code abafix remediate}: bad input is refused before anything is started. */
+/**
+ * {@code abafix remediate}: bad input is refused before anything is started. Every refusal here is
+ * made with {@code --address} pointing at a port where nothing listens, so a message about the
+ * input (rather than about Temporal or a payload key) shows the check came before any connection.
+ */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class RemediateCommandTest {
+  private static final String TENANT = "contoso.onmicrosoft.com";
+  private static final String REFERENCE = "clixml:C:\\ProgramData\\abafix\\hia.xml";
+
+  private static String nobodyListens;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void findAPortWhereNothingListens() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      nobodyListens = "127.0.0.1:" + s.getLocalPort();
+    }
+  }
+
+  private static CommandLineRun remediate(String... args) {
+    List<String> all = new ArrayList<>(List.of("remediate", "--address", nobodyListens));
+    all.addAll(List.of(args));
+    return CommandLineRun.of(all.toArray(String[]::new));
+  }
+
+  /** Quotes, a command separator, a subshell, a space, and 16 characters (NetBIOS allows 15). */
+  @ParameterizedTest(name = "[{0}]")
+  @ValueSource(strings = {"SERVER\"A", "SERVER;A", "SRV$(whoami)", "SERVER A", "SERVERABCDEFGHIJ"})
+  void a_server_name_windows_could_not_have_is_refused_in_one_line_with_exit_code_2(String name) {
+    CommandLineRun run =
+        remediate(
+            "--tenant",
+            TENANT,
+            "--server",
+            "SERVERA",
+            "--server",
+            name,
+            "--credential-ref",
+            REFERENCE);
+
+    run.assertRefused(ErrorHandler.BAD_INPUT, name);
+  }
 
   @Test
-  void a_server_name_windows_could_not_have_is_refused_in_one_line_with_exit_code_2() {
+  void a_server_named_twice_is_refused() {
     CommandLineRun run =
-        CommandLineRun.of(
-            "remediate", "--tenant", "contoso.onmicrosoft.com", "--server", "SERVER;A");
+        remediate(
+            "--tenant",
+            TENANT,
+            "--server",
+            "SERVERA",
+            "--server",
+            "servera",
+            "--credential-ref",
+            REFERENCE);
 
-    assertEquals(2, run.exitCode(), run.err());
-    assertEquals(1, run.err().strip().lines().count(), run.err());
-    assertTrue(run.err().startsWith("abafix: "), run.err());
-    assertTrue(run.err().contains("SERVER;A"), run.err());
-    assertEquals("", run.out(), "nothing was started");
+    run.assertRefused(ErrorHandler.BAD_INPUT, "named twice");
+  }
+
+  @Test
+  void a_run_without_a_credential_reference_is_refused_saying_where_it_must_be() {
+    CommandLineRun run =
+        remediate("--tenant", TENANT, "--server", "SERVERA", "--server", "SERVERB");
+
+    run.assertRefused(ErrorHandler.BAD_INPUT, "--credential-ref", "stored on each server");
+  }
+
+  @Test
+  void neither_options_nor_a_request_file_is_refused() {
+    CommandLineRun run = remediate("--credential-ref", REFERENCE);
+
+    run.assertRefused(ErrorHandler.BAD_INPUT, "--tenant", "--request");
+  }
+
+  @Test
+  void a_request_file_that_is_not_json_is_refused_naming_the_file() throws IOException {
+    Path file = Files.writeString(dir.resolve("request.json"), "{\"tenant\": \"contoso\",");
+
+    CommandLineRun run = remediate("--request", file.toString());
+
+    run.assertRefused(ErrorHandler.BAD_INPUT, "request.json", "line");
+  }
+
+  @Test
+  void a_request_file_with_an_unknown_field_is_refused_naming_it() throws IOException {
+    Path file =
+        request(
+            "{\"tenant\": \"%s\", \"servers\": [\"SERVERA\"], \"credentialReference\": \"%s\","
+                + " \"dryrun\": true}");
+
+    CommandLineRun run = remediate("--request", file.toString());
+
+    run.assertRefused(ErrorHandler.BAD_INPUT, "unknown field 'dryrun'", "dryRun");
+  }
+
+  @Test
+  void a_request_file_with_no_servers_is_an_empty_fleet_and_refused() throws IOException {
+    Path file = request("{\"tenant\": \"%s\", \"servers\": [], \"credentialReference\": \"%s\"}");
+
+    CommandLineRun run = remediate("--request", file.toString());
+
+    run.assertRefused(ErrorHandler.BAD_INPUT, "servers is empty");
+  }
+
+  @Test
+  void a_request_file_naming_a_server_windows_could_not_have_is_refused() throws IOException {
+    Path file =
+        request(
+            "{\"tenant\": \"%s\", \"servers\": [\"SERVERA\", \"B;rm\"],"
+                + " \"credentialReference\": \"%s\"}");
+
+    CommandLineRun run = remediate("--request", file.toString());
+
+    run.assertRefused(ErrorHandler.BAD_INPUT, "B;rm");
+  }
+
+  @Test
+  void a_request_file_and_the_options_it_replaces_together_are_refused() throws IOException {
+    Path file = request("{\"tenant\": \"%s\", \"servers\": [\"SERVERA\"]}");
+
+    CommandLineRun run = remediate("--request", file.toString(), "--tenant", TENANT);
+
+    run.assertRefused(ErrorHandler.BAD_INPUT, "not both");
+  }
+
+  /**
+   * The one-per-tenant rule: the second start, while the first run waits for its first approval, is
+   * refused with the first run's ids.
+   */
+  @Test
+  @Timeout(120)
+  void a_second_remediation_for_the_tenant_is_refused_with_the_running_ones_id() {
+    Lab lab =
+        Lab.fromScenario(
+            Scenario.fromResource("seed-pair").withoutLatency(), System::currentTimeMillis);
+    RemediationRequest request =
+        new RemediationRequest(
+            lab.tenantDomain(),
+            lab.serverNames(),
+            Scenario.fromResource("seed-pair").servers().get(0).credentialReferences().get(0),
+            null,
+            false,
+            new ApprovalPolicy(true, false, 600),
+            new Timings(60, 1, 60, 30),
+            "alice");
+    try (DemoEnvironment env = DemoEnvironment.start(lab)) {
+      WorkflowClient client = env.client();
+      String id = RemediateCommand.start(client, request);
+      WorkflowStub first = client.newUntypedWorkflowStub(id);
+      String runId = first.describe().getExecution().getRunId();
+      awaitApprovalGate(client, id);
+
+      UserError refused =
+          assertThrows(UserError.class, () -> RemediateCommand.start(client, request));
+
+      assertTrue(refused.getMessage().contains(id), refused.getMessage());
+      assertTrue(refused.getMessage().contains(runId), refused.getMessage());
+      assertEquals(
+          runId,
+          client.newUntypedWorkflowStub(id).describe().getExecution().getRunId(),
+          "the first run goes on");
+      first.terminate("test over");
+    }
+  }
+
+  private static void awaitApprovalGate(WorkflowClient client, String id) {
+    SharedAppRemediationWorkflow run =
+        client.newWorkflowStub(SharedAppRemediationWorkflow.class, id);
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (run.progress().pendingApproval() == null) {
+      if (System.currentTimeMillis() > deadline) throw new AssertionError("no approval asked");
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  private Path request(String template) throws IOException {
+    String json = String.format(template, TENANT, REFERENCE.replace("\\", "\\\\"));
+    return Files.writeString(dir.resolve("request.json"), json);
   }
 }

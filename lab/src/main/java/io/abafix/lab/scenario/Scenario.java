@@ -322,6 +322,8 @@ public record Scenario(
     String message = e.getOriginalMessage();
     int newline = message.indexOf('\n');
     if (newline >= 0) message = message.substring(0, newline);
+    // Jackson points at the opening brace with a source excerpt; the line number says enough.
+    message = message.replaceAll(" \\(start marker at \\[Source: [^]]*]\\)", "");
     if (e.getLocation() != null) {
       message += " (line " + e.getLocation().getLineNr() + ")";
     }
