@@ -213,6 +213,9 @@ final class DemoCommand implements Callable<Integer> {
     FleetFacts facts = LabFleet.direct(copy, fleet);
     if (!facts.unreachable().isEmpty()) return null; // The run's own preflight will say why.
     Plan plan = Planner.plan(facts.observation(), Set.of());
+    if (plan.blocked()) {
+      throw new UserError("refused, nothing was started: " + String.join("; ", plan.blockers()));
+    }
     if (plan.nothingToDo()) {
       throw new NothingToFix(
           "nothing to fix in scenario "

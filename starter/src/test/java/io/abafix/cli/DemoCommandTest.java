@@ -143,6 +143,22 @@ class DemoCommandTest {
   }
 
   @Test
+  void a_subset_that_leaves_out_the_server_holding_the_shared_key_is_refused() {
+    CommandLineRun run =
+        kept.run(
+            "demo",
+            "--scenario",
+            "three-server-fleet",
+            "--server",
+            "SERVERB",
+            "--server",
+            "SERVERC");
+
+    run.assertRefused(ErrorHandler.BAD_INPUT, "outside this run", "name every server");
+    kept.assertUntouched();
+  }
+
+  @Test
   void a_scenario_whose_servers_list_no_credential_reference_is_refused(@TempDir Path dir)
       throws Exception {
     ObjectNode scenario = shipped("seed-pair");
@@ -181,21 +197,19 @@ class DemoCommandTest {
   @Test
   @Timeout(120)
   void a_subset_of_the_scenario_is_planned_on_its_own() {
+    // SERVERB is locked out of the app it shared with SERVERA: alone, it gets an app of its own
+    // and SERVERA, which still signs in with the shared app, is left alone.
     CommandLineRun run =
-        CommandLineRun.of(
-            "demo",
-            "--scenario",
-            "three-server-fleet",
-            "--server",
-            "SERVERB",
-            "--server",
-            "SERVERC",
-            "--dry-run");
+        CommandLineRun.of("demo", "--scenario", "seed-pair", "--server", "SERVERB", "--dry-run");
 
     assertEquals(0, run.exitCode(), run.err());
-    assertTrue(run.out().contains("(SERVERB, SERVERC)"), run.out());
+    assertTrue(run.out().contains("(SERVERB)"), run.out());
     assertTrue(run.out().contains("DRY_RUN"), run.out());
-    assertFalse(run.out().contains("@SERVERA"), "no step on SERVERA: " + run.out());
+    assertTrue(run.out().contains("CONFIGURE_ABA              SERVERB"), run.out());
+    assertFalse(
+        run.out().matches("(?s).*phase \\d  \\S+\\s+SERVERA .*"),
+        "no step on SERVERA: " + run.out());
+    assertFalse(run.out().contains("DELETE_APPLICATIONS"), run.out());
   }
 
   /** Builds the demo over a lab the test keeps, to show afterwards that nothing touched it. */

@@ -133,6 +133,12 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
         Map.of("steps", String.valueOf(plan.steps().size())),
         String.join("; ", plan.findings()));
 
+    if (plan.blocked()) {
+      outcome = Outcome.FAILED;
+      throw ApplicationFailure.newNonRetryableFailure(
+          "refused, nothing was changed: " + String.join("; ", plan.blockers()),
+          FailureTypes.PRECONDITION_FAILED);
+    }
     if (plan.nothingToDo()) {
       outcome = Outcome.NOTHING_TO_DO;
       return result("nothing to fix: no server shares an app registration or a machine id", fleet);

@@ -11,6 +11,7 @@ import java.util.List;
  * @param applicationsToDelete the shared app registrations, deleted once no server uses them
  * @param regenerateMachineId servers whose machine id duplicates another's and will be regenerated
  * @param findings what preflight noticed, one line each
+ * @param blockers why the plan must not run, one line each (empty when it may)
  */
 public record Plan(
     String tenant,
@@ -19,7 +20,8 @@ public record Plan(
     List<AppRegistration> applicationsToDelete,
     List<String> regenerateMachineId,
     List<String> findings,
-    List<PlannedStep> steps) {
+    List<PlannedStep> steps,
+    List<String> blockers) {
 
   public Plan {
     brokenServers = List.copyOf(brokenServers);
@@ -27,6 +29,12 @@ public record Plan(
     regenerateMachineId = List.copyOf(regenerateMachineId);
     findings = List.copyOf(findings);
     steps = List.copyOf(steps);
+    blockers = blockers == null ? List.of() : List.copyOf(blockers);
+  }
+
+  /** Whether preflight found a reason not to run at all (see {@link #blockers()}). */
+  public boolean blocked() {
+    return !blockers.isEmpty();
   }
 
   public boolean nothingToDo() {

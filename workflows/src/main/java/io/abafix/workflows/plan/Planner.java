@@ -16,10 +16,14 @@ import java.util.Set;
  * and deterministic, so workflows may call it and tests can check it directly.
  *
  * <p>A server is affected when it shares its app registration or its machine id with another
- * server. Healthy servers are never touched, and an app is deleted only when affected servers are
- * the only ones using it.
+ * server, or when its app no longer holds its certificate (AADSTS700027). Healthy servers are never
+ * touched. An app is deleted only when affected servers share it, and a plan whose shared app holds
+ * a certificate none of the named servers uses is blocked: a server outside the run still depends
+ * on that app.
  */
 public final class Planner {
+  private static final String CERTIFICATE_NOT_REGISTERED = "AADSTS700027";
+
   private Planner() {}
 
   /** A plan with every step automated. */
@@ -67,6 +71,13 @@ public final class Planner {
         var check = fleet.authentication().get(s.server());
         findings.add(
             s.server() + " cannot sign in" + (check == null ? "" : ": " + check.errorCode()));
+        // Its app does not hold its certificate (or is gone): it needs an app of its own even when
+        // the server it shared with is not part of this run.
+        if (s.identityType() == IdentityType.Application
+            && check != null
+            && CERTIFICATE_NOT_REGISTERED.equals(check.errorCode())) {
+          affected.add(s.server());
+        }
       }
       if (s.connectorAccount() != null
           && fleet.globalAdministrators().stream()
@@ -79,8 +90,11 @@ public final class Planner {
       }
     }
     if (affected.isEmpty()) {
-      findings.add("no server shares an app registration or a machine id: nothing to fix");
-      return new Plan(fleet.tenant(), null, List.of(), List.of(), List.of(), findings, List.of());
+      findings.add(
+          "no server shares an app registration or a machine id, and none is locked out of its"
+              + " app: nothing to fix");
+      return new Plan(
+          fleet.tenant(), null, List.of(), List.of(), List.of(), findings, List.of(), List.of());
     }
 
     // Server A is the one that still signs in; the procedure keeps it syncing longest.
@@ -163,7 +177,41 @@ public final class Planner {
     steps.add(5, StepName.RESUME_SCHEDULER, working, Executor.AUTOMATED, false, "");
     steps.add(6, StepName.FINAL_VERIFICATION, PlannedStep.DIRECTORY, Executor.WORKFLOW, false, "");
 
-    return new Plan(fleet.tenant(), working, broken, toDelete, regenerate, findings, steps.list);
+    return new Plan(
+        fleet.tenant(),
+        working,
+        broken,
+        toDelete,
+        regenerate,
+        findings,
+        steps.list,
+        outsiders(fleet, toDelete));
+  }
+
+  /**
+   * A shared app that holds a certificate no server of this run uses is also used by a server
+   * outside it: rotating on a listed server would cut that server off, and the deletion would
+   * remove its identity. Such a run must name every server that shares the app.
+   */
+  private static List<String> outsiders(FleetObservation fleet, List<AppRegistration> toDelete) {
+    Set<String> known = new LinkedHashSet<>();
+    fleet.servers().forEach(s -> known.add(key(s.certificateThumbprint())));
+    List<String> blockers = new ArrayList<>();
+    for (AppRegistration app : toDelete) {
+      for (var k : app.keyCredentials()) {
+        if (!known.contains(key(k.thumbprint()))) {
+          blockers.add(
+              app.displayName()
+                  + " ("
+                  + app.appId()
+                  + ") holds certificate "
+                  + k.thumbprint()
+                  + ", which none of the servers named uses: a server outside this run signs in"
+                  + " with this app; name every server that shares it");
+        }
+      }
+    }
+    return blockers;
   }
 
   private static ServerState state(FleetObservation fleet, String name) {
