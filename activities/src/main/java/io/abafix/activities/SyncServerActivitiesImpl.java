@@ -14,8 +14,10 @@ import io.abafix.activities.port.HostException;
 import io.abafix.activities.port.SyncServerHost;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -178,6 +180,8 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
   }
 
   private void checkServer(String server) {
+    // A step starts with a clean slate: what an earlier, failed step wrote went into its error.
+    host.takeDiagnostics();
     if (server == null || !server.equalsIgnoreCase(host.serverName())) {
       throw ApplicationFailure.newNonRetryableFailure(
           "step for "
@@ -189,9 +193,12 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
     }
   }
 
-  private static StepResult result(
-      boolean changed, ServerState before, ServerState after, String detail) {
-    return new StepResult(changed, Facts.of(before), Facts.of(after), detail, attempt());
+  private StepResult result(boolean changed, ServerState before, ServerState after, String detail) {
+    Map<String, String> afterFacts = new LinkedHashMap<>(Facts.of(after));
+    // What the scripts wrote besides their answer (warnings, verbose output) belongs in the audit.
+    String stderr = host.takeDiagnostics();
+    if (!stderr.isEmpty()) afterFacts.put("stderr", stderr);
+    return new StepResult(changed, Facts.of(before), afterFacts, detail, attempt());
   }
 
   static int attempt() {

@@ -15,6 +15,15 @@ import java.util.List;
  */
 public interface SyncServerHost {
 
+  /**
+   * What the operations run on this thread since the last call wrote besides their answer (a
+   * script's stderr: warnings, verbose output), for the audit; cleared by the call. Empty when the
+   * host writes nothing of the kind.
+   */
+  default String takeDiagnostics() {
+    return "";
+  }
+
   /** The server name this host acts on. */
   String serverName();
 

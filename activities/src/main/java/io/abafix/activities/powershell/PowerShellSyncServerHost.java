@@ -59,6 +59,17 @@ import org.slf4j.LoggerFactory;
  * inspects first.
  */
 public final class PowerShellSyncServerHost implements SyncServerHost {
+  /** Stderr of the scripts run on this thread since the activity last took it, for the audit. */
+  private final ThreadLocal<StringBuilder> diagnostics =
+      ThreadLocal.withInitial(StringBuilder::new);
+
+  @Override
+  public String takeDiagnostics() {
+    String text = diagnostics.get().toString().strip();
+    diagnostics.remove();
+    return text;
+  }
+
   private static final Logger log = LoggerFactory.getLogger(PowerShellSyncServerHost.class);
 
   /** A NetBIOS computer name as Entra Connect servers have: 1-15 letters, digits or hyphens. */
@@ -379,6 +390,12 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
     }
     if (!result.stderr().isBlank()) {
       log.info("{} wrote to stderr: {}", on(script), tail(result.stderr()));
+      diagnostics
+          .get()
+          .append(script.fileName())
+          .append(": ")
+          .append(tail(result.stderr()))
+          .append('\n');
     }
     return answer(script, result);
   }

@@ -51,7 +51,9 @@ public final class FakePowerShellRunner implements PowerShellRunner {
     /** Prints a line that is not JSON and exits 0. */
     GARBAGE,
     /** Prints a host warning line, then the answer, as a chatty module can make happen. */
-    HOST_OUTPUT_BEFORE_ANSWER
+    HOST_OUTPUT_BEFORE_ANSWER,
+    /** Answers, and writes a warning to stderr, as a deprecated cmdlet does. */
+    WARNING_ON_STDERR
   }
 
   /** One run: which script, and exactly what it was given on stdin. */
@@ -141,7 +143,11 @@ public final class FakePowerShellRunner implements PowerShellRunner {
       stdout =
           "WARNING: The names of some imported commands include unapproved verbs.\r\n" + stdout;
     }
-    return new PowerShellResult(answer.ok ? 0 : 1, stdout, "");
+    String stderr =
+        behaviour == Behaviour.WARNING_ON_STDERR
+            ? "WARNING: " + script.fileName() + ": this cmdlet is deprecated.\r\n"
+            : "";
+    return new PowerShellResult(answer.ok ? 0 : 1, stdout, stderr);
   }
 
   private static void hang(PowerShellScript script, Duration timeout) {
