@@ -20,6 +20,7 @@ import picocli.CommandLine.HelpCommand;
       DecisionCommand.Reject.class,
       ConfirmCommand.class,
       KeygenCommand.class,
+      BenchCommand.class,
       DiagnoseCommand.class,
       RepairCommand.class,
       HelpCommand.class

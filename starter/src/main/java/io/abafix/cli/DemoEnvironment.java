@@ -85,8 +85,12 @@ final class DemoEnvironment implements AutoCloseable {
 
   @Override
   public void close() {
+    // Workers first, then the connection, then the server: closing the server under live long
+    // polls makes gRPC report every cancelled poll on stderr.
     factory.shutdownNow();
+    factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
     client.getWorkflowServiceStubs().shutdownNow();
+    client.getWorkflowServiceStubs().awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
     adapters.close();
     if (temporal != null) temporal.close();
   }
