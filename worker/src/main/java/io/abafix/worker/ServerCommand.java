@@ -6,10 +6,15 @@ import io.abafix.activities.port.SyncServerHost;
 import io.abafix.activities.powershell.PowerShellScript;
 import io.abafix.activities.powershell.PowerShellSyncServerHost;
 import io.abafix.activities.powershell.ProcessPowerShellRunner;
+import io.abafix.worker.watch.TemporalIncidentReporter;
+import io.abafix.worker.watch.WatcherOptions;
+import io.abafix.workflows.incident.IncidentConfig;
+import io.temporal.worker.Worker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -71,6 +76,44 @@ final class ServerCommand implements Callable<Integer> {
               + " (default: each script's own)")
   Integer scriptTimeoutMinutes;
 
+  @Option(
+      names = "--watch-tenant",
+      paramLabel = "TENANT",
+      description =
+          "Also watch this server's event log and state and report AADSTS700027 (event 906), blank"
+              + " ABA parameters and certificate expiry (1011/1012) to TENANT's incident workflow")
+  String watchTenant;
+
+  @Option(
+      names = "--fleet",
+      split = ",",
+      paramLabel = "SERVER",
+      description =
+          "With --watch-tenant: every Entra Connect server of the tenant, for the diagnosis")
+  List<String> fleet;
+
+  @Option(
+      names = "--credential-ref",
+      paramLabel = "REF",
+      description =
+          "With --watch-tenant: the credential reference a remediation the incident starts uses")
+  String credentialReference;
+
+  @Option(
+      names = "--watch-interval-seconds",
+      defaultValue = "60",
+      paramLabel = "N",
+      description = "With --watch-tenant: how often to look (default ${DEFAULT-VALUE})")
+  long watchIntervalSeconds;
+
+  @Option(
+      names = "--watch-state",
+      paramLabel = "FILE",
+      description =
+          "With --watch-tenant: where the watcher remembers what it reported (default:"
+              + " C:\\ProgramData\\abafix\\watcher-<server>.json, or ./watcher-<server>.json off Windows)")
+  Path watchState;
+
   private final Launcher launcher;
   private final LocalMachine machine;
 
@@ -84,12 +127,62 @@ final class ServerCommand implements Callable<Integer> {
     String server = ServerNames.check(name);
     checkPowerShell();
     Map<PowerShellScript, Duration> timeouts = timeouts();
+    WatcherOptions watch = watchOptions(server);
     checkThisIsTheServer(server);
 
     ProcessPowerShellRunner runner = new ProcessPowerShellRunner(powershell);
     SyncServerHost host = new PowerShellSyncServerHost(server, runner, timeouts);
     return launcher.run(
-        temporal.address, f -> Workers.server(f, host), spec.commandLine().getOut());
+        temporal.address,
+        f -> {
+          Worker worker = Workers.server(f, host);
+          if (watch != null) {
+            IncidentConfig incident =
+                new IncidentConfig(watch.tenant(), fleet, credentialReference, null, null, null);
+            // Runs on its own thread beside the worker, for as long as the process lives.
+            Workers.watcher(
+                    host, new TemporalIncidentReporter(f.getWorkflowClient(), incident), watch)
+                .start();
+          }
+          return worker;
+        },
+        spec.commandLine().getOut());
+  }
+
+  /** The watcher's settings, or null when this worker does not watch. Checked before starting. */
+  private WatcherOptions watchOptions(String server) {
+    if (watchTenant == null) {
+      if (fleet != null || credentialReference != null || watchState != null) {
+        throw new UserError("--fleet, --credential-ref and --watch-state go with --watch-tenant");
+      }
+      return null;
+    }
+    if (!watchTenant.matches("[A-Za-z0-9.-]+")) {
+      throw new UserError("--watch-tenant " + watchTenant + " is not a domain name");
+    }
+    if (fleet == null || fleet.isEmpty()) {
+      throw new UserError("--watch-tenant needs --fleet: every Entra Connect server of the tenant");
+    }
+    try {
+      ServerNames.checkFleet(fleet);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--fleet: " + e.getMessage());
+    }
+    if (fleet.stream().noneMatch(server::equalsIgnoreCase)) {
+      throw new UserError("--fleet must include this server, " + server);
+    }
+    if (watchIntervalSeconds < 5) {
+      throw new UserError("--watch-interval-seconds must be at least 5");
+    }
+    Path state =
+        watchState != null
+            ? watchState
+            : machine.isWindows()
+                ? Path.of(
+                    "C:\\ProgramData\\abafix",
+                    "watcher-" + server.toLowerCase(Locale.ROOT) + ".json")
+                : Path.of("watcher-" + server.toLowerCase(Locale.ROOT) + ".json");
+    return new WatcherOptions(watchTenant, Duration.ofSeconds(watchIntervalSeconds), state, null);
   }
 
   private void checkPowerShell() {

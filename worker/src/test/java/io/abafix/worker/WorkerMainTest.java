@@ -115,6 +115,34 @@ class WorkerMainTest {
   }
 
   @Test
+  void server_watching_a_tenant_needs_the_fleet() {
+    Outcome outcome =
+        badInput(LINUX, "server", "--name", "SERVERA", "--watch-tenant", "contoso.onmicrosoft.com");
+    assertTrue(outcome.err().contains("--fleet"), outcome.err());
+  }
+
+  @Test
+  void server_watching_a_tenant_must_be_in_its_fleet() {
+    Outcome outcome =
+        badInput(
+            LINUX,
+            "server",
+            "--name",
+            "SERVERA",
+            "--watch-tenant",
+            "contoso.onmicrosoft.com",
+            "--fleet",
+            "SERVERB,SERVERC");
+    assertTrue(outcome.err().contains("must include this server"), outcome.err());
+  }
+
+  @Test
+  void watch_options_without_a_tenant_are_bad_input() {
+    Outcome outcome = badInput(LINUX, "server", "--name", "SERVERA", "--fleet", "SERVERA,SERVERB");
+    assertTrue(outcome.err().contains("--watch-tenant"), outcome.err());
+  }
+
+  @Test
   void server_refuses_a_script_timeout_longer_than_a_step_may_take() {
     badInput(LINUX, "server", "--name", "SERVERA", "--script-timeout-minutes", "11");
     badInput(LINUX, "server", "--name", "SERVERA", "--script-timeout-minutes", "0");
