@@ -46,17 +46,22 @@ final class DemoEnvironment implements AutoCloseable {
    * temporal} is then null and stays up after {@link #close()}.
    */
   static DemoEnvironment startAgainst(Lab lab, String address) {
-    return start(lab, address, null);
+    return startAgainst(lab, address, PayloadEncryption.ephemeral());
+  }
+
+  /** As {@link #startAgainst(Lab, String)}, with a payload key that other clients share. */
+  static DemoEnvironment startAgainst(Lab lab, String address, AesGcmPayloadCodec codec) {
+    return start(lab, address, null, codec);
   }
 
   private static DemoEnvironment start(Lab lab, EmbeddedTemporal embedded) {
-    return start(lab, embedded.address(), embedded);
+    // A key of its own: the demo's history lives and dies with this process.
+    return start(lab, embedded.address(), embedded, PayloadEncryption.ephemeral());
   }
 
-  private static DemoEnvironment start(Lab lab, String address, EmbeddedTemporal temporal) {
+  private static DemoEnvironment start(
+      Lab lab, String address, EmbeddedTemporal temporal, AesGcmPayloadCodec codec) {
     LabAdapters adapters = LabAdapters.start(lab);
-    // A key of its own: the demo's history lives and dies with this process.
-    AesGcmPayloadCodec codec = PayloadEncryption.ephemeral();
     WorkflowClient client = TemporalConnection.at(address, codec);
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Workers.orchestrator(factory);

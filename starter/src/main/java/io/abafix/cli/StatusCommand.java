@@ -1,6 +1,9 @@
 package io.abafix.cli;
 
+import io.abafix.workflows.IncidentWorkflow;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
+import io.abafix.workflows.WorkflowIds;
+import io.abafix.workflows.incident.IncidentStatus;
 import io.abafix.workflows.model.Outcome;
 import io.abafix.workflows.model.Progress;
 import io.temporal.client.WorkflowClient;
@@ -27,10 +30,15 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     WorkflowClient client = temporal.connect();
+    PrintWriter out = spec.commandLine().getOut();
+    if (WorkflowIds.isIncident(run)) {
+      printIncident(client.newWorkflowStub(IncidentWorkflow.class, run).status(), out);
+      return 0;
+    }
+    // A remediation and a repair answer the same progress query; only a remediation has a plan.
     SharedAppRemediationWorkflow wf =
         client.newWorkflowStub(SharedAppRemediationWorkflow.class, run);
     Progress p = wf.progress();
-    PrintWriter out = spec.commandLine().getOut();
     out.println(run + ": " + p.outcome() + ", at " + p.current());
     p.servers().forEach((server, step) -> out.println(String.format("  %-10s %s", server, step)));
     if (p.waitingFor() != null) out.println("  waiting for " + p.waitingFor());
@@ -46,8 +54,35 @@ final class StatusCommand implements Callable<Integer> {
               + p.pendingApproval().description());
       out.println("    abafix approve " + run + " --as <your name>");
     }
-    Render.plan(wf.plan()).forEach(out::println);
+    if (p.pendingOperatorStep() != null) {
+      out.println("  operator step: " + p.pendingOperatorStep().instructions());
+    }
+    if (WorkflowIds.isRemediation(run)) Render.plan(wf.plan()).forEach(out::println);
     out.println("  journal entries: " + p.auditEntries() + " (abafix audit " + run + ")");
     return 0;
+  }
+
+  private void printIncident(IncidentStatus s, PrintWriter out) {
+    out.println(run + ": incident " + s.state() + ", " + s.reports().size() + " reports");
+    if (s.diagnosis() != null) {
+      s.diagnosis()
+          .findings()
+          .forEach(f -> out.println("  " + f.severity() + " " + f.kind() + ": " + f.summary()));
+    }
+    s.proposal().forEach(p -> out.println("  proposed: " + p.remedy() + " as " + p.workflowId()));
+    if (s.pendingApproval() != null) {
+      out.println("  needs approval: " + s.pendingApproval().description());
+      out.println("    abafix approve " + run + " --as <your name>");
+    }
+    s.children()
+        .forEach(
+            c ->
+                out.println(
+                    "  started "
+                        + c.workflowId()
+                        + ": "
+                        + c.outcome()
+                        + (c.message() == null ? "" : " (" + c.message() + ")")));
+    out.println("  journal entries: " + s.auditEntries() + " (abafix audit " + run + ")");
   }
 }

@@ -1,17 +1,32 @@
 package io.abafix.cli;
 
 import io.abafix.worker.TemporalConnection;
+import io.abafix.workflows.codec.PayloadEncryption;
 import io.temporal.client.WorkflowClient;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** Where the Temporal cluster is: the standard TEMPORAL_* environment, or --address. */
+/**
+ * Where the Temporal cluster is (the standard TEMPORAL_* environment, or --address) and which key
+ * reads its payloads (ABAFIX_ENCRYPTION_KEY_FILE, or --encryption-key-file).
+ */
 final class TemporalOptions {
   @Option(
       names = "--address",
       description = "Temporal frontend host:port (default: TEMPORAL_ADDRESS, else localhost:7233)")
   String address;
 
+  @Option(
+      names = "--encryption-key-file",
+      description = "The payload key the workers use (default: ABAFIX_ENCRYPTION_KEY_FILE)")
+  Path keyFile;
+
   WorkflowClient connect() {
-    return TemporalConnection.fromEnvironment(address);
+    return TemporalConnection.fromEnvironment(
+        address,
+        name ->
+            keyFile != null && name.equals(PayloadEncryption.KEY_FILE)
+                ? keyFile.toString()
+                : System.getenv(name));
   }
 }

@@ -23,6 +23,16 @@ public final class WorkflowIds {
     return "abafix-incident-" + tenant.toLowerCase(Locale.ROOT);
   }
 
+  /** Whether a run id names a tenant's incident rather than a remediation or repair. */
+  public static boolean isIncident(String id) {
+    return id.startsWith("abafix-incident-");
+  }
+
+  /** Whether a run id names a shared-app remediation (the only workflow with a plan query). */
+  public static boolean isRemediation(String id) {
+    return id.startsWith("abafix-remediation-");
+  }
+
   /** An on-demand diagnosis; several may run at once, so the id ends in a unique suffix. */
   public static String diagnosis(String tenant, String suffix) {
     return "abafix-diagnose-" + tenant.toLowerCase(Locale.ROOT) + "-" + suffix;

@@ -1,0 +1,128 @@
+package io.abafix.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.abafix.lab.Lab;
+import io.abafix.lab.scenario.Scenario;
+import io.abafix.workflows.SharedAppRemediationWorkflow;
+import io.abafix.workflows.codec.AesGcmPayloadCodec;
+import io.abafix.workflows.codec.PayloadEncryption;
+import io.abafix.workflows.model.ApprovalPolicy;
+import io.abafix.workflows.model.PendingApproval;
+import io.abafix.workflows.model.RemediationRequest;
+import io.abafix.workflows.model.Timings;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The commands an operator runs against a cluster (status, approve, audit), as separate command
+ * lines against a running Temporal server, with workers that share the operator's payload key.
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class RunCommandsTest {
+  @TempDir Path dir;
+
+  private record Result(int exitCode, String out, String err) {}
+
+  private static Result abafix(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cmd = Abafix.commandLine();
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    int code = cmd.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  @Timeout(120)
+  void status_approve_and_audit_work_on_a_run_waiting_for_approval() throws Exception {
+    Path keyFile = dir.resolve("abafix.key");
+    assertEquals(0, abafix("keygen", keyFile.toString()).exitCode());
+    AesGcmPayloadCodec codec =
+        PayloadEncryption.fromEnvironment(
+            Map.of(PayloadEncryption.KEY_FILE, keyFile.toString())::get);
+    Lab lab =
+        Lab.fromScenario(
+            Scenario.fromResource("seed-pair").withoutLatency(), System::currentTimeMillis);
+
+    try (EmbeddedTemporal temporal = EmbeddedTemporal.start(0);
+        DemoEnvironment env = DemoEnvironment.startAgainst(lab, temporal.address(), codec)) {
+      String id =
+          RemediateCommand.start(
+              env.client(),
+              new RemediationRequest(
+                  lab.tenantDomain(),
+                  lab.serverNames(),
+                  "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml",
+                  null,
+                  false,
+                  new ApprovalPolicy(true, false, 600),
+                  new Timings(60, 1, 60, 30),
+                  "alice"));
+      SharedAppRemediationWorkflow run =
+          env.client().newWorkflowStub(SharedAppRemediationWorkflow.class, id);
+      PendingApproval pending = null;
+      for (int i = 0; i < 200 && pending == null; i++) {
+        pending = run.progress().pendingApproval();
+        if (pending == null) Thread.sleep(50);
+      }
+      assertEquals("REVERT_TO_SERVICE_ACCOUNT@SERVERA", pending.gate());
+      String[] cluster = {
+        "--address", temporal.address(), "--encryption-key-file", keyFile.toString()
+      };
+
+      Result status = abafix(concat(new String[] {"status", id}, cluster));
+      assertEquals(0, status.exitCode(), status.err());
+      assertTrue(
+          status.out().contains("needs approval: REVERT_TO_SERVICE_ACCOUNT@SERVERA"), status.out());
+      assertTrue(
+          status.out().contains("DELETE_APPLICATIONS"), "the plan is shown: " + status.out());
+
+      Result wrongKey =
+          abafix(
+              "status", id, "--address", temporal.address(), "--encryption-key-file", otherKey());
+      assertTrue(wrongKey.exitCode() != 0, "another key cannot read the run: " + wrongKey.out());
+
+      Result approve = abafix(concat(new String[] {"approve", id, "--as", "bob"}, cluster));
+      assertEquals(0, approve.exitCode(), approve.err());
+      assertTrue(
+          approve.out().contains("approved REVERT_TO_SERVICE_ACCOUNT@SERVERA as bob"),
+          approve.out());
+
+      Path audit = dir.resolve("audit.jsonl");
+      Result export =
+          abafix(concat(new String[] {"audit", id, "--out", audit.toString()}, cluster));
+      assertEquals(0, export.exitCode(), export.err());
+      List<String> lines = Files.readAllLines(audit);
+      assertTrue(
+          lines.stream().anyMatch(l -> l.contains("\"actor\":\"bob\"") && l.contains("APPROVED")),
+          lines.toString());
+      assertNull(AuditExport.firstBrokenLine(lines));
+    }
+  }
+
+  private String otherKey() throws Exception {
+    Path other = dir.resolve("other.key");
+    Files.writeString(other, PayloadEncryption.newKeyBase64());
+    return other.toString();
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+}
