@@ -120,16 +120,8 @@ final class DemoCommand implements Callable<Integer> {
     List<String> fleet = fleet(lab);
     RemediationRequest request = request(lab, fleet, credentialReference(lab, plan(lab, fleet)));
     try (DemoEnvironment env = DemoEnvironment.start(lab)) {
-      progress.println(
-          "abafix demo: scenario "
-              + lab.scenario().name()
-              + " ("
-              + String.join(", ", request.servers())
-              + "), tenant "
-              + lab.tenantDomain()
-              + ", embedded Temporal at "
-              + env.address());
-      progress.println("  " + lab.scenario().description());
+      Render.demoHeader("abafix demo", lab, request.servers(), env.address())
+          .forEach(progress::println);
       WorkflowClient client = env.client();
       String id = RemediateCommand.start(client, request);
       progress.println("  run " + id + "; each step as it happens:");

@@ -70,16 +70,8 @@ final class EventDrivenDemo {
     Path stateDir = Files.createTempDirectory("abafix-watchers-");
     List<ServerWatcher> watchers = new ArrayList<>();
     try (DemoEnvironment env = DemoEnvironment.start(lab)) {
-      progress.println(
-          "abafix demo (event-driven): scenario "
-              + lab.scenario().name()
-              + " ("
-              + String.join(", ", lab.serverNames())
-              + "), tenant "
-              + lab.tenantDomain()
-              + ", embedded Temporal at "
-              + env.address());
-      progress.println("  " + lab.scenario().description());
+      Render.demoHeader("abafix demo (event-driven)", lab, lab.serverNames(), env.address())
+          .forEach(progress::println);
       WorkflowClient client = env.client();
       IncidentConfig config = config();
       TemporalIncidentReporter reporter = new TemporalIncidentReporter(client, config);

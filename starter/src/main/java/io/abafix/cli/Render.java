@@ -1,5 +1,6 @@
 package io.abafix.cli;
 
+import io.abafix.lab.Lab;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.model.ServerSummary;
 import io.abafix.workflows.plan.Plan;
@@ -54,6 +55,21 @@ final class Render {
               s.description()));
     }
     return lines;
+  }
+
+  /** The two lines a demo starts with: what runs where, and what the scenario shows. */
+  static List<String> demoHeader(String title, Lab lab, List<String> servers, String address) {
+    return List.of(
+        title
+            + ": scenario "
+            + lab.scenario().name()
+            + " ("
+            + String.join(", ", servers)
+            + "), tenant "
+            + lab.tenantDomain()
+            + ", embedded Temporal at "
+            + address,
+        "  " + lab.scenario().description());
   }
 
   static String server(ServerSummary s) {
