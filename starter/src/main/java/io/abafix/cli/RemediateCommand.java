@@ -1,6 +1,5 @@
 package io.abafix.cli;
 
-import io.abafix.activities.TaskQueues;
 import io.abafix.activities.model.ServerNames;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.WorkflowIds;
@@ -9,10 +8,8 @@ import io.abafix.workflows.model.RemediationRequest;
 import io.abafix.workflows.model.RemediationResult;
 import io.abafix.workflows.model.Timings;
 import io.abafix.workflows.plan.StepName;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -233,14 +230,7 @@ final class RemediateCommand implements Callable<Integer> {
   static String start(WorkflowClient client, RemediationRequest request) {
     String id = WorkflowIds.remediation(request.tenant());
     SharedAppRemediationWorkflow run =
-        client.newWorkflowStub(
-            SharedAppRemediationWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(id)
-                .setTaskQueue(TaskQueues.ORCHESTRATOR)
-                .setWorkflowIdConflictPolicy(
-                    WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-                .build());
+        client.newWorkflowStub(SharedAppRemediationWorkflow.class, RunOptions.oneAtATime(id));
     try {
       WorkflowClient.start(run::remediate, request);
     } catch (WorkflowExecutionAlreadyStarted e) {

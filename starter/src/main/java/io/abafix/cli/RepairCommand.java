@@ -1,6 +1,5 @@
 package io.abafix.cli;
 
-import io.abafix.activities.TaskQueues;
 import io.abafix.activities.model.ServerNames;
 import io.abafix.workflows.ConnectorParameterRepairWorkflow;
 import io.abafix.workflows.WorkflowIds;
@@ -8,10 +7,8 @@ import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.model.RepairRequest;
 import io.abafix.workflows.model.RepairResult;
 import io.abafix.workflows.model.Timings;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
 import java.util.List;
@@ -86,14 +83,7 @@ final class RepairCommand implements Callable<Integer> {
   static String start(WorkflowClient client, RepairRequest request) {
     String id = WorkflowIds.repair(request.tenant(), request.server());
     ConnectorParameterRepairWorkflow run =
-        client.newWorkflowStub(
-            ConnectorParameterRepairWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(id)
-                .setTaskQueue(TaskQueues.ORCHESTRATOR)
-                .setWorkflowIdConflictPolicy(
-                    WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-                .build());
+        client.newWorkflowStub(ConnectorParameterRepairWorkflow.class, RunOptions.oneAtATime(id));
     try {
       WorkflowClient.start(run::repair, request);
     } catch (WorkflowExecutionAlreadyStarted e) {
