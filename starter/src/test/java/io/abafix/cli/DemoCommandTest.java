@@ -110,6 +110,22 @@ class DemoCommandTest {
   }
 
   @Test
+  void an_address_that_is_not_host_and_port_is_refused_before_the_lab_is_read() {
+    CommandLineRun run = kept.run("demo", "--address", "localhost");
+
+    run.assertRefused(ErrorHandler.BAD_INPUT, "--address", "HOST:PORT");
+    kept.assertNoLab();
+  }
+
+  @Test
+  void a_key_file_without_an_address_is_refused() {
+    CommandLineRun run = kept.run("demo", "--encryption-key-file", "abafix.key");
+
+    run.assertRefused(ErrorHandler.BAD_INPUT, "--encryption-key-file", "--address");
+    kept.assertNoLab();
+  }
+
+  @Test
   void a_server_the_scenario_does_not_have_is_refused_naming_the_ones_it_has() {
     CommandLineRun run = kept.run("demo", "--scenario", "seed-pair", "--server", "SERVERZ");
 
