@@ -53,10 +53,16 @@ const PS7_ONLY = [
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+// The grammar's parameter token has no digits: it reads -CertificateSHA256Hash as -CertificateSHA
+// followed by a command 256Hash. Such names are parsed with their digits replaced by letters (the
+// same length, so every index still points into the real text), and read back from the real text.
+const PARAMETER_WITH_DIGITS = /(?<=^|[\s({;|])-[A-Za-z_][A-Za-z_]*\d[A-Za-z0-9_]*/g;
+
 /** Parses one script: {text, body, offset, tree}; the grammar's indices are into body. */
 function parse(text) {
   const body = text.startsWith(UTF8_BOM) ? text.slice(1) : text;
-  return { text, body, offset: text.length - body.length, tree: parser.parse(body) };
+  const parsable = body.replace(PARAMETER_WITH_DIGITS, (m) => m.replace(/\d/g, 'n'));
+  return { text, body, offset: text.length - body.length, tree: parser.parse(parsable) };
 }
 
 /**
@@ -98,7 +104,7 @@ export function checkParsed({ text, body, offset, tree }, table, functions) {
     }
   });
 
-  if (!tree.rootNode.hasError) problems.push(...checkCommands(tree.rootNode, table, functions));
+  if (!tree.rootNode.hasError) problems.push(...checkCommands(tree.rootNode, table, functions, body));
 
   const unique = new Map();
   for (const p of problems) unique.set(`${p.index + offset}|${p.message}`, { ...p, index: p.index + offset });

@@ -113,11 +113,13 @@ export function localFunctions(root) {
   return found;
 }
 
-/** The problems of one parsed script, each {index, message}. */
-export function checkCommands(root, table, functions) {
+/** The problems of one parsed script, each {index, message}; source is the script's text. */
+export function checkCommands(root, table, functions, source) {
   const problems = [];
+  // Parameter names are read from the real text: the parsed one may differ (see check.mjs).
+  const textOf = (n) => source.slice(n.startIndex, n.endIndex);
   walk(root, (node, ancestors) => {
-    if (node.type === 'command') checkCommand(node, table, functions, problems);
+    if (node.type === 'command') checkCommand(node, table, functions, problems, textOf);
     if (node.type === 'member_access' || node.type === 'element_access') checkGuessedNames(node, ancestors, problems);
     return true;
   });
@@ -138,7 +140,7 @@ function commandName(command) {
   return null;
 }
 
-function checkCommand(command, table, functions, problems) {
+function checkCommand(command, table, functions, problems, textOf) {
   const callee = commandName(command);
   if (callee === null) return;
   const key = callee.name.toLowerCase();
@@ -147,7 +149,9 @@ function checkCommand(command, table, functions, problems) {
   if (elements !== null) {
     for (let i = 0; i < elements.childCount; i++) {
       const e = elements.child(i);
-      if (e.type === 'command_parameter') parameters.push({ node: e, index: i, name: e.text.replace(/^-/, '').replace(/:$/, '') });
+      if (e.type === 'command_parameter') {
+        parameters.push({ node: e, index: i, name: textOf(e).replace(/^-/, '').replace(/:$/, '') });
+      }
     }
   }
   const local = functions.get(key);
