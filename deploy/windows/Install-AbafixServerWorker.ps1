@@ -240,7 +240,8 @@ Add-AbafixGroupMember -GroupSid $administrators -Member $Account
 Add-AbafixGroupMember -GroupSid $adSyncAdminsSid -Member $Account
 
 # Task Scheduler refuses to start a task whose account may not log on as a batch job, long after
-# the install has reported success: check it now.
+# the install has reported success: check it now, with the memberships above in place (Administrators
+# holds the right by default). A refusal here leaves the memberships; nothing is registered.
 $rights = Get-AbafixUserRights -Folder $dataDir
 $holders = @($accountSid, $administrators, $adSyncAdminsSid, 'S-1-1-0', 'S-1-5-11')
 $denied = @()
