@@ -304,7 +304,7 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
     raw(
             PowerShellScript.CONFIGURE_APPLICATION_AUTHENTICATION,
             input().put("certificateSha256", hash))
-        .read("call");
+        .read("connect");
   }
 
   private String requireUnattended(String wizardTask, String step) {

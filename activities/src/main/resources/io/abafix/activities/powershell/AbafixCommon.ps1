@@ -164,12 +164,13 @@ function Invoke-AbafixCall {
     # script: the adapter gets it as the script's error.
     param(
         [Parameter(Mandatory = $true)][string] $Command,
-        [Parameter(Mandatory = $true)][scriptblock] $Call
+        [Parameter(Mandatory = $true)][scriptblock] $Call,
+        [string] $Name = 'call'
     )
     $output = @(& $Call)
     $items = New-Object System.Collections.ArrayList
     foreach ($o in $output) { [void]$items.Add((ConvertTo-AbafixRaw $o)) }
-    return @{ name = 'call'; command = $Command; output = $items.ToArray() }
+    return @{ name = $Name; command = $Command; output = $items.ToArray() }
 }
 
 function Get-AbafixHostFacts {

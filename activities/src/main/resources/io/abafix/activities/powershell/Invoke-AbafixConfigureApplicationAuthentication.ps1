@@ -1,7 +1,7 @@
 # Configures application-based authentication with a new app registration of this server's own,
 # with a certificate the administrator provides (BYOC).
 # Input : {"server":"SERVERA","certificateSha256":"<64 hex: the SHA-256 hash of the certificate>"}
-# Result: {"reads":[call, call]}  (what each cmdlet returned; the adapter inspects after)
+# Result: {"reads":[register, connect]}  (what each cmdlet returned; the adapter inspects after)
 #
 # Microsoft documents this in PowerShell only with -CertificateSHA256Hash: register the app, then
 # point the connector at it. The managed mode is the wizard's, an operator step. Should
@@ -13,7 +13,7 @@ Invoke-AbafixMain -Required @('server', 'certificateSha256') -Body {
     param($in)
     $hash = Get-AbafixInputString $in 'certificateSha256' '^[0-9A-Fa-f]{64}\z'
     Import-Module -Name ADSync -ErrorAction Stop
-    $register = Invoke-AbafixCall 'Add-EntraApplicationRegistration' { Add-EntraApplicationRegistration -CertificateSHA256Hash $hash -ErrorAction Stop }
-    $connect = Invoke-AbafixCall 'Add-ADSyncApplicationRegistration' { Add-ADSyncApplicationRegistration -CertificateSHA256Hash $hash -ErrorAction Stop }
+    $register = Invoke-AbafixCall -Name 'register' -Command 'Add-EntraApplicationRegistration' -Call { Add-EntraApplicationRegistration -CertificateSHA256Hash $hash -ErrorAction Stop }
+    $connect = Invoke-AbafixCall -Name 'connect' -Command 'Add-ADSyncApplicationRegistration' -Call { Add-ADSyncApplicationRegistration -CertificateSHA256Hash $hash -ErrorAction Stop }
     @{ reads = @($register, $connect) }
 }

@@ -99,14 +99,11 @@ public final class FakePowerShellRunner implements PowerShellRunner {
   }
 
   /**
-   * The tenant the simulated server syncs to, for the user principal names the connector reports:
-   * the domain of the server's connector account, or contoso.onmicrosoft.com.
+   * The tenant the simulated server syncs to, for the user principal names the connector reports
+   * (contoso.onmicrosoft.com unless set).
    */
   private String domain() {
-    if (tenantDomain != null) return tenantDomain;
-    String account = backing.inspect().connectorAccount();
-    int at = account == null ? -1 : account.indexOf('@');
-    return at < 0 ? "contoso.onmicrosoft.com" : account.substring(at + 1);
+    return tenantDomain == null ? "contoso.onmicrosoft.com" : tenantDomain;
   }
 
   /** Sets the tenant domain the connector's user names carry; returns this runner. */
@@ -331,8 +328,8 @@ public final class FakePowerShellRunner implements PowerShellRunner {
         string(in, "certificateSha256", SHA256);
         backing.configureApplicationAuthentication();
         yield LabShapes.reads(
-            LabShapes.call("Add-EntraApplicationRegistration"),
-            LabShapes.call("Add-ADSyncApplicationRegistration"));
+            LabShapes.call("register", "Add-EntraApplicationRegistration"),
+            LabShapes.call("connect", "Add-ADSyncApplicationRegistration"));
       }
       case GET_EVENTS -> {
         JsonNode in = read(stdinJson, List.of("server", "afterRecordId", "maxEntries"));

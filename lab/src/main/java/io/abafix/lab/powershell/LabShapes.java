@@ -56,7 +56,11 @@ final class LabShapes {
 
   /** A changing cmdlet that returned nothing. */
   static ObjectNode call(String command) {
-    return read("call", command, List.of());
+    return call("call", command);
+  }
+
+  static ObjectNode call(String name, String command) {
+    return read(name, command, List.of());
   }
 
   static ObjectNode serverState(String server, String domain, ServerState s) {
@@ -364,7 +368,11 @@ final class LabShapes {
                   "Microsoft.IdentityManagement.PowerShell.ObjectModel.RunStepResult",
                   "System.Object")
               .string("StepResult", result)
-              .string("ConnectorConnectionErrors", check.message())
+              .string(
+                  "ConnectorConnectionErrors",
+                  check.message() != null && check.message().contains(check.errorCode())
+                      ? check.message()
+                      : check.errorCode() + ": " + check.message())
               .build());
     }
     ObjectNode history =
