@@ -326,13 +326,7 @@ function Get-AbafixMachineIdentifier {
     return [string]$item.SyncMachineIdentifier
 }
 
-function Get-AbafixAdSyncToolsVersion {
-    # The newest installed ADSyncTools module, or null; the repair needs 2.3.0 or later.
-    $module = Get-Module -ListAvailable -Name ADSyncTools -ErrorAction Stop | Sort-Object -Property Version -Descending | Select-Object -First 1
-    if ($null -eq $module) { return $null }
-    return $module.Version.ToString()
-}
 
 function Read-AbafixAdSyncToolsModules {
-    return Invoke-AbafixRead 'adSyncToolsModules' 'Get-Module' { Get-Module -ListAvailable -Name ADSyncTools -ErrorAction Stop | Select-Object -Property Name, Version, ModuleBase }
+    return Invoke-AbafixRead 'adSyncToolsModules' 'Get-Module' { Get-Module -ListAvailable -Name ADSyncTools -ErrorAction Stop | Select-Object -Property @('Name', 'Version', 'ModuleBase') }
 }

@@ -20,11 +20,11 @@ Invoke-AbafixMain -ReadOnly -Required @('server', 'afterRecordId', 'maxEntries')
     $reads = New-Object System.Collections.ArrayList
     [void]$reads.Add((Invoke-AbafixRead 'events' 'Get-WinEvent' {
         Get-WinEvent -LogName Application -FilterXPath $query -MaxEvents $max -ErrorAction Stop |
-            Select-Object -Property RecordId, Id, ProviderName, LevelDisplayName, TimeCreated, Message, Properties
+            Select-Object -Property @('RecordId', 'Id', 'ProviderName', 'LevelDisplayName', 'TimeCreated', 'Message', 'Properties')
     }))
     [void]$reads.Add((Invoke-AbafixRead 'newestRecord' 'Get-WinEvent' {
         Get-WinEvent -LogName Application -FilterXPath ('*[System[' + $provider + ']]') -MaxEvents 1 -ErrorAction Stop |
-            Select-Object -Property RecordId, TimeCreated
+            Select-Object -Property @('RecordId', 'TimeCreated')
     }))
     @{ reads = $reads.ToArray() }
 }

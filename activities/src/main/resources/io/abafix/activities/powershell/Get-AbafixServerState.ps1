@@ -22,7 +22,7 @@ Invoke-AbafixMain -ReadOnly -Required @('server') -Body {
     [void]$reads.Add((Invoke-AbafixRead 'host' 'abafix:host' { Get-AbafixHostFacts }))
     [void]$reads.Add((Invoke-AbafixRead 'service' 'Get-Service' { Get-Service -Name ADSync -ErrorAction Stop }))
     [void]$reads.Add((Invoke-AbafixRead 'machineIdentifier' 'Get-ItemProperty' { Get-ItemProperty -LiteralPath $script:AbafixRegistryPath -Name SyncMachineIdentifier -ErrorAction Stop }))
-    [void]$reads.Add((Invoke-AbafixRead 'adSyncModule' 'Import-Module' { Import-Module -Name ADSync -PassThru -ErrorAction Stop | Select-Object -Property Name, Version, ModuleBase }))
+    [void]$reads.Add((Invoke-AbafixRead 'adSyncModule' 'Import-Module' { Import-Module -Name ADSync -PassThru -ErrorAction Stop | Select-Object -Property @('Name', 'Version', 'ModuleBase') }))
     [void]$reads.Add((Invoke-AbafixRead 'scheduler' 'Get-ADSyncScheduler' { Get-ADSyncScheduler -ErrorAction Stop }))
     [void]$reads.Add((Invoke-AbafixRead 'runStatus' 'Get-ADSyncConnectorRunStatus' { Get-ADSyncConnectorRunStatus -ErrorAction Stop }))
     [void]$reads.Add((Invoke-AbafixRead 'connectorCredential' 'Get-ADSyncEntraConnectorCredential' { Get-ADSyncEntraConnectorCredential -ErrorAction Stop }))
@@ -39,6 +39,6 @@ Invoke-AbafixMain -ReadOnly -Required @('server') -Body {
     [void]$reads.Add((Invoke-AbafixRead 'globalSettings' 'Get-ADSyncGlobalSettings' { Get-ADSyncGlobalSettings -ErrorAction Stop }))
     [void]$reads.Add((Read-AbafixAdSyncToolsModules))
     # Not finding the process is the normal answer, not a failure.
-    [void]$reads.Add((Invoke-AbafixRead 'wizard' 'Get-Process' { Get-Process -Name AzureADConnect -ErrorAction SilentlyContinue | Select-Object -Property Id, ProcessName }))
+    [void]$reads.Add((Invoke-AbafixRead 'wizard' 'Get-Process' { Get-Process -Name AzureADConnect -ErrorAction SilentlyContinue | Select-Object -Property @('Id', 'ProcessName') }))
     @{ reads = $reads.ToArray() }
 }

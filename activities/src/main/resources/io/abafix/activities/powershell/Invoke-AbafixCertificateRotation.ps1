@@ -12,6 +12,8 @@ Invoke-AbafixMain -Required @('server', 'certificateSha256') -Body {
     param($in)
     $hash = Get-AbafixInputString $in 'certificateSha256' '^[0-9A-Fa-f]{64}\z'
     Import-Module -Name ADSync -ErrorAction Stop
-    $call = Invoke-AbafixCall 'Invoke-ADSyncApplicationCredentialRotation' { Invoke-ADSyncApplicationCredentialRotation -CertificateSHA256Hash $hash -ErrorAction Stop }
+    # Splatted: the build's PowerShell grammar does not parse a parameter name with digits.
+    $rotation = @{ CertificateSHA256Hash = $hash; ErrorAction = 'Stop' }
+    $call = Invoke-AbafixCall 'Invoke-ADSyncApplicationCredentialRotation' { Invoke-ADSyncApplicationCredentialRotation @rotation }
     @{ reads = @($call) }
 }

@@ -13,7 +13,9 @@ Invoke-AbafixMain -Required @('server', 'certificateSha256') -Body {
     param($in)
     $hash = Get-AbafixInputString $in 'certificateSha256' '^[0-9A-Fa-f]{64}\z'
     Import-Module -Name ADSync -ErrorAction Stop
-    $register = Invoke-AbafixCall -Name 'register' -Command 'Add-EntraApplicationRegistration' -Call { Add-EntraApplicationRegistration -CertificateSHA256Hash $hash -ErrorAction Stop }
-    $connect = Invoke-AbafixCall -Name 'connect' -Command 'Add-ADSyncApplicationRegistration' -Call { Add-ADSyncApplicationRegistration -CertificateSHA256Hash $hash -ErrorAction Stop }
+    # Splatted: the build's PowerShell grammar does not parse a parameter name with digits.
+    $certificate = @{ CertificateSHA256Hash = $hash; ErrorAction = 'Stop' }
+    $register = Invoke-AbafixCall -Name 'register' -Command 'Add-EntraApplicationRegistration' -Call { Add-EntraApplicationRegistration @certificate }
+    $connect = Invoke-AbafixCall -Name 'connect' -Command 'Add-ADSyncApplicationRegistration' -Call { Add-ADSyncApplicationRegistration @certificate }
     @{ reads = @($register, $connect) }
 }

@@ -16,7 +16,7 @@ Invoke-AbafixMain -Required @('server') -Body {
     Import-Module -Name ADSync -ErrorAction Stop
     $connector = Get-ADSyncConnector -Identifier $script:AbafixEntraConnectorId -ErrorAction Stop
     $reads = New-Object System.Collections.ArrayList
-    [void]$reads.Add((Invoke-AbafixRead 'connector' 'Get-ADSyncConnector' { $connector | Select-Object -Property Name, Identifier }))
+    [void]$reads.Add((Invoke-AbafixRead 'connector' 'Get-ADSyncConnector' { $connector | Select-Object -Property @('Name', 'Identifier') }))
     [void]$reads.Add((Invoke-AbafixRead 'run' 'Invoke-ADSyncRunProfile' { Invoke-ADSyncRunProfile -ConnectorName $connector.Name -RunProfileName 'Delta Import' -ErrorAction Stop }))
     [void]$reads.Add((Invoke-AbafixRead 'runResult' 'Get-ADSyncRunProfileResult' { Get-ADSyncRunProfileResult -ConnectorId $connector.Identifier -NumberRequested 1 -RunStepDetails -ErrorAction Stop }))
     @{ reads = $reads.ToArray() }
