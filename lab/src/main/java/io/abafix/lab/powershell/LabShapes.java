@@ -1,6 +1,5 @@
 package io.abafix.lab.powershell;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -386,9 +385,5 @@ final class LabShapes {
         read("connector", "Get-ADSyncConnector", List.of(connector)),
         read("run", "Invoke-ADSyncRunProfile", List.of(run)),
         read("runResult", "Get-ADSyncRunProfileResult", List.of(history)));
-  }
-
-  static JsonNode nothing() {
-    return F.nullNode();
   }
 }
