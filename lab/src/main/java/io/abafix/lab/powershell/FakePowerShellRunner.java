@@ -285,7 +285,8 @@ public final class FakePowerShellRunner implements PowerShellRunner {
         ServerState now = backing.inspect();
         String expected =
             "Sync_" + backing.serverName().toUpperCase(Locale.ROOT) + "_" + now.machineIdPrefix();
-        if (!accountName.equals(expected)) {
+        // PowerShell's -ne ignores case.
+        if (!accountName.equalsIgnoreCase(expected)) {
           throw new ScriptError(
               "Permanent",
               "AccountNameMismatch",
