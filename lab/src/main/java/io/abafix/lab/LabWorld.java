@@ -154,12 +154,15 @@ final class LabWorld {
     for (Scenario.Server spec : scenario.servers()) {
       SimServer s = servers.get(upper(spec.name()));
       for (Scenario.Event e : spec.events()) {
-        log(
-            s,
-            e.eventId(),
-            e.source() == null ? EntraErrors.EVENT_SOURCE : e.source(),
-            e.level() == null ? "Information" : e.level(),
-            e.message() == null ? "" : e.message());
+        for (int i = 0; i < e.count(); i++) {
+          log(
+              s,
+              e.eventId(),
+              e.source() == null ? EntraErrors.EVENT_SOURCE : e.source(),
+              e.level() == null ? "Information" : e.level(),
+              e.message() == null ? "" : e.message(),
+              now() - e.ageMillis());
+        }
       }
       int past = spec.pastSyncCycles() == null ? 0 : spec.pastSyncCycles();
       for (int i = 0; i < past; i++) syncCycle(s, false);
@@ -783,13 +786,18 @@ final class LabWorld {
   }
 
   private void log(SimServer s, int eventId, String source, String level, String message) {
+    log(s, eventId, source, level, message, now());
+  }
+
+  private void log(
+      SimServer s, int eventId, String source, String level, String message, long atMillis) {
     s.events.add(
         new EventLogEntry(
             ++s.lastRecordId,
             eventId,
             source,
             level,
-            Instant.ofEpochMilli(now()).toString(),
+            Instant.ofEpochMilli(atMillis).toString(),
             message));
   }
 

@@ -319,9 +319,15 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
       preflight.put(s, st);
       fleet.add(st);
       checks.put(s, check);
+      // The server returns the newest entries: the newest record id is the watermark final
+      // verification reads after, and only conflicts of the last day count as current.
       lastEventAtPreflight.put(s, log.stream().mapToLong(EventLogEntry::recordId).max().orElse(0L));
+      long recentFrom = Workflow.currentTimeMillis() - RECENT_EVENTS.toMillis();
       long conflicts =
-          log.stream().filter(SharedAppRemediationWorkflowImpl::isSharedAppConflict).count();
+          log.stream()
+              .filter(SharedAppRemediationWorkflowImpl::isSharedAppConflict)
+              .filter(e -> loggedSince(e, recentFrom))
+              .count();
       Map<String, String> facts = new LinkedHashMap<>(serverFacts(st));
       facts.put("signsIn", check.authenticated() ? "yes" : "no (" + check.errorCode() + ")");
       facts.put("version", String.valueOf(st.version()));
@@ -1094,6 +1100,20 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
 
   private static ApplicationFailure precondition(String message) {
     return ApplicationFailure.newNonRetryableFailure(message, FailureTypes.PRECONDITION_FAILED);
+  }
+
+  /**
+   * How far back preflight counts AADSTS700027 events as current: the scheduler runs every 30 min.
+   */
+  private static final Duration RECENT_EVENTS = Duration.ofHours(24);
+
+  /** Whether the entry was logged at or after {@code fromMillis}; an unreadable time counts. */
+  private static boolean loggedSince(EventLogEntry e, long fromMillis) {
+    try {
+      return java.time.Instant.parse(e.timeCreated()).toEpochMilli() >= fromMillis;
+    } catch (RuntimeException unreadable) {
+      return true;
+    }
   }
 
   private static boolean isSharedAppConflict(EventLogEntry e) {
