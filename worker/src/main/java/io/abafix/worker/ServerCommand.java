@@ -133,7 +133,7 @@ final class ServerCommand implements Callable<Integer> {
     ProcessPowerShellRunner runner = new ProcessPowerShellRunner(powershell);
     SyncServerHost host = new PowerShellSyncServerHost(server, runner, timeouts);
     return launcher.run(
-        temporal.address,
+        temporal,
         f -> {
           Worker worker = Workers.server(f, host);
           if (watch != null) {
