@@ -132,7 +132,7 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
           evidence,
           f.kind() + ": " + f.summary() + ". Recommended: " + f.recommendation());
     }
-    proposal = Diagnoser.propose(diagnosis, facts, config.tenant());
+    proposal = Diagnoser.propose(diagnosis, facts, config.tenant(), now());
     if (proposal.isEmpty()) {
       return close(
           IncidentResult.NOTHING_TO_FIX,

@@ -121,7 +121,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
           "preflight failed, nothing was changed: " + describe(e, targetOf(current)),
           REMEDIATION_FAILED);
     }
-    plan = Planner.plan(fleet, new HashSet<>(request.operatorSteps()));
+    plan = Planner.plan(fleet, new HashSet<>(request.operatorSteps()), now());
     now = now();
     journal.record(
         "PLAN",

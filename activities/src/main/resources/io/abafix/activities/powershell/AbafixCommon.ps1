@@ -218,15 +218,13 @@ function Get-AbafixSchedulerFacts {
 }
 
 function Get-AbafixPropertyValue {
-    # Reads the first of several property names that exists: the cmdlets' output is not fully
-    # documented and differs between builds.
-    param($Object, [string[]] $Names)
+    # Reads one named property, or null when the object lacks it or it is blank. One name only:
+    # trying several names until one answers turns a wrong guess into a silent null.
+    param($Object, [string] $Name)
     if ($null -eq $Object) { return $null }
-    foreach ($name in $Names) {
-        $property = $Object.PSObject.Properties[$name]
-        if ($null -ne $property -and $null -ne $property.Value -and [string]$property.Value -ne '') {
-            return [string]$property.Value
-        }
+    $property = $Object.PSObject.Properties[$Name]
+    if ($null -ne $property -and $null -ne $property.Value -and [string]$property.Value -ne '') {
+        return [string]$property.Value
     }
     return $null
 }
@@ -240,15 +238,15 @@ function Get-AbafixConnectorIdentity {
         return @{ identityType = 'Unknown'; serviceAccountName = $null; applicationId = $null; certificateThumbprint = $null }
     }
     $credential = Get-ADSyncEntraConnectorCredential
-    $type = Get-AbafixPropertyValue $credential @('ConnectorIdentityType', 'IdentityType')
+    $type = Get-AbafixPropertyValue $credential 'ConnectorIdentityType'
     $identityType = 'Unknown'
     if ($type -eq 'ServiceAccount') { $identityType = 'ServiceAccount' }
     if ($type -eq 'Application') { $identityType = 'Application' }
     return @{
         identityType          = $identityType
-        serviceAccountName    = Get-AbafixPropertyValue $credential @('ServiceAccountName', 'UserName', 'AccountName')
-        applicationId         = Get-AbafixPropertyValue $credential @('ApplicationId', 'AppId', 'ClientId')
-        certificateThumbprint = Get-AbafixPropertyValue $credential @('CertificateThumbprint', 'Thumbprint')
+        serviceAccountName    = Get-AbafixPropertyValue $credential 'ServiceAccountName'
+        applicationId         = Get-AbafixPropertyValue $credential 'ApplicationId'
+        certificateThumbprint = Get-AbafixPropertyValue $credential 'CertificateThumbprint'
     }
 }
 

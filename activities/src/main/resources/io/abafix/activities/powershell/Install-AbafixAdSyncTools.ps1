@@ -22,7 +22,7 @@ function Install-AbafixFromGallery {
         if ($null -eq $nuget) {
             Install-PackageProvider -Name NuGet -MinimumVersion '2.8.5.201' -Scope AllUsers -Force | Out-Null
         }
-        Install-Module -Name ADSyncTools -MinimumVersion $script:AbafixMinimumAdSyncTools.ToString() -Repository PSGallery -Scope AllUsers -Force -AllowClobber | Out-Null
+        Install-Module -Name ADSyncTools -MinimumVersion $script:AbafixMinimumAdSyncTools.ToString() -Repository PSGallery -Scope AllUsers -Force -AllowClobber -ErrorAction Stop | Out-Null
     } catch {
         # A server without internet access fails the same way every time: say what to do instead.
         throw (New-AbafixError 'Permanent' 'GalleryUnreachable' ('cannot install ADSyncTools from the PowerShell Gallery: ' + $_.Exception.Message + ' Pre-stage the module on this server and give its folder as the source.'))

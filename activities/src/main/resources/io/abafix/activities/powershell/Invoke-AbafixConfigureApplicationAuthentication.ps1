@@ -10,7 +10,7 @@ Invoke-AbafixMain -Required @('server') -Body {
     param($in)
     Import-Module ADSync
     $registration = Add-EntraApplicationRegistration
-    $appId = Get-AbafixPropertyValue $registration @('ApplicationAppId', 'ApplicationId', 'AppId')
+    $appId = Get-AbafixPropertyValue $registration 'ApplicationAppId'
     if ($null -ne $appId) {
         Add-ADSyncApplicationRegistration -ApplicationAppId $appId | Out-Null
     } else {

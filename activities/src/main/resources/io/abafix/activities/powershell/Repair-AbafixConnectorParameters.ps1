@@ -16,6 +16,6 @@ Invoke-AbafixMain -Required @('server') -Body {
     }
     Import-Module ADSync
     Import-Module ADSyncTools -MinimumVersion '2.3.0'
-    Repair-ADSyncToolsEntraAppParameters | Out-Null
+    Repair-ADSyncToolsEntraAppParameters -ErrorAction Stop | Out-Null
     @{ adSyncToolsVersion = $version; abaParameters = Get-AbafixAbaParameters }
 }
