@@ -21,10 +21,19 @@ final class RealTemporal {
 
   private RealTemporal() {}
 
+  static boolean inCi() {
+    return "true".equalsIgnoreCase(System.getenv("CI"));
+  }
+
+  /** A dev server on a database file in {@code dir}, with abafix's search attributes. */
+  static TemporalDevServer start(Path dir) throws Exception {
+    return TemporalDevServer.start(cli(), dir.resolve("temporal.db"), dir.resolve("logs"));
+  }
+
   static Path cli() {
     Optional<Path> cli = TemporalDevServer.findCli();
     if (cli.isPresent()) return cli.get();
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+    if (inCi()) {
       fail(
           "CI=true and no Temporal CLI for the real-server suite: "
               + TemporalDevServer.HOW_TO_ENABLE);

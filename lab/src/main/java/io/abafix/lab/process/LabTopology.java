@@ -91,7 +91,15 @@ public final class LabTopology {
       String server = e.getKey();
       List<String> command =
           new ArrayList<>(
-              List.of("server", "--name", server, "--powershell", e.getValue().asText()));
+              List.of(
+                  "server",
+                  "--name",
+                  server,
+                  "--powershell",
+                  e.getValue().asText(),
+                  // The lab's servers have a certificate provided for ABA (BYOC).
+                  "--certificate-sha256",
+                  io.abafix.lab.LabAdapters.certificateSha256(server)));
       command.addAll(serverArgs.apply(server));
       topology.servers.put(
           server,
