@@ -111,7 +111,11 @@ class HistoryRecorder {
               p -> {
                 boolean delete = p.gate().startsWith("DELETE_APPLICATIONS");
                 return new ApprovalRequest(
-                    p.gate(), delete ? "bob" : LabHarness.APPROVER, !delete, "not today");
+                    p.gate(),
+                    delete ? "bob" : LabHarness.APPROVER,
+                    !delete,
+                    "not today",
+                    p.digest());
               })
           .failed();
       return history(h.client, h.lab.tenantDomain());

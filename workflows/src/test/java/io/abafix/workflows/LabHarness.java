@@ -180,7 +180,7 @@ final class LabHarness implements AutoCloseable {
     ApprovalRequest decide(PendingApproval pending);
 
     static Operator approvingAs(String name) {
-      return p -> new ApprovalRequest(p.gate(), name, true, "looks right");
+      return p -> new ApprovalRequest(p.gate(), name, true, "looks right", p.digest());
     }
 
     static Operator nobody() {
