@@ -48,7 +48,7 @@ public final class Gates {
     }
   }
 
-  private static final class Gate {
+  static final class Gate {
     final PendingApproval pending;
     final String target;
     Settled settled;
@@ -92,23 +92,7 @@ public final class Gates {
    * @return how each gate was settled, in the order asked
    */
   public List<Settled> await(List<Request> requests, String planDigest, Duration timeout) {
-    long asked = clock.getAsLong();
-    List<Gate> opened = new ArrayList<>();
-    for (Request r : requests) {
-      Gate g =
-          new Gate(
-              new PendingApproval(
-                  r.gate(),
-                  r.description(),
-                  asked,
-                  asked + timeout.toMillis(),
-                  planDigest,
-                  r.parameters(),
-                  PlanDigest.ofGate(planDigest, r.gate(), r.parameters())),
-              r.target());
-      gates.put(r.gate(), g);
-      opened.add(g);
-    }
+    List<Gate> opened = open(requests, planDigest, timeout);
     try {
       Workflow.await(
           timeout,
@@ -137,6 +121,28 @@ public final class Gates {
       }
     }
     return opened.stream().map(g -> g.settled).toList();
+  }
+
+  /** Opens the gates, all with one deadline. Package-private for the gate tests. */
+  List<Gate> open(List<Request> requests, String planDigest, Duration timeout) {
+    long asked = clock.getAsLong();
+    List<Gate> opened = new ArrayList<>();
+    for (Request r : requests) {
+      Gate g =
+          new Gate(
+              new PendingApproval(
+                  r.gate(),
+                  r.description(),
+                  asked,
+                  asked + timeout.toMillis(),
+                  planDigest,
+                  r.parameters(),
+                  PlanDigest.ofGate(planDigest, r.gate(), r.parameters())),
+              r.target());
+      gates.put(r.gate(), g);
+      opened.add(g);
+    }
+    return opened;
   }
 
   /** Settles gates without asking anybody, because the run's policy says so; recorded as such. */
