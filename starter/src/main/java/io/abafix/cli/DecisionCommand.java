@@ -60,8 +60,10 @@ abstract class DecisionCommand implements Callable<Integer> {
     boolean incident = WorkflowIds.isIncident(run);
     List<PendingApproval> open =
         incident
-            ? pendingOf(client.newWorkflowStub(IncidentWorkflow.class, run).status().pendingApproval())
-            : client.newWorkflowStub(SharedAppRemediationWorkflow.class, run)
+            ? pendingOf(
+                client.newWorkflowStub(IncidentWorkflow.class, run).status().pendingApproval())
+            : client
+                .newWorkflowStub(SharedAppRemediationWorkflow.class, run)
                 .progress()
                 .pendingApprovals();
     String bound = digest == null ? digestNow(name, open) : digest;
@@ -77,7 +79,9 @@ abstract class DecisionCommand implements Callable<Integer> {
                 + decided
                 + " as "
                 + by
-                + (bound == null ? "" : " (digest " + bound.substring(0, Math.min(12, bound.length())) + ")"));
+                + (bound == null
+                    ? ""
+                    : " (digest " + bound.substring(0, Math.min(12, bound.length())) + ")"));
     return 0;
   }
 
