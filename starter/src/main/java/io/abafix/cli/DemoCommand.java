@@ -204,7 +204,7 @@ final class DemoCommand implements Callable<Integer> {
     Lab copy = Lab.fromScenario(lab.scenario().withFaults(List.of()).withoutLatency(), lab::now);
     FleetFacts facts = LabFleet.direct(copy, fleet);
     if (!facts.unreachable().isEmpty()) return null; // The run's own preflight will say why.
-    Plan plan = Planner.plan(facts.observation(), Set.of());
+    Plan plan = Planner.plan(facts.observation(), Set.of(), lab.now());
     if (plan.blocked()) {
       throw new UserError("refused, nothing was started: " + String.join("; ", plan.blockers()));
     }

@@ -176,7 +176,15 @@ class CrashSurvivalTest {
           startWorker(
               server,
               address,
-              List.of("server", "--name", server, "--powershell", e.getValue().asText())));
+              List.of(
+                  "server",
+                  "--name",
+                  server,
+                  "--powershell",
+                  e.getValue().asText(),
+                  // The lab's servers have a certificate provided for ABA (BYOC).
+                  "--certificate-sha256",
+                  io.abafix.lab.LabAdapters.certificateSha256(server))));
     }
     for (Child worker : workers.values()) worker.awaitPolling();
     long ready = System.nanoTime();

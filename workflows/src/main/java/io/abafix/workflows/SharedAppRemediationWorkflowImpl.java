@@ -86,9 +86,10 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
           Outcome.FAILED, "preflight failed, nothing was changed: " + run.describe(e, target()));
     }
     // The plan is recorded in the history: a later Planner cannot change a run in flight.
+    long planned = Workflow.currentTimeMillis();
     run.plan =
         Workflow.sideEffect(
-            Plan.class, () -> Planner.plan(fleet, new HashSet<>(request.operatorSteps())));
+            Plan.class, () -> Planner.plan(fleet, new HashSet<>(request.operatorSteps()), planned));
     run.planDigest = PlanDigest.of(run.plan);
     run.journal
         .entry("PLAN")

@@ -100,7 +100,8 @@ public final class LabDaemon implements AutoCloseable {
       http.setExecutor(executor);
       http.createContext("/", this::handle);
       for (String server : lab.serverNames()) {
-        runners.put(server, new FakePowerShellRunner(lab.host(server)));
+        runners.put(
+            server, new FakePowerShellRunner(lab.host(server)).tenantDomain(lab.tenantDomain()));
         forwarders.put(server, writeForwarder(workDir.toAbsolutePath(), server));
       }
       http.start();

@@ -36,7 +36,7 @@ public final class Proposals {
         Assessment.class,
         () -> {
           Diagnosis d = Diagnoser.diagnose(facts, at, days);
-          return new Assessment(d, Diagnoser.propose(d, facts, config.tenant()));
+          return new Assessment(d, Diagnoser.propose(d, facts, config.tenant(), at));
         });
   }
 
