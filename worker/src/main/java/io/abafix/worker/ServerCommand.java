@@ -184,7 +184,7 @@ final class ServerCommand implements Callable<Integer> {
     if (capture != null) return capture(server, runner);
     SyncServerHost host = new PowerShellSyncServerHost(server, runner, timeouts, hash);
     return launcher.run(
-        temporal.address,
+        temporal,
         f -> {
           Worker worker = Workers.server(f, host);
           if (watch != null) {

@@ -23,6 +23,7 @@ import io.abafix.workflows.internal.incident.Proposals;
 import io.abafix.workflows.internal.incident.Reports;
 import io.abafix.workflows.model.ApprovalRequest;
 import io.abafix.workflows.plan.Executor;
+import io.abafix.workflows.visibility.RunVisibility;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +51,8 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
 
   /** Reports that came before the run itself started (signal-with-start delivers them first). */
   private final List<IncidentReport> early = new ArrayList<>();
+
+  private final RunVisibility visibility = new RunVisibility();
 
   private AuditJournal journal;
   private Reports reports;
@@ -98,6 +101,7 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
     if (historyFull()) continueWith(reports.all(), "the history is long");
 
     state = IncidentState.DIAGNOSING;
+    visibility.phase(state.name(), config.tenant());
     reports.markDiagnosed();
     FleetFacts facts = survey();
     Assessment assessment = Proposals.assess(facts, config);
@@ -116,8 +120,13 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
 
     if (!proposal.stream().allMatch(r -> policy.isUnattended(r.remedy()))) {
       state = IncidentState.AWAITING_APPROVAL;
+      visibility.waiting(
+          RunVisibility.WAITING_APPROVAL,
+          "approval of the proposal",
+          "abafix status " + Workflow.getInfo().getWorkflowId() + "   (prints the exact command)");
     }
     Gates.Settled decision = Proposals.approve(gates, proposal, policy);
+    visibility.doneWaiting();
     if (!decision.approved()) {
       return close(
           IncidentResult.DECLINED,
@@ -130,10 +139,12 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
     }
 
     state = IncidentState.REMEDIATING;
+    visibility.phase(state.name(), config.tenant());
     List<String> fleet = diagnosis.servers().isEmpty() ? config.servers() : diagnosis.servers();
     for (ProposedRun run : proposal) children.run(run, decision.by(), fleet);
 
     state = IncidentState.VERIFYING;
+    visibility.phase(state.name(), config.tenant());
     Diagnosis after = Proposals.assess(survey(), config).diagnosis();
     List<Finding> remaining =
         after.findings().stream().filter(f -> f.remedy() != Remedy.NONE).toList();
@@ -248,6 +259,7 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
     List<IncidentReport> late = reports.undiagnosed();
     if (!late.isEmpty()) continueWith(late, late.size() + " report(s) came after the diagnosis");
     state = IncidentState.CLOSED;
+    visibility.ended(outcome);
     journal
         .entry("CLOSED")
         .target(TARGET_TENANT)

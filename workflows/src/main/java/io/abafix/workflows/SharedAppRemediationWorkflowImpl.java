@@ -143,6 +143,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
       Workflow.getLogger(SharedAppRemediationWorkflowImpl.class)
           .warn("remediation stopped at {}: {}", where, why);
       run.current = "COMPENSATION";
+      run.visibility.phase(run.current, null);
       // Compensation must also run, to its end, when the run itself is being cancelled.
       Workflow.newDetachedCancellationScope(run.saga::compensate).run();
       // A cancellation that came while compensation ran still ends the run CANCELED.
@@ -241,6 +242,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
   private TemporalFailure end(Outcome how, String message) {
     outcome = how;
     run.current = "DONE";
+    run.visibility.ended(how.name());
     drainHandlers();
     if (how == Outcome.CANCELED) return new CanceledFailure(message);
     return ApplicationFailure.newNonRetryableFailure(message, REMEDIATION_FAILED);
@@ -276,6 +278,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
         verification.applications() != null ? verification.applications() : fleet.applications();
     run.current = "DONE";
     run.serverSteps.replaceAll((k, v) -> "done");
+    run.visibility.ended(outcome.name());
     drainHandlers();
     return new RemediationResult(
         outcome,

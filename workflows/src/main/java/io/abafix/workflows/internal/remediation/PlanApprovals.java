@@ -83,11 +83,18 @@ public final class PlanApprovals {
     } else {
       run.waitingFor =
           "approval of " + String.join(", ", requests.stream().map(Gates.Request::gate).toList());
+      String id = Workflow.getInfo().getWorkflowId();
+      run.visibility.waiting(
+          io.abafix.workflows.visibility.RunVisibility.WAITING_APPROVAL,
+          run.waitingFor,
+          "abafix status " + id + "   (prints the exact approve command for each gate)",
+          "abafix reject " + id + " --gate <gate> --as <your name>");
       try {
         settled =
             run.gates.await(requests, run.planDigest, Duration.ofSeconds(policy.timeoutSeconds()));
       } finally {
         run.waitingFor = saved;
+        run.visibility.doneWaiting();
       }
     }
     for (int i = 0; i < settled.size(); i++) {

@@ -30,6 +30,7 @@ public final class Preflight {
 
   public FleetObservation observe() {
     run.current = StepName.PREFLIGHT.name();
+    run.visibility.phase(run.current, run.request.tenant());
     Map<String, Promise<ServerState>> states = new LinkedHashMap<>();
     Map<String, Promise<AuthenticationCheck>> auth = new LinkedHashMap<>();
     Map<String, Promise<List<EventLogEntry>>> events = new LinkedHashMap<>();

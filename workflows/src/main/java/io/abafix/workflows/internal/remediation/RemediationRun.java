@@ -13,6 +13,7 @@ import io.abafix.workflows.internal.StepOptions;
 import io.abafix.workflows.model.RemediationRequest;
 import io.abafix.workflows.plan.Plan;
 import io.abafix.workflows.plan.PlannedStep;
+import io.abafix.workflows.visibility.RunVisibility;
 import io.temporal.workflow.Saga;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
@@ -37,6 +38,10 @@ public final class RemediationRun {
   public final DurableWaits waits;
   public final Gates gates;
   public final OperatorTasks operatorTasks;
+
+  /** Search attributes and current details, for Temporal's Web UI and {@code abafix list}. */
+  public final RunVisibility visibility = new RunVisibility();
+
   public final Saga saga = new Saga(new Saga.Options.Builder().setContinueWithError(true).build());
 
   /** What preflight saw, per server, in the order the servers were named. */
@@ -70,7 +75,14 @@ public final class RemediationRun {
     this.request = request;
     this.journal = new AuditJournal(Workflow.getInfo().getRunId());
     this.directory = StepOptions.directoryStub(request.timings());
-    this.waits = new DurableWaits(request.timings(), w -> waitingFor = w);
+    this.waits =
+        new DurableWaits(
+            request.timings(),
+            w -> {
+              waitingFor = w;
+              if (w == null) visibility.doneWaiting();
+              else visibility.waiting(RunVisibility.WAITING_SERVER, w);
+            });
     this.gates =
         Gates.inWorkflow(
             journal,
