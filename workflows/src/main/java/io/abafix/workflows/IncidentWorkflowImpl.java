@@ -14,7 +14,6 @@ import io.abafix.workflows.incident.IncidentState;
 import io.abafix.workflows.incident.IncidentStatus;
 import io.abafix.workflows.incident.ProposedRun;
 import io.abafix.workflows.incident.Remedy;
-import io.abafix.workflows.internal.FleetSurvey;
 import io.abafix.workflows.internal.Gates;
 import io.abafix.workflows.internal.StepOptions;
 import io.abafix.workflows.internal.incident.Assessment;
@@ -28,11 +27,8 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * See {@link IncidentWorkflow}. Gather, diagnose, propose, approve, remediate, verify, close; the
@@ -219,35 +215,7 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
   // ---- steps ------------------------------------------------------------------------------
 
   private FleetFacts survey() {
-    Set<String> servers = new LinkedHashSet<>(config.servers());
-    Set<String> upper = new LinkedHashSet<>();
-    servers.forEach(s -> upper.add(s.toUpperCase(Locale.ROOT)));
-    for (IncidentReport r : reports.all()) {
-      if (upper.add(r.server().toUpperCase(Locale.ROOT))) servers.add(r.server());
-    }
-    long started = now();
-    FleetFacts facts =
-        FleetSurvey.observe(
-            config.tenant(),
-            List.copyOf(servers),
-            this::server,
-            StepOptions.directoryStub(config.timings()));
-    journal
-        .entry("DIAGNOSE")
-        .target(TARGET_TENANT)
-        .executor(Executor.AUTOMATED.name())
-        .between(started, now())
-        .attempts(1)
-        .outcome(facts.unreachable().isEmpty() ? "DONE" : "PARTIAL")
-        .after(
-            Map.of(
-                "servers", String.join(", ", servers),
-                "applications", String.valueOf(facts.observation().applications().size()),
-                "unreachable", String.join(", ", facts.unreachable().keySet())))
-        .detail(
-            "inspected every server and listed the ConnectSyncProvisioning_* apps; nothing changed")
-        .record();
-    return facts;
+    return Proposals.survey(config, reports.all(), journal, this::server);
   }
 
   /**

@@ -32,11 +32,8 @@ import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -57,7 +54,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
 
   @Override
   public RemediationResult remediate(RemediationRequest request) {
-    validate(request);
+    RemediationRun.validate(request);
     run = new RemediationRun(request);
     compensations = new Compensations(run);
     verification = new FinalVerification(run);
@@ -296,23 +293,5 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
             .toList(),
         apps.stream().map(a -> new ApplicationSummary(a.id(), a.appId(), a.displayName())).toList(),
         run.journal.entries());
-  }
-
-  private static void validate(RemediationRequest r) {
-    if (r.tenant() == null || r.tenant().isBlank()) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "the request names no tenant", FailureTypes.PERMANENT);
-    }
-    if (r.servers().isEmpty()) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "the request names no server", FailureTypes.PERMANENT);
-    }
-    Set<String> seen = new LinkedHashSet<>();
-    for (String s : r.servers()) {
-      if (!seen.add(s.toUpperCase(Locale.ROOT))) {
-        throw ApplicationFailure.newNonRetryableFailure(
-            "server " + s + " is named twice", FailureTypes.PERMANENT);
-      }
-    }
   }
 }

@@ -131,4 +131,23 @@ public final class RemediationRun {
     m.put("syncCycleEnabled", String.valueOf(st.syncCycleEnabled()));
     return m;
   }
+
+  /** Refuses a request that names no tenant, no server, or a server twice. */
+  public static void validate(RemediationRequest r) {
+    if (r.tenant() == null || r.tenant().isBlank()) {
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+          "the request names no tenant", io.abafix.activities.FailureTypes.PERMANENT);
+    }
+    if (r.servers().isEmpty()) {
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+          "the request names no server", io.abafix.activities.FailureTypes.PERMANENT);
+    }
+    java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+    for (String s : r.servers()) {
+      if (!seen.add(s.toUpperCase(Locale.ROOT))) {
+        throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+            "server " + s + " is named twice", io.abafix.activities.FailureTypes.PERMANENT);
+      }
+    }
+  }
 }
