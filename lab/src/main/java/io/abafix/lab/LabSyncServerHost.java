@@ -67,8 +67,15 @@ public final class LabSyncServerHost implements SyncServerHost {
    */
   @Override
   public void setMachineIdentifier(String newMachineId) {
-    guard.run(
-        "setMachineIdentifier", server, () -> world.setMachineIdentifier(server, newMachineId));
+    guard.call(
+        "setMachineIdentifier",
+        server,
+        // What a script killed between Stop-Service ADSync and the registry write leaves.
+        () -> world.setAdSyncRunning(server, false),
+        () -> {
+          world.setMachineIdentifier(server, newMachineId);
+          return null;
+        });
   }
 
   /**

@@ -34,10 +34,18 @@ final class PortGuard {
    * @param server the server it acts on, or null for the directory
    */
   <T> T call(String step, String server, Supplier<T> effect) {
+    return call(step, server, null, effect);
+  }
+
+  /**
+   * Runs one port method whose first half alone can be left behind by an {@link
+   * Fault.Kind#INTERRUPTED} fault.
+   */
+  <T> T call(String step, String server, Runnable firstHalf, Supplier<T> effect) {
     Lab.StepInProgress running = new Lab.StepInProgress(step, server);
     inProgress.add(running);
     try {
-      return guarded(step, server, effect);
+      return guarded(step, server, firstHalf, effect);
     } finally {
       inProgress.remove(running);
     }
@@ -48,7 +56,7 @@ final class PortGuard {
     return List.copyOf(inProgress);
   }
 
-  private <T> T guarded(String step, String server, Supplier<T> effect) {
+  private <T> T guarded(String step, String server, Runnable firstHalf, Supplier<T> effect) {
     Fault fault = faults.take(step, server, PORT_KINDS).orElse(null);
     String where = server == null ? "the directory" : server;
     if (fault != null && fault.kind() == Fault.Kind.TRANSIENT) {
@@ -60,6 +68,12 @@ final class PortGuard {
           HostException.Category.PERMANENT, "injected permanent failure: " + step + " on " + where);
     }
     pause(step, where);
+    if (fault != null && fault.kind() == Fault.Kind.INTERRUPTED && firstHalf != null) {
+      firstHalf.run();
+      throw new HostException(
+          HostException.Category.TRANSIENT,
+          "worker died part way through " + step + " on " + where + " (simulated)");
+    }
     T result = effect.get();
     if (fault != null && fault.kind() == Fault.Kind.CRASH) {
       // The effect is in place but the caller never hears so: its retry must find it done.

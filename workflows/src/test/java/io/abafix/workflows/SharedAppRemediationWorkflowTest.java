@@ -347,6 +347,27 @@ class SharedAppRemediationWorkflowTest {
     }
   }
 
+  @Test
+  void a_regeneration_left_half_done_with_adsync_stopped_is_finished_on_the_retry() {
+    List<Fault> faults =
+        List.of(
+            new Fault("setMachineIdentifier", "SERVERB", Fault.Kind.INTERRUPTED, 1, null, null));
+    try (LabHarness h = LabHarness.of(LabHarness.scenario("cloned-pair").withFaults(faults))) {
+      String clonedId = h.lab.snapshot().server("SERVERB").machineId();
+
+      RemediationResult result = h.runApprovingEverything(h.request()).succeeded();
+
+      assertEquals(Outcome.SUCCEEDED, result.outcome(), result.message());
+      assertEquals(List.of(), h.lab.faults().pending(), "the step was interrupted");
+      var serverB = h.lab.snapshot().server("SERVERB");
+      assertTrue(serverB.adSyncRunning(), "ADSync runs again on SERVERB");
+      assertFalse(clonedId.equalsIgnoreCase(serverB.machineId()), "SERVERB has a new machine id");
+      assertEquals(1, h.lab.effectCount("setMachineIdentifier", "SERVERB"));
+      assertEachServerOnItsOwnApp(h.lab.snapshot());
+      assertDistinctMachineIds(h.lab.snapshot());
+    }
+  }
+
   // ---- Microsoft Graph and workers ------------------------------------------------------------
 
   /** Real time, so that the Retry-After wait is a real one the fake endpoint can see. */

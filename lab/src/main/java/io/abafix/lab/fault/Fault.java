@@ -33,7 +33,13 @@ public record Fault(
      * The worker dies in the middle of the step: the effect happens but no reply comes back, so the
      * retry must find the effect already in place.
      */
-    CRASH
+    CRASH,
+    /**
+     * The worker dies part way through the step and leaves it half done, the reply lost: for {@code
+     * setMachineIdentifier}, after {@code Stop-Service ADSync} and before the registry write, so
+     * ADSync stays stopped with the old id. The retry must finish the job. Only that step has it.
+     */
+    INTERRUPTED
   }
 
   public Fault {

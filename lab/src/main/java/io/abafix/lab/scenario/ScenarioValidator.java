@@ -198,6 +198,11 @@ final class ScenarioValidator {
           serverNames.contains(upper(f.server())),
           at + ".server " + q(f.server()) + " names no server in this scenario");
     }
+    if (f.kind() == Fault.Kind.INTERRUPTED) {
+      require(
+          "setMachineIdentifier".equals(f.step()),
+          at + ": INTERRUPTED is modelled for setMachineIdentifier only");
+    }
     if (f.kind() == Fault.Kind.HTTP) {
       require(f.server() == null, at + ": HTTP faults hit Graph, not a server: drop .server");
       require(
