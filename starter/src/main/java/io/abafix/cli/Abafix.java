@@ -28,6 +28,11 @@ import picocli.CommandLine.HelpCommand;
 public final class Abafix {
 
   public static void main(String[] args) {
+    // The terminal is for what abafix means to say: the adapters' INFO lines are for workers' logs.
+    if (System.getProperty("abafix.log.level") == null
+        && System.getenv("ABAFIX_LOG_LEVEL") == null) {
+      System.setProperty("abafix.log.level", "WARN");
+    }
     System.exit(commandLine().execute(args));
   }
 

@@ -63,7 +63,7 @@ final class DemoEnvironment implements AutoCloseable {
       Lab lab, String address, EmbeddedTemporal temporal, AesGcmPayloadCodec codec) {
     LabAdapters adapters = LabAdapters.start(lab);
     WorkflowClient client = TemporalConnection.at(address, codec);
-    WorkerFactory factory = WorkerFactory.newInstance(client);
+    WorkerFactory factory = Workers.factory(client);
     Workers.orchestrator(factory);
     Workers.directory(factory, adapters.directory());
     adapters.hosts().forEach(host -> Workers.server(factory, host));

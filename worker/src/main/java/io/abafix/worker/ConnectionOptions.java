@@ -1,5 +1,6 @@
 package io.abafix.worker;
 
+import io.abafix.worker.logging.LogFormat;
 import picocli.CommandLine.Option;
 
 /**
@@ -12,4 +13,14 @@ final class ConnectionOptions {
       paramLabel = "HOST:PORT",
       description = "Temporal frontend (default: TEMPORAL_ADDRESS, else localhost:7233)")
   String address;
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      description =
+          "How log lines look on stderr: ${COMPLETION-CANDIDATES} (default: ABAFIX_LOG_FORMAT, else"
+              + " text)")
+  void logFormat(LogFormat format) {
+    format.use();
+  }
 }

@@ -64,7 +64,7 @@ final class WorkerProcess implements Launcher {
     Worker worker;
     try {
       checkNamespace(stubs, target, namespace);
-      created = WorkerFactory.newInstance(client);
+      created = Workers.factory(client);
       worker = role.apply(created);
     } catch (RuntimeException e) {
       stubs.shutdownNow();

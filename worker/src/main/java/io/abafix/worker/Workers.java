@@ -5,6 +5,7 @@ import io.abafix.activities.SyncServerActivitiesImpl;
 import io.abafix.activities.TaskQueues;
 import io.abafix.activities.port.Directory;
 import io.abafix.activities.port.SyncServerHost;
+import io.abafix.worker.logging.LogContextInterceptor;
 import io.abafix.worker.watch.IncidentReporter;
 import io.abafix.worker.watch.ServerWatcher;
 import io.abafix.worker.watch.WatcherOptions;
@@ -12,8 +13,10 @@ import io.abafix.workflows.ConnectorParameterRepairWorkflowImpl;
 import io.abafix.workflows.FleetDiagnosisWorkflowImpl;
 import io.abafix.workflows.IncidentWorkflowImpl;
 import io.abafix.workflows.SharedAppRemediationWorkflowImpl;
+import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 
 /**
  * The three worker roles, wired the same way in production, in the demo and in tests. Only the host
@@ -21,6 +24,18 @@ import io.temporal.worker.WorkerFactory;
  */
 public final class Workers {
   private Workers() {}
+
+  /** A factory whose workers log each step with its run, tenant, server and step. */
+  public static WorkerFactory factory(WorkflowClient client) {
+    return WorkerFactory.newInstance(client, factoryOptions());
+  }
+
+  /** The options {@link #factory} uses, for test environments that build their own factory. */
+  public static WorkerFactoryOptions factoryOptions() {
+    return WorkerFactoryOptions.newBuilder()
+        .setWorkerInterceptors(new LogContextInterceptor())
+        .build();
+  }
 
   /** Hosts the workflows on {@link TaskQueues#ORCHESTRATOR}. */
   public static Worker orchestrator(WorkerFactory factory) {
