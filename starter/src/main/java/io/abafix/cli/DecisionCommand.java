@@ -47,6 +47,8 @@ abstract class DecisionCommand implements Callable<Integer> {
   @Command(
       name = "approve",
       mixinStandardHelpOptions = true,
+      footerHeading = "%nExample:%n",
+      footer = {"  abafix approve abafix-remediation-contoso.onmicrosoft.com --as alice"},
       description = "Approve the destructive step a run waits on.")
   static final class Approve extends DecisionCommand {
     @Override
@@ -59,6 +61,11 @@ abstract class DecisionCommand implements Callable<Integer> {
   @Command(
       name = "reject",
       mixinStandardHelpOptions = true,
+      footerHeading = "%nExample:%n",
+      footer = {
+        "  abafix reject abafix-remediation-contoso.onmicrosoft.com --as alice \\",
+        "      --comment \"not during the change freeze\""
+      },
       description = "Reject the destructive step a run waits on; the run compensates and stops.")
   static final class Reject extends DecisionCommand {
     @Override

@@ -19,6 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
+    footerHeading = "%nExample:%n",
+    footer = {"  abafix status abafix-remediation-contoso.onmicrosoft.com"},
     description = "Show where a run is and what it waits for.")
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

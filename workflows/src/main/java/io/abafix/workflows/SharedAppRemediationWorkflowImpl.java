@@ -763,6 +763,10 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
               .count();
       if (conflicts > 0) problems.add(s + " logged " + conflicts + " new AADSTS700027 events");
     }
+    // The apps by name, so that the journal alone says which app each server ended on.
+    facts.put(
+        "applications",
+        String.join(", ", apps.stream().map(a -> a.displayName() + "=" + a.appId()).toList()));
     finalServers = new ArrayList<>(states.values());
     finalApps = apps;
     return new StepRecord(
