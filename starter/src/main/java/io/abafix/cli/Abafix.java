@@ -27,6 +27,7 @@ import picocli.CommandLine.HelpCommand;
       ReportCommand.class,
       DecisionCommand.Approve.class,
       DecisionCommand.Reject.class,
+      CancelCommand.class,
       ConfirmCommand.class,
       KeygenCommand.class,
       BenchCommand.class,
