@@ -85,6 +85,7 @@ public record RunReport(
     List<Entry> decisions = new ArrayList<>();
     Map<String, List<Entry>> byTarget = new LinkedHashMap<>();
     Map<String, List<long[]>> paused = new LinkedHashMap<>();
+    Map<String, List<long[]>> recordedPauses = new LinkedHashMap<>();
     Map<String, Map<String, String>> current = new LinkedHashMap<>();
     Map<String, Map<String, String>> first = new LinkedHashMap<>();
     Map<String, String> appNames = new LinkedHashMap<>();
@@ -121,6 +122,12 @@ public record RunReport(
         if ("ServiceAccount".equals(facts.get("identityType"))) state.remove("applicationId");
         first.putIfAbsent(e.target(), new LinkedHashMap<>(state));
       }
+      if (e.step().equals("SYNC_PAUSED")) {
+        // The run's own record of a paused window: the truth where the journal has it.
+        recordedPauses
+            .computeIfAbsent(e.target(), t -> new ArrayList<>())
+            .add(new long[] {e.startedAt(), e.endedAt()});
+      }
       boolean changed = !e.outcome().equals("FAILED") && !e.outcome().equals("SKIPPED");
       List<long[]> windows = paused.computeIfAbsent(e.target(), t -> new ArrayList<>());
       if (e.step().equals("PAUSE_SCHEDULER") && changed) {
@@ -136,6 +143,14 @@ public record RunReport(
       }
     }
 
+    recordedPauses.forEach(
+        (target, windows) -> {
+          List<long[]> merged = new ArrayList<>(windows);
+          paused.getOrDefault(target, List.of()).stream()
+              .filter(w -> w[1] < 0)
+              .forEach(merged::add);
+          paused.put(target, merged);
+        });
     List<Lane> lanes = new ArrayList<>();
     byTarget.forEach(
         (target, list) ->
