@@ -138,20 +138,21 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     } catch (TemporalFailure e) {
       String where = step == null ? "APPROVAL" : step.key();
       boolean cancelled = cancelled();
-      String why =
-          cancelled ? "cancelled (" + run.cancelReason + ")" : run.describe(e, target(step));
+      String why = run.describe(e, target(step));
       Workflow.getLogger(SharedAppRemediationWorkflowImpl.class)
           .warn("remediation stopped at {}: {}", where, why);
       run.current = "COMPENSATION";
       // Compensation must also run, to its end, when the run itself is being cancelled.
       Workflow.newDetachedCancellationScope(run.saga::compensate).run();
+      // A cancellation that came while compensation ran still ends the run CANCELED.
+      cancelled = cancelled || cancelled();
       run.pausedAt.keySet().forEach(s -> run.serverSteps.put(s, "left paused"));
       throw end(
           cancelled ? Outcome.CANCELED : Outcome.COMPENSATED,
           "remediation stopped at "
               + where
               + ": "
-              + why
+              + (cancelled ? "cancelled (" + run.cancelReason + "); " + why : why)
               + "; compensation ran (see the audit for what it resumed or restored)");
     }
   }
@@ -239,10 +240,17 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
   private TemporalFailure end(Outcome how, String message) {
     outcome = how;
     run.current = "DONE";
-    // Let a decision or a confirmation being answered finish before the run closes.
-    Workflow.await(Workflow::isEveryHandlerFinished);
+    drainHandlers();
     if (how == Outcome.CANCELED) return new CanceledFailure(message);
     return ApplicationFailure.newNonRetryableFailure(message, REMEDIATION_FAILED);
+  }
+
+  /**
+   * Lets a decision or confirmation being answered finish before the run closes, cancelled or not.
+   */
+  private static void drainHandlers() {
+    Workflow.newDetachedCancellationScope(() -> Workflow.await(Workflow::isEveryHandlerFinished))
+        .run();
   }
 
   private boolean cancelled() {
@@ -267,7 +275,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
         verification.applications() != null ? verification.applications() : fleet.applications();
     run.current = "DONE";
     run.serverSteps.replaceAll((k, v) -> "done");
-    Workflow.await(Workflow::isEveryHandlerFinished);
+    drainHandlers();
     return new RemediationResult(
         outcome,
         message,

@@ -12,6 +12,9 @@ import io.abafix.activities.model.StepResult;
 import io.abafix.workflows.plan.Executor;
 import io.abafix.workflows.plan.PlannedStep;
 import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,14 +34,26 @@ public final class Compensations {
     this.run = run;
   }
 
-  /** Resumes a scheduler this run paused, once its server has a working identity. */
+  /**
+   * Resumes a scheduler this run paused, once its server has a working identity. A read that fails
+   * for good is tried once more after a poll interval: leaving a server paused that could sync is
+   * the outcome compensation exists to avoid.
+   */
   public void resumeIfWorking(String server) {
+    if (!resumeIfWorking(server, false)) {
+      Workflow.sleep(Duration.ofSeconds(Math.max(1, run.request.timings().pollSeconds())));
+      resumeIfWorking(server, true);
+    }
+  }
+
+  /** Returns false when it could not find out, and may be tried again. */
+  private boolean resumeIfWorking(String server, boolean last) {
     long started = now();
     try {
       ServerState st = run.server(server).inspectServer(server);
       if (st.syncCycleEnabled()) {
         recorded(server, started, "NO_CHANGE", st, "scheduler already enabled");
-        return;
+        return true;
       }
       AuthenticationCheck check = run.server(server).testConnectorAuthentication(server);
       if (!check.authenticated()
@@ -58,7 +73,7 @@ public final class Compensations {
             "left paused: no working identity ("
                 + check.errorCode()
                 + "); give it one, then Set-ADSyncScheduler -SyncCycleEnabled $true");
-        return;
+        return true;
       }
       run.server(server).resumeScheduler(server);
       recorded(
@@ -68,7 +83,9 @@ public final class Compensations {
           run.server(server).inspectServer(server),
           "resumed: signs in with its " + st.identityType());
       SchedulerSteps.recordPausedWindow(run, server, "resumed by compensation");
+      return true;
     } catch (TemporalFailure e) {
+      if (CancellationScope.current().isCancelRequested()) throw e;
       run.journal
           .entry("RESUME_SCHEDULER")
           .target(server)
@@ -76,8 +93,10 @@ public final class Compensations {
           .actor(COMPENSATION)
           .between(started, now())
           .outcome("FAILED")
-          .detail("could not resume: " + run.describe(e, server))
+          .detail(
+              "could not resume: " + run.describe(e, server) + (last ? "" : "; trying once more"))
           .record();
+      return false;
     }
   }
 
