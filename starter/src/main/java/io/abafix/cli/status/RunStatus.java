@@ -197,7 +197,9 @@ public record RunStatus(
       if (open.size() > 1 && open.get(0).planDigest() != null) {
         next.add(approvePlanCommand(runId, open.get(0)) + "   (all of them at once)");
       }
-      if (!open.isEmpty()) {
+      if (progress.waitDeadline() > 0 && progress.waitingFor() != null) {
+        countdown = new Countdown("this wait", progress.waitDeadline() - now);
+      } else if (!open.isEmpty()) {
         PendingApproval first =
             open.stream().min((x, y) -> Long.compare(x.deadline(), y.deadline())).get();
         countdown = new Countdown("approval of " + first.gate(), first.deadline() - now);

@@ -99,12 +99,30 @@ public final class StatusRender {
         lines.add(line.toString());
       }
     }
+    boolean nextPrinted = false;
     if (before == null || !before.next().equals(now.next())) {
+      nextPrinted = !now.next().isEmpty();
       now.next().forEach(n -> lines.add(time + "  next: " + n));
       if (now.countdown() != null) {
         lines.add(
             time + "  " + now.countdown().what() + " times out in " + countdown(now.countdown()));
       }
+    }
+    boolean waitChanged =
+        now.waitingFor() != null
+            && (before == null || !now.waitingFor().equals(before.waitingFor()));
+    if (waitChanged && !nextPrinted) {
+      lines.add(
+          time
+              + "  waiting for "
+              + now.waitingFor()
+              + (now.countdown() == null
+                  ? ""
+                  : " ("
+                      + now.countdown().what()
+                      + " times out in "
+                      + countdown(now.countdown())
+                      + ")"));
     }
     if (now.ended() && (before == null || !before.ended())) {
       lines.add(time + "  run " + now.outcome() + " after " + duration(now.elapsedMillis()));
@@ -137,7 +155,10 @@ public final class StatusRender {
         lines.add(json(m));
       }
     }
-    if (before == null || !before.next().equals(now.next())) {
+    boolean waitChanged =
+        now.waitingFor() != null
+            && (before == null || !now.waitingFor().equals(before.waitingFor()));
+    if (waitChanged || before == null || !before.next().equals(now.next())) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("time", time);
       m.put("type", "next");

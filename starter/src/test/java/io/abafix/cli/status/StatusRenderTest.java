@@ -114,6 +114,31 @@ class StatusRenderTest {
             Set.of(),
             t + 73_000);
     List<String> changes = StatusRender.changes(s, later, t);
+    RunStatus waiting =
+        RunStatus.of(
+            RUN,
+            null,
+            later.servers().isEmpty() ? List.of() : List.of(journal.get(0)),
+            new Progress(
+                Outcome.RUNNING,
+                "VERIFY_SERVICE_ACCOUNT@SERVERA",
+                Map.of(),
+                "SERVERA to sign in with its service account",
+                null,
+                null,
+                3,
+                List.of(),
+                t + 80_000 + 900_000),
+            Set.of(),
+            t + 80_000);
+    assertEquals(new RunStatus.Countdown("this wait", 900_000), waiting.countdown());
+    assertTrue(
+        StatusRender.changes(later, waiting, t).stream()
+            .anyMatch(
+                l ->
+                    l.endsWith(
+                        "waiting for SERVERA to sign in with its service account (this wait times out in 15 min 0 s)")),
+        String.join("\n", StatusRender.changes(later, waiting, t)));
     assertTrue(
         changes.get(0).contains("REVERT_TO_SERVICE_ACCOUNT  waiting for approval -> done (2.0 s)"),
         String.join("\n", changes));

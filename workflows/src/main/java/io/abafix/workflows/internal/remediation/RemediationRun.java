@@ -62,6 +62,10 @@ public final class RemediationRun {
   public String planDigest;
   public String current = "PREFLIGHT";
   public String waitingFor;
+
+  /** When the durable wait under way gives up, epoch millis; 0 when none is under way. */
+  public long waitDeadline;
+
   public String cancelReason;
 
   private final Map<String, SyncServerActivities> serverStubs = new HashMap<>();
@@ -70,7 +74,7 @@ public final class RemediationRun {
     this.request = request;
     this.journal = new AuditJournal(Workflow.getInfo().getRunId());
     this.directory = StepOptions.directoryStub(request.timings());
-    this.waits = new DurableWaits(request.timings(), w -> waitingFor = w);
+    this.waits = new DurableWaits(request.timings(), w -> waitingFor = w, d -> waitDeadline = d);
     this.gates =
         Gates.inWorkflow(
             journal,
