@@ -6,7 +6,6 @@ import io.temporal.common.interceptors.ActivityInboundCallsInterceptor;
 import io.temporal.common.interceptors.ActivityInboundCallsInterceptorBase;
 import io.temporal.common.interceptors.WorkerInterceptorBase;
 import io.temporal.failure.ApplicationFailure;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -32,7 +31,6 @@ public final class LogContextInterceptor extends WorkerInterceptorBase {
 
       @Override
       public ActivityOutput execute(ActivityInput input) {
-        Map<String, String> outer = MDC.getCopyOfContextMap();
         put(LogContext.RUN, info.getWorkflowId());
         put(LogContext.TENANT, LogContext.tenant(info.getWorkflowId()));
         put(LogContext.SERVER, LogContext.server(info.getActivityTaskQueue()));
@@ -50,11 +48,10 @@ public final class LogContextInterceptor extends WorkerInterceptorBase {
               millisSince(started),
               e instanceof ApplicationFailure a ? a.getOriginalMessage() : e.toString());
           throw e;
-        } finally {
-          // The thread serves other activities next: leave the MDC as it was found.
-          if (outer == null) MDC.clear();
-          else MDC.setContextMap(outer);
         }
+        // The keys stay set after the attempt: the SDK logs an attempt's failure after this
+        // returns, on this thread, and that line must name the step too. The next activity this
+        // thread runs sets all four again.
       }
     };
   }
