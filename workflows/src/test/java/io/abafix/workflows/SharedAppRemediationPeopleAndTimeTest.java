@@ -310,14 +310,23 @@ class SharedAppRemediationPeopleAndTimeTest {
       run.driveUntil(
           LabHarness.Operator.approvingAs("bob"),
           () -> "COMPENSATION".equals(run.stub.progress().current()));
+      // The restore reads SERVERA first; the fault hits the next read, in SERVERA's own resume.
       h.lab
           .faults()
-          .addAfter(0, new Fault("inspect", "SERVERA", Fault.Kind.PERMANENT, 1, null, null));
+          .addAfter(1, new Fault("inspect", "SERVERA", Fault.Kind.PERMANENT, 1, null, null));
       run.cancel("stop it");
       LabHarness.Finished finished = run.drive(LabHarness.Operator.nobody());
 
       assertInstanceOf(CanceledFailure.class, finished.failed().getCause());
-      assertEquals(1, h.lab.faults().fired().size() - 1, "the read failed in compensation");
+      assertEquals(2, h.lab.faults().fired().size(), "the read failed in compensation");
+      assertTrue(
+          finished.audit().stream()
+              .anyMatch(
+                  e ->
+                      e.step().equals("RESUME_SCHEDULER")
+                          && e.target().equals("SERVERA")
+                          && e.outcome().equals("FAILED")),
+          "SERVERA's first try failed");
       assertLeftSafe(before, h.lab.snapshot());
     }
   }

@@ -41,9 +41,13 @@ public final class Compensations {
    */
   public void resumeIfWorking(String server) {
     if (!resumeIfWorking(server, false)) {
-      Workflow.sleep(Duration.ofSeconds(Math.max(1, run.request.timings().pollSeconds())));
+      pause();
       resumeIfWorking(server, true);
     }
+  }
+
+  private void pause() {
+    Workflow.sleep(Duration.ofSeconds(Math.max(1, run.request.timings().pollSeconds())));
   }
 
   /** Returns false when it could not find out, and may be tried again. */
@@ -100,8 +104,15 @@ public final class Compensations {
     }
   }
 
-  /** Restores a deleted app only when a server still authenticates with it. */
+  /** Restores a deleted app only when a server still authenticates with it; a failed read twice. */
   public void restoreIfStillUsed(AppRegistration app) {
+    if (!restoreIfStillUsed(app, false)) {
+      pause();
+      restoreIfStillUsed(app, true);
+    }
+  }
+
+  private boolean restoreIfStillUsed(AppRegistration app, boolean last) {
     long started = now();
     try {
       List<String> users = new ArrayList<>();
@@ -118,7 +129,7 @@ public final class Compensations {
             .after(Map.of("appId", app.appId()))
             .detail("not restored: no server authenticates with " + app.displayName())
             .record();
-        return;
+        return true;
       }
       StepResult r = run.directory.restoreApplication(app.id());
       restore(started)
@@ -128,12 +139,15 @@ public final class Compensations {
           .after(r.after())
           .detail("restored for " + String.join(", ", users))
           .record();
+      return true;
     } catch (TemporalFailure e) {
       restore(started)
           .outcome("FAILED")
           .after(Map.of("appId", app.appId()))
-          .detail("could not restore: " + run.describe(e, null))
+          .detail(
+              "could not restore: " + run.describe(e, null) + (last ? "" : "; trying once more"))
           .record();
+      return false;
     }
   }
 
