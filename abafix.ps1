@@ -10,14 +10,16 @@ $ErrorActionPreference = 'Stop'
 $root = $PSScriptRoot
 $jar = Join-Path $root 'starter\target\abafix.jar'
 
-# The sources a build depends on, without build output, node_modules or git's own files.
-function Get-Source([string] $Directory) {
+# The sources a build depends on, without build output, node_modules, git's own files or the
+# Temporal CLI that .ci/run installs in .temporal.
+function Get-Source {
+    param([string] $Directory)
     foreach ($item in Get-ChildItem -LiteralPath $Directory -Force) {
         if ($item.PSIsContainer) {
-            if (@('target', 'node_modules', '.git') -notcontains $item.Name) {
+            if (@('target', 'node_modules', '.git', '.temporal') -notcontains $item.Name) {
                 Get-Source -Directory $item.FullName
             }
-        } elseif (@('.java', '.ps1', '.json', '.xml') -contains $item.Extension) {
+        } elseif ((@('.java', '.ps1', '.json') -contains $item.Extension) -or $item.Name -eq 'pom.xml') {
             $item
         }
     }

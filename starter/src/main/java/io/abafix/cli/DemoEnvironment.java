@@ -75,6 +75,11 @@ final class DemoEnvironment implements AutoCloseable {
     return client.getWorkflowServiceStubs().getOptions().getTarget();
   }
 
+  /** Whether the Temporal server is this process's own, gone when it closes. */
+  boolean embedded() {
+    return temporal != null;
+  }
+
   AesGcmPayloadCodec codec() {
     return codec;
   }

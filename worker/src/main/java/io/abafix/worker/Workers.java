@@ -13,6 +13,7 @@ import io.abafix.workflows.ConnectorParameterRepairWorkflowImpl;
 import io.abafix.workflows.FleetDiagnosisWorkflowImpl;
 import io.abafix.workflows.IncidentWorkflowImpl;
 import io.abafix.workflows.SharedAppRemediationWorkflowImpl;
+import io.abafix.workflows.visibility.ActivitySummaries;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -25,16 +26,17 @@ import io.temporal.worker.WorkerFactoryOptions;
 public final class Workers {
   private Workers() {}
 
-  /** A factory whose workers log each step with its run, tenant, server and step. */
+  /**
+   * The factory every worker process uses: workflows it hosts give each activity a summary for the
+   * Web UI ({@link ActivitySummaries}), and its workers log each step with its run, tenant, server
+   * and step ({@link LogContextInterceptor}).
+   */
   public static WorkerFactory factory(WorkflowClient client) {
-    return WorkerFactory.newInstance(client, factoryOptions());
-  }
-
-  /** The options {@link #factory} uses, for test environments that build their own factory. */
-  public static WorkerFactoryOptions factoryOptions() {
-    return WorkerFactoryOptions.newBuilder()
-        .setWorkerInterceptors(new LogContextInterceptor())
-        .build();
+    return WorkerFactory.newInstance(
+        client,
+        WorkerFactoryOptions.newBuilder()
+            .setWorkerInterceptors(new ActivitySummaries(), new LogContextInterceptor())
+            .build());
   }
 
   /** Hosts the workflows on {@link TaskQueues#ORCHESTRATOR}. */
