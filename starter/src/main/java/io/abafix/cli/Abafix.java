@@ -8,6 +8,14 @@ import picocli.CommandLine.HelpCommand;
 @Command(
     name = "abafix",
     mixinStandardHelpOptions = true,
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  abafix demo",
+      "  abafix remediate --tenant contoso.onmicrosoft.com --server SERVERA \\",
+      "      --server SERVERB --credential-ref \\",
+      "      'clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml' \\",
+      "      --dry-run"
+    },
     version = "abafix 0.1.0",
     description =
         "Fixes Entra Connect Sync application-based authentication, one durable workflow at a time.",
@@ -16,6 +24,7 @@ import picocli.CommandLine.HelpCommand;
       RemediateCommand.class,
       StatusCommand.class,
       AuditCommand.class,
+      ReportCommand.class,
       DecisionCommand.Approve.class,
       DecisionCommand.Reject.class,
       CancelCommand.class,
@@ -32,6 +41,11 @@ import picocli.CommandLine.HelpCommand;
 public final class Abafix {
 
   public static void main(String[] args) {
+    // The terminal is for what abafix means to say: the adapters' INFO lines are for workers' logs.
+    if (System.getProperty("abafix.log.level") == null
+        && System.getenv("ABAFIX_LOG_LEVEL") == null) {
+      System.setProperty("abafix.log.level", "WARN");
+    }
     System.exit(commandLine().execute(args));
   }
 

@@ -17,6 +17,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "audit",
     mixinStandardHelpOptions = true,
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  abafix audit abafix-remediation-contoso.onmicrosoft.com --out \\",
+      "      audit.jsonl"
+    },
     description = "Print a run's journal, or export it as hash-chained JSON Lines.")
 final class AuditCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

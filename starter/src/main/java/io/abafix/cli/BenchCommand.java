@@ -37,6 +37,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
+    footerHeading = "%nExample:%n",
+    footer = {"  abafix bench --servers 2,4,8 --runs 5"},
     description = "Measure whole remediations by fleet size; append the figures to a results file.")
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

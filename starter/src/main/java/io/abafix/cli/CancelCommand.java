@@ -20,6 +20,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "cancel",
     mixinStandardHelpOptions = true,
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  abafix cancel abafix-remediation-contoso.onmicrosoft.com --reason \"change freeze\" \\",
+      "      --as alice"
+    },
     description = "Cancel a run: it compensates, then ends CANCELED.")
 final class CancelCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -17,6 +17,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "confirm",
     mixinStandardHelpOptions = true,
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  abafix confirm abafix-remediation-contoso.onmicrosoft.com --step \\",
+      "      CONFIGURE_ABA --server SERVERB --as bob"
+    },
     description = "Confirm an operator step you did (the run verifies it on the server first).")
 final class ConfirmCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -116,6 +116,11 @@ abstract class DecisionCommand implements Callable<Integer> {
   @Command(
       name = "approve",
       mixinStandardHelpOptions = true,
+      footerHeading = "%nExample:%n",
+      footer = {
+        "  abafix approve abafix-remediation-contoso.onmicrosoft.com --step \\",
+        "      DELETE_APPLICATIONS --server directory --digest 7e1e71c35e9e --as alice"
+      },
       description = "Approve a gate a run waits on (abafix status prints the exact command).")
   static final class Approve extends DecisionCommand {
     @Override
@@ -128,6 +133,11 @@ abstract class DecisionCommand implements Callable<Integer> {
   @Command(
       name = "reject",
       mixinStandardHelpOptions = true,
+      footerHeading = "%nExample:%n",
+      footer = {
+        "  abafix reject abafix-remediation-contoso.onmicrosoft.com --gate PLAN \\",
+        "      --as alice --comment \"not during the change freeze\""
+      },
       description = "Reject a gate a run waits on; the run compensates and stops.")
   static final class Reject extends DecisionCommand {
     @Override

@@ -3,6 +3,8 @@ package io.abafix.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.abafix.activities.model.ServerNames;
+import io.abafix.cli.report.AuditFile;
+import io.abafix.cli.report.RunReport;
 import io.abafix.lab.Lab;
 import io.abafix.lab.LabSnapshot;
 import io.abafix.lab.scenario.Scenario;
@@ -47,6 +49,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
+    footerHeading = "%nExample:%n",
+    footer = {"  abafix demo --scenario cloned-pair --audit-out run.jsonl"},
     description =
         "Run the shared-app remediation end to end against the lab, in one process; scenarios"
             + " with an incident flow (rotation-breaks-a, blank-parameters) show the event-driven"
@@ -180,6 +184,11 @@ final class DemoCommand implements Callable<Integer> {
       end.applications()
           .forEach(a -> progress.println("  app " + a.displayName() + "  appId " + a.appId()));
       progress.println("journal: " + audit.size() + " entries written to " + auditOut);
+      Path report = reportBeside(auditOut);
+      AuditFile written = AuditFile.read(auditOut);
+      ReportCommand.write(
+          RunReport.of(id, written.entries(), outcome.name(), written.verification()), report);
+      progress.println("report: " + report);
       progress.flush();
       if (json) {
         spec.commandLine().getOut().println(summaryJson(outcome, end));
@@ -191,6 +200,13 @@ final class DemoCommand implements Callable<Integer> {
           ? 0
           : ErrorHandler.RUN_FAILED;
     }
+  }
+
+  /** The report's file: the audit file's name with {@code .html} for its extension. */
+  static Path reportBeside(Path audit) {
+    String name = audit.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return audit.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".html");
   }
 
   /**

@@ -42,6 +42,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "diagnose",
     mixinStandardHelpOptions = true,
+    footerHeading = "%nExample:%n",
+    footer = {"  abafix diagnose --scenario cloned-pair --fail-on-findings"},
     description = "Diagnose a fleet: findings, their evidence, and what to do. Changes nothing.")
 final class DiagnoseCommand implements Callable<Integer> {
   /** Exit code with {@code --fail-on-findings} when the diagnosis found something. */

@@ -1,6 +1,8 @@
 package io.abafix.cli;
 
 import io.abafix.activities.port.SyncServerHost;
+import io.abafix.cli.report.AuditFile;
+import io.abafix.cli.report.RunReport;
 import io.abafix.lab.Lab;
 import io.abafix.lab.LabSnapshot;
 import io.abafix.lab.scenario.Scenario;
@@ -118,6 +120,11 @@ final class EventDrivenDemo {
       finalState().forEach(progress::println);
       progress.println(
           "journal: " + all.size() + " entries (incident, then each child) written to " + auditOut);
+      Path report = DemoCommand.reportBeside(auditOut);
+      AuditFile written = AuditFile.read(auditOut);
+      ReportCommand.write(
+          RunReport.of(incidentId, written.entries(), null, written.verification()), report);
+      progress.println("report: " + report);
       progress.flush();
       if (json) {
         out.println(DemoCommand.summaryJson(outcomeFor(result), lab.snapshot()));

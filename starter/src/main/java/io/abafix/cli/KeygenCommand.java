@@ -17,6 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "keygen",
     mixinStandardHelpOptions = true,
+    footerHeading = "%nExample:%n",
+    footer = {"  abafix keygen abafix.key"},
     description = "Write a new 256-bit payload encryption key to FILE (never overwrites).")
 final class KeygenCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "list",
     mixinStandardHelpOptions = true,
+    footerHeading = "%nExample:%n",
+    footer = {"  abafix list --tenant contoso.onmicrosoft.com --waiting"},
     description = "List abafix's runs known to the cluster (newest first).")
 final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

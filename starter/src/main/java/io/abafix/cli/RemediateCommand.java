@@ -29,6 +29,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "remediate",
     mixinStandardHelpOptions = true,
+    footerHeading = "%nExample:%n",
+    footer = {"  abafix remediate --request request.json --follow"},
     description =
         "Give each Entra Connect server that shares an app registration its own (Microsoft's 13-step procedure).")
 final class RemediateCommand implements Callable<Integer> {

@@ -29,6 +29,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "repair",
     mixinStandardHelpOptions = true,
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  abafix repair --tenant contoso.onmicrosoft.com --server SERVERA \\",
+      "      --module-source D:\\staged\\ADSyncTools"
+    },
     description =
         "Restore a server's blank ABA connector parameters (ADSyncTools 2.3.0+, Repair-ADSyncToolsEntraAppParameters).")
 final class RepairCommand implements Callable<Integer> {

@@ -18,6 +18,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "setup",
     mixinStandardHelpOptions = true,
+    footerHeading = "%nExample:%n",
+    footer = {"  abafix setup --address 10.0.0.5:7233 --namespace default"},
     description =
         "Register abafix's search attributes in the Temporal namespace (operator API; safe to repeat).")
 final class SetupCommand implements Callable<Integer> {

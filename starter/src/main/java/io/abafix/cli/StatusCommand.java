@@ -1,17 +1,25 @@
 package io.abafix.cli;
 
+import io.abafix.cli.status.RunStatus;
+import io.abafix.cli.status.StatusRender;
 import io.abafix.workflows.IncidentWorkflow;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.WorkflowIds;
+import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.incident.IncidentStatus;
 import io.abafix.workflows.model.Outcome;
 import io.abafix.workflows.model.Progress;
+import io.abafix.workflows.plan.Plan;
 import io.temporal.client.WorkflowClient;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -19,6 +27,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  abafix status abafix-remediation-contoso.onmicrosoft.com --follow",
+      "  abafix status abafix-remediation-contoso.onmicrosoft.com --follow --json"
+    },
     description = "Show where a run is and what it waits for.")
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -27,10 +40,40 @@ final class StatusCommand implements Callable<Integer> {
   @Parameters(paramLabel = "RUN", description = "The run's workflow id")
   String run;
 
+  @Option(
+      names = "--follow",
+      description =
+          "Keep watching until the run ends: on a terminal the status redraws in place; piped, one"
+              + " line per change")
+  boolean follow;
+
+  @Option(names = "--json", description = "Print JSON Lines: one object per change")
+  boolean json;
+
+  @Option(
+      names = "--interval-millis",
+      defaultValue = "1000",
+      paramLabel = "MS",
+      description = "How often --follow looks (default ${DEFAULT-VALUE})")
+  long intervalMillis;
+
+  /** Whether output goes to a terminal that understands cursor movement; tests say no. */
+  private final boolean terminal;
+
+  StatusCommand() {
+    this(System.console() != null && !"dumb".equals(System.getenv("TERM")));
+  }
+
+  StatusCommand(boolean terminal) {
+    this.terminal = terminal;
+  }
+
   @Override
   public Integer call() {
     WorkflowClient client = temporal.connect();
     PrintWriter out = spec.commandLine().getOut();
+    if (intervalMillis < 50) throw new UserError("--interval-millis must be at least 50");
+    if ((follow || json) && !WorkflowIds.isIncident(run)) return follow(client, out);
     if (WorkflowIds.isIncident(run)) {
       printIncident(client.newWorkflowStub(IncidentWorkflow.class, run).status(), out);
       return 0;
@@ -61,6 +104,57 @@ final class StatusCommand implements Callable<Integer> {
     if (WorkflowIds.isRemediation(run)) Render.plan(wf.plan()).forEach(out::println);
     out.println("  journal entries: " + p.auditEntries() + " (abafix audit " + run + ")");
     return 0;
+  }
+
+  /** Looks at the run until it ends (or once, without --follow), drawing what changed. */
+  private int follow(WorkflowClient client, PrintWriter out) {
+    SharedAppRemediationWorkflow wf =
+        client.newWorkflowStub(SharedAppRemediationWorkflow.class, run);
+    CompletableFuture<Object> result =
+        client.newUntypedWorkflowStub(run).getResultAsync(Object.class);
+    boolean ansi = terminal && !json && follow;
+    RunStatus before = null;
+    int drawn = 0;
+    Plan plan = null;
+    while (true) {
+      boolean done = result.isDone();
+      Progress p = wf.progress();
+      if (plan == null && WorkflowIds.isRemediation(run)) plan = wf.plan();
+      List<AuditEntry> journal = wf.audit();
+      Set<String> missing =
+          p.outcome() == Outcome.RUNNING
+              ? WorkerCheck.missingServers(client, p.servers().keySet())
+              : Set.of();
+      long now = System.currentTimeMillis();
+      RunStatus status = RunStatus.of(run, plan, journal, p, missing, now);
+      if (ansi) {
+        // Back to the first line of the last drawing, clear to the end, draw again.
+        if (drawn > 0) out.print("\u001b[" + drawn + "F\u001b[J");
+        List<String> lines = StatusRender.screen(status);
+        lines.forEach(out::println);
+        drawn = lines.size();
+      } else if (json) {
+        StatusRender.jsonChanges(before, status, now).forEach(out::println);
+      } else {
+        StatusRender.changes(before, status, now).forEach(out::println);
+      }
+      out.flush();
+      before = status;
+      if (!follow || done || status.ended()) break;
+      try {
+        Thread.sleep(intervalMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (!follow) return 0;
+    String outcome = before.outcome();
+    return outcome.equals("SUCCEEDED")
+            || outcome.equals("DRY_RUN")
+            || outcome.equals("NOTHING_TO_DO")
+        ? 0
+        : ErrorHandler.RUN_FAILED;
   }
 
   private void printIncident(IncidentStatus s, PrintWriter out) {

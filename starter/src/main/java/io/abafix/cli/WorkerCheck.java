@@ -1,6 +1,7 @@
 package io.abafix.cli;
 
 import io.abafix.activities.TaskQueues;
+import io.abafix.workflows.plan.PlannedStep;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.TaskQueueType;
@@ -9,8 +10,10 @@ import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
 import io.temporal.client.WorkflowClient;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Which of a run's workers are missing, asked of Temporal (DescribeTaskQueue lists the pollers seen
@@ -52,6 +55,28 @@ final class WorkerCheck {
       if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) return Optional.empty();
       throw e;
     }
+  }
+
+  /**
+   * The servers of {@code servers} (and {@code directory}) whose task queue nobody polls; empty
+   * when the server cannot tell.
+   */
+  static Set<String> missingServers(WorkflowClient client, Collection<String> servers) {
+    Set<String> missing = new LinkedHashSet<>();
+    try {
+      for (String server : servers) {
+        if (server.equals(PlannedStep.DIRECTORY)) continue;
+        if (!polled(client, TaskQueues.forServer(server), TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)) {
+          missing.add(server);
+        }
+      }
+      if (!polled(client, TaskQueues.DIRECTORY, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)) {
+        missing.add(PlannedStep.DIRECTORY);
+      }
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) throw e;
+    }
+    return missing;
   }
 
   private static boolean polled(WorkflowClient client, String queue, TaskQueueType type) {

@@ -1,5 +1,6 @@
 package io.abafix.worker;
 
+import io.abafix.worker.logging.LogFormat;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,4 +28,14 @@ final class ConnectionOptions {
       description =
           "Where --metrics-port listens (default ${DEFAULT-VALUE}; 0.0.0.0 for every interface)")
   String metricsHost;
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      description =
+          "How log lines look on stderr: ${COMPLETION-CANDIDATES} (default: ABAFIX_LOG_FORMAT, else"
+              + " text)")
+  void logFormat(LogFormat format) {
+    format.use();
+  }
 }

@@ -29,6 +29,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "directory",
     mixinStandardHelpOptions = true,
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  abafix-worker directory --tenant-id contoso.onmicrosoft.com --client-id \\",
+      "      6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b --certificate \\",
+      "      abafix-directory.pfx --pfx-password-env ABAFIX_PFX_PASSWORD"
+    },
     description = {
       "Run the Microsoft Graph steps. Polls abafix-directory.",
       "The app registration needs the application permissions Application.ReadWrite.All and"

@@ -10,6 +10,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "orchestrator",
     mixinStandardHelpOptions = true,
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  abafix-worker orchestrator --address temporal.contoso.com:7233 \\",
+      "      --log-format json"
+    },
     description = "Host the remediation workflows. Polls abafix-orchestrator.")
 final class OrchestratorCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

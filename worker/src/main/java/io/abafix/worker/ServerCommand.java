@@ -39,6 +39,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "server",
     mixinStandardHelpOptions = true,
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  abafix-worker server --name SERVERA --watch-tenant \\",
+      "      contoso.onmicrosoft.com --fleet SERVERA,SERVERB --credential-ref \\",
+      "      'clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml'"
+    },
     description = {
       "Run the steps of one Entra Connect server, on that server, with PowerShell.",
       "Polls abafix-server-<name>. Run it as a dedicated account that is a local administrator"

@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "abafix-worker",
     mixinStandardHelpOptions = true,
+    footerHeading = "%nExample:%n",
+    footer = {"  abafix-worker server --name SERVERA --address temporal.contoso.com:7233"},
     version = "abafix-worker 0.1.0",
     description = "Runs one abafix worker role until stopped.",
     subcommands = {

@@ -5,6 +5,7 @@ import io.abafix.activities.SyncServerActivitiesImpl;
 import io.abafix.activities.TaskQueues;
 import io.abafix.activities.port.Directory;
 import io.abafix.activities.port.SyncServerHost;
+import io.abafix.worker.logging.LogContextInterceptor;
 import io.abafix.worker.watch.IncidentReporter;
 import io.abafix.worker.watch.ServerWatcher;
 import io.abafix.worker.watch.WatcherOptions;
@@ -27,12 +28,15 @@ public final class Workers {
 
   /**
    * The factory every worker process uses: workflows it hosts give each activity a summary for the
-   * Web UI ({@link ActivitySummaries}).
+   * Web UI ({@link ActivitySummaries}), and its workers log each step with its run, tenant, server
+   * and step ({@link LogContextInterceptor}).
    */
   public static WorkerFactory factory(WorkflowClient client) {
     return WorkerFactory.newInstance(
         client,
-        WorkerFactoryOptions.newBuilder().setWorkerInterceptors(new ActivitySummaries()).build());
+        WorkerFactoryOptions.newBuilder()
+            .setWorkerInterceptors(new ActivitySummaries(), new LogContextInterceptor())
+            .build());
   }
 
   /** Hosts the workflows on {@link TaskQueues#ORCHESTRATOR}. */

@@ -212,7 +212,8 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
         pending.isEmpty() ? null : pending.get(0),
         run.operatorTasks.pending(),
         run.journal.size(),
-        pending);
+        pending,
+        run.waitDeadline);
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.client.ActivityWorkerShutdownException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -13,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Keeps an activity attempt visibly alive while it waits on a slow call (a PowerShell script that
@@ -88,6 +90,8 @@ public final class Heartbeats {
   private static final class Beat implements Runnable {
     private final ActivityExecutionContext context;
     private final Thread caller;
+    // The caller's log context (run, server, step), for the lines this timer thread logs for it.
+    private final Map<String, String> logContext = MDC.getCopyOfContextMap();
     private boolean done;
     private boolean interrupted;
     private boolean cancelSeen;
@@ -100,6 +104,7 @@ public final class Heartbeats {
     @Override
     public synchronized void run() {
       if (done) return;
+      if (logContext != null) MDC.setContextMap(logContext);
       try {
         context.heartbeat(null);
       } catch (ActivityWorkerShutdownException shuttingDown) {
@@ -124,6 +129,8 @@ public final class Heartbeats {
       } catch (RuntimeException e) {
         // A heartbeat that cannot be sent is retried on the next tick; the timeout tells the rest.
         log.debug("heartbeat not sent: {}", e.toString());
+      } finally {
+        MDC.clear();
       }
     }
 

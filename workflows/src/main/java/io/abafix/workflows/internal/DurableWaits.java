@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * Waits that may last hours (a new service account's propagation, a long sync cycle) without
@@ -24,14 +25,24 @@ import java.util.function.Consumer;
 public final class DurableWaits {
   private final Timings timings;
   private final Consumer<String> waitingFor;
+  private final LongConsumer deadline;
   private final Map<String, SyncServerActivities> stubs = new HashMap<>();
 
   /**
    * @param waitingFor told what the run waits for before each wait, and null after it
    */
   public DurableWaits(Timings timings, Consumer<String> waitingFor) {
+    this(timings, waitingFor, d -> {});
+  }
+
+  /**
+   * @param deadline told when the wait under way gives up (epoch millis, workflow time) before each
+   *     wait, and 0 after it, so that a status can count down to it
+   */
+  public DurableWaits(Timings timings, Consumer<String> waitingFor, LongConsumer deadline) {
     this.timings = timings;
     this.waitingFor = waitingFor;
+    this.deadline = deadline;
   }
 
   /**
@@ -55,6 +66,7 @@ public final class DurableWaits {
 
   private StepResult wait(String what, Duration bound, java.util.function.Supplier<StepResult> op) {
     waitingFor.accept(what);
+    deadline.accept(Workflow.currentTimeMillis() + bound.toMillis());
     try {
       return op.get();
     } catch (ActivityFailure e) {
@@ -67,6 +79,7 @@ public final class DurableWaits {
       throw e;
     } finally {
       waitingFor.accept(null);
+      deadline.accept(0);
     }
   }
 

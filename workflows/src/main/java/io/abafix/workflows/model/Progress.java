@@ -12,6 +12,8 @@ import java.util.Map;
  * @param pendingApproval the first gate waiting for a decision, or null
  * @param pendingApprovals every gate waiting for a decision (the plan's gates are asked at once)
  * @param pendingOperatorStep the step waiting for a person to do it and confirm, or null
+ * @param waitDeadline when the durable wait under way (a propagation, a sync cycle) gives up, epoch
+ *     millis; 0 when none is under way
  */
 public record Progress(
     Outcome outcome,
@@ -21,7 +23,30 @@ public record Progress(
     PendingApproval pendingApproval,
     OperatorTask pendingOperatorStep,
     int auditEntries,
-    List<PendingApproval> pendingApprovals) {
+    List<PendingApproval> pendingApprovals,
+    long waitDeadline) {
+
+  /** A progress with no durable wait under way. */
+  public Progress(
+      Outcome outcome,
+      String current,
+      Map<String, String> servers,
+      String waitingFor,
+      PendingApproval pendingApproval,
+      OperatorTask pendingOperatorStep,
+      int auditEntries,
+      List<PendingApproval> pendingApprovals) {
+    this(
+        outcome,
+        current,
+        servers,
+        waitingFor,
+        pendingApproval,
+        pendingOperatorStep,
+        auditEntries,
+        pendingApprovals,
+        0);
+  }
 
   public Progress {
     pendingApprovals = pendingApprovals == null ? List.of() : List.copyOf(pendingApprovals);

@@ -69,6 +69,10 @@ public final class FinalVerification {
           run.server(s).readEvents(s, since, 200).stream().filter(Preflight::isConflict).count();
       if (conflicts > 0) problems.add(s + " logged " + conflicts + " new AADSTS700027 events");
     }
+    // The apps by name, so that the journal alone says which app each server ended on.
+    facts.put(
+        "applications",
+        String.join(", ", apps.stream().map(a -> a.displayName() + "=" + a.appId()).toList()));
     servers = new ArrayList<>(states.values());
     applications = apps;
     return new StepRecord(

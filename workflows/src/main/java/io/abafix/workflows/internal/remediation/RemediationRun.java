@@ -67,6 +67,10 @@ public final class RemediationRun {
   public String planDigest;
   public String current = "PREFLIGHT";
   public String waitingFor;
+
+  /** When the durable wait under way gives up, epoch millis; 0 when none is under way. */
+  public long waitDeadline;
+
   public String cancelReason;
 
   private final Map<String, SyncServerActivities> serverStubs = new HashMap<>();
@@ -82,7 +86,8 @@ public final class RemediationRun {
               waitingFor = w;
               if (w == null) visibility.doneWaiting();
               else visibility.waiting(RunVisibility.WAITING_SERVER, w);
-            });
+            },
+            d -> waitDeadline = d);
     this.gates =
         Gates.inWorkflow(
             journal,

@@ -1,0 +1,103 @@
+package io.abafix.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.abafix.cli.report.AuditFile;
+import io.abafix.cli.report.Entry;
+import io.abafix.cli.report.HtmlReport;
+import io.abafix.cli.report.RunReport;
+import io.abafix.cli.report.Verification;
+import io.abafix.workflows.SharedAppRemediationWorkflow;
+import io.abafix.workflows.audit.AuditEntry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code abafix report}: one HTML page a change board can read, from a run or an export. */
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    footerHeading = "%nExample:%n",
+    footer = {
+      "  abafix report abafix-remediation-contoso.onmicrosoft.com --html run.html",
+      "  abafix report --from-audit audit.jsonl --html run.html"
+    },
+    description =
+        "Write a self-contained HTML report of a run (outcome, a timeline per server, before and"
+            + " after, decisions, the audit's verification), from the run itself or from an"
+            + " abafix audit export.")
+final class ReportCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Spec CommandSpec spec;
+  @Mixin TemporalOptions temporal;
+
+  @Parameters(
+      paramLabel = "RUN",
+      arity = "0..1",
+      description = "The run's workflow id (or give --from-audit)")
+  String run;
+
+  @Option(
+      names = "--from-audit",
+      paramLabel = "FILE",
+      description = "An abafix audit export (JSON Lines) to report on instead of a run")
+  Path fromAudit;
+
+  @Option(names = "--html", required = true, paramLabel = "FILE", description = "Where to write")
+  Path html;
+
+  @Override
+  public Integer call() {
+    if ((run == null) == (fromAudit == null)) {
+      throw new UserError("give either a run id or --from-audit FILE, not both or neither");
+    }
+    RunReport report;
+    if (fromAudit != null) {
+      AuditFile file = AuditFile.read(fromAudit);
+      report = RunReport.of(null, file.entries(), null, file.verification());
+    } else {
+      SharedAppRemediationWorkflow wf =
+          temporal.connect().newWorkflowStub(SharedAppRemediationWorkflow.class, run);
+      List<AuditEntry> audit = wf.audit();
+      report = RunReport.of(run, entries(audit), wf.progress().outcome().name(), live());
+    }
+    write(report, html);
+    spec.commandLine().getOut().println("wrote the report of " + report.runId() + " to " + html);
+    return 0;
+  }
+
+  /** The journal as the report reads it. */
+  static List<Entry> entries(List<AuditEntry> audit) {
+    return audit.stream().map(e -> Entry.of(JSON.valueToTree(e))).toList();
+  }
+
+  static Verification live() {
+    return Verification.of(
+        new Verification.Check(
+            "hash chain",
+            Verification.State.NOT_CHECKED,
+            "read from the run itself, which Temporal keeps; export it with abafix audit RUN"
+                + " --out FILE to give it a chain, and report on that file with --from-audit"));
+  }
+
+  static void write(RunReport report, Path file) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) Files.createDirectories(parent);
+      Files.writeString(file, HtmlReport.render(report, Instant.now()), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the report to " + file, e);
+    }
+  }
+}

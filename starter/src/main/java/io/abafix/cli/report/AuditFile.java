@@ -1,0 +1,69 @@
+package io.abafix.cli.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.abafix.cli.AuditExport;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** An {@code abafix audit --out} export read back: its entries and whether its chain holds. */
+public record AuditFile(List<Entry> entries, Verification verification) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Reads and checks an export.
+   *
+   * @throws IllegalArgumentException when the file is missing, empty or a line is not JSON
+   */
+  public static AuditFile read(Path file) {
+    List<String> lines;
+    try {
+      lines =
+          Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+              .filter(l -> !l.isBlank())
+              .toList();
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("no audit file " + file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+    }
+    if (lines.isEmpty()) throw new IllegalArgumentException(file + " holds no journal entry");
+    List<Entry> entries = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      JsonNode node;
+      try {
+        node = JSON.readTree(lines.get(i));
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            file + " line " + (i + 1) + " is not JSON: is it an abafix audit export?");
+      }
+      if (!node.isObject() || !node.has("step") || !node.has("seq")) {
+        throw new IllegalArgumentException(
+            file + " line " + (i + 1) + " is not a journal entry: is it an abafix audit export?");
+      }
+      entries.add(Entry.of(node));
+    }
+    Integer broken = AuditExport.firstBrokenLine(lines);
+    Verification.Check chain =
+        broken == null
+            ? new Verification.Check(
+                "hash chain",
+                Verification.State.PASSED,
+                "all " + lines.size() + " lines of " + file.getFileName() + " chain intact")
+            : new Verification.Check(
+                "hash chain",
+                Verification.State.FAILED,
+                "line "
+                    + broken
+                    + " of "
+                    + file.getFileName()
+                    + " does not match its hash or the line before it: the file was edited,"
+                    + " cut or reordered after export");
+    return new AuditFile(List.copyOf(entries), Verification.of(chain));
+  }
+}
