@@ -126,10 +126,9 @@ class SharedAppRemediationPeopleAndTimeTest {
 
       assertInstanceOf(CanceledFailure.class, finished.failed().getCause());
       assertEquals(Outcome.CANCELED, run.stub.progress().outcome());
-      assertEquals(
-          "COMPENSATED",
-          SharedAppRemediationWorkflowTest.entry(finished.audit(), "RESUME_SCHEDULER", "SERVERA")
-              .outcome());
+      AuditEntry resumed =
+          SharedAppRemediationWorkflowTest.entry(finished.audit(), "RESUME_SCHEDULER", "SERVERA");
+      assertEquals("COMPENSATED", resumed.outcome(), resumed.toString());
       assertLeftSafe(before, h.lab.snapshot());
     }
   }
@@ -187,13 +186,24 @@ class SharedAppRemediationPeopleAndTimeTest {
       assertTrue(
           SharedAppRemediationWorkflowTest.rootMessage(twice).contains("CONFIGURE_ABA@SERVERB"),
           SharedAppRemediationWorkflowTest.rootMessage(twice));
-      assertEquals(
-          1,
-          run.stub.audit().stream()
-              .filter(e -> e.step().equals("CONFIGURE_ABA") && e.target().equals("SERVERB"))
-              .count(),
-          "confirmed once");
+      // The accepted confirmation's entry is recorded by the workflow after the update returns.
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (configured(run) == 0 && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(e);
+        }
+      }
+      assertEquals(1, configured(run), "confirmed once");
     }
+  }
+
+  private static long configured(LabHarness.Run run) {
+    return run.stub.audit().stream()
+        .filter(e -> e.step().equals("CONFIGURE_ABA") && e.target().equals("SERVERB"))
+        .count();
   }
 
   @Test

@@ -30,7 +30,7 @@ public final class SignInShape {
   private static final Pattern AADSTS = Pattern.compile("(AADSTS\\d+)");
   private static final Pattern DENIED =
       Pattern.compile(
-          "access (is )?denied|unauthorized|\\b401\\b|\\b403\\b", Pattern.CASE_INSENSITIVE);
+          "access ?(is )?denied|unauthorized|\\b401\\b|\\b403\\b", Pattern.CASE_INSENSITIVE);
 
   private SignInShape() {}
 
