@@ -1,5 +1,8 @@
 package io.abafix.activities;
 
+import io.abafix.activities.approval.ApprovalGuard;
+import io.abafix.activities.approval.ProvenParameters;
+import io.abafix.activities.approval.StepAuthorization;
 import io.abafix.activities.internal.Facts;
 import io.abafix.activities.internal.Failures;
 import io.abafix.activities.internal.Heartbeats;
@@ -29,9 +32,15 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
   private static final Pattern MACHINE_ID = Pattern.compile("[0-9a-fA-F]{32}");
 
   private final SyncServerHost host;
+  private final ApprovalGuard approvals;
 
-  public SyncServerActivitiesImpl(SyncServerHost host) {
+  /**
+   * @param approvals checks the signed approval every destructive step carries
+   */
+  public SyncServerActivitiesImpl(SyncServerHost host, ApprovalGuard approvals) {
+    if (approvals == null) throw new IllegalArgumentException("an approval guard is required");
     this.host = host;
+    this.approvals = approvals;
   }
 
   @Override
@@ -66,8 +75,10 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
   }
 
   @Override
-  public StepResult revertToServiceAccount(String server, String credentialReference) {
+  public StepResult revertToServiceAccount(
+      String server, String credentialReference, StepAuthorization approval) {
     checkServer(server);
+    approvals.authorize(approval, ProvenParameters.REVERT_TO_SERVICE_ACCOUNT, server);
     if (credentialReference == null || credentialReference.isBlank()) {
       throw ApplicationFailure.newNonRetryableFailure(
           "no credential reference for the revert on "
@@ -100,8 +111,10 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
   }
 
   @Override
-  public StepResult regenerateMachineId(String server, String newMachineId) {
+  public StepResult regenerateMachineId(
+      String server, String newMachineId, StepAuthorization approval) {
     checkServer(server);
+    approvals.authorize(approval, ProvenParameters.REGENERATE_MACHINE_ID, server);
     if (newMachineId == null || !MACHINE_ID.matcher(newMachineId).matches()) {
       throw Failures.permanent("a machine id must be 32 hexadecimal characters: " + newMachineId);
     }

@@ -65,8 +65,8 @@ final class DemoEnvironment implements AutoCloseable {
     WorkflowClient client = TemporalConnection.at(address, codec);
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Workers.orchestrator(factory);
-    Workers.directory(factory, adapters.directory());
-    adapters.hosts().forEach(host -> Workers.server(factory, host));
+    Workers.directory(factory, adapters.directory(), lab.identities().guard(false));
+    adapters.hosts().forEach(host -> Workers.server(factory, host, lab.identities().guard(false)));
     factory.start();
     return new DemoEnvironment(temporal, adapters, codec, client, factory);
   }

@@ -1,6 +1,9 @@
 package io.abafix.worker;
 
 import io.abafix.activities.TaskQueues;
+import io.abafix.activities.approval.ApprovalGuard;
+import io.abafix.activities.approval.ApprovalTrust;
+import io.abafix.activities.approval.IdTokenVerifier;
 import io.abafix.activities.model.ServerNames;
 import io.abafix.activities.port.SyncServerHost;
 import io.abafix.activities.powershell.PowerShellScript;
@@ -19,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,6 +55,7 @@ final class ServerCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin ConnectionOptions temporal;
+  @Mixin ApprovalOptions approvals;
 
   @Option(
       names = "--name",
@@ -116,10 +121,13 @@ final class ServerCommand implements Callable<Integer> {
 
   private final Launcher launcher;
   private final LocalMachine machine;
+  private final Function<ApprovalTrust, IdTokenVerifier> keys;
 
-  ServerCommand(Launcher launcher, LocalMachine machine) {
+  ServerCommand(
+      Launcher launcher, LocalMachine machine, Function<ApprovalTrust, IdTokenVerifier> keys) {
     this.launcher = launcher;
     this.machine = machine;
+    this.keys = keys;
   }
 
   @Override
@@ -129,13 +137,14 @@ final class ServerCommand implements Callable<Integer> {
     Map<PowerShellScript, Duration> timeouts = timeouts();
     WatcherOptions watch = watchOptions(server);
     checkThisIsTheServer(server);
+    ApprovalGuard guard = approvals.guard(keys);
 
     ProcessPowerShellRunner runner = new ProcessPowerShellRunner(powershell);
     SyncServerHost host = new PowerShellSyncServerHost(server, runner, timeouts);
     return launcher.run(
         temporal.address,
         f -> {
-          Worker worker = Workers.server(f, host);
+          Worker worker = Workers.server(f, host, guard);
           if (watch != null) {
             IncidentConfig incident =
                 new IncidentConfig(watch.tenant(), fleet, credentialReference, null, null, null);

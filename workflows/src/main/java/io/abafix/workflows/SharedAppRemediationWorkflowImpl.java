@@ -4,6 +4,8 @@ import io.abafix.activities.DirectoryActivities;
 import io.abafix.activities.FailureTypes;
 import io.abafix.activities.SyncServerActivities;
 import io.abafix.activities.TaskQueues;
+import io.abafix.activities.approval.ProvenParameters;
+import io.abafix.activities.approval.StepAuthorization;
 import io.abafix.activities.model.AppRegistration;
 import io.abafix.activities.model.AuthenticationCheck;
 import io.abafix.activities.model.EventLogEntry;
@@ -14,6 +16,7 @@ import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.audit.AuditJournal;
 import io.abafix.workflows.internal.DecisionRules;
 import io.abafix.workflows.internal.FailureText;
+import io.abafix.workflows.internal.PlanDigest;
 import io.abafix.workflows.internal.StepOptions;
 import io.abafix.workflows.model.ApplicationSummary;
 import io.abafix.workflows.model.ApprovalPolicy;
@@ -472,7 +475,9 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
       throw precondition(
           server + "'s scheduler was re-enabled since it was paused: revert refused");
     }
-    String approver = awaitApproval(s);
+    Approval approval =
+        awaitApproval(s, Map.of(ProvenParameters.REVERT_TO_SERVICE_ACCOUNT, List.of(server)));
+    String approver = approval.by();
     if (s.executor() == Executor.OPERATOR) {
       String account = st.expectedServiceAccountName();
       String by =
@@ -508,7 +513,9 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
           List.of());
     }
     StepResult r =
-        server(server).revertToServiceAccount(server, request.credentialReferenceFor(server));
+        server(server)
+            .revertToServiceAccount(
+                server, request.credentialReferenceFor(server), approval.proofs());
     return StepRecord.of(r).by(approver);
   }
 
@@ -601,11 +608,13 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     if (!machineIdDuplicated.getOrDefault(server, false)) {
       return StepRecord.skipped(Map.of(), "machine id is no longer duplicated: not regenerated");
     }
-    String approver = awaitApproval(s);
+    Approval approval =
+        awaitApproval(s, Map.of(ProvenParameters.REGENERATE_MACHINE_ID, List.of(server)));
     // Chosen once by the workflow, so that every retry asks for the same value and stays
     // idempotent.
     String newId = Workflow.randomUUID().toString().replace("-", "");
-    return StepRecord.of(server(server).regenerateMachineId(server, newId)).by(approver);
+    return StepRecord.of(server(server).regenerateMachineId(server, newId, approval.proofs()))
+        .by(approval.by());
   }
 
   private StepRecord deleteApplications(PlannedStep s) {
@@ -623,14 +632,20 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
                 + ": it must be reverted first");
       }
     }
-    String approver = awaitApproval(s);
+    Approval approval =
+        awaitApproval(
+            s,
+            Map.of(
+                ProvenParameters.DELETE_APPLICATION,
+                apps.stream().map(AppRegistration::id).toList()));
+    String approver = approval.by();
     Map<String, String> before = new TreeMap<>();
     Map<String, String> after = new TreeMap<>();
     int attempts = 0;
     int changed = 0;
     for (AppRegistration app : apps) {
       saga.addCompensation(() -> restoreIfStillUsed(app));
-      StepResult r = directory.deleteApplication(app.id());
+      StepResult r = directory.deleteApplication(app.id(), approval.proofs());
       attempts = Math.max(attempts, r.attempt());
       if (r.changed()) changed++;
       before.put(app.displayName(), app.appId() + " live");
@@ -782,8 +797,16 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
 
   // ---- approvals and waits ----------------------------------------------------------------
 
-  /** Waits for a person to approve a destructive step; returns who approved. */
-  private String awaitApproval(PlannedStep s) {
+  /** Who approved a step, and the proofs the step carries to its worker. */
+  private record Approval(String by, StepAuthorization proofs) {}
+
+  /**
+   * Waits for a person to approve a destructive step.
+   *
+   * @param parameters exactly what the step will act on: the approver's sign-in binds them, and the
+   *     worker refuses anything else
+   */
+  private Approval awaitApproval(PlannedStep s, Map<String, List<String>> parameters) {
     ApprovalPolicy policy = request.approvals();
     long asked = now();
     if (!policy.required()) {
@@ -799,10 +822,18 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
           Map.of(),
           Map.of("gate", s.key()),
           "this run's policy does not require approval");
-      return "policy";
+      // Without a signed approval the worker refuses the step: policy cannot stand in for a person.
+      return new Approval("policy", StepAuthorization.none());
     }
     Duration timeout = Duration.ofSeconds(policy.timeoutSeconds());
-    pending = new PendingApproval(s.key(), s.description(), asked, asked + timeout.toMillis());
+    pending =
+        new PendingApproval(
+            s.key(),
+            s.description(),
+            asked,
+            asked + timeout.toMillis(),
+            PlanDigest.of(plan),
+            parameters);
     waitingFor = "approval of " + s.key();
     boolean decided = Workflow.await(timeout, () -> decisions.containsKey(s.key()));
     pending = null;
@@ -841,7 +872,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
       throw ApplicationFailure.newNonRetryableFailure(
           s.key() + " was rejected by " + d.by(), FailureTypes.PERMANENT);
     }
-    return d.by();
+    return new Approval(d.by(), new StepAuthorization(null, d.proof()));
   }
 
   /**

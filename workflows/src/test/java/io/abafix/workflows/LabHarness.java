@@ -3,6 +3,8 @@ package io.abafix.workflows;
 import io.abafix.activities.DirectoryActivitiesImpl;
 import io.abafix.activities.SyncServerActivitiesImpl;
 import io.abafix.activities.TaskQueues;
+import io.abafix.activities.approval.ApprovalProof;
+import io.abafix.activities.approval.DecisionBinding;
 import io.abafix.activities.port.Directory;
 import io.abafix.lab.Lab;
 import io.abafix.lab.LabAdapters;
@@ -14,6 +16,7 @@ import io.abafix.workflows.model.PendingApproval;
 import io.abafix.workflows.model.RemediationRequest;
 import io.abafix.workflows.model.RemediationResult;
 import io.abafix.workflows.model.Timings;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -39,8 +42,13 @@ import java.util.function.Function;
  */
 final class LabHarness implements AutoCloseable {
   static final String CREDENTIAL = "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml";
-  static final String REQUESTER = "alice";
-  static final String APPROVER = "alice-approver";
+
+  /**
+   * Lab users (see {@link io.abafix.lab.signin.LabIdentityProvider}): carol starts, alice approves.
+   */
+  static final String REQUESTER = "carol";
+
+  static final String APPROVER = "alice";
 
   /** How long the operator waits between looks; virtual time when time skipping is on. */
   private final Duration pollInterval;
@@ -62,11 +70,13 @@ final class LabHarness implements AutoCloseable {
     env.newWorker(TaskQueues.DIRECTORY)
         .registerActivitiesImplementations(
             new DirectoryActivitiesImpl(
-                b.directory == null ? adapters.directory() : b.directory.apply(adapters)));
+                b.directory == null ? adapters.directory() : b.directory.apply(adapters),
+                lab.identities().guard(false)));
     for (String server : lab.serverNames()) {
       if (b.withoutWorker.contains(server)) continue;
       Worker worker = env.newWorker(TaskQueues.forServer(server));
-      worker.registerActivitiesImplementations(new SyncServerActivitiesImpl(adapters.host(server)));
+      worker.registerActivitiesImplementations(
+          new SyncServerActivitiesImpl(adapters.host(server), lab.identities().guard(false)));
     }
     env.start();
     this.client = env.getWorkflowClient();
@@ -209,13 +219,45 @@ final class LabHarness implements AutoCloseable {
         PendingApproval pending = stub.progress().pendingApproval();
         ApprovalRequest decision = pending == null ? null : operator.decide(pending);
         if (decision != null) {
-          stub.decide(decision);
+          stub.decide(signed(decision, pending));
           continue;
         }
         if (result.isDone()) return finished();
         env.sleep(firstLooksShort(looks));
       }
       throw new AssertionError("the run did not end; progress: " + stub.progress());
+    }
+
+    /**
+     * The decision with the proof the CLI would attach: an ID token of the lab user it names, whose
+     * nonce binds this run, the gate, the plan and the parameters. A name that is no lab user stays
+     * a typed name without a proof.
+     */
+    ApprovalRequest signed(ApprovalRequest d, PendingApproval pending) {
+      if (d.proof() != null) return d;
+      return lab.identities()
+          .user(d.by())
+          .map(
+              user -> {
+                DecisionBinding binding = binding(pending, d.approve());
+                String token = lab.identities().idToken(user.upn(), binding.nonce());
+                return new ApprovalRequest(
+                    d.gate(), d.by(), d.approve(), d.comment(), ApprovalProof.of(token, binding));
+              })
+          .orElse(d);
+    }
+
+    /** What a decision on {@code pending} in this run binds. */
+    DecisionBinding binding(PendingApproval pending, boolean approve) {
+      WorkflowExecution execution = WorkflowStub.fromTyped(stub).getExecution();
+      return new DecisionBinding(
+          client.getOptions().getNamespace(),
+          execution.getWorkflowId(),
+          execution.getRunId(),
+          pending.gate(),
+          pending.planDigest(),
+          pending.parameters(),
+          approve ? DecisionBinding.APPROVE : DecisionBinding.REJECT);
     }
 
     /** Waits one poll interval (skipped time, when time skipping is on). */
