@@ -1,7 +1,6 @@
 package io.abafix.cli;
 
-import io.abafix.workflows.SharedAppRemediationWorkflow;
-import io.abafix.workflows.model.ApprovalRequest;
+import io.abafix.workflows.model.PendingApproval;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,8 +17,15 @@ abstract class DecisionCommand implements Callable<Integer> {
   @Parameters(paramLabel = "RUN", description = "The run's workflow id")
   String run;
 
-  @Option(names = "--as", required = true, description = "Your name, for the audit")
+  @Option(
+      names = "--as",
+      paramLabel = "UPN",
+      description =
+          "Who you sign in as (a hint for the sign-in page, and a label); the decision names"
+              + " whoever actually signs in")
   String by;
+
+  @Mixin SignInOptions signIn;
 
   @Option(
       names = "--step",
@@ -34,20 +40,42 @@ abstract class DecisionCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SharedAppRemediationWorkflow wf =
-        temporal.connect().newWorkflowStub(SharedAppRemediationWorkflow.class, run);
-    String decided = wf.decide(new ApprovalRequest(gate, by, approve(), comment));
-    spec.commandLine()
-        .getOut()
-        .println((approve() ? "approved " : "rejected ") + decided + " as " + by);
+    DecisionSigner signer = signIn.signer(spec.commandLine().getErr());
+    Decisions.Pinned pinned = Decisions.pin(temporal.connect(), run);
+    PendingApproval pending = pinned.stub().progress().pendingApproval();
+    if (pending == null) {
+      throw new UserError("nothing in " + run + " is waiting for approval");
+    }
+    if (gate != null && !gate.equals(pending.gate())) {
+      throw new UserError("the decision waiting is " + pending.gate() + ", not " + gate);
+    }
+    var out = spec.commandLine().getOut();
+    out.println(
+        "sign in to "
+            + (approve() ? "approve " : "reject ")
+            + pending.gate()
+            + " "
+            + pending.parameters()
+            + " (plan "
+            + pending.planDigest()
+            + ")");
+    out.flush();
+    String decided = pinned.decide(pending, approve(), by, comment, signer);
+    out.println((approve() ? "approved " : "rejected ") + decided + ", signed in");
     return 0;
   }
 
-  /** {@code abafix approve RUN --as NAME}. */
+  /** {@code abafix approve RUN [--as UPN] [--device-code]}. */
   @Command(
       name = "approve",
       mixinStandardHelpOptions = true,
-      description = "Approve the destructive step a run waits on.")
+      description = {
+        "Approve the destructive step a run waits on.",
+        "You sign in with Entra ID (your browser, or --device-code) to abafix's app registration;"
+            + " the ID token's nonce binds this run, this step, the plan and exactly what the step"
+            + " acts on, and the worker that acts checks it, your app role (Abafix.Approver) and,"
+            + " under two-person, that you did not start the run."
+      })
   static final class Approve extends DecisionCommand {
     @Override
     boolean approve() {
@@ -55,11 +83,14 @@ abstract class DecisionCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code abafix reject RUN --as NAME}: the run compensates and stops. */
+  /** {@code abafix reject RUN}: the run compensates and stops. */
   @Command(
       name = "reject",
       mixinStandardHelpOptions = true,
-      description = "Reject the destructive step a run waits on; the run compensates and stops.")
+      description = {
+        "Reject the destructive step a run waits on; the run compensates and stops.",
+        "You sign in with Entra ID as for approve."
+      })
   static final class Reject extends DecisionCommand {
     @Override
     boolean approve() {

@@ -58,6 +58,9 @@ final class EventDrivenDemo {
   private final Path auditOut;
   private final boolean json;
 
+  /** The lab user who approves each destructive step of the remediation the incident starts. */
+  private AutoApprover approver;
+
   EventDrivenDemo(PrintWriter progress, PrintWriter out, Lab lab, Path auditOut, boolean json) {
     this.progress = progress;
     this.out = out;
@@ -73,6 +76,7 @@ final class EventDrivenDemo {
       Render.demoHeader("abafix demo (event-driven)", lab, lab.serverNames(), env.address())
           .forEach(progress::println);
       WorkflowClient client = env.client();
+      approver = env.approver(DemoCommand.DEMO_APPROVER);
       IncidentConfig config = config();
       TemporalIncidentReporter reporter = new TemporalIncidentReporter(client, config);
       for (SyncServerHost host : env.adapters().hosts()) {
@@ -233,12 +237,7 @@ final class EventDrivenDemo {
   private void followChild(WorkflowClient client, ChildRun child) throws Exception {
     try {
       if (child.remedy() == Remedy.SHARED_APP_REMEDIATION) {
-        new RunFollower(
-                client,
-                child.workflowId(),
-                progress,
-                DemoCommand.DEMO_APPROVER,
-                Duration.ofMillis(200))
+        new RunFollower(client, child.workflowId(), progress, approver, Duration.ofMillis(200))
             .follow();
       } else {
         RepairCommand.follow(client, child.workflowId(), progress);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.abafix.lab.Lab;
 import io.abafix.lab.scenario.Scenario;
+import io.abafix.lab.signin.LabIdentityProvider;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.codec.AesGcmPayloadCodec;
 import io.abafix.workflows.codec.PayloadEncryption;
@@ -96,11 +97,29 @@ class RunCommandsTest {
               "status", id, "--address", temporal.address(), "--encryption-key-file", otherKey());
       assertTrue(wrongKey.exitCode() != 0, "another key cannot read the run: " + wrongKey.out());
 
-      Result approve = abafix(concat(new String[] {"approve", id, "--as", "bob"}, cluster));
+      Result typedName = abafix(concat(new String[] {"approve", id, "--as", "bob"}, cluster));
+      assertEquals(
+          2, typedName.exitCode(), "a typed name alone is no approval: " + typedName.out());
+      assertTrue(typedName.err().contains("--approver-tenant-id"), typedName.err());
+
+      String[] signIn = {
+        "--approver-tenant-id", lab.identities().tenantId(),
+        "--approver-client-id", LabIdentityProvider.ABAFIX_CLIENT_ID,
+        "--lab-identity-endpoint", env.adapters().entra().identityEndpoint().toString()
+      };
+      Result approve =
+          abafix(concat(concat(new String[] {"approve", id, "--as", "bob"}, cluster), signIn));
       assertEquals(0, approve.exitCode(), approve.err());
       assertTrue(
-          approve.out().contains("approved REVERT_TO_SERVICE_ACCOUNT@SERVERA as bob"),
+          approve.out().contains("approved REVERT_TO_SERVICE_ACCOUNT@SERVERA, signed in"),
           approve.out());
+      for (int i = 0; i < 400 && lab.effectCount("revertToServiceAccount", "SERVERA") == 0; i++) {
+        Thread.sleep(50);
+      }
+      assertEquals(
+          1,
+          lab.effectCount("revertToServiceAccount", "SERVERA"),
+          "the worker accepted bob's signed approval and reverted SERVERA");
 
       Path audit = dir.resolve("audit.jsonl");
       Result export =

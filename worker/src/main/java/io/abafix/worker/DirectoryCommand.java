@@ -117,8 +117,8 @@ final class DirectoryCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     GraphDirectoryConfig config = config();
-    ApprovalGuard guard = approvals.guard(keys);
     Directory directory = connect(config);
+    ApprovalGuard guard = approvals.guard(keys);
     return launcher.run(
         temporal.address, f -> Workers.directory(f, directory, guard), spec.commandLine().getOut());
   }

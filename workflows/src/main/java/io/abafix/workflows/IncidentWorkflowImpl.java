@@ -393,7 +393,8 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
       if (run.remedy() == Remedy.SHARED_APP_REMEDIATION) {
         SharedAppRemediationWorkflow child =
             Workflow.newChildWorkflowStub(SharedAppRemediationWorkflow.class, options);
-        boolean unattended = config.policy().isUnattended(run.remedy());
+        // Unattended lets the remediation start without a person; its destructive steps still
+        // wait for a signed approval, which no policy can stand in for.
         RemediationRequest request =
             new RemediationRequest(
                 config.tenant(),
@@ -402,9 +403,7 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
                 null,
                 false,
                 new ApprovalPolicy(
-                    !unattended,
-                    config.policy().twoPerson(),
-                    config.policy().approvalTimeoutSeconds()),
+                    true, config.policy().twoPerson(), config.policy().approvalTimeoutSeconds()),
                 config.timings(),
                 requestedBy);
         Promise<RemediationResult> result = Async.function(child::remediate, request);
