@@ -3,6 +3,7 @@ package io.abafix.activities;
 import io.abafix.activities.approval.ApprovalGuard;
 import io.abafix.activities.approval.ProvenParameters;
 import io.abafix.activities.approval.StepAuthorization;
+import io.abafix.activities.approval.VerifiedApproval;
 import io.abafix.activities.internal.Failures;
 import io.abafix.activities.internal.Heartbeats;
 import io.abafix.activities.model.AppRegistration;
@@ -36,7 +37,12 @@ public class DirectoryActivitiesImpl implements DirectoryActivities {
 
   @Override
   public StepResult deleteApplication(String objectId, StepAuthorization approval) {
-    approvals.authorize(approval, ProvenParameters.DELETE_APPLICATION, objectId);
+    VerifiedApproval approved =
+        approvals.authorize(approval, ProvenParameters.DELETE_APPLICATION, objectId);
+    return delete(objectId).approvedBy(approved);
+  }
+
+  private StepResult delete(String objectId) {
     Optional<AppRegistration> live = call(() -> directory.getApplication(objectId));
     if (live.isEmpty()) {
       Optional<AppRegistration> deleted = call(() -> directory.getDeletedApplication(objectId));

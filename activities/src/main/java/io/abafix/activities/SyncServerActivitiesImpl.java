@@ -3,6 +3,7 @@ package io.abafix.activities;
 import io.abafix.activities.approval.ApprovalGuard;
 import io.abafix.activities.approval.ProvenParameters;
 import io.abafix.activities.approval.StepAuthorization;
+import io.abafix.activities.approval.VerifiedApproval;
 import io.abafix.activities.internal.Facts;
 import io.abafix.activities.internal.Failures;
 import io.abafix.activities.internal.Heartbeats;
@@ -78,7 +79,12 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
   public StepResult revertToServiceAccount(
       String server, String credentialReference, StepAuthorization approval) {
     checkServer(server);
-    approvals.authorize(approval, ProvenParameters.REVERT_TO_SERVICE_ACCOUNT, server);
+    VerifiedApproval approved =
+        approvals.authorize(approval, ProvenParameters.REVERT_TO_SERVICE_ACCOUNT, server);
+    return revert(server, credentialReference).approvedBy(approved);
+  }
+
+  private StepResult revert(String server, String credentialReference) {
     if (credentialReference == null || credentialReference.isBlank()) {
       throw ApplicationFailure.newNonRetryableFailure(
           "no credential reference for the revert on "
@@ -114,7 +120,12 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
   public StepResult regenerateMachineId(
       String server, String newMachineId, StepAuthorization approval) {
     checkServer(server);
-    approvals.authorize(approval, ProvenParameters.REGENERATE_MACHINE_ID, server);
+    VerifiedApproval approved =
+        approvals.authorize(approval, ProvenParameters.REGENERATE_MACHINE_ID, server);
+    return regenerate(server, newMachineId).approvedBy(approved);
+  }
+
+  private StepResult regenerate(String server, String newMachineId) {
     if (newMachineId == null || !MACHINE_ID.matcher(newMachineId).matches()) {
       throw Failures.permanent("a machine id must be 32 hexadecimal characters: " + newMachineId);
     }
@@ -184,6 +195,27 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
     return s.identityType() == IdentityType.Application
         && s.applicationId() != null
         && retired.stream().noneMatch(s.applicationId()::equalsIgnoreCase);
+  }
+
+  @Override
+  public StepResult awaitSignIn(String server) {
+    checkServer(server);
+    AuthenticationCheck check = call(host::testConnectorAuthentication);
+    if (!check.authenticated()) {
+      throw Failures.transientFailure(
+          server + " does not sign in yet (" + check.errorCode() + "): looking again");
+    }
+    return new StepResult(false, Map.of(), Map.of(), "signs in", attempt());
+  }
+
+  @Override
+  public StepResult awaitSyncCycleEnd(String server) {
+    checkServer(server);
+    ServerState state = call(host::inspect);
+    if (state.syncCycleInProgress()) {
+      throw Failures.transientFailure("a sync cycle is still running on " + server);
+    }
+    return new StepResult(false, Map.of(), Facts.of(state), "no sync cycle running", attempt());
   }
 
   @Override

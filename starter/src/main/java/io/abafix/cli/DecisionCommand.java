@@ -1,6 +1,17 @@
 package io.abafix.cli;
 
+import io.abafix.activities.approval.ApprovalProof;
+import io.abafix.activities.approval.DecisionBinding;
+import io.abafix.workflows.IncidentWorkflow;
+import io.abafix.workflows.SharedAppRemediationWorkflow;
+import io.abafix.workflows.WorkflowIds;
+import io.abafix.workflows.model.ApprovalRequest;
+import io.abafix.workflows.model.DecisionScope;
 import io.abafix.workflows.model.PendingApproval;
+import io.temporal.client.WorkflowClient;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,7 +20,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** What {@code approve} and {@code reject} share: both answer the pending destructive step. */
+/**
+ * What {@code approve} and {@code reject} share: both settle one named gate of a run (or, with
+ * {@code --gate PLAN}, every gate it waits on), bound to the digest of what the person looked at.
+ */
 abstract class DecisionCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin TemporalOptions temporal;
@@ -27,11 +41,23 @@ abstract class DecisionCommand implements Callable<Integer> {
 
   @Mixin SignInOptions signIn;
 
+  @Option(names = "--step", description = "The step you decide on, e.g. DELETE_APPLICATIONS")
+  String step;
+
+  @Option(names = "--server", description = "Its server (directory for directory steps)")
+  String server;
+
   @Option(
-      names = "--step",
-      description =
-          "The step you decide on, e.g. DELETE_APPLICATIONS@directory (default: the pending one)")
+      names = "--gate",
+      description = "The gate by name instead: STEP@SERVER, PLAN (every open gate) or PROPOSAL")
   String gate;
+
+  @Option(
+      names = "--digest",
+      description =
+          "The digest abafix status showed for the gate (12 or more characters); without it, the"
+              + " gate's digest now, which is printed")
+  String digest;
 
   @Option(names = "--comment", description = "Why, for the audit")
   String comment;
@@ -40,41 +66,112 @@ abstract class DecisionCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    String name = gateName();
     DecisionSigner signer = signIn.signer(spec.commandLine().getErr());
-    Decisions.Pinned pinned = Decisions.pin(temporal.connect(), run);
-    PendingApproval pending = pinned.stub().progress().pendingApproval();
-    if (pending == null) {
-      throw new UserError("nothing in " + run + " is waiting for approval");
-    }
-    if (gate != null && !gate.equals(pending.gate())) {
-      throw new UserError("the decision waiting is " + pending.gate() + ", not " + gate);
+    WorkflowClient client = temporal.connect();
+    boolean incident = WorkflowIds.isIncident(run);
+    String runId = client.newUntypedWorkflowStub(run).describe().getExecution().getRunId();
+    List<PendingApproval> open =
+        incident
+            ? pendingOf(
+                client
+                    .newWorkflowStub(IncidentWorkflow.class, run, Optional.of(runId))
+                    .status()
+                    .pendingApproval())
+            : client
+                .newWorkflowStub(SharedAppRemediationWorkflow.class, run, Optional.of(runId))
+                .progress()
+                .pendingApprovals();
+    String bound = digest == null ? digestNow(name, open) : digest;
+    DecisionBinding binding;
+    try {
+      binding =
+          DecisionScope.binding(
+              client.getOptions().getNamespace(), run, runId, name, open, approve());
+    } catch (IllegalArgumentException e) {
+      throw new UserError(
+          run + " has no open gate " + name + (open.isEmpty() ? "" : "; open: " + names(open)));
     }
     var out = spec.commandLine().getOut();
     out.println(
         "sign in to "
             + (approve() ? "approve " : "reject ")
-            + pending.gate()
+            + binding.gate()
             + " "
-            + pending.parameters()
+            + binding.parameters()
             + " (plan "
-            + pending.planDigest()
+            + binding.planDigest().substring(0, Math.min(12, binding.planDigest().length()))
             + ")");
     out.flush();
-    String decided = pinned.decide(pending, approve(), by, comment, signer);
-    out.println((approve() ? "approved " : "rejected ") + decided + ", signed in");
+    String token = signer.sign(binding, by);
+    ApprovalRequest decision =
+        new ApprovalRequest(
+            name,
+            by == null ? "" : by,
+            approve(),
+            comment,
+            bound,
+            ApprovalProof.of(token, binding));
+    String decided =
+        incident
+            ? client
+                .newWorkflowStub(IncidentWorkflow.class, run, Optional.of(runId))
+                .decide(decision)
+            : client
+                .newWorkflowStub(SharedAppRemediationWorkflow.class, run, Optional.of(runId))
+                .decide(decision);
+    out.println(
+        (approve() ? "approved " : "rejected ")
+            + decided
+            + ", signed in"
+            + (bound == null
+                ? ""
+                : " (digest " + bound.substring(0, Math.min(12, bound.length())) + ")"));
     return 0;
   }
 
-  /** {@code abafix approve RUN [--as UPN] [--device-code]}. */
+  private static String names(List<PendingApproval> open) {
+    return String.join(", ", open.stream().map(PendingApproval::gate).toList());
+  }
+
+  private String gateName() {
+    if (gate != null && (step != null || server != null)) {
+      throw new UserError("name the gate either with --gate or with --step and --server, not both");
+    }
+    if (gate != null) return gate.trim();
+    if (step == null || server == null) {
+      throw new UserError(
+          "name the gate you decide: --step STEP --server SERVER, or --gate PLAN for every open"
+              + " gate (abafix status "
+              + run
+              + " prints the exact command)");
+    }
+    return step.trim().toUpperCase(Locale.ROOT) + "@" + server.trim();
+  }
+
+  private static String digestNow(String name, List<PendingApproval> open) {
+    for (PendingApproval p : open) {
+      if (name.equalsIgnoreCase("PLAN")) return p.planDigest();
+      if (p.gate().equalsIgnoreCase(name)) return p.digest();
+    }
+    return null;
+  }
+
+  private static List<PendingApproval> pendingOf(PendingApproval p) {
+    return p == null ? List.of() : List.of(p);
+  }
+
+  /** {@code abafix approve RUN --step S --server X [--as UPN] [--device-code]}. */
   @Command(
       name = "approve",
       mixinStandardHelpOptions = true,
       description = {
-        "Approve the destructive step a run waits on.",
-        "You sign in with Entra ID (your browser, or --device-code) to abafix's app registration;"
-            + " the ID token's nonce binds this run, this step, the plan and exactly what the step"
-            + " acts on, and the worker that acts checks it, your app role (Abafix.Approver) and,"
-            + " under two-person, that you did not start the run."
+        "Approve a gate a run waits on (abafix status prints the exact command).",
+        "You sign in with Entra ID to abafix's app registration: in your browser (authorization"
+            + " code with PKCE, on a loopback redirect), or with --device-code on another device."
+            + " The ID token's nonce binds this run, the gate, the plan and exactly what the step"
+            + " will act on; the worker that acts verifies it, your app role (Abafix.Approver) and,"
+            + " under two-person, that you are not who started the run."
       })
   static final class Approve extends DecisionCommand {
     @Override
@@ -83,12 +180,12 @@ abstract class DecisionCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code abafix reject RUN}: the run compensates and stops. */
+  /** {@code abafix reject RUN --step S --server X}: the run compensates and stops. */
   @Command(
       name = "reject",
       mixinStandardHelpOptions = true,
       description = {
-        "Reject the destructive step a run waits on; the run compensates and stops.",
+        "Reject a gate a run waits on; the run compensates and stops.",
         "You sign in with Entra ID as for approve."
       })
   static final class Reject extends DecisionCommand {

@@ -55,7 +55,12 @@ final class Decisions {
       String token = signer.sign(binding, label);
       return stub.decide(
           new ApprovalRequest(
-              pending.gate(), label, approve, comment, ApprovalProof.of(token, binding)));
+              pending.gate(),
+              label,
+              approve,
+              comment,
+              pending.digest(),
+              ApprovalProof.of(token, binding)));
     }
   }
 }

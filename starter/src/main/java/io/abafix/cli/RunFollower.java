@@ -74,8 +74,10 @@ final class RunFollower {
         out.flush();
       } else if (pending != null && !pending.gate().equals(announced)) {
         announced = pending.gate();
-        out.println("  waiting for approval of " + pending.gate() + ": " + pending.description());
-        out.println("    abafix approve " + workflowId + "   (sign in; or: abafix reject ...)");
+        for (PendingApproval p : progress.pendingApprovals()) {
+          out.println("  waiting for approval of " + p.gate() + ": " + p.description());
+          out.println("    " + Render.approveCommand(workflowId, p) + "   (or: abafix reject ...)");
+        }
         out.flush();
       }
       sleep(pollInterval);

@@ -12,7 +12,6 @@ import io.abafix.activities.approval.VerifiedIdentity;
 import io.abafix.lab.Lab;
 import io.abafix.lab.LabAdapters;
 import io.abafix.lab.signin.LabBrowser;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +32,7 @@ class EntraSignInTest {
           "run-1",
           "DELETE_APPLICATIONS@directory",
           "plan-1",
-          Map.of("deleteApplication", List.of("object-1")),
+          Map.of("deleteApplication", "object-1"),
           DecisionBinding.APPROVE);
 
   @AfterEach

@@ -91,13 +91,34 @@ class RunCommandsTest {
           status.out().contains("needs approval: REVERT_TO_SERVICE_ACCOUNT@SERVERA"), status.out());
       assertTrue(
           status.out().contains("DELETE_APPLICATIONS"), "the plan is shown: " + status.out());
+      String command =
+          "abafix approve "
+              + id
+              + " --step REVERT_TO_SERVICE_ACCOUNT --server SERVERA --digest "
+              + pending.digest().substring(0, 12)
+              + " --as <your name>";
+      assertTrue(status.out().contains(command), "the exact command is shown: " + status.out());
+
+      Result unnamed = abafix(concat(new String[] {"approve", id, "--as", "bob"}, cluster));
+      assertEquals(2, unnamed.exitCode(), "a decision must name its gate: " + unnamed.out());
+      assertTrue(unnamed.err().contains("name the gate you decide"), unnamed.err());
 
       Result wrongKey =
           abafix(
               "status", id, "--address", temporal.address(), "--encryption-key-file", otherKey());
       assertTrue(wrongKey.exitCode() != 0, "another key cannot read the run: " + wrongKey.out());
 
-      Result typedName = abafix(concat(new String[] {"approve", id, "--as", "bob"}, cluster));
+      String[] gate = {
+        "--step",
+        "REVERT_TO_SERVICE_ACCOUNT",
+        "--server",
+        "SERVERA",
+        "--digest",
+        pending.digest().substring(0, 12),
+        "--as",
+        "bob"
+      };
+      Result typedName = abafix(concat(concat(new String[] {"approve", id}, gate), cluster));
       assertEquals(
           2, typedName.exitCode(), "a typed name alone is no approval: " + typedName.out());
       assertTrue(typedName.err().contains("--approver-tenant-id"), typedName.err());
@@ -108,11 +129,18 @@ class RunCommandsTest {
         "--lab-identity-endpoint", env.adapters().entra().identityEndpoint().toString()
       };
       Result approve =
-          abafix(concat(concat(new String[] {"approve", id, "--as", "bob"}, cluster), signIn));
+          abafix(concat(concat(concat(new String[] {"approve", id}, gate), cluster), signIn));
       assertEquals(0, approve.exitCode(), approve.err());
       assertTrue(
           approve.out().contains("approved REVERT_TO_SERVICE_ACCOUNT@SERVERA, signed in"),
           approve.out());
+      // The rest of the plan at once, signed in the same way.
+      Result rest =
+          abafix(
+              concat(
+                  concat(new String[] {"approve", id, "--gate", "PLAN", "--as", "bob"}, cluster),
+                  signIn));
+      assertEquals(0, rest.exitCode(), rest.err());
       for (int i = 0; i < 400 && lab.effectCount("revertToServiceAccount", "SERVERA") == 0; i++) {
         Thread.sleep(50);
       }
@@ -129,6 +157,13 @@ class RunCommandsTest {
       assertTrue(
           lines.stream().anyMatch(l -> l.contains("\"actor\":\"bob\"") && l.contains("APPROVED")),
           lines.toString());
+      assertTrue(
+          lines.stream()
+              .anyMatch(
+                  l ->
+                      l.contains("REVERT_TO_SERVICE_ACCOUNT")
+                          && l.contains("bob@contoso.onmicrosoft.com (verified)")),
+          "the revert names the identity its worker verified: " + lines);
       assertNull(AuditExport.firstBrokenLine(lines));
     }
   }

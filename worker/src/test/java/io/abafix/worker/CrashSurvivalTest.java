@@ -544,6 +544,7 @@ class CrashSurvivalTest {
             "alice",
             true,
             "crash suite",
+            pending.digest(),
             ApprovalProof.of(signIn("alice", binding), binding)));
   }
 

@@ -12,6 +12,7 @@ import io.abafix.lab.scenario.Scenario;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.ApprovalRequest;
+import io.abafix.workflows.model.DecisionScope;
 import io.abafix.workflows.model.PendingApproval;
 import io.abafix.workflows.model.RemediationRequest;
 import io.abafix.workflows.model.RemediationResult;
@@ -190,7 +191,7 @@ final class LabHarness implements AutoCloseable {
     ApprovalRequest decide(PendingApproval pending);
 
     static Operator approvingAs(String name) {
-      return p -> new ApprovalRequest(p.gate(), name, true, "looks right");
+      return p -> new ApprovalRequest(p.gate(), name, true, "looks right", p.digest());
     }
 
     static Operator nobody() {
@@ -239,25 +240,49 @@ final class LabHarness implements AutoCloseable {
           .user(d.by())
           .map(
               user -> {
-                DecisionBinding binding = binding(pending, d.approve());
+                DecisionBinding binding = binding(d.gate(), d.approve());
                 String token = lab.identities().idToken(user.upn(), binding.nonce());
                 return new ApprovalRequest(
-                    d.gate(), d.by(), d.approve(), d.comment(), ApprovalProof.of(token, binding));
+                    d.gate(),
+                    d.by(),
+                    d.approve(),
+                    d.comment(),
+                    d.digest(),
+                    ApprovalProof.of(token, binding));
               })
           .orElse(d);
     }
 
-    /** What a decision on {@code pending} in this run binds. */
-    DecisionBinding binding(PendingApproval pending, boolean approve) {
+    /** What a decision on {@code gate} (or {@code PLAN}) in this run binds. */
+    DecisionBinding binding(String gate, boolean approve) {
       WorkflowExecution execution = WorkflowStub.fromTyped(stub).getExecution();
-      return new DecisionBinding(
+      return DecisionScope.binding(
           client.getOptions().getNamespace(),
           execution.getWorkflowId(),
           execution.getRunId(),
-          pending.gate(),
-          pending.planDigest(),
-          pending.parameters(),
-          approve ? DecisionBinding.APPROVE : DecisionBinding.REJECT);
+          gate,
+          stub.progress().pendingApprovals(),
+          approve);
+    }
+
+    /** Cancels the run the way {@code abafix cancel} does: the reason, then the cancellation. */
+    void cancel(String reason) {
+      stub.explainCancellation(new io.abafix.workflows.model.CancelRequest(reason, "carol"));
+      client.newUntypedWorkflowStub(WorkflowIds.remediation(lab.tenantDomain())).cancel(reason);
+    }
+
+    /** Approves gates as {@code approver} and lets time pass until {@code until} holds. */
+    void driveUntil(Operator operator, java.util.function.BooleanSupplier until) {
+      for (int looks = 0; looks < 5_000 && !until.getAsBoolean(); looks++) {
+        if (result.isDone()) throw new AssertionError("the run ended first: " + finished());
+        PendingApproval pending = stub.progress().pendingApproval();
+        ApprovalRequest decision = pending == null ? null : operator.decide(pending);
+        if (decision != null) {
+          stub.decide(signed(decision, pending));
+          continue;
+        }
+        env.sleep(firstLooksShort(looks));
+      }
     }
 
     /** Waits one poll interval (skipped time, when time skipping is on). */

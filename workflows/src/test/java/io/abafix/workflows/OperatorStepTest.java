@@ -124,7 +124,9 @@ class OperatorStepTest {
       if (approval != null) {
         run.decide(
             started.signed(
-                new ApprovalRequest(approval.gate(), LabHarness.APPROVER, true, "ok"), approval));
+                new ApprovalRequest(
+                    approval.gate(), LabHarness.APPROVER, true, "ok", approval.digest()),
+                approval));
         continue;
       }
       h.env.sleep(Duration.ofSeconds(30));

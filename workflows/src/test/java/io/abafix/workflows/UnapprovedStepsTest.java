@@ -141,11 +141,11 @@ class UnapprovedStepsTest {
                 .build());
   }
 
-  Map<String, List<String>> everything(String server, String objectId) {
+  Map<String, String> everything(String server, String objectId) {
     return Map.of(
-        ProvenParameters.REVERT_TO_SERVICE_ACCOUNT, List.of(server),
-        ProvenParameters.REGENERATE_MACHINE_ID, List.of(server),
-        ProvenParameters.DELETE_APPLICATION, List.of(objectId));
+        ProvenParameters.REVERT_TO_SERVICE_ACCOUNT, server,
+        ProvenParameters.REGENERATE_MACHINE_ID, server,
+        ProvenParameters.DELETE_APPLICATION, objectId);
   }
 
   void assertRefusedWithNoEffect(List<String> failures, LabSnapshot before) {

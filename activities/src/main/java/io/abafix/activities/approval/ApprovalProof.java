@@ -1,6 +1,5 @@
 package io.abafix.activities.approval;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,7 +15,7 @@ public record ApprovalProof(
     String idToken,
     String gate,
     String planDigest,
-    Map<String, List<String>> parameters,
+    Map<String, String> parameters,
     String decision) {
 
   public ApprovalProof {

@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,9 +16,9 @@ import java.util.TreeMap;
  * Its {@link #nonce()} goes into the approver's Entra ID sign-in, so the ID token Entra ID signs is
  * good for this decision and no other.
  *
- * <p>Parameters are named lists of values, e.g. {@code deleteApplication -> [objectId, ...]} (see
- * {@link ProvenParameters}). The canonical form sorts keys and values, so two parties that agree on
- * the content agree on the nonce.
+ * <p>Parameters are named values, e.g. {@code deleteApplication -> "objectId1,objectId2"} (see
+ * {@link ProvenParameters}, whose lists are comma-separated). The canonical form sorts the keys, so
+ * two parties that agree on the content agree on the nonce.
  */
 public record DecisionBinding(
     String namespace,
@@ -28,7 +26,7 @@ public record DecisionBinding(
     String runId,
     String gate,
     String planDigest,
-    Map<String, List<String>> parameters,
+    Map<String, String> parameters,
     String decision) {
 
   public static final String APPROVE = "APPROVE";
@@ -47,16 +45,8 @@ public record DecisionBinding(
     gate = nullToEmpty(gate);
     planDigest = nullToEmpty(planDigest);
     decision = nullToEmpty(decision).toUpperCase(Locale.ROOT);
-    Map<String, List<String>> sorted = new TreeMap<>();
-    if (parameters != null) {
-      parameters.forEach(
-          (k, v) -> {
-            List<String> values = new ArrayList<>(v == null ? List.of() : v);
-            values.replaceAll(DecisionBinding::nullToEmpty);
-            values.sort(null);
-            sorted.put(k, List.copyOf(values));
-          });
-    }
+    Map<String, String> sorted = new TreeMap<>();
+    if (parameters != null) parameters.forEach((k, v) -> sorted.put(k, nullToEmpty(v)));
     parameters = java.util.Collections.unmodifiableMap(sorted);
   }
 

@@ -1,12 +1,15 @@
 package io.abafix.activities.approval;
 
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * The parameter names a decision binds, one per destructive operation, each with the values that
- * operation may act on. A worker refuses a step whose own arguments are not among them.
+ * operation may act on, comma-separated (server names and object ids hold no comma). A worker
+ * refuses a step whose own arguments are not among them.
  */
 public final class ProvenParameters {
   /** Servers whose connector may be reverted to a service account. */
@@ -23,12 +26,22 @@ public final class ProvenParameters {
 
   private ProvenParameters() {}
 
-  /** Whether {@code parameters[name]} holds {@code value} (server names compare without case). */
-  public static boolean covers(Map<String, List<String>> parameters, String name, String value) {
+  /** Whether {@code parameters[name]} holds {@code value} (compared without case). */
+  public static boolean covers(Map<String, String> parameters, String name, String value) {
     if (value == null) return false;
-    List<String> values = parameters.get(name);
-    if (values == null) return false;
-    return values.stream()
+    return values(parameters, name).stream()
         .anyMatch(v -> v.toUpperCase(Locale.ROOT).equals(value.toUpperCase(Locale.ROOT)));
+  }
+
+  /** The values of one list, in order; empty when there is none. */
+  public static List<String> values(Map<String, String> parameters, String name) {
+    String joined = parameters.get(name);
+    if (joined == null || joined.isBlank()) return List.of();
+    return Arrays.stream(joined.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+  }
+
+  /** A list's value: sorted, comma-separated. */
+  public static String list(Collection<String> values) {
+    return String.join(",", values.stream().sorted().toList());
   }
 }

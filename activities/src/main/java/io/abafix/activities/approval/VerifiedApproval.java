@@ -10,8 +10,16 @@ import java.util.Map;
 public record VerifiedApproval(
     VerifiedIdentity approver, VerifiedIdentity requester, DecisionBinding binding) {
 
-  /** The proven parameters, e.g. {@code parameters().get(ProvenParameters.DELETE_APPLICATION)}. */
-  public Map<String, List<String>> parameters() {
+  /** The proven parameters, as signed. */
+  public Map<String, String> parameters() {
     return binding.parameters();
+  }
+
+  /**
+   * The values a proven list holds, e.g. {@code values(ProvenParameters.DELETE_APPLICATION)}: the
+   * object ids of the apps the approver let this run delete.
+   */
+  public List<String> values(String name) {
+    return ProvenParameters.values(binding.parameters(), name);
   }
 }

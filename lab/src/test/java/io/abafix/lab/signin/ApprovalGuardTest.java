@@ -45,7 +45,7 @@ class ApprovalGuardTest {
         run.runId(),
         gate,
         plan,
-        Map.of(ProvenParameters.DELETE_APPLICATION, List.of(objectIds)),
+        Map.of(ProvenParameters.DELETE_APPLICATION, String.join(",", objectIds)),
         DecisionBinding.APPROVE);
   }
 
@@ -81,7 +81,7 @@ class ApprovalGuardTest {
     assertEquals("alice@" + DOMAIN, v.approver().upn());
     assertEquals(idp.requireUser("alice").objectId(), v.approver().objectId());
     assertEquals(idp.tenantId(), v.approver().tenantId());
-    assertEquals(List.of(APP), v.parameters().get(ProvenParameters.DELETE_APPLICATION));
+    assertEquals(List.of(APP), v.values(ProvenParameters.DELETE_APPLICATION));
     assertNull(v.requester());
   }
 

@@ -1,17 +1,17 @@
 package io.abafix.workflows.model;
 
-import java.util.List;
 import java.util.Map;
 
 /**
- * A destructive step waiting for a person.
+ * An approval gate a run waits on.
  *
- * @param gate the step key, e.g. {@code DELETE_APPLICATIONS@directory}
+ * @param gate the gate's name, e.g. {@code DELETE_APPLICATIONS@directory}
  * @param requestedAt epoch millis
- * @param deadline epoch millis after which the run compensates
- * @param planDigest the digest of the plan the decision is about
- * @param parameters exactly what the step will act on, as the approver's sign-in binds it (see
- *     {@link io.abafix.activities.approval.ProvenParameters})
+ * @param deadline epoch millis after which the gate times out and the run compensates
+ * @param planDigest the digest of the plan the gate belongs to ({@code PlanDigest})
+ * @param parameters exactly what the step will act on (account names, machine ids, app ids)
+ * @param digest the gate's own digest, over the plan's digest, the gate and its parameters: what a
+ *     decision names
  */
 public record PendingApproval(
     String gate,
@@ -19,14 +19,10 @@ public record PendingApproval(
     long requestedAt,
     long deadline,
     String planDigest,
-    Map<String, List<String>> parameters) {
+    Map<String, String> parameters,
+    String digest) {
 
   public PendingApproval {
-    parameters = parameters == null ? Map.of() : parameters;
-    planDigest = planDigest == null ? "" : planDigest;
-  }
-
-  public PendingApproval(String gate, String description, long requestedAt, long deadline) {
-    this(gate, description, requestedAt, deadline, "", Map.of());
+    parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
   }
 }
