@@ -41,6 +41,11 @@ final class SignInOptions {
   @Option(names = "--lab-identity-endpoint", hidden = true, paramLabel = "URL")
   String labIdentityEndpoint;
 
+  /** Whether the options say which app to sign in to. */
+  boolean configured() {
+    return tenantId != null && clientId != null;
+  }
+
   DecisionSigner signer(PrintWriter prompt) {
     if (tenantId == null || clientId == null) {
       throw new UserError(

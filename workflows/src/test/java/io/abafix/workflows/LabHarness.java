@@ -72,12 +72,12 @@ final class LabHarness implements AutoCloseable {
         .registerActivitiesImplementations(
             new DirectoryActivitiesImpl(
                 b.directory == null ? adapters.directory() : b.directory.apply(adapters),
-                lab.identities().guard(false)));
+                lab.identities().guard(b.twoPerson)));
     for (String server : lab.serverNames()) {
       if (b.withoutWorker.contains(server)) continue;
       Worker worker = env.newWorker(TaskQueues.forServer(server));
       worker.registerActivitiesImplementations(
-          new SyncServerActivitiesImpl(adapters.host(server), lab.identities().guard(false)));
+          new SyncServerActivitiesImpl(adapters.host(server), lab.identities().guard(b.twoPerson)));
     }
     env.start();
     this.client = env.getWorkflowClient();
@@ -103,6 +103,7 @@ final class LabHarness implements AutoCloseable {
     private boolean timeSkipping = true;
     private Function<LabAdapters, Directory> directory;
     private final Set<String> withoutWorker = new HashSet<>();
+    private boolean twoPerson;
 
     private Builder(Scenario scenario) {
       this.scenario = scenario;
@@ -123,6 +124,12 @@ final class LabHarness implements AutoCloseable {
     /** No worker polls this server's task queue, as when its worker was never started. */
     Builder withoutWorkerFor(String server) {
       withoutWorker.add(server.toUpperCase(Locale.ROOT));
+      return this;
+    }
+
+    /** The workers enforce the two-person rule: a signed start, and an approver who differs. */
+    Builder twoPersonWorkers() {
+      this.twoPerson = true;
       return this;
     }
 
@@ -240,7 +247,10 @@ final class LabHarness implements AutoCloseable {
           .user(d.by())
           .map(
               user -> {
-                DecisionBinding binding = binding(d.gate(), d.approve());
+                DecisionBinding binding =
+                    DecisionScope.PLAN.equalsIgnoreCase(d.gate())
+                        ? binding(d.gate(), d.approve())
+                        : bindingOf(pending, d.approve());
                 String token = lab.identities().idToken(user.upn(), binding.nonce());
                 return new ApprovalRequest(
                     d.gate(),
@@ -253,6 +263,18 @@ final class LabHarness implements AutoCloseable {
           .orElse(d);
     }
 
+    /** What a decision on {@code pending}, open or not, in this run binds. */
+    DecisionBinding bindingOf(PendingApproval pending, boolean approve) {
+      WorkflowExecution execution = WorkflowStub.fromTyped(stub).getExecution();
+      return DecisionScope.binding(
+          client.getOptions().getNamespace(),
+          execution.getWorkflowId(),
+          execution.getRunId(),
+          pending.gate(),
+          List.of(pending),
+          approve);
+    }
+
     /** What a decision on {@code gate} (or {@code PLAN}) in this run binds. */
     DecisionBinding binding(String gate, boolean approve) {
       WorkflowExecution execution = WorkflowStub.fromTyped(stub).getExecution();
@@ -263,6 +285,15 @@ final class LabHarness implements AutoCloseable {
           gate,
           stub.progress().pendingApprovals(),
           approve);
+    }
+
+    /** Signs the run's start in as {@code user}, the way {@code abafix remediate} does. */
+    void attestStartAs(String user) {
+      WorkflowExecution execution = WorkflowStub.fromTyped(stub).getExecution();
+      DecisionBinding start =
+          DecisionBinding.start(
+              client.getOptions().getNamespace(), execution.getWorkflowId(), execution.getRunId());
+      stub.attestStart(ApprovalProof.of(lab.identities().idToken(user, start.nonce()), start));
     }
 
     /** Cancels the run the way {@code abafix cancel} does: the reason, then the cancellation. */

@@ -56,8 +56,7 @@ public final class MachineIdSteps {
     String newId = run.newMachineIds.get(server);
     while (true) {
       ServerState st = run.server(server).inspectServer(server);
-      String approver =
-          approvals.confirm(s, PlanApprovals.regenerate(server, st.machineId(), newId));
+      String approver = approvals.confirm(s, PlanApprovals.regenerate(st.machineId(), newId));
       if (!st.equals(run.server(server).inspectServer(server))) continue;
       StepResult r =
           run.server(server).regenerateMachineId(server, newId, approvals.authorization(s.key()));
