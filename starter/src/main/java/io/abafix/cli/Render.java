@@ -20,7 +20,13 @@ final class Render {
   private Render() {}
 
   static String entry(AuditEntry e) {
-    String actor = e.actor() == null || e.actor().isBlank() ? "" : "  [" + e.actor() + "]";
+    String actor =
+        e.actor() == null || e.actor().isBlank()
+            ? ""
+            // A destructive step names the approver its worker verified.
+            : e.actor().endsWith("(verified)")
+                ? "  approved by " + e.actor()
+                : "  [" + e.actor() + "]";
     String attempts = e.attempts() > 1 ? "  (" + e.attempts() + " attempts)" : "";
     return String.format(
         "  %s  %3d  %-26s %-10s %-11s %s%s%s",

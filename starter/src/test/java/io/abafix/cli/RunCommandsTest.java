@@ -96,7 +96,7 @@ class RunCommandsTest {
               + id
               + " --step REVERT_TO_SERVICE_ACCOUNT --server SERVERA --digest "
               + pending.digest().substring(0, 12)
-              + " --as <your name>";
+              + " (signs you in)";
       assertTrue(status.out().contains(command), "the exact command is shown: " + status.out());
 
       Result unnamed = abafix(concat(new String[] {"approve", id, "--as", "bob"}, cluster));
