@@ -68,7 +68,7 @@ final class DemoEnvironment implements AutoCloseable {
       Lab lab, String address, EmbeddedTemporal temporal, AesGcmPayloadCodec codec) {
     LabAdapters adapters = LabAdapters.start(lab);
     WorkflowClient client = TemporalConnection.at(address, codec);
-    WorkerFactory factory = WorkerFactory.newInstance(client);
+    WorkerFactory factory = Workers.factory(client);
     Workers.orchestrator(factory);
     Workers.directory(factory, adapters.directory(), lab.identities().guard(false));
     adapters.hosts().forEach(host -> Workers.server(factory, host, lab.identities().guard(false)));
@@ -78,6 +78,11 @@ final class DemoEnvironment implements AutoCloseable {
 
   String address() {
     return client.getWorkflowServiceStubs().getOptions().getTarget();
+  }
+
+  /** Whether the Temporal server is this process's own, gone when it closes. */
+  boolean embedded() {
+    return temporal != null;
   }
 
   AesGcmPayloadCodec codec() {

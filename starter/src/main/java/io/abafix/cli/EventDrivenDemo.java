@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The demo's event-driven path ({@code "demo": {"flow": "incident"}} in a scenario): a watcher per
@@ -57,11 +58,19 @@ final class EventDrivenDemo {
   private final Lab lab;
   private final Path auditOut;
   private final boolean json;
+  private final Function<Lab, DemoEnvironment> environment;
 
   /** The lab user who approves each destructive step of the remediation the incident starts. */
   private AutoApprover approver;
 
-  EventDrivenDemo(PrintWriter progress, PrintWriter out, Lab lab, Path auditOut, boolean json) {
+  EventDrivenDemo(
+      PrintWriter progress,
+      PrintWriter out,
+      Lab lab,
+      Path auditOut,
+      boolean json,
+      Function<Lab, DemoEnvironment> environment) {
+    this.environment = environment;
     this.progress = progress;
     this.out = out;
     this.lab = lab;
@@ -72,8 +81,8 @@ final class EventDrivenDemo {
   int run() throws Exception {
     Path stateDir = Files.createTempDirectory("abafix-watchers-");
     List<ServerWatcher> watchers = new ArrayList<>();
-    try (DemoEnvironment env = DemoEnvironment.start(lab)) {
-      Render.demoHeader("abafix demo (event-driven)", lab, lab.serverNames(), env.address())
+    try (DemoEnvironment env = environment.apply(lab)) {
+      Render.demoHeader("abafix demo (event-driven)", lab, lab.serverNames(), env)
           .forEach(progress::println);
       WorkflowClient client = env.client();
       approver = env.approver(DemoCommand.DEMO_APPROVER);

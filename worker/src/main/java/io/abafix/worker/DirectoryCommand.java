@@ -120,7 +120,7 @@ final class DirectoryCommand implements Callable<Integer> {
     Directory directory = connect(config);
     ApprovalGuard guard = approvals.guard(keys);
     return launcher.run(
-        temporal.address, f -> Workers.directory(f, directory, guard), spec.commandLine().getOut());
+        temporal, f -> Workers.directory(f, directory, guard), spec.commandLine().getOut());
   }
 
   private GraphDirectoryConfig config() {

@@ -23,6 +23,6 @@ final class OrchestratorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return launcher.run(temporal.address, Workers::orchestrator, spec.commandLine().getOut());
+    return launcher.run(temporal, Workers::orchestrator, spec.commandLine().getOut());
   }
 }

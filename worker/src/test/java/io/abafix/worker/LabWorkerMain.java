@@ -3,6 +3,7 @@ package io.abafix.worker;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
 import io.abafix.activities.approval.IdTokenVerifier;
+import io.abafix.lab.process.LabTopology;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.time.Clock;
@@ -14,7 +15,7 @@ import java.time.Clock;
  * this.
  */
 public final class LabWorkerMain {
-  public static final String JWKS_URL = "ABAFIX_LAB_JWKS_URL";
+  public static final String JWKS_URL = LabTopology.JWKS_URL;
 
   private LabWorkerMain() {}
 

@@ -14,7 +14,6 @@ import io.abafix.workflows.incident.IncidentState;
 import io.abafix.workflows.incident.IncidentStatus;
 import io.abafix.workflows.incident.ProposedRun;
 import io.abafix.workflows.incident.Remedy;
-import io.abafix.workflows.internal.FleetSurvey;
 import io.abafix.workflows.internal.Gates;
 import io.abafix.workflows.internal.StepOptions;
 import io.abafix.workflows.internal.incident.Assessment;
@@ -23,15 +22,13 @@ import io.abafix.workflows.internal.incident.Proposals;
 import io.abafix.workflows.internal.incident.Reports;
 import io.abafix.workflows.model.ApprovalRequest;
 import io.abafix.workflows.plan.Executor;
+import io.abafix.workflows.visibility.RunVisibility;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * See {@link IncidentWorkflow}. Gather, diagnose, propose, approve, remediate, verify, close; the
@@ -50,6 +47,8 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
 
   /** Reports that came before the run itself started (signal-with-start delivers them first). */
   private final List<IncidentReport> early = new ArrayList<>();
+
+  private final RunVisibility visibility = new RunVisibility();
 
   private AuditJournal journal;
   private Reports reports;
@@ -98,6 +97,7 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
     if (historyFull()) continueWith(reports.all(), "the history is long");
 
     state = IncidentState.DIAGNOSING;
+    visibility.phase(state.name(), config.tenant());
     reports.markDiagnosed();
     FleetFacts facts = survey();
     Assessment assessment = Proposals.assess(facts, config);
@@ -116,8 +116,13 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
 
     if (!proposal.stream().allMatch(r -> policy.isUnattended(r.remedy()))) {
       state = IncidentState.AWAITING_APPROVAL;
+      visibility.waiting(
+          RunVisibility.WAITING_APPROVAL,
+          "approval of the proposal",
+          "abafix status " + Workflow.getInfo().getWorkflowId() + "   (prints the exact command)");
     }
     Gates.Settled decision = Proposals.approve(gates, proposal, policy);
+    visibility.doneWaiting();
     if (!decision.approved()) {
       return close(
           IncidentResult.DECLINED,
@@ -130,10 +135,12 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
     }
 
     state = IncidentState.REMEDIATING;
+    visibility.phase(state.name(), config.tenant());
     List<String> fleet = diagnosis.servers().isEmpty() ? config.servers() : diagnosis.servers();
     for (ProposedRun run : proposal) children.run(run, decision.by(), fleet);
 
     state = IncidentState.VERIFYING;
+    visibility.phase(state.name(), config.tenant());
     Diagnosis after = Proposals.assess(survey(), config).diagnosis();
     List<Finding> remaining =
         after.findings().stream().filter(f -> f.remedy() != Remedy.NONE).toList();
@@ -208,35 +215,7 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
   // ---- steps ------------------------------------------------------------------------------
 
   private FleetFacts survey() {
-    Set<String> servers = new LinkedHashSet<>(config.servers());
-    Set<String> upper = new LinkedHashSet<>();
-    servers.forEach(s -> upper.add(s.toUpperCase(Locale.ROOT)));
-    for (IncidentReport r : reports.all()) {
-      if (upper.add(r.server().toUpperCase(Locale.ROOT))) servers.add(r.server());
-    }
-    long started = now();
-    FleetFacts facts =
-        FleetSurvey.observe(
-            config.tenant(),
-            List.copyOf(servers),
-            this::server,
-            StepOptions.directoryStub(config.timings()));
-    journal
-        .entry("DIAGNOSE")
-        .target(TARGET_TENANT)
-        .executor(Executor.AUTOMATED.name())
-        .between(started, now())
-        .attempts(1)
-        .outcome(facts.unreachable().isEmpty() ? "DONE" : "PARTIAL")
-        .after(
-            Map.of(
-                "servers", String.join(", ", servers),
-                "applications", String.valueOf(facts.observation().applications().size()),
-                "unreachable", String.join(", ", facts.unreachable().keySet())))
-        .detail(
-            "inspected every server and listed the ConnectSyncProvisioning_* apps; nothing changed")
-        .record();
-    return facts;
+    return Proposals.survey(config, reports.all(), journal, this::server);
   }
 
   /**
@@ -248,6 +227,7 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
     List<IncidentReport> late = reports.undiagnosed();
     if (!late.isEmpty()) continueWith(late, late.size() + " report(s) came after the diagnosis");
     state = IncidentState.CLOSED;
+    visibility.ended(outcome);
     journal
         .entry("CLOSED")
         .target(TARGET_TENANT)

@@ -35,11 +35,8 @@ import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -60,7 +57,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
 
   @Override
   public RemediationResult remediate(RemediationRequest request) {
-    validate(request);
+    RemediationRun.validate(request);
     run = new RemediationRun(request);
     compensations = new Compensations(run);
     verification = new FinalVerification(run);
@@ -89,9 +86,10 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
           Outcome.FAILED, "preflight failed, nothing was changed: " + run.describe(e, target()));
     }
     // The plan is recorded in the history: a later Planner cannot change a run in flight.
+    long planned = Workflow.currentTimeMillis();
     run.plan =
         Workflow.sideEffect(
-            Plan.class, () -> Planner.plan(fleet, new HashSet<>(request.operatorSteps())));
+            Plan.class, () -> Planner.plan(fleet, new HashSet<>(request.operatorSteps()), planned));
     run.planDigest = PlanDigest.of(run.plan);
     run.journal
         .entry("PLAN")
@@ -141,20 +139,22 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     } catch (TemporalFailure e) {
       String where = step == null ? "APPROVAL" : step.key();
       boolean cancelled = cancelled();
-      String why =
-          cancelled ? "cancelled (" + run.cancelReason + ")" : run.describe(e, target(step));
+      String why = run.describe(e, target(step));
       Workflow.getLogger(SharedAppRemediationWorkflowImpl.class)
           .warn("remediation stopped at {}: {}", where, why);
       run.current = "COMPENSATION";
+      run.visibility.phase(run.current, null);
       // Compensation must also run, to its end, when the run itself is being cancelled.
       Workflow.newDetachedCancellationScope(run.saga::compensate).run();
+      // A cancellation that came while compensation ran still ends the run CANCELED.
+      cancelled = cancelled || cancelled();
       run.pausedAt.keySet().forEach(s -> run.serverSteps.put(s, "left paused"));
       throw end(
           cancelled ? Outcome.CANCELED : Outcome.COMPENSATED,
           "remediation stopped at "
               + where
               + ": "
-              + why
+              + (cancelled ? "cancelled (" + run.cancelReason + "); " + why : why)
               + "; compensation ran (see the audit for what it resumed or restored)");
     }
   }
@@ -275,10 +275,18 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
   private TemporalFailure end(Outcome how, String message) {
     outcome = how;
     run.current = "DONE";
-    // Let a decision or a confirmation being answered finish before the run closes.
-    Workflow.await(Workflow::isEveryHandlerFinished);
+    run.visibility.ended(how.name());
+    drainHandlers();
     if (how == Outcome.CANCELED) return new CanceledFailure(message);
     return ApplicationFailure.newNonRetryableFailure(message, REMEDIATION_FAILED);
+  }
+
+  /**
+   * Lets a decision or confirmation being answered finish before the run closes, cancelled or not.
+   */
+  private static void drainHandlers() {
+    Workflow.newDetachedCancellationScope(() -> Workflow.await(Workflow::isEveryHandlerFinished))
+        .run();
   }
 
   private boolean cancelled() {
@@ -303,7 +311,8 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
         verification.applications() != null ? verification.applications() : fleet.applications();
     run.current = "DONE";
     run.serverSteps.replaceAll((k, v) -> "done");
-    Workflow.await(Workflow::isEveryHandlerFinished);
+    run.visibility.ended(outcome.name());
+    drainHandlers();
     return new RemediationResult(
         outcome,
         message,
@@ -320,23 +329,5 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
             .toList(),
         apps.stream().map(a -> new ApplicationSummary(a.id(), a.appId(), a.displayName())).toList(),
         run.journal.entries());
-  }
-
-  private static void validate(RemediationRequest r) {
-    if (r.tenant() == null || r.tenant().isBlank()) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "the request names no tenant", FailureTypes.PERMANENT);
-    }
-    if (r.servers().isEmpty()) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "the request names no server", FailureTypes.PERMANENT);
-    }
-    Set<String> seen = new LinkedHashSet<>();
-    for (String s : r.servers()) {
-      if (!seen.add(s.toUpperCase(Locale.ROOT))) {
-        throw ApplicationFailure.newNonRetryableFailure(
-            "server " + s + " is named twice", FailureTypes.PERMANENT);
-      }
-    }
   }
 }

@@ -14,6 +14,7 @@ import io.abafix.workflows.model.RemediationResult;
 import io.abafix.workflows.model.RepairRequest;
 import io.abafix.workflows.model.RepairResult;
 import io.abafix.workflows.plan.Executor;
+import io.abafix.workflows.visibility.RunDescriptions;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
@@ -58,7 +59,8 @@ public final class ChildRuns {
   public void run(ProposedRun run, String approver, List<String> fleet) {
     long started = Workflow.currentTimeMillis();
     ChildWorkflowOptions options =
-        ChildWorkflowOptions.newBuilder()
+        RunDescriptions.forProposal(run, config.tenant())
+            .applyTo(ChildWorkflowOptions.newBuilder())
             .setWorkflowId(run.workflowId())
             .setTaskQueue(TaskQueues.ORCHESTRATOR)
             .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)

@@ -8,7 +8,9 @@ import io.abafix.workflows.incident.FleetFacts;
 import io.abafix.workflows.incident.IncidentConfig;
 import io.abafix.workflows.incident.IncidentPolicy;
 import io.abafix.workflows.incident.ProposedRun;
+import io.abafix.workflows.internal.FleetSurvey;
 import io.abafix.workflows.internal.Gates;
+import io.abafix.workflows.internal.StepOptions;
 import io.abafix.workflows.plan.Executor;
 import io.abafix.workflows.plan.PlanDigest;
 import io.temporal.workflow.Workflow;
@@ -36,7 +38,7 @@ public final class Proposals {
         Assessment.class,
         () -> {
           Diagnosis d = Diagnoser.diagnose(facts, at, days);
-          return new Assessment(d, Diagnoser.propose(d, facts, config.tenant()));
+          return new Assessment(d, Diagnoser.propose(d, facts, config.tenant(), at));
         });
   }
 
@@ -121,5 +123,42 @@ public final class Proposals {
     return gates
         .await(List.of(gate), digest, Duration.ofSeconds(policy.approvalTimeoutSeconds()))
         .get(0);
+  }
+
+  /** Reads the fleet (the configured servers and any that reported) and records it. */
+  public static FleetFacts survey(
+      IncidentConfig config,
+      List<io.abafix.workflows.incident.IncidentReport> reports,
+      AuditJournal journal,
+      java.util.function.Function<String, io.abafix.activities.SyncServerActivities> server) {
+    java.util.Set<String> servers = new java.util.LinkedHashSet<>(config.servers());
+    java.util.Set<String> upper = new java.util.LinkedHashSet<>();
+    servers.forEach(s -> upper.add(s.toUpperCase(Locale.ROOT)));
+    for (io.abafix.workflows.incident.IncidentReport r : reports) {
+      if (upper.add(r.server().toUpperCase(Locale.ROOT))) servers.add(r.server());
+    }
+    long started = Workflow.currentTimeMillis();
+    FleetFacts facts =
+        FleetSurvey.observe(
+            config.tenant(),
+            List.copyOf(servers),
+            server,
+            StepOptions.directoryStub(config.timings()));
+    journal
+        .entry("DIAGNOSE")
+        .target(TARGET_TENANT)
+        .executor(Executor.AUTOMATED.name())
+        .between(started, Workflow.currentTimeMillis())
+        .attempts(1)
+        .outcome(facts.unreachable().isEmpty() ? "DONE" : "PARTIAL")
+        .after(
+            Map.of(
+                "servers", String.join(", ", servers),
+                "applications", String.valueOf(facts.observation().applications().size()),
+                "unreachable", String.join(", ", facts.unreachable().keySet())))
+        .detail(
+            "inspected every server and listed the ConnectSyncProvisioning_* apps; nothing changed")
+        .record();
+    return facts;
   }
 }

@@ -12,6 +12,9 @@ import io.abafix.activities.model.StepResult;
 import io.abafix.workflows.plan.Executor;
 import io.abafix.workflows.plan.PlannedStep;
 import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,14 +34,30 @@ public final class Compensations {
     this.run = run;
   }
 
-  /** Resumes a scheduler this run paused, once its server has a working identity. */
+  /**
+   * Resumes a scheduler this run paused, once its server has a working identity. A read that fails
+   * for good is tried once more after a poll interval: leaving a server paused that could sync is
+   * the outcome compensation exists to avoid.
+   */
   public void resumeIfWorking(String server) {
+    if (!resumeIfWorking(server, false)) {
+      pause();
+      resumeIfWorking(server, true);
+    }
+  }
+
+  private void pause() {
+    Workflow.sleep(Duration.ofSeconds(Math.max(1, run.request.timings().pollSeconds())));
+  }
+
+  /** Returns false when it could not find out, and may be tried again. */
+  private boolean resumeIfWorking(String server, boolean last) {
     long started = now();
     try {
       ServerState st = run.server(server).inspectServer(server);
       if (st.syncCycleEnabled()) {
         recorded(server, started, "NO_CHANGE", st, "scheduler already enabled");
-        return;
+        return true;
       }
       AuthenticationCheck check = run.server(server).testConnectorAuthentication(server);
       if (!check.authenticated()
@@ -58,7 +77,7 @@ public final class Compensations {
             "left paused: no working identity ("
                 + check.errorCode()
                 + "); give it one, then Set-ADSyncScheduler -SyncCycleEnabled $true");
-        return;
+        return true;
       }
       run.server(server).resumeScheduler(server);
       recorded(
@@ -68,7 +87,9 @@ public final class Compensations {
           run.server(server).inspectServer(server),
           "resumed: signs in with its " + st.identityType());
       SchedulerSteps.recordPausedWindow(run, server, "resumed by compensation");
+      return true;
     } catch (TemporalFailure e) {
+      if (CancellationScope.current().isCancelRequested()) throw e;
       run.journal
           .entry("RESUME_SCHEDULER")
           .target(server)
@@ -76,13 +97,22 @@ public final class Compensations {
           .actor(COMPENSATION)
           .between(started, now())
           .outcome("FAILED")
-          .detail("could not resume: " + run.describe(e, server))
+          .detail(
+              "could not resume: " + run.describe(e, server) + (last ? "" : "; trying once more"))
           .record();
+      return false;
     }
   }
 
-  /** Restores a deleted app only when a server still authenticates with it. */
+  /** Restores a deleted app only when a server still authenticates with it; a failed read twice. */
   public void restoreIfStillUsed(AppRegistration app) {
+    if (!restoreIfStillUsed(app, false)) {
+      pause();
+      restoreIfStillUsed(app, true);
+    }
+  }
+
+  private boolean restoreIfStillUsed(AppRegistration app, boolean last) {
     long started = now();
     try {
       List<String> users = new ArrayList<>();
@@ -99,7 +129,7 @@ public final class Compensations {
             .after(Map.of("appId", app.appId()))
             .detail("not restored: no server authenticates with " + app.displayName())
             .record();
-        return;
+        return true;
       }
       StepResult r = run.directory.restoreApplication(app.id());
       restore(started)
@@ -109,12 +139,15 @@ public final class Compensations {
           .after(r.after())
           .detail("restored for " + String.join(", ", users))
           .record();
+      return true;
     } catch (TemporalFailure e) {
       restore(started)
           .outcome("FAILED")
           .after(Map.of("appId", app.appId()))
-          .detail("could not restore: " + run.describe(e, null))
+          .detail(
+              "could not restore: " + run.describe(e, null) + (last ? "" : "; trying once more"))
           .record();
+      return false;
     }
   }
 

@@ -224,11 +224,22 @@ public final class IdentitySteps {
             now());
     String saved = run.waitingFor;
     run.waitingFor = "an operator to do " + s.key() + " and confirm it";
+    run.visibility.waiting(
+        io.abafix.workflows.visibility.RunVisibility.WAITING_OPERATOR,
+        run.waitingFor + ". " + instructions,
+        "abafix confirm "
+            + Workflow.getInfo().getWorkflowId()
+            + " --step "
+            + s.step()
+            + " --server "
+            + s.target()
+            + " --as <your name>");
     try {
       return run.operatorTasks.await(
           task, missing, Duration.ofSeconds(run.request.approvals().timeoutSeconds()));
     } finally {
       run.waitingFor = saved;
+      run.visibility.doneWaiting();
     }
   }
 

@@ -124,11 +124,40 @@ public final class PlanApprovals {
     } else {
       run.waitingFor =
           "approval of " + String.join(", ", requests.stream().map(Gates.Request::gate).toList());
+      String id = Workflow.getInfo().getWorkflowId();
+      List<String> commands = new java.util.ArrayList<>();
+      commands.add(
+          "abafix approve "
+              + id
+              + " --gate PLAN --digest "
+              + run.planDigest.substring(0, 12)
+              + " --as <your name>");
+      for (Gates.Request r : requests) {
+        int at = r.gate().indexOf('@');
+        commands.add(
+            "abafix approve "
+                + id
+                + " --step "
+                + r.gate().substring(0, at)
+                + " --server "
+                + r.gate().substring(at + 1)
+                + " --digest "
+                + io.abafix.workflows.plan.PlanDigest.ofGate(
+                        run.planDigest, r.gate(), r.parameters())
+                    .substring(0, 12)
+                + " --as <your name>");
+      }
+      run.visibility.phase("APPROVAL", null);
+      run.visibility.waiting(
+          io.abafix.workflows.visibility.RunVisibility.WAITING_APPROVAL,
+          run.waitingFor,
+          commands.toArray(String[]::new));
       try {
         settled =
             run.gates.await(requests, run.planDigest, Duration.ofSeconds(policy.timeoutSeconds()));
       } finally {
         run.waitingFor = saved;
+        run.visibility.doneWaiting();
       }
     }
     for (int i = 0; i < settled.size(); i++) {

@@ -30,6 +30,7 @@ public final class Preflight {
 
   public FleetObservation observe() {
     run.current = StepName.PREFLIGHT.name();
+    run.visibility.phase(run.current, run.request.tenant());
     Map<String, Promise<ServerState>> states = new LinkedHashMap<>();
     Map<String, Promise<AuthenticationCheck>> auth = new LinkedHashMap<>();
     Map<String, Promise<List<EventLogEntry>>> events = new LinkedHashMap<>();
@@ -54,14 +55,22 @@ public final class Preflight {
       run.preflight.put(s, st);
       fleet.add(st);
       checks.put(s, check);
+      // The server returns the newest entries: the newest record id is the watermark final
+      // verification reads after, and only conflicts of the last day count as current.
       run.lastEventAtPreflight.put(
           s, log.stream().mapToLong(EventLogEntry::recordId).max().orElse(0L));
+      long recentFrom = now() - RECENT_EVENTS.toMillis();
       Map<String, String> facts = new LinkedHashMap<>(RemediationRun.facts(st));
       facts.put("signsIn", check.authenticated() ? "yes" : "no (" + check.errorCode() + ")");
       facts.put("version", String.valueOf(st.version()));
       facts.put("stagingMode", String.valueOf(st.stagingMode()));
       facts.put(
-          "aadsts700027Events", String.valueOf(log.stream().filter(Preflight::isConflict).count()));
+          "aadsts700027Events",
+          String.valueOf(
+              log.stream()
+                  .filter(Preflight::isConflict)
+                  .filter(e -> loggedSince(e, recentFrom))
+                  .count()));
       run.journal
           .entry(StepName.PREFLIGHT.name())
           .target(s)
@@ -103,6 +112,20 @@ public final class Preflight {
         .record();
     run.request.servers().forEach(s -> run.serverSteps.put(s, "planned"));
     return new FleetObservation(run.request.tenant(), fleet, checks, applications, admins);
+  }
+
+  /**
+   * How far back preflight counts AADSTS700027 events as current: the scheduler runs every 30 min.
+   */
+  private static final java.time.Duration RECENT_EVENTS = java.time.Duration.ofHours(24);
+
+  /** Whether the entry was logged at or after {@code fromMillis}; an unreadable time counts. */
+  private static boolean loggedSince(EventLogEntry e, long fromMillis) {
+    try {
+      return java.time.Instant.parse(e.timeCreated()).toEpochMilli() >= fromMillis;
+    } catch (RuntimeException unreadable) {
+      return true;
+    }
   }
 
   /** Event 906 that names AADSTS700027: a server signing in with a certificate its app lacks. */

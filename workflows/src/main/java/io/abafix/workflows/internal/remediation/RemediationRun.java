@@ -13,6 +13,7 @@ import io.abafix.workflows.internal.StepOptions;
 import io.abafix.workflows.model.RemediationRequest;
 import io.abafix.workflows.plan.Plan;
 import io.abafix.workflows.plan.PlannedStep;
+import io.abafix.workflows.visibility.RunVisibility;
 import io.temporal.workflow.Saga;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
@@ -37,6 +38,10 @@ public final class RemediationRun {
   public final DurableWaits waits;
   public final Gates gates;
   public final OperatorTasks operatorTasks;
+
+  /** Search attributes and current details, for Temporal's Web UI and {@code abafix list}. */
+  public final RunVisibility visibility = new RunVisibility();
+
   public final Saga saga = new Saga(new Saga.Options.Builder().setContinueWithError(true).build());
 
   /** What preflight saw, per server, in the order the servers were named. */
@@ -73,7 +78,14 @@ public final class RemediationRun {
     this.request = request;
     this.journal = new AuditJournal(Workflow.getInfo().getRunId());
     this.directory = StepOptions.directoryStub(request.timings());
-    this.waits = new DurableWaits(request.timings(), w -> waitingFor = w);
+    this.waits =
+        new DurableWaits(
+            request.timings(),
+            w -> {
+              waitingFor = w;
+              if (w == null) visibility.doneWaiting();
+              else visibility.waiting(RunVisibility.WAITING_SERVER, w);
+            });
     this.gates =
         Gates.inWorkflow(
             journal,
@@ -121,5 +133,24 @@ public final class RemediationRun {
     m.put("machineId", String.valueOf(st.machineId()));
     m.put("syncCycleEnabled", String.valueOf(st.syncCycleEnabled()));
     return m;
+  }
+
+  /** Refuses a request that names no tenant, no server, or a server twice. */
+  public static void validate(RemediationRequest r) {
+    if (r.tenant() == null || r.tenant().isBlank()) {
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+          "the request names no tenant", io.abafix.activities.FailureTypes.PERMANENT);
+    }
+    if (r.servers().isEmpty()) {
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+          "the request names no server", io.abafix.activities.FailureTypes.PERMANENT);
+    }
+    java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+    for (String s : r.servers()) {
+      if (!seen.add(s.toUpperCase(Locale.ROOT))) {
+        throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+            "server " + s + " is named twice", io.abafix.activities.FailureTypes.PERMANENT);
+      }
+    }
   }
 }

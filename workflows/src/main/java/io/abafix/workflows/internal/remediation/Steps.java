@@ -32,6 +32,7 @@ public final class Steps {
    */
   public List<String> execute(PlannedStep s) {
     run.current = s.key();
+    run.visibility.phase(s.step().name(), s.target());
     if (!PlannedStep.DIRECTORY.equals(s.target())) run.serverSteps.put(s.target(), s.step().name());
     long started = Workflow.currentTimeMillis();
     StepRecord r;
