@@ -132,7 +132,8 @@ class SharedAppRemediationPeopleAndTimeTest {
       assertEquals(
           "COMPENSATED",
           SharedAppRemediationWorkflowTest.entry(finished.audit(), "RESUME_SCHEDULER", "SERVERA")
-              .outcome());
+              .outcome(),
+          finished.audit().toString());
       assertLeftSafe(before, h.lab.snapshot());
     }
   }
@@ -208,7 +209,8 @@ class SharedAppRemediationPeopleAndTimeTest {
       h.env.sleep(Duration.ofMillis(p.deadline() - h.env.currentTimeMillis()));
       boolean accepted;
       try {
-        run.stub.decide(new ApprovalRequest(Gates.PLAN, "bob", true, "", p.planDigest()));
+        run.stub.decide(
+            run.signed(new ApprovalRequest(Gates.PLAN, "bob", true, "", p.planDigest()), p));
         accepted = true;
       } catch (WorkflowUpdateException refused) {
         accepted = false;
