@@ -54,14 +54,14 @@ final class OperatorCli {
     return started.substring("started ".length()).trim();
   }
 
-  /** {@code abafix approve RUN --as NAME}, signed in as NAME: the step the run waits on. */
+  /** {@code abafix approve RUN --gate PLAN --as NAME}, signed in as NAME: every open gate. */
   CommandLineRun approve(String run, String as) {
-    return ok(signed("approve", run, "--as", as));
+    return ok(signed("approve", run, "--gate", "PLAN", "--as", as));
   }
 
-  /** {@code abafix reject RUN --as NAME}, signed in as NAME. */
+  /** {@code abafix reject RUN --gate PLAN --as NAME}, signed in as NAME. */
   CommandLineRun reject(String run, String as) {
-    return ok(signed("reject", run, "--as", as, "--comment", "not now"));
+    return ok(signed("reject", run, "--gate", "PLAN", "--as", as, "--comment", "not now"));
   }
 
   private String[] signed(String... args) {
