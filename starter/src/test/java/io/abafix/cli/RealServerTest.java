@@ -566,7 +566,10 @@ class RealServerTest {
         assertTrue(
             approved.stream().anyMatch(g -> g.equalsIgnoreCase(gate)),
             gate + " ran after its approval: " + journal);
-        assertEquals(APPROVER, e.actor(), "run on the approver's word: " + e);
+        assertEquals(
+            APPROVER + "@contoso.onmicrosoft.com (verified)",
+            e.actor(),
+            "run on the approver's word: " + e);
         only(journal, e.step(), e.target());
       }
     }
