@@ -140,6 +140,7 @@ final class DemoCommand implements Callable<Integer> {
       List<AuditEntry> audit =
           client.newWorkflowStub(SharedAppRemediationWorkflow.class, id).audit();
       AuditExport.write(audit, auditOut);
+      Path auditKey = AuditExport.writePublicKey(env.auditPublicKey(), auditOut);
       LabSnapshot end = lab.snapshot();
       progress.println("outcome: " + outcome + ": " + message);
       progress.println("final state (read from the lab):");
@@ -157,6 +158,7 @@ final class DemoCommand implements Callable<Integer> {
       end.applications()
           .forEach(a -> progress.println("  app " + a.displayName() + "  appId " + a.appId()));
       progress.println("journal: " + audit.size() + " entries written to " + auditOut);
+      progress.println("  check it: abafix audit verify " + auditOut + " --public-key " + auditKey);
       progress.flush();
       if (json) {
         spec.commandLine().getOut().println(summaryJson(outcome, end));

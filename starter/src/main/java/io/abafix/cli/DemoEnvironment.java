@@ -4,10 +4,13 @@ import io.abafix.lab.Lab;
 import io.abafix.lab.LabAdapters;
 import io.abafix.worker.TemporalConnection;
 import io.abafix.worker.Workers;
+import io.abafix.workflows.audit.AuditSigning;
 import io.abafix.workflows.codec.AesGcmPayloadCodec;
 import io.abafix.workflows.codec.PayloadEncryption;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.WorkerFactory;
+import java.security.KeyPair;
+import java.security.PublicKey;
 
 /**
  * Everything the demo runs in one process: the embedded Temporal server, a client, and the
@@ -19,13 +22,16 @@ final class DemoEnvironment implements AutoCloseable {
   private final AesGcmPayloadCodec codec;
   private final WorkflowClient client;
   private final WorkerFactory factory;
+  private final PublicKey auditPublicKey;
 
   private DemoEnvironment(
       EmbeddedTemporal temporal,
       LabAdapters adapters,
       AesGcmPayloadCodec codec,
       WorkflowClient client,
-      WorkerFactory factory) {
+      WorkerFactory factory,
+      PublicKey auditPublicKey) {
+    this.auditPublicKey = auditPublicKey;
     this.temporal = temporal;
     this.adapters = adapters;
     this.codec = codec;
@@ -64,15 +70,21 @@ final class DemoEnvironment implements AutoCloseable {
     LabAdapters adapters = LabAdapters.start(lab);
     WorkflowClient client = TemporalConnection.at(address, codec);
     WorkerFactory factory = WorkerFactory.newInstance(client);
-    Workers.orchestrator(factory);
+    KeyPair auditKeys = AuditSigning.newKeyPair();
+    Workers.orchestrator(factory, AuditSigning.of(auditKeys));
     Workers.directory(factory, adapters.directory());
     adapters.hosts().forEach(host -> Workers.server(factory, host));
     factory.start();
-    return new DemoEnvironment(temporal, adapters, codec, client, factory);
+    return new DemoEnvironment(temporal, adapters, codec, client, factory, auditKeys.getPublic());
   }
 
   String address() {
     return client.getWorkflowServiceStubs().getOptions().getTarget();
+  }
+
+  /** Verifies the journals this demo's orchestrator signs (its key is a throwaway one). */
+  PublicKey auditPublicKey() {
+    return auditPublicKey;
   }
 
   AesGcmPayloadCodec codec() {

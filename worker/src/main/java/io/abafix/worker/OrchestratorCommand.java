@@ -1,5 +1,6 @@
 package io.abafix.worker;
 
+import io.abafix.workflows.audit.AuditSigning;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,19 +11,32 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "orchestrator",
     mixinStandardHelpOptions = true,
-    description = "Host the remediation workflows. Polls abafix-orchestrator.")
+    description = {
+      "Host the remediation workflows. Polls abafix-orchestrator.",
+      "Signs every run's journal with the key in ABAFIX_AUDIT_SIGNING_KEY_FILE"
+          + " (abafix keygen --audit-signing)."
+    })
 final class OrchestratorCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConnectionOptions temporal;
 
   private final Launcher launcher;
+  private final LocalMachine machine;
 
-  OrchestratorCommand(Launcher launcher) {
+  OrchestratorCommand(Launcher launcher, LocalMachine machine) {
     this.launcher = launcher;
+    this.machine = machine;
   }
 
   @Override
   public Integer call() {
-    return launcher.run(temporal.address, Workers::orchestrator, spec.commandLine().getOut());
+    AuditSigning signer;
+    try {
+      signer = AuditSigning.fromEnvironment(machine::env);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
+    return launcher.run(
+        temporal.address, f -> Workers.orchestrator(f, signer), spec.commandLine().getOut());
   }
 }

@@ -48,7 +48,8 @@ public final class WorkerMain implements Callable<Integer> {
           public <K> K create(Class<K> cls) throws Exception {
             if (cls == ServerCommand.class) return (K) new ServerCommand(launcher, machine);
             if (cls == DirectoryCommand.class) return (K) new DirectoryCommand(launcher, machine);
-            if (cls == OrchestratorCommand.class) return (K) new OrchestratorCommand(launcher);
+            if (cls == OrchestratorCommand.class)
+              return (K) new OrchestratorCommand(launcher, machine);
             return defaults.create(cls);
           }
         };

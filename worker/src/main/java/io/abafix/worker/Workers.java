@@ -12,6 +12,7 @@ import io.abafix.workflows.ConnectorParameterRepairWorkflowImpl;
 import io.abafix.workflows.FleetDiagnosisWorkflowImpl;
 import io.abafix.workflows.IncidentWorkflowImpl;
 import io.abafix.workflows.SharedAppRemediationWorkflowImpl;
+import io.abafix.workflows.audit.AuditSigning;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 
@@ -22,9 +23,13 @@ import io.temporal.worker.WorkerFactory;
 public final class Workers {
   private Workers() {}
 
-  /** Hosts the workflows on {@link TaskQueues#ORCHESTRATOR}. */
-  public static Worker orchestrator(WorkerFactory factory) {
+  /**
+   * Hosts the workflows on {@link TaskQueues#ORCHESTRATOR}, with the key that signs their journals
+   * (a local activity: the key stays in this process).
+   */
+  public static Worker orchestrator(WorkerFactory factory, AuditSigning signer) {
     Worker worker = factory.newWorker(TaskQueues.ORCHESTRATOR);
+    worker.registerActivitiesImplementations(signer);
     worker.registerWorkflowImplementationTypes(
         SharedAppRemediationWorkflowImpl.class,
         ConnectorParameterRepairWorkflowImpl.class,

@@ -14,7 +14,6 @@ import io.abafix.lab.daemon.LabDaemon;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.WorkflowIds;
 import io.abafix.workflows.audit.AuditEntry;
-import io.abafix.workflows.codec.PayloadEncryption;
 import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.Outcome;
 import io.abafix.workflows.model.RemediationRequest;
@@ -429,8 +428,14 @@ class CrashSurvivalTest {
         name,
         WorkerMain.class.getName(),
         args,
-        Map.of("TEMPORAL_ADDRESS", address, PayloadEncryption.KEY, TestKeys.KEY_BASE64),
+        with(TestKeys.VARIABLES, "TEMPORAL_ADDRESS", address),
         false);
+  }
+
+  private static Map<String, String> with(Map<String, String> base, String name, String value) {
+    Map<String, String> all = new java.util.HashMap<>(base);
+    all.put(name, value);
+    return all;
   }
 
   private String logs() {

@@ -51,7 +51,7 @@ class ServerWorkerProcessTest {
       Map<String, String> env = pb.environment();
       env.keySet().removeIf(k -> k.startsWith("TEMPORAL_"));
       env.put("TEMPORAL_ADDRESS", "127.0.0.1:" + port);
-      env.put(io.abafix.workflows.codec.PayloadEncryption.KEY, TestKeys.KEY_BASE64);
+      env.putAll(TestKeys.VARIABLES);
       Process worker = pb.start();
 
       List<String> output = new ArrayList<>();

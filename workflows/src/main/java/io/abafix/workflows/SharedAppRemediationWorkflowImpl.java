@@ -114,6 +114,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
       fleet = observeFleet();
     } catch (TemporalFailure e) {
       outcome = Outcome.FAILED;
+      journal.close();
       throw ApplicationFailure.newNonRetryableFailure(
           "preflight failed, nothing was changed: " + describe(e, targetOf(current)),
           REMEDIATION_FAILED);
@@ -135,6 +136,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
 
     if (plan.blocked()) {
       outcome = Outcome.FAILED;
+      journal.close();
       throw ApplicationFailure.newNonRetryableFailure(
           "refused, nothing was changed: " + String.join("; ", plan.blockers()),
           FailureTypes.PRECONDITION_FAILED);
@@ -177,6 +179,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
       // Compensation must also run when the run itself is being cancelled.
       Workflow.newDetachedCancellationScope(saga::compensate).run();
       current = "DONE";
+      journal.close();
       throw ApplicationFailure.newNonRetryableFailure(
           "remediation stopped at "
               + where
@@ -413,6 +416,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
           r.before,
           r.after,
           r.detail);
+      if (s.destructive()) journal.seal(s.key());
       return r.problems;
     } catch (TemporalFailure e) {
       journal.record(
@@ -427,6 +431,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
           Map.of(),
           Map.of(),
           describe(e, s.target()));
+      if (s.destructive()) journal.seal(s.key());
       throw e;
     } finally {
       waitingFor = null;
@@ -1062,6 +1067,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     List<AppRegistration> apps = finalApps != null ? finalApps : fleet.applications();
     current = "DONE";
     serverSteps.replaceAll((k, v) -> "done");
+    journal.close();
     return new RemediationResult(
         outcome,
         message,

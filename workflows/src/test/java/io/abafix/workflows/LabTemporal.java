@@ -7,6 +7,7 @@ import io.abafix.activities.port.SyncServerHost;
 import io.abafix.lab.Lab;
 import io.abafix.lab.LabAdapters;
 import io.abafix.lab.scenario.Scenario;
+import io.abafix.workflows.audit.AuditSigning;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -37,6 +38,7 @@ final class LabTemporal implements AutoCloseable {
         ConnectorParameterRepairWorkflowImpl.class,
         IncidentWorkflowImpl.class,
         FleetDiagnosisWorkflowImpl.class);
+    orchestrator.registerActivitiesImplementations(AuditSigning.of(AuditSigning.newKeyPair()));
     env.newWorker(TaskQueues.DIRECTORY)
         .registerActivitiesImplementations(new DirectoryActivitiesImpl(adapters.directory()));
     for (SyncServerHost host : adapters.hosts()) {

@@ -70,7 +70,10 @@ class IncidentIntakeTest {
         Lab.fromScenario(Scenario.fromResource(scenario).withoutLatency(), env::currentTimeMillis);
     adapters = LabAdapters.start(lab);
     WorkerFactory factory = env.getWorkerFactory();
-    Workers.orchestrator(factory);
+    Workers.orchestrator(
+        factory,
+        io.abafix.workflows.audit.AuditSigning.of(
+            io.abafix.workflows.audit.AuditSigning.newKeyPair()));
     Workers.directory(factory, adapters.directory());
     adapters.hosts().forEach(h -> Workers.server(factory, h));
     env.start();

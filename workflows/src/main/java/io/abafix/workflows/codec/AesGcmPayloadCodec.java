@@ -25,9 +25,9 @@ import javax.crypto.spec.GCMParameterSpec;
  * with whichever known key wrote them.
  *
  * <p>Format of {@code data}: 12-byte random nonce, then ciphertext with its 16-byte tag. The
- * associated data authenticates the key id, the namespace and the workflow id the SDK passes as
- * the serialization context: a payload cannot be relabelled to another key, and a payload copied
- * into another workflow (another run id, or a forged signal) does not decrypt there.
+ * associated data authenticates the key id, the namespace and the workflow id the SDK passes as the
+ * serialization context: a payload cannot be relabelled to another key, and a payload copied into
+ * another workflow (another run id, or a forged signal) does not decrypt there.
  *
  * <p>Fails closed: a payload that is not encrypted is refused, unless the codec was built to accept
  * plaintext ({@link PayloadEncryption#ACCEPT_PLAINTEXT}, for histories written before encryption).

@@ -24,8 +24,8 @@ import javax.crypto.spec.SecretKeySpec;
  * (default {@code default}); {@code ABAFIX_ENCRYPTION_PREVIOUS_KEY_FILES} lists older keys as
  * {@code id=path,id=path} so histories written before a rotation still read; {@code
  * ABAFIX_ENCRYPTION_ACCEPT_PLAINTEXT=true} lets payloads that are not encrypted through (only to
- * read histories written before encryption). The key itself is never taken from the environment:
- * a process's environment is readable by too many (child processes, crash dumps, /proc).
+ * read histories written before encryption). The key itself is never taken from the environment: a
+ * process's environment is readable by too many (child processes, crash dumps, /proc).
  */
 public final class PayloadEncryption {
   public static final String KEY_FILE = "ABAFIX_ENCRYPTION_KEY_FILE";
@@ -93,7 +93,8 @@ public final class PayloadEncryption {
         keys.put(id, readKeyFile(Path.of(idAndPath[1].trim())));
       }
     }
-    return new AesGcmPayloadCodec(keyId, keys, "true".equalsIgnoreCase(env.apply(ACCEPT_PLAINTEXT)));
+    return new AesGcmPayloadCodec(
+        keyId, keys, "true".equalsIgnoreCase(env.apply(ACCEPT_PLAINTEXT)));
   }
 
   /** A fresh random key for a single process (the demo): nothing else can read its history. */
