@@ -5,6 +5,7 @@ import io.abafix.activities.FailureTypes;
 import io.abafix.activities.SyncServerActivities;
 import io.abafix.activities.TaskQueues;
 import io.abafix.activities.model.AppRegistration;
+import io.abafix.activities.model.ApprovedDeletions;
 import io.abafix.activities.model.AuthenticationCheck;
 import io.abafix.activities.model.EventLogEntry;
 import io.abafix.activities.model.IdentityType;
@@ -635,7 +636,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     int changed = 0;
     for (AppRegistration app : apps) {
       saga.addCompensation(() -> restoreIfStillUsed(app));
-      StepResult r = directory.deleteApplication(app.id());
+      StepResult r = directory.deleteApplication(app.id(), approvedDeletions());
       attempts = Math.max(attempts, r.attempt());
       if (r.changed()) changed++;
       before.put(app.displayName(), app.appId() + " live");
@@ -998,7 +999,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
             "not restored: no server authenticates with " + app.displayName());
         return;
       }
-      StepResult r = directory.restoreApplication(app.id());
+      StepResult r = directory.restoreApplication(app.id(), approvedDeletions());
       journal.record(
           "RESTORE_APPLICATION",
           PlannedStep.DIRECTORY,
@@ -1060,6 +1061,11 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
       all.addAll(plan.brokenServers());
     }
     return all;
+  }
+
+  /** What the directory worker may delete or restore: the plan's apps (see the activity). */
+  private ApprovedDeletions approvedDeletions() {
+    return ApprovedDeletions.of(Workflow.getInfo().getRunId(), plan.applicationsToDelete());
   }
 
   private RemediationResult result(String message, FleetObservation fleet) {
