@@ -2,6 +2,7 @@ package io.abafix.worker;
 
 import io.abafix.activities.TaskQueues;
 import io.abafix.activities.model.ServerNames;
+import io.abafix.activities.policy.ServerWorkerPolicy;
 import io.abafix.activities.port.SyncServerHost;
 import io.abafix.activities.powershell.PowerShellScript;
 import io.abafix.activities.powershell.PowerShellSyncServerHost;
@@ -114,6 +115,15 @@ final class ServerCommand implements Callable<Integer> {
               + " C:\\ProgramData\\abafix\\watcher-<server>.json, or ./watcher-<server>.json off Windows)")
   Path watchState;
 
+  @Option(
+      names = "--policy",
+      paramLabel = "FILE",
+      description =
+          "What this worker allows: module folders with their files' SHA-256, the pinned"
+              + " Gallery version, and the credential names it maps to CLIXML files (JSON; see"
+              + " README). Without it, no module source and no credential reference is accepted")
+  Path policyFile;
+
   private final Launcher launcher;
   private final LocalMachine machine;
 
@@ -129,9 +139,10 @@ final class ServerCommand implements Callable<Integer> {
     Map<PowerShellScript, Duration> timeouts = timeouts();
     WatcherOptions watch = watchOptions(server);
     checkThisIsTheServer(server);
+    ServerWorkerPolicy policy = policy();
 
     ProcessPowerShellRunner runner = new ProcessPowerShellRunner(powershell);
-    SyncServerHost host = new PowerShellSyncServerHost(server, runner, timeouts);
+    SyncServerHost host = new PowerShellSyncServerHost(server, runner, timeouts, policy);
     return launcher.run(
         temporal.address,
         f -> {
@@ -150,6 +161,15 @@ final class ServerCommand implements Callable<Integer> {
   }
 
   /** The watcher's settings, or null when this worker does not watch. Checked before starting. */
+  private ServerWorkerPolicy policy() {
+    if (policyFile == null) return ServerWorkerPolicy.none();
+    try {
+      return ServerWorkerPolicy.load(policyFile);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
+  }
+
   private WatcherOptions watchOptions(String server) {
     if (watchTenant == null) {
       if (fleet != null || credentialReference != null || watchState != null) {

@@ -1,6 +1,8 @@
 package io.abafix.worker;
 
+import io.abafix.activities.graph.GraphDirectoryConfig;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -40,6 +42,17 @@ public final class WorkerMain implements Callable<Integer> {
    * only in method bodies (such as the Graph SDK behind {@link DirectoryCommand}).
    */
   static CommandLine commandLine(Launcher launcher, LocalMachine machine) {
+    return commandLine(launcher, machine, UnaryOperator.identity());
+  }
+
+  /**
+   * The command line with the directory worker's Graph configuration finished by {@code
+   * directoryWiring}: only the lab's test entry point passes anything but the identity.
+   */
+  static CommandLine commandLine(
+      Launcher launcher,
+      LocalMachine machine,
+      UnaryOperator<GraphDirectoryConfig> directoryWiring) {
     CommandLine.IFactory defaults = CommandLine.defaultFactory();
     CommandLine.IFactory factory =
         new CommandLine.IFactory() {
@@ -47,7 +60,8 @@ public final class WorkerMain implements Callable<Integer> {
           @SuppressWarnings("unchecked")
           public <K> K create(Class<K> cls) throws Exception {
             if (cls == ServerCommand.class) return (K) new ServerCommand(launcher, machine);
-            if (cls == DirectoryCommand.class) return (K) new DirectoryCommand(launcher, machine);
+            if (cls == DirectoryCommand.class)
+              return (K) new DirectoryCommand(launcher, machine, directoryWiring);
             if (cls == OrchestratorCommand.class)
               return (K) new OrchestratorCommand(launcher, machine);
             return defaults.create(cls);

@@ -151,21 +151,21 @@ class CrashSurvivalTest {
     workers.put("orchestrator", startWorker("orchestrator", address, List.of("orchestrator")));
     workers.put(
         null,
-        startWorker(
+        startLabWorker(
             "directory",
             address,
             List.of(
+                "--lab-graph-base-url",
+                lab.get("graphBaseUrl").asText(),
+                "--lab-identity-endpoint",
+                lab.get("identityEndpoint").asText(),
                 "directory",
                 "--tenant-id",
                 lab.get("tenant").asText(),
                 "--client-id",
                 lab.get("clientId").asText(),
                 "--certificate",
-                lab.get("certificate").asText(),
-                "--graph-base-url",
-                lab.get("graphBaseUrl").asText(),
-                "--lab-identity-endpoint",
-                lab.get("identityEndpoint").asText())));
+                lab.get("certificate").asText())));
     List<String> servers = new ArrayList<>();
     for (var e : (Iterable<Map.Entry<String, JsonNode>>) () -> lab.get("powershell").fields()) {
       String server = e.getKey();
@@ -175,7 +175,14 @@ class CrashSurvivalTest {
           startWorker(
               server,
               address,
-              List.of("server", "--name", server, "--powershell", e.getValue().asText())));
+              List.of(
+                  "server",
+                  "--name",
+                  server,
+                  "--powershell",
+                  e.getValue().asText(),
+                  "--policy",
+                  serverPolicy().toString())));
     }
     for (Child worker : workers.values()) worker.awaitPolling();
     long ready = System.nanoTime();
@@ -427,6 +434,28 @@ class CrashSurvivalTest {
     return launch(
         name,
         WorkerMain.class.getName(),
+        args,
+        with(TestKeys.VARIABLES, "TEMPORAL_ADDRESS", address),
+        false);
+  }
+
+  /** The server workers' policy: the one credential name the run uses, mapped to its file. */
+  private Path serverPolicy() throws IOException {
+    Path policy = dir.resolve("server-worker-policy.json");
+    if (!Files.exists(policy)) {
+      Files.writeString(
+          policy,
+          "{\"credentials\": {\"hybrid-identity-admin\":"
+              + " \"C:\\\\ProgramData\\\\abafix\\\\hybrid-identity-admin.xml\"}}");
+    }
+    return policy;
+  }
+
+  /** The directory worker: production options, sent to the lab by the test-only entry point. */
+  private Child startLabWorker(String name, String address, List<String> args) throws IOException {
+    return launch(
+        name,
+        LabWorkerMain.class.getName(),
         args,
         with(TestKeys.VARIABLES, "TEMPORAL_ADDRESS", address),
         false);

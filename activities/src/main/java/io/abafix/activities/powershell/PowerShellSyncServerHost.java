@@ -10,6 +10,8 @@ import io.abafix.activities.model.AuthenticationCheck;
 import io.abafix.activities.model.EventLogEntry;
 import io.abafix.activities.model.IdentityType;
 import io.abafix.activities.model.ServerState;
+import io.abafix.activities.policy.Redaction;
+import io.abafix.activities.policy.ServerWorkerPolicy;
 import io.abafix.activities.port.HostException;
 import io.abafix.activities.port.HostException.Category;
 import io.abafix.activities.port.SyncServerHost;
@@ -97,6 +99,7 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
 
   private final String serverName;
   private final PowerShellRunner runner;
+  private final ServerWorkerPolicy policy;
   private final Map<PowerShellScript, Duration> timeouts;
 
   /**
@@ -114,6 +117,20 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
    */
   public PowerShellSyncServerHost(
       String serverName, PowerShellRunner runner, Map<PowerShellScript, Duration> timeouts) {
+    this(serverName, runner, timeouts, ServerWorkerPolicy.unrestricted());
+  }
+
+  /**
+   * @param policy what this worker's configuration allows (module sources, credential names),
+   *     checked before any process starts
+   * @throws HostException PERMANENT when {@code serverName} is not a NetBIOS name
+   */
+  public PowerShellSyncServerHost(
+      String serverName,
+      PowerShellRunner runner,
+      Map<PowerShellScript, Duration> timeouts,
+      ServerWorkerPolicy policy) {
+    this.policy = Objects.requireNonNull(policy, "policy");
     this.serverName = requireServerName(serverName);
     this.runner = Objects.requireNonNull(runner, "runner");
     this.timeouts = new EnumMap<>(PowerShellScript.class);
@@ -210,7 +227,9 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
           "a credential reference such as clixml:C:\\ProgramData\\abafix\\hia.xml is required");
     }
     ObjectNode in =
-        input().put("accountName", accountName).put("credentialReference", credentialReference);
+        input()
+            .put("accountName", accountName)
+            .put("credentialReference", policy.resolveCredential(credentialReference));
     JsonNode r = call(PowerShellScript.REVERT_TO_SERVICE_ACCOUNT, in);
     readAnswer(
         PowerShellScript.REVERT_TO_SERVICE_ACCOUNT,
@@ -335,14 +354,27 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
    */
   @Override
   public void installAdSyncTools(String source) {
+    policy.checkModuleSource(source);
     String checked = requireModuleSource(source);
     JsonNode r = call(PowerShellScript.INSTALL_AD_SYNC_TOOLS, input().put("source", checked));
     readAnswer(
         PowerShellScript.INSTALL_AD_SYNC_TOOLS,
         () -> {
           Answers.onlyFields(r, Set.of("adSyncToolsVersion", "source"));
-          Answers.requireString(r, "adSyncToolsVersion");
+          String version = Answers.requireString(r, "adSyncToolsVersion");
           Answers.requireString(r, "source");
+          policy
+              .galleryVersion()
+              .filter(pinned -> SyncServerHost.GALLERY.equals(checked) && !pinned.equals(version))
+              .ifPresent(
+                  pinned -> {
+                    throw new HostException(
+                        Category.PERMANENT,
+                        "the Gallery installed ADSyncTools "
+                            + version
+                            + ", not the pinned "
+                            + pinned);
+                  });
           return null;
         });
   }
@@ -448,8 +480,11 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
               category,
               script.fileName(),
               code,
-              on(script) + code + ": " + (message == null ? "(no message)" : message),
-              result.stderr());
+              on(script)
+                  + code
+                  + ": "
+                  + (message == null ? "(no message)" : Redaction.redact(message)),
+              Redaction.redact(result.stderr()));
         });
   }
 
@@ -509,8 +544,9 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
     return stderr == null || stderr.isBlank() ? "" : "; stderr: " + tail(stderr);
   }
 
+  /** The end of what a script wrote, with anything shaped like a secret taken out. */
   private static String tail(String text) {
-    String t = text.strip();
+    String t = Redaction.redact(text).strip();
     return t.length() <= STDERR_TAIL ? t : "..." + t.substring(t.length() - STDERR_TAIL);
   }
 
