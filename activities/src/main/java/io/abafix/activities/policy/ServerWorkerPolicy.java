@@ -55,7 +55,7 @@ public final class ServerWorkerPolicy {
       new ServerWorkerPolicy(Map.of(), null, Map.of(), false);
 
   private static final Pattern MODULE_VERSION =
-      Pattern.compile("(?m)^\\s*ModuleVersion\\s*=\\s*['\"]([0-9.]+)['\"]");
+      Pattern.compile("(?m)(?:^|[;{])\\s*ModuleVersion\\s*=\\s*['\"]([0-9.]+)['\"]");
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
   private static final String CLIXML = "clixml:";
 
