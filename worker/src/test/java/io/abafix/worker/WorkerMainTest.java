@@ -360,7 +360,7 @@ class WorkerMainTest {
             "--lab-identity-endpoint",
             "http://127.0.0.1:1");
     assertEquals(2, outcome.exitCode());
-    assertTrue(outcome.err().contains("Unknown option: '--lab-identity-endpoint'"), outcome.err());
+    assertTrue(outcome.err().contains("Unknown options: '--lab-identity-endpoint'"), outcome.err());
   }
 
   @Test
