@@ -16,10 +16,21 @@ starts the worker again a minute after it exits, unless it exited with 2 (bad co
 operator must act). A scheduled task rather than a service: java.exe does not speak the Service
 Control Manager's protocol, and a task needs no third-party wrapper.
 
-The account: a dedicated domain (or local) user, never a Global Administrator and never the ADSync
-service account. It must be a member of the local Administrators group and of ADSyncAdmins (the
-scripts pause the sync scheduler, stop and start ADSync and write HKLM) and may log on as a batch
-job. For an API key or a TLS client certificate, put a temporal.toml profile in that account's
+The account: a dedicated domain (or local) user, or a group managed service account (gMSA), never a
+Global Administrator and never the ADSync service account. The scripts pause the sync scheduler,
+stop and start ADSync and write HKLM, so the installer makes the account a member of the local
+Administrators group (by its well-known SID, whatever the group is called in this language) and of
+ADSyncAdmins BEFORE the task first starts: a logon token carries the groups of its logon time only.
+It then checks that the account may log on as a batch job (SeBatchLogonRight, and no
+SeDenyBatchLogonRight) and refuses to register the task otherwise.
+
+No password is ever a parameter: PowerShell module logging (event 4103) records parameter bindings
+in clear text. For a user account the installer asks for the password (Get-Credential) and hands it
+to Task Scheduler through its COM interface, which no module log sees; a gMSA has no password to
+give (this computer must be allowed to retrieve it: PrincipalsAllowedToRetrieveManagedPassword).
+Every ACL names the account by its SID.
+
+For an API key or a TLS client certificate, put a temporal.toml profile in that account's
 %APPDATA%\temporalio folder (or point TEMPORAL_CONFIG_FILE at one).
 
 THE CREDENTIAL FILE. Reverting a server to a service account needs a Hybrid Identity Administrator
@@ -35,7 +46,9 @@ Then lock the file to that account with -ProtectCredentialFile (below), and star
 
     abafix remediate ... --credential-ref clixml:C:\ProgramData\abafix\hybrid-identity-admin.xml
 
-The secret never leaves this server; Temporal only ever sees the reference.
+The secret never leaves this server; Temporal only ever sees the reference. A gMSA cannot log on
+interactively, so it cannot write this file: a worker running as a gMSA can do everything but the
+revert to a service account, which then stays an operator step.
 
 .PARAMETER TemporalAddress
 The Temporal frontend, host:port, for example temporal.contoso.com:7233.
@@ -44,10 +57,17 @@ The Temporal frontend, host:port, for example temporal.contoso.com:7233.
 The Temporal namespace; default: default.
 
 .PARAMETER Account
-The worker's dedicated account, DOMAIN\user (or .\user for a local account).
+The worker's dedicated account, DOMAIN\user (or .\user for a local account), or DOMAIN\name$ with
+-GroupManagedServiceAccount. For a user account the installer asks for its password; Task Scheduler
+stores it to log the task on.
 
-.PARAMETER AccountPassword
-That account's password, asked for when not given. Task Scheduler stores it to log the task on.
+.PARAMETER GroupManagedServiceAccount
+Account is a group managed service account: no password is asked for.
+
+.PARAMETER SkipBatchLogonCheck
+Register the task although the check finds no "log on as a batch job" right for the account, its
+SID, Administrators, ADSyncAdmins, Everyone or Authenticated Users: for a right granted through a
+domain group the check cannot see. A right that is denied is never skipped.
 
 .PARAMETER InstallDir
 The folder holding abafix-worker.jar and its lib folder (worker/target after mvn package).
@@ -69,6 +89,9 @@ The CliXml credential file; default: C:\ProgramData\abafix\hybrid-identity-admin
 .\Install-AbafixServerWorker.ps1 -TemporalAddress temporal.contoso.com:7233 -Account CONTOSO\svc-abafix-sync
 
 .EXAMPLE
+.\Install-AbafixServerWorker.ps1 -TemporalAddress temporal.contoso.com:7233 -Account 'CONTOSO\gmsa-abafix$' -GroupManagedServiceAccount
+
+.EXAMPLE
 .\Install-AbafixServerWorker.ps1 -ProtectCredentialFile -Account CONTOSO\svc-abafix-sync
 #>
 [CmdletBinding(DefaultParameterSetName = 'Install')]
@@ -85,8 +108,11 @@ param(
     [ValidatePattern('^[^"%&|<>^]+\\[^"%&|<>^\\]+$')]
     [string] $Account,
 
-    [Parameter(Mandatory = $true, ParameterSetName = 'Install')]
-    [System.Security.SecureString] $AccountPassword,
+    [Parameter(ParameterSetName = 'Install')]
+    [switch] $GroupManagedServiceAccount,
+
+    [Parameter(ParameterSetName = 'Install')]
+    [switch] $SkipBatchLogonCheck,
 
     [Parameter(ParameterSetName = 'Install')]
     [string] $InstallDir = (Join-Path $env:ProgramFiles 'abafix'),
@@ -106,8 +132,10 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-$administrators = '*S-1-5-32-544'
-$system = '*S-1-5-18'
+$administrators = 'S-1-5-32-544'
+$system = 'S-1-5-18'
+$taskPath = '\abafix\'
+$taskName = 'abafix-server-worker'
 
 function Invoke-Icacls {
     param([string[]] $Arguments)
@@ -115,16 +143,71 @@ function Invoke-Icacls {
     if ($LASTEXITCODE -ne 0) { throw "icacls $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
 }
 
+function Resolve-AbafixSid {
+    # Names differ between languages and can be renamed; a SID does not.
+    param([Parameter(Mandatory = $true)][string] $Name)
+    try {
+        return (New-Object System.Security.Principal.NTAccount($Name)).Translate([System.Security.Principal.SecurityIdentifier]).Value
+    } catch {
+        throw "$Name is not an account this computer can resolve: $($_.Exception.Message)"
+    }
+}
+
+function Add-AbafixGroupMember {
+    # The task's logon token carries the groups of its logon time: add them before it first starts.
+    param([Parameter(Mandatory = $true)][string] $GroupSid, [Parameter(Mandatory = $true)][string] $Member)
+    try {
+        Add-LocalGroupMember -SID $GroupSid -Member $Member
+    } catch {
+        if ($_.FullyQualifiedErrorId -notlike 'MemberExists*') { throw }
+    }
+}
+
+function Get-AbafixUserRights {
+    # The effective user rights (local and domain policy merged) as right -> SIDs.
+    param([Parameter(Mandatory = $true)][string] $Folder)
+    $export = Join-Path $Folder 'user-rights.inf'
+    & secedit.exe /export /mergedpolicy /areas USER_RIGHTS /cfg $export /quiet | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw "secedit /export failed with exit code $LASTEXITCODE" }
+    try {
+        $lines = @(Get-Content -LiteralPath $export)
+    } finally {
+        Remove-Item -LiteralPath $export -Force
+    }
+    $rights = @{}
+    foreach ($line in $lines) {
+        if ($line -notmatch '^\s*(Se\w+)\s*=\s*(.*)$') { continue }
+        $right = $Matches[1]
+        $holders = @()
+        foreach ($entry in ($Matches[2] -split ',')) {
+            $holder = $entry.Trim()
+            if ($holder -eq '') { continue }
+            if ($holder.StartsWith('*')) {
+                $holders += $holder.Substring(1)
+            } else {
+                # secedit writes a name where it has no SID string; resolve what can be resolved.
+                try { $holders += (Resolve-AbafixSid $holder) } catch { $holders += $holder }
+            }
+        }
+        $rights[$right] = $holders
+    }
+    return $rights
+}
+
 if ($PSCmdlet.ParameterSetName -eq 'Protect') {
     if (-not (Test-Path -LiteralPath $CredentialFile -PathType Leaf)) {
         throw "$CredentialFile does not exist: create it as $Account first (see Get-Help $PSCommandPath -Full)"
     }
-    Invoke-Icacls @($CredentialFile, '/inheritance:r', '/grant:r', "${Account}:(R)", "${administrators}:(F)")
-    Write-Host "$CredentialFile is now readable by $Account only."
+    $accountSid = Resolve-AbafixSid $Account
+    Invoke-Icacls @($CredentialFile, '/inheritance:r', '/grant:r', "*${accountSid}:(R)", "*${administrators}:(F)")
+    Write-Host "$CredentialFile is now readable by $Account ($accountSid) only."
     Write-Host "Credential reference: clixml:$CredentialFile"
     return
 }
 
+if ($GroupManagedServiceAccount -and -not $Account.EndsWith('$')) {
+    throw "a group managed service account's name ends in `$: $Account"
+}
 $jar = Join-Path $InstallDir 'abafix-worker.jar'
 if (-not (Test-Path -LiteralPath $jar -PathType Leaf) -or -not (Test-Path -LiteralPath (Join-Path $InstallDir 'lib') -PathType Container)) {
     throw "$InstallDir must hold abafix-worker.jar and its lib folder (copy them from worker\target)"
@@ -136,11 +219,41 @@ if (-not $JavaPath) {
 }
 if (-not (Test-Path -LiteralPath $JavaPath -PathType Leaf)) { throw "$JavaPath does not exist" }
 
+# Everything is checked before anything changes.
+$accountSid = Resolve-AbafixSid $Account
+$adSyncAdmins = Get-LocalGroup -Name 'ADSyncAdmins' -ErrorAction SilentlyContinue
+if ($null -eq $adSyncAdmins) { throw 'this computer has no ADSyncAdmins group: install Entra Connect Sync first' }
+$adSyncAdminsSid = $adSyncAdmins.SID.Value
+$credential = $null
+if (-not $GroupManagedServiceAccount) {
+    $credential = Get-Credential -UserName $Account -Message "Password of $Account, for Task Scheduler to log the abafix worker on"
+    if ($null -eq $credential) { throw 'no password given' }
+}
+
 # The worker account creates the credential file and writes its log here; no other user may.
 $dataDir = Join-Path $env:ProgramData 'abafix'
 $logDir = Join-Path $dataDir 'logs'
 New-Item -ItemType Directory -Force -Path $logDir | Out-Null
-Invoke-Icacls @($dataDir, '/inheritance:r', '/grant:r', "${system}:(OI)(CI)(F)", "${administrators}:(OI)(CI)(F)", "${Account}:(OI)(CI)(M)")
+Invoke-Icacls @($dataDir, '/inheritance:r', '/grant:r', "*${system}:(OI)(CI)(F)", "*${administrators}:(OI)(CI)(F)", "*${accountSid}:(OI)(CI)(M)")
+
+Add-AbafixGroupMember -GroupSid $administrators -Member $Account
+Add-AbafixGroupMember -GroupSid $adSyncAdminsSid -Member $Account
+
+# Task Scheduler refuses to start a task whose account may not log on as a batch job, long after
+# the install has reported success: check it now, with the memberships above in place (Administrators
+# holds the right by default). A refusal here leaves the memberships; nothing is registered.
+$rights = Get-AbafixUserRights -Folder $dataDir
+$holders = @($accountSid, $administrators, $adSyncAdminsSid, 'S-1-1-0', 'S-1-5-11')
+$denied = @()
+if ($rights.ContainsKey('SeDenyBatchLogonRight')) { $denied = @($rights['SeDenyBatchLogonRight'] | Where-Object { $holders -contains $_ }) }
+if ($denied.Count -gt 0) {
+    throw "$Account may not log on as a batch job: 'Deny log on as a batch job' (SeDenyBatchLogonRight) names $($denied -join ', '). Remove it from that policy, then run this again."
+}
+$granted = @()
+if ($rights.ContainsKey('SeBatchLogonRight')) { $granted = @($rights['SeBatchLogonRight'] | Where-Object { $holders -contains $_ }) }
+if ($granted.Count -eq 0 -and -not $SkipBatchLogonCheck) {
+    throw "$Account has no 'Log on as a batch job' right (SeBatchLogonRight) through itself, Administrators or ADSyncAdmins. Grant it (Group Policy: Computer Configuration > Windows Settings > Security Settings > Local Policies > User Rights Assignment), or give -SkipBatchLogonCheck when a domain group grants it."
+}
 
 # The task runs this launcher; it lives beside the jar, where only administrators can change it.
 $server = $env:COMPUTERNAME
@@ -159,17 +272,57 @@ $lines = @(
 )
 Set-Content -LiteralPath $launcher -Value $lines -Encoding Ascii
 
-$password = (New-Object System.Net.NetworkCredential('', $AccountPassword)).Password
-$action = New-ScheduledTaskAction -Execute $launcher -WorkingDirectory $InstallDir
-$trigger = New-ScheduledTaskTrigger -AtStartup
-$settings = New-ScheduledTaskSettingsSet -ExecutionTimeLimit ([TimeSpan]::Zero) -MultipleInstances IgnoreNew `
-    -RestartCount 3 -RestartInterval (New-TimeSpan -Minutes 1) -StartWhenAvailable
-Register-ScheduledTask -TaskPath '\abafix\' -TaskName 'abafix-server-worker' -Action $action -Trigger $trigger `
-    -Settings $settings -User $Account -Password $password -RunLevel Highest -Force | Out-Null
-$password = $null
-Start-ScheduledTask -TaskPath '\abafix\' -TaskName 'abafix-server-worker'
+# One definition for both kinds of account: starts at boot, runs without a time limit, one instance,
+# restarted by Task Scheduler three times a minute apart if the launcher itself fails.
+$userId = [System.Security.SecurityElement]::Escape($Account)
+$command = [System.Security.SecurityElement]::Escape($launcher)
+$workingDirectory = [System.Security.SecurityElement]::Escape($InstallDir)
+$xml = @"
+<?xml version="1.0" encoding="UTF-16"?>
+<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">
+  <RegistrationInfo><Description>abafix per-server worker (Install-AbafixServerWorker.ps1)</Description></RegistrationInfo>
+  <Triggers><BootTrigger><Enabled>true</Enabled></BootTrigger></Triggers>
+  <Principals>
+    <Principal id="Author"><UserId>$userId</UserId><LogonType>Password</LogonType><RunLevel>HighestAvailable</RunLevel></Principal>
+  </Principals>
+  <Settings>
+    <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>
+    <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>
+    <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>
+    <StartWhenAvailable>true</StartWhenAvailable>
+    <ExecutionTimeLimit>PT0S</ExecutionTimeLimit>
+    <RestartOnFailure><Interval>PT1M</Interval><Count>3</Count></RestartOnFailure>
+    <Enabled>true</Enabled>
+  </Settings>
+  <Actions Context="Author"><Exec><Command>$command</Command><WorkingDirectory>$workingDirectory</WorkingDirectory></Exec></Actions>
+</Task>
+"@
 
-Write-Host "Registered \abafix\abafix-server-worker: polls abafix-server-$($server.ToLowerInvariant()) on $TemporalAddress/$TemporalNamespace as $Account."
+# A worker already running keeps the token of its old logon: stop it, so it starts with the groups above.
+$existing = Get-ScheduledTask -TaskPath $taskPath -TaskName $taskName -ErrorAction SilentlyContinue
+if ($null -ne $existing) { Stop-ScheduledTask -TaskPath $taskPath -TaskName $taskName }
+
+if ($GroupManagedServiceAccount) {
+    # Logon type Password with no password: Task Scheduler fetches the gMSA's from the domain.
+    Register-ScheduledTask -TaskPath $taskPath -TaskName $taskName -Xml $xml -Force | Out-Null
+} else {
+    # Through the COM interface: a method call is not a command, so no module log records the password.
+    $scheduler = New-Object -ComObject 'Schedule.Service'
+    $scheduler.Connect()
+    $root = $scheduler.GetFolder('\')
+    $folder = $null
+    try { $folder = $root.GetFolder('abafix') } catch { $folder = $root.CreateFolder('abafix') }
+    $TASK_CREATE_OR_UPDATE = 6
+    $TASK_LOGON_PASSWORD = 1
+    $folder.RegisterTask($taskName, $xml, $TASK_CREATE_OR_UPDATE, $Account, $credential.GetNetworkCredential().Password, $TASK_LOGON_PASSWORD) | Out-Null
+    $credential = $null
+}
+Start-ScheduledTask -TaskPath $taskPath -TaskName $taskName
+
+Write-Host "Registered $taskPath$taskName`: polls abafix-server-$($server.ToLowerInvariant()) on $TemporalAddress/$TemporalNamespace as $Account ($accountSid),"
+Write-Host "a member of Administrators and ADSyncAdmins."
 Write-Host "Log: $logDir\server-worker.log"
-Write-Host "Next, unless done: make $Account a member of Administrators and ADSyncAdmins, then create the"
-Write-Host "credential file as $Account and lock it with -ProtectCredentialFile (Get-Help $PSCommandPath -Full)."
+if (-not $GroupManagedServiceAccount) {
+    Write-Host "Next, unless done: create the credential file as $Account and lock it with -ProtectCredentialFile"
+    Write-Host "(Get-Help $PSCommandPath -Full)."
+}

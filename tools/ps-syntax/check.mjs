@@ -1,4 +1,4 @@
-// Syntax gate for the PowerShell scripts abafix ships.
+// Gate for the PowerShell scripts abafix ships.
 //
 // The build machines have no PowerShell, so the scripts cannot be run there. This parses each
 // script with the tree-sitter PowerShell grammar and fails when
@@ -8,16 +8,21 @@
 //      comments: ??, ??=, ?., ?[, a ternary "? :", the pipeline chain operators && and ||,
 //      and ConvertFrom-Json -AsHashtable; or
 //   3. the file holds non-ASCII text without a UTF-8 byte order mark (5.1 reads such a file in
-//      the ANSI code page and mangles it).
+//      the ANSI code page and mangles it); or
+//   4. a command rule of commands.mjs is broken: a command not in commands.json (nor a function
+//      of the script set), a parameter the table does not list, a script-module function called
+//      without -ErrorAction Stop, or a property read by a list of guessed names.
 // Check 2 is best effort: it is a token search over the text with strings and comments blanked
 // out, plus the grammar's own pipeline_chain_tail node for && and ||. A ? that stands alone
 // between spaces is read as a ternary, so the Where-Object alias "?" is rejected too: write
 // Where-Object.
 //
 // Usage:
-//   node check.mjs <directory>   check every .ps1 file in the directory (not recursive)
-//   node check.mjs --self-test   check that fixtures/good passes and every file in
-//                                fixtures/bad fails, so the gate itself is known to work
+//   node check.mjs <directory>...  check every .ps1 file in the directories (not recursive); the
+//                                  functions defined in a directory's scripts are local to it
+//   node check.mjs --self-test     check that fixtures/good passes and that every file in
+//                                  fixtures/bad fails with the problem its "# expect:" lines name,
+//                                  at that line, so the gate itself is known to work
 // Exit status 0 when everything passes, 1 otherwise; each problem is printed as
 // file:line:column: message.
 
@@ -28,6 +33,7 @@ import { createRequire } from 'node:module';
 // The WebAssembly build of the runtime and of the grammar: nothing compiles at install time, so
 // the packages install with their scripts switched off (npm ci --ignore-scripts).
 import { Parser, Language } from 'web-tree-sitter';
+import { loadCommandTable, localFunctions, checkCommands } from './commands.mjs';
 
 await Parser.init();
 const parser = new Parser();
@@ -51,13 +57,27 @@ const PS7_ONLY = [
   { re: /-AsHashtable\b/gi, what: "'-AsHashtable' (ConvertFrom-Json has it only from PowerShell 6)" },
 ];
 
-/** Returns the problems in one script's text, each {index, message}. */
-export function checkText(text) {
+const here = dirname(fileURLToPath(import.meta.url));
+
+// The grammar's parameter token has no digits: it reads -CertificateSHA256Hash as -CertificateSHA
+// followed by a command 256Hash. Such names are parsed with their digits replaced by letters (the
+// same length, so every index still points into the real text), and read back from the real text.
+const PARAMETER_WITH_DIGITS = /(?<=^|[\s({;|])-[A-Za-z_][A-Za-z_]*\d[A-Za-z0-9_]*/g;
+
+/** Parses one script: {text, body, offset, tree}; the grammar's indices are into body. */
+function parse(text) {
+  const body = text.startsWith(UTF8_BOM) ? text.slice(1) : text;
+  const parsable = body.replace(PARAMETER_WITH_DIGITS, (m) => m.replace(/\d/g, 'n'));
+  return { text, body, offset: text.length - body.length, tree: parser.parse(parsable) };
+}
+
+/**
+ * Returns the problems in one parsed script, each {index, message}. table is the command table;
+ * functions maps the script set's local functions (see commands.mjs).
+ */
+export function checkParsed({ text, body, offset, tree }, table, functions) {
   const problems = [];
-  let body = text;
-  if (body.startsWith(UTF8_BOM)) {
-    body = body.slice(1);
-  } else {
+  if (offset === 0) {
     const nonAscii = body.search(/[^\x00-\x7F]/);
     if (nonAscii >= 0) {
       problems.push({
@@ -66,10 +86,6 @@ export function checkText(text) {
       });
     }
   }
-  // The grammar counts characters the way JavaScript does, so the indices below are into body.
-  const offset = text.length - body.length;
-
-  const tree = parser.parse(body);
   if (tree.rootNode.hasError) {
     collectErrors(tree.rootNode, problems);
     if (!problems.some((p) => p.message.startsWith('syntax'))) {
@@ -93,6 +109,8 @@ export function checkText(text) {
       });
     }
   });
+
+  if (!tree.rootNode.hasError) problems.push(...checkCommands(tree.rootNode, table, functions, body));
 
   const unique = new Map();
   for (const p of problems) unique.set(`${p.index + offset}|${p.message}`, { ...p, index: p.index + offset });
@@ -148,19 +166,6 @@ function lineAndColumn(text, index) {
   return { line, column };
 }
 
-/** Checks one file; prints its problems and returns how many there were. */
-function checkFile(path, print = true) {
-  const text = readFileSync(path, 'utf8');
-  const problems = checkText(text);
-  if (print) {
-    for (const p of problems) {
-      const { line, column } = lineAndColumn(text, p.index);
-      console.log(`${path}:${line}:${column}: ${p.message}`);
-    }
-  }
-  return problems.length;
-}
-
 function scriptsIn(dir) {
   if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory`);
   return readdirSync(dir)
@@ -169,43 +174,121 @@ function scriptsIn(dir) {
     .map((f) => join(dir, f));
 }
 
-function checkDirectory(dir) {
-  const files = scriptsIn(dir);
-  if (files.length === 0) {
-    console.log(`${dir}: no .ps1 files to check`);
-    return 1;
+/** Parses a script set; its local functions are those any of its files defines. */
+function parseSet(files) {
+  const parsed = files.map((path) => ({ path, ...parse(readFileSync(path, 'utf8')) }));
+  const functions = new Map();
+  for (const p of parsed) for (const [name, f] of localFunctions(p.tree.rootNode)) functions.set(name, f);
+  return { parsed, functions };
+}
+
+/** Checks a script set; returns [{path, line, column, message}]. */
+function checkSet(files, table) {
+  const { parsed, functions } = parseSet(files);
+  const out = [];
+  for (const p of parsed) {
+    for (const problem of checkParsed(p, table, functions)) {
+      out.push({ path: p.path, ...lineAndColumn(p.text, problem.index), message: problem.message });
+    }
   }
+  return out;
+}
+
+function print(problems) {
+  for (const p of problems) console.log(`${p.path}:${p.line}:${p.column}: ${p.message}`);
+}
+
+function checkDirectories(dirs, table) {
   let failed = 0;
-  for (const f of files) if (checkFile(f) > 0) failed++;
-  console.log(`ps-syntax: ${files.length - failed} of ${files.length} scripts passed in ${dir}`);
+  for (const dir of dirs) {
+    const files = scriptsIn(dir);
+    if (files.length === 0) {
+      console.log(`${dir}: no .ps1 files to check`);
+      failed++;
+      continue;
+    }
+    const problems = checkSet(files, table);
+    print(problems);
+    const bad = new Set(problems.map((p) => p.path)).size;
+    console.log(`ps-syntax: ${files.length - bad} of ${files.length} scripts passed in ${dir}`);
+    if (bad > 0) failed++;
+  }
   return failed === 0 ? 0 : 1;
 }
 
-function selfTest() {
-  const here = dirname(fileURLToPath(import.meta.url));
+/** The "# expect: LINE: TEXT" lines of a bad fixture: the problems it must raise. */
+function expectations(path) {
+  const found = [];
+  for (const m of readFileSync(path, 'utf8').matchAll(/^# expect: (\d+): (.+)$/gm)) {
+    found.push({ line: Number(m[1]), text: m[2].trim() });
+  }
+  return found;
+}
+
+function selfTest(table) {
   const good = scriptsIn(join(here, 'fixtures', 'good'));
   const bad = scriptsIn(join(here, 'fixtures', 'bad'));
   let wrong = 0;
-  for (const f of good) {
-    if (checkFile(f) > 0) {
-      console.log(`self-test: ${f} should pass but failed`);
-      wrong++;
-    }
+  // The good fixtures are one script set, like the shipped scripts.
+  const goodProblems = checkSet(good, table);
+  print(goodProblems);
+  for (const f of new Set(goodProblems.map((p) => p.path))) {
+    console.log(`self-test: ${f} should pass but failed`);
+    wrong++;
   }
+  // Each bad fixture is a set of its own and must fail for the reason it names, at that line.
   for (const f of bad) {
-    if (checkFile(f, false) === 0) {
-      console.log(`self-test: ${f} should fail but passed`);
+    const wanted = expectations(f);
+    const problems = checkSet([f], table);
+    if (wanted.length === 0) {
+      console.log(`self-test: ${f} has no "# expect: LINE: TEXT" line`);
       wrong++;
+      continue;
+    }
+    for (const w of wanted) {
+      if (!problems.some((p) => p.line === w.line && p.message.includes(w.text))) {
+        console.log(`self-test: ${f} should fail at line ${w.line} with "${w.text}" but got:`);
+        for (const p of problems) console.log(`  ${p.line}:${p.column}: ${p.message}`);
+        if (problems.length === 0) console.log('  nothing');
+        wrong++;
+      }
     }
   }
-  const total = good.length + bad.length;
-  console.log(`ps-syntax self-test: ${total - wrong} passed, ${wrong} failed`);
+  // The table itself is checked: a malformed one must be refused with each of its problems.
+  const tableProblems = [
+    'source must be a page under',
+    'parameter Name must be documented or inferred',
+    'kind must be one of',
+    'parameters must map each parameter',
+    'status must be documented or inferred',
+    'listed twice',
+  ];
+  try {
+    loadCommandTable(join(here, 'fixtures', 'bad-table.json'));
+    console.log('self-test: fixtures/bad-table.json should be refused but loaded');
+    wrong++;
+  } catch (e) {
+    for (const t of tableProblems) {
+      if (!e.message.includes(t)) {
+        console.log(`self-test: fixtures/bad-table.json should be refused with "${t}" but got: ${e.message}`);
+        wrong++;
+      }
+    }
+  }
+  console.log(`ps-syntax self-test: ${good.length} good and ${bad.length} bad fixtures and a bad table, ${wrong} wrong`);
   return wrong === 0 && good.length > 0 && bad.length > 0 ? 0 : 1;
 }
 
 const args = process.argv.slice(2);
-if (args.length !== 1) {
-  console.error('usage: node check.mjs <directory> | --self-test');
+if (args.length === 0) {
+  console.error('usage: node check.mjs <directory>... | --self-test');
   process.exit(2);
 }
-process.exit(args[0] === '--self-test' ? selfTest() : checkDirectory(resolve(args[0])));
+let table;
+try {
+  table = loadCommandTable(join(here, 'commands.json'));
+} catch (e) {
+  console.error(`ps-syntax: the command table is invalid: ${e.message}`);
+  process.exit(1);
+}
+process.exit(args.length === 1 && args[0] === '--self-test' ? selfTest(table) : checkDirectories(args.map((a) => resolve(a)), table));

@@ -77,18 +77,22 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
     }
     ServerState before = call(host::inspect);
     String account = before.expectedServiceAccountName();
-    if (before.identityType() == IdentityType.ServiceAccount
-        && account.equalsIgnoreCase(before.serviceAccountName())) {
+    // The connector reports Sync_X_id12@tenant: a revert already done must be seen as done, since
+    // a second one resets the password and restarts the 15-minute propagation.
+    if (before.usesServiceAccount(account)) {
       return result(false, before, before, "connector already uses " + account);
     }
+    requireQuiet(server, before, "the revert");
     run(() -> host.revertToServiceAccount(account, credentialReference));
     ServerState after = call(host::inspect);
-    if (after.identityType() != IdentityType.ServiceAccount) {
+    if (!after.usesServiceAccount(account)) {
       throw Failures.transientFailure(
           "Add-ADSyncAADServiceAccount ran on "
               + server
               + " but the connector reports "
-              + after.identityType());
+              + after.identityType()
+              + " "
+              + after.serviceAccountName());
     }
     return result(true, before, after, "connector now uses service account " + account);
   }
@@ -106,13 +110,13 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
       throw Failures.permanent("a machine id must be 32 hexadecimal characters: " + newMachineId);
     }
     ServerState before = call(host::inspect);
-    if (newMachineId.equalsIgnoreCase(before.machineId())) {
+    // Done means the whole postcondition: the id in place and ADSync running. A step killed between
+    // Stop-Service and Start-Service leaves the id set and the service stopped: finish the job.
+    boolean idInPlace = newMachineId.equalsIgnoreCase(before.machineId());
+    if (idInPlace && before.adSyncRunning()) {
       return result(false, before, before, "machine id already " + newMachineId);
     }
-    if (before.syncCycleInProgress()) {
-      // Stopping ADSync mid-cycle is what the procedure warns against: wait and retry.
-      throw Failures.transientFailure("a sync cycle is running on " + server + ": waiting for it");
-    }
+    if (!idInPlace) requireQuiet(server, before, "stopping ADSync");
     run(() -> host.setMachineIdentifier(newMachineId.toLowerCase(Locale.ROOT)));
     ServerState after = call(host::inspect);
     if (!newMachineId.equalsIgnoreCase(after.machineId()) || !after.adSyncRunning()) {
@@ -124,7 +128,13 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
               + ", ADSync running="
               + after.adSyncRunning());
     }
-    return result(true, before, after, "SyncMachineIdentifier regenerated; ADSync restarted");
+    return result(
+        true,
+        before,
+        after,
+        idInPlace
+            ? "SyncMachineIdentifier was already " + newMachineId + "; ADSync started"
+            : "SyncMachineIdentifier regenerated; ADSync restarted");
   }
 
   @Override
@@ -165,6 +175,37 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
               + after.applicationId());
     }
     return result(true, before, after, "connector now uses its own app " + after.applicationId());
+  }
+
+  /**
+   * Refuses to act under a running cycle (transient: it ends by itself), a suspended scheduler or
+   * an open wizard (an upgrade or a person is changing the server: look again before going on).
+   */
+  private static void requireQuiet(String server, ServerState s, String what) {
+    if (s.syncCycleInProgress()) {
+      // Stopping ADSync or switching identity mid-cycle is what the procedure warns against.
+      throw Failures.transientFailure(
+          "a sync cycle is running on " + server + ": " + what + " waits for it to end");
+    }
+    if (s.schedulerSuspended()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "the scheduler of "
+              + server
+              + " is suspended (SchedulerSuspended: an upgrade or the wizard holds it): "
+              + what
+              + " is refused; finish that work, then run the remediation again",
+          FailureTypes.PRECONDITION_FAILED);
+    }
+    if (s.wizardOpen()) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "the Entra Connect wizard is open on "
+              + server
+              + ": "
+              + what
+              + " is refused while someone may be changing the configuration; close it, then run"
+              + " the remediation again",
+          FailureTypes.PRECONDITION_FAILED);
+    }
   }
 
   private static boolean ownsApp(ServerState s, List<String> retired) {

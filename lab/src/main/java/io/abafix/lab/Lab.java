@@ -170,6 +170,7 @@ public final class Lab {
   /**
    * Automatic ABA onboarding after an upgrade: the app is found by the connector account, so
    * servers sharing an account share an app, and the one onboarding last holds its only key.
+   * Refused on 2.6.84.0 and later, which no longer switch existing servers by themselves.
    */
   public void autoOnboard(String server) {
     world.autoOnboard(server);
@@ -209,8 +210,9 @@ public final class Lab {
   /**
    * Selecting OK on the Entra connector in Synchronization Service Manager. On a server that
    * switched to ABA by automatic upgrade (scenario {@code autoUpgraded}, or {@link #autoOnboard})
-   * it clears ApplicationManagedBy, CertificateManagedBy and CertificateId; elsewhere it changes
-   * nothing, as Microsoft's article says.
+   * it clears ApplicationManagedBy, CertificateManagedBy and CertificateId, unless the server runs
+   * 2.6.1.0 or later, which no longer does; elsewhere it changes nothing, as Microsoft's article
+   * says.
    *
    * @return whether the parameters were cleared
    */

@@ -78,10 +78,15 @@ public final class LabAdapters implements AutoCloseable {
       Map<String, FakePowerShellRunner> runners = new LinkedHashMap<>();
       Map<String, SyncServerHost> hosts = new LinkedHashMap<>();
       for (LabSyncServerHost labHost : lab.hosts()) {
-        FakePowerShellRunner runner = new FakePowerShellRunner(labHost);
+        FakePowerShellRunner runner =
+            new FakePowerShellRunner(labHost).tenantDomain(lab.tenantDomain());
         runners.put(key(labHost.serverName()), runner);
+        // The lab's servers have a certificate provided for ABA (BYOC), so rotation and ABA
+        // configuration can run unattended, as Microsoft documents them in PowerShell.
         hosts.put(
-            key(labHost.serverName()), new PowerShellSyncServerHost(labHost.serverName(), runner));
+            key(labHost.serverName()),
+            new PowerShellSyncServerHost(
+                labHost.serverName(), runner, Map.of(), certificateSha256(labHost.serverName())));
       }
       return new LabAdapters(entra, directory, runners, hosts, workDir);
     } catch (IOException | RuntimeException e) {
@@ -128,6 +133,20 @@ public final class LabAdapters implements AutoCloseable {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       // A leftover temporary certificate of a throwaway lab identity is harmless.
+    }
+  }
+
+  /** The SHA-256 hash of the certificate a lab server's administrator provided for ABA. */
+  public static String certificateSha256(String server) {
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(
+                  ("abafix-lab-byoc-" + key(server))
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().withUpperCase().formatHex(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

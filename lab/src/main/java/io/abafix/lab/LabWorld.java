@@ -46,6 +46,13 @@ final class LabWorld {
   private static final Pattern MACHINE_ID = Pattern.compile("[0-9a-fA-F]{32}");
   private static final String MIN_ABA_VERSION = "2.5.3.0";
   private static final String MIN_AUTO_ONBOARDING_VERSION = "2.5.76.0";
+
+  /** From this version Synchronization Service Manager no longer clears the ABA parameters. */
+  private static final String PARAMETER_WIPE_FIXED_VERSION = "2.6.1.0";
+
+  /** From this version existing servers are no longer switched to ABA automatically. */
+  private static final String NO_AUTO_ONBOARDING_VERSION = "2.6.84.0";
+
   private static final String MIN_AD_SYNC_TOOLS_VERSION = "2.3.0";
 
   /** The ADSyncTools version the simulated PowerShell Gallery serves. */
@@ -147,12 +154,15 @@ final class LabWorld {
     for (Scenario.Server spec : scenario.servers()) {
       SimServer s = servers.get(upper(spec.name()));
       for (Scenario.Event e : spec.events()) {
-        log(
-            s,
-            e.eventId(),
-            e.source() == null ? EntraErrors.EVENT_SOURCE : e.source(),
-            e.level() == null ? "Information" : e.level(),
-            e.message() == null ? "" : e.message());
+        for (int i = 0; i < e.count(); i++) {
+          log(
+              s,
+              e.eventId(),
+              e.source() == null ? EntraErrors.EVENT_SOURCE : e.source(),
+              e.level() == null ? "Information" : e.level(),
+              e.message() == null ? "" : e.message(),
+              now() - e.ageMillis());
+        }
       }
       int past = spec.pastSyncCycles() == null ? 0 : spec.pastSyncCycles();
       for (int i = 0; i < past; i++) syncCycle(s, false);
@@ -443,14 +453,17 @@ final class LabWorld {
 
   /**
    * Someone opens the Entra connector in Synchronization Service Manager and selects OK. On a
-   * server that switched to ABA by automatic upgrade this drops the ABA parameters; elsewhere it
-   * changes nothing.
+   * server that switched to ABA by automatic upgrade this drops the ABA parameters, unless it runs
+   * 2.6.1.0 or later; elsewhere it changes nothing.
    *
    * @return whether the parameters were cleared
    */
   synchronized boolean saveConnectorInSyncServiceManager(String server) {
     SimServer s = server(server);
     if (!s.autoUpgraded || s.identityType != IdentityType.Application) return false;
+    if (s.version != null && compareVersions(s.version, PARAMETER_WIPE_FIXED_VERSION) >= 0) {
+      return false;
+    }
     s.abaParameters = BLANK;
     return true;
   }
@@ -489,6 +502,15 @@ final class LabWorld {
    */
   synchronized void autoOnboard(String server) {
     SimServer s = server(server);
+    if (s.version != null && compareVersions(s.version, NO_AUTO_ONBOARDING_VERSION) >= 0) {
+      throw new IllegalStateException(
+          "Entra Connect "
+              + NO_AUTO_ONBOARDING_VERSION
+              + " and later no longer switch existing servers automatically; "
+              + server
+              + " runs "
+              + s.version);
+    }
     if (s.version != null && compareVersions(s.version, MIN_AUTO_ONBOARDING_VERSION) < 0) {
       throw new IllegalStateException(
           "automatic onboarding needs Entra Connect "
@@ -764,13 +786,18 @@ final class LabWorld {
   }
 
   private void log(SimServer s, int eventId, String source, String level, String message) {
+    log(s, eventId, source, level, message, now());
+  }
+
+  private void log(
+      SimServer s, int eventId, String source, String level, String message, long atMillis) {
     s.events.add(
         new EventLogEntry(
             ++s.lastRecordId,
             eventId,
             source,
             level,
-            Instant.ofEpochMilli(now()).toString(),
+            Instant.ofEpochMilli(atMillis).toString(),
             message));
   }
 

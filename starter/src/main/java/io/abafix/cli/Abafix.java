@@ -23,6 +23,9 @@ import picocli.CommandLine.HelpCommand;
       BenchCommand.class,
       DiagnoseCommand.class,
       RepairCommand.class,
+      SetupCommand.class,
+      ListCommand.class,
+      CodecServerCommand.class,
       HelpCommand.class
     })
 public final class Abafix {

@@ -8,6 +8,8 @@ import io.abafix.lab.LabSnapshot;
 import io.abafix.lab.scenario.Scenario;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.audit.AuditEntry;
+import io.abafix.workflows.codec.AesGcmPayloadCodec;
+import io.abafix.workflows.codec.PayloadEncryption;
 import io.abafix.workflows.incident.FleetFacts;
 import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.Outcome;
@@ -21,6 +23,7 @@ import io.abafix.workflows.plan.StepName;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,6 +91,21 @@ final class DemoCommand implements Callable<Integer> {
               + " for a server the plan reverts); it must resolve on every server reverted")
   String credentialReference;
 
+  @Option(
+      names = "--address",
+      paramLabel = "HOST:PORT",
+      description =
+          "Run against this Temporal instead of the embedded one, so the run shows in its Web UI"
+              + " and list (the lab and the workers still run in this process)")
+  String address;
+
+  @Option(
+      names = "--encryption-key-file",
+      description =
+          "With --address: the payload key, so that other abafix commands can read the run"
+              + " (default: ABAFIX_ENCRYPTION_KEY_FILE, else a throwaway key)")
+  Path keyFile;
+
   private final Function<String, Lab> scenarios;
 
   DemoCommand() {
@@ -103,6 +121,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Function<Lab, DemoEnvironment> environment = environment();
     Lab lab = scenarios.apply(scenario);
     PrintWriter progress = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
     if (Scenario.Demo.INCIDENT.equals(lab.scenario().demoOrDefault().flowOrDefault())) {
@@ -114,31 +133,35 @@ final class DemoCommand implements Callable<Integer> {
                 + " credential: drop --server and --credential-ref");
       }
       // Watchers notice, the incident workflow proposes: see EventDrivenDemo.
-      return new EventDrivenDemo(progress, spec.commandLine().getOut(), lab, auditOut, json).run();
+      return new EventDrivenDemo(
+              progress, spec.commandLine().getOut(), lab, auditOut, json, environment)
+          .run();
     }
     // Everything that can be refused is checked before the embedded server starts.
     List<String> fleet = fleet(lab);
     RemediationRequest request = request(lab, fleet, credentialReference(lab, plan(lab, fleet)));
-    try (DemoEnvironment env = DemoEnvironment.start(lab)) {
-      Render.demoHeader("abafix demo", lab, request.servers(), env.address())
-          .forEach(progress::println);
+    try (DemoEnvironment env = environment.apply(lab)) {
+      Render.demoHeader("abafix demo", lab, request.servers(), env).forEach(progress::println);
       WorkflowClient client = env.client();
       String id = RemediateCommand.start(client, request);
       progress.println("  run " + id + "; each step as it happens:");
       Outcome outcome;
       String message;
+      List<AuditEntry> audit;
       try {
         RemediationResult result =
             new RunFollower(client, id, progress, DEMO_APPROVER, Duration.ofMillis(200)).follow();
         outcome = result.outcome();
         message = result.message();
+        // The journal comes with the result: a query now would have a worker replay the whole
+        // history, which on a real server can outlast the query's deadline.
+        audit = result.audit();
         if (dryRun) Render.plan(result.plan()).forEach(progress::println);
       } catch (WorkflowFailedException e) {
         outcome = Outcome.COMPENSATED;
         message = ErrorHandler.rootMessage(e);
+        audit = client.newWorkflowStub(SharedAppRemediationWorkflow.class, id).audit();
       }
-      List<AuditEntry> audit =
-          client.newWorkflowStub(SharedAppRemediationWorkflow.class, id).audit();
       AuditExport.write(audit, auditOut);
       Path auditKey = AuditExport.writePublicKey(env.auditPublicKey(), auditOut);
       LabSnapshot end = lab.snapshot();
@@ -170,6 +193,39 @@ final class DemoCommand implements Callable<Integer> {
           ? 0
           : ErrorHandler.RUN_FAILED;
     }
+  }
+
+  /**
+   * The embedded server, or with --address the Temporal there, with the payload key of
+   * --encryption-key-file or the environment, or else one of the demo's own. Checked before the lab
+   * is read.
+   */
+  private Function<Lab, DemoEnvironment> environment() {
+    if (address == null) {
+      if (keyFile != null) throw new UserError("--encryption-key-file goes with --address");
+      return DemoEnvironment::start;
+    }
+    if (!address.matches("[A-Za-z0-9.\\[\\]:-]+:[0-9]{1,5}")) {
+      throw new UserError("--address must be HOST:PORT, not " + address);
+    }
+    if (keyFile != null && !Files.isRegularFile(keyFile)) {
+      throw new UserError("--encryption-key-file " + keyFile + " is not a file");
+    }
+    Function<String, String> env =
+        name ->
+            keyFile != null && name.equals(PayloadEncryption.KEY_FILE)
+                ? keyFile.toString()
+                : System.getenv(name);
+    // An inline key in the environment is named and refused by fromEnvironment, not ignored.
+    boolean configured =
+        env.apply(PayloadEncryption.KEY_FILE) != null || env.apply("ABAFIX_ENCRYPTION_KEY") != null;
+    AesGcmPayloadCodec codec;
+    try {
+      codec = configured ? PayloadEncryption.fromEnvironment(env) : PayloadEncryption.ephemeral();
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
+    return lab -> DemoEnvironment.startAgainst(lab, address, codec);
   }
 
   /** The servers to remediate: the scenario's, or those named with --server. */
@@ -206,7 +262,7 @@ final class DemoCommand implements Callable<Integer> {
     Lab copy = Lab.fromScenario(lab.scenario().withFaults(List.of()).withoutLatency(), lab::now);
     FleetFacts facts = LabFleet.direct(copy, fleet);
     if (!facts.unreachable().isEmpty()) return null; // The run's own preflight will say why.
-    Plan plan = Planner.plan(facts.observation(), Set.of());
+    Plan plan = Planner.plan(facts.observation(), Set.of(), lab.now());
     if (plan.blocked()) {
       throw new UserError("refused, nothing was started: " + String.join("; ", plan.blockers()));
     }

@@ -69,7 +69,7 @@ final class DemoEnvironment implements AutoCloseable {
       Lab lab, String address, EmbeddedTemporal temporal, AesGcmPayloadCodec codec) {
     LabAdapters adapters = LabAdapters.start(lab);
     WorkflowClient client = TemporalConnection.at(address, codec);
-    WorkerFactory factory = WorkerFactory.newInstance(client);
+    WorkerFactory factory = Workers.factory(client);
     KeyPair auditKeys = AuditSigning.newKeyPair();
     Workers.orchestrator(factory, AuditSigning.of(auditKeys));
     Workers.directory(factory, adapters.directory());
@@ -85,6 +85,11 @@ final class DemoEnvironment implements AutoCloseable {
   /** Verifies the journals this demo's orchestrator signs (its key is a throwaway one). */
   PublicKey auditPublicKey() {
     return auditPublicKey;
+  }
+
+  /** Whether the Temporal server is this process's own, gone when it closes. */
+  boolean embedded() {
+    return temporal != null;
   }
 
   AesGcmPayloadCodec codec() {

@@ -9,6 +9,9 @@ import io.abafix.workflows.incident.Diagnoser;
 import io.abafix.workflows.incident.Diagnosis;
 import io.abafix.workflows.incident.DiagnosisRequest;
 import io.abafix.workflows.incident.Finding;
+import io.abafix.workflows.visibility.RunDescriptions;
+import io.abafix.workflows.visibility.SearchAttributes;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -118,15 +121,16 @@ final class DiagnoseCommand implements Callable<Integer> {
       throw new UserError(e.getMessage());
     }
     String id = WorkflowIds.diagnosis(fleet.tenant, UUID.randomUUID().toString().substring(0, 8));
+    WorkflowClient client = temporal.connect();
     FleetDiagnosisWorkflow wf =
-        temporal
-            .connect()
-            .newWorkflowStub(
-                FleetDiagnosisWorkflow.class,
-                WorkflowOptions.newBuilder()
-                    .setWorkflowId(id)
-                    .setTaskQueue(TaskQueues.ORCHESTRATOR)
-                    .build());
+        client.newWorkflowStub(
+            FleetDiagnosisWorkflow.class,
+            RunDescriptions.diagnosis(
+                    id, fleet.tenant, fleet.servers, SearchAttributes.registeredOn(client))
+                .applyTo(WorkflowOptions.newBuilder())
+                .setWorkflowId(id)
+                .setTaskQueue(TaskQueues.ORCHESTRATOR)
+                .build());
     return wf.diagnose(
         new DiagnosisRequest(fleet.tenant, fleet.servers, workerWaitSeconds, expiryWarningDays));
   }

@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The demo's event-driven path ({@code "demo": {"flow": "incident"}} in a scenario): a watcher per
@@ -57,8 +58,16 @@ final class EventDrivenDemo {
   private final Lab lab;
   private final Path auditOut;
   private final boolean json;
+  private final Function<Lab, DemoEnvironment> environment;
 
-  EventDrivenDemo(PrintWriter progress, PrintWriter out, Lab lab, Path auditOut, boolean json) {
+  EventDrivenDemo(
+      PrintWriter progress,
+      PrintWriter out,
+      Lab lab,
+      Path auditOut,
+      boolean json,
+      Function<Lab, DemoEnvironment> environment) {
+    this.environment = environment;
     this.progress = progress;
     this.out = out;
     this.lab = lab;
@@ -69,8 +78,8 @@ final class EventDrivenDemo {
   int run() throws Exception {
     Path stateDir = Files.createTempDirectory("abafix-watchers-");
     List<ServerWatcher> watchers = new ArrayList<>();
-    try (DemoEnvironment env = DemoEnvironment.start(lab)) {
-      Render.demoHeader("abafix demo (event-driven)", lab, lab.serverNames(), env.address())
+    try (DemoEnvironment env = environment.apply(lab)) {
+      Render.demoHeader("abafix demo (event-driven)", lab, lab.serverNames(), env)
           .forEach(progress::println);
       WorkflowClient client = env.client();
       IncidentConfig config = config();

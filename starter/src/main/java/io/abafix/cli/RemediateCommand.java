@@ -8,6 +8,8 @@ import io.abafix.workflows.model.RemediationRequest;
 import io.abafix.workflows.model.RemediationResult;
 import io.abafix.workflows.model.Timings;
 import io.abafix.workflows.plan.StepName;
+import io.abafix.workflows.visibility.RunDescriptions;
+import io.abafix.workflows.visibility.SearchAttributes;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import java.io.PrintWriter;
@@ -230,7 +232,15 @@ final class RemediateCommand implements Callable<Integer> {
   static String start(WorkflowClient client, RemediationRequest request) {
     String id = WorkflowIds.remediation(request.tenant());
     SharedAppRemediationWorkflow run =
-        client.newWorkflowStub(SharedAppRemediationWorkflow.class, RunOptions.oneAtATime(id));
+        client.newWorkflowStub(
+            SharedAppRemediationWorkflow.class,
+            RunOptions.oneAtATime(
+                id,
+                RunDescriptions.remediation(
+                    id,
+                    request.tenant(),
+                    request.servers(),
+                    SearchAttributes.registeredOn(client))));
     try {
       WorkflowClient.start(run::remediate, request);
     } catch (WorkflowExecutionAlreadyStarted e) {

@@ -58,7 +58,7 @@ final class Render {
   }
 
   /** The two lines a demo starts with: what runs where, and what the scenario shows. */
-  static List<String> demoHeader(String title, Lab lab, List<String> servers, String address) {
+  static List<String> demoHeader(String title, Lab lab, List<String> servers, DemoEnvironment env) {
     return List.of(
         title
             + ": scenario "
@@ -67,8 +67,8 @@ final class Render {
             + String.join(", ", servers)
             + "), tenant "
             + lab.tenantDomain()
-            + ", embedded Temporal at "
-            + address,
+            + (env.embedded() ? ", embedded Temporal at " : ", Temporal at ")
+            + env.address(),
         "  " + lab.scenario().description());
   }
 

@@ -7,6 +7,8 @@ import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.model.RepairRequest;
 import io.abafix.workflows.model.RepairResult;
 import io.abafix.workflows.model.Timings;
+import io.abafix.workflows.visibility.RunDescriptions;
+import io.abafix.workflows.visibility.SearchAttributes;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowStub;
@@ -83,7 +85,15 @@ final class RepairCommand implements Callable<Integer> {
   static String start(WorkflowClient client, RepairRequest request) {
     String id = WorkflowIds.repair(request.tenant(), request.server());
     ConnectorParameterRepairWorkflow run =
-        client.newWorkflowStub(ConnectorParameterRepairWorkflow.class, RunOptions.oneAtATime(id));
+        client.newWorkflowStub(
+            ConnectorParameterRepairWorkflow.class,
+            RunOptions.oneAtATime(
+                id,
+                RunDescriptions.repair(
+                    id,
+                    request.tenant(),
+                    request.server(),
+                    SearchAttributes.registeredOn(client))));
     try {
       WorkflowClient.start(run::repair, request);
     } catch (WorkflowExecutionAlreadyStarted e) {

@@ -1,6 +1,7 @@
 package io.abafix.cli;
 
 import io.abafix.activities.TaskQueues;
+import io.abafix.workflows.visibility.RunDescriptions;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.WorkflowOptions;
 
@@ -8,9 +9,13 @@ import io.temporal.client.WorkflowOptions;
 final class RunOptions {
   private RunOptions() {}
 
-  /** On the orchestrator's queue; a start while a run with this id is open fails. */
-  static WorkflowOptions oneAtATime(String workflowId) {
-    return WorkflowOptions.newBuilder()
+  /**
+   * On the orchestrator's queue; a start while a run with this id is open fails. The run carries
+   * {@code description}'s summary, details and (where registered) search attributes.
+   */
+  static WorkflowOptions oneAtATime(String workflowId, RunDescriptions description) {
+    return description
+        .applyTo(WorkflowOptions.newBuilder())
         .setWorkflowId(workflowId)
         .setTaskQueue(TaskQueues.ORCHESTRATOR)
         .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)

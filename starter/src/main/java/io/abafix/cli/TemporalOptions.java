@@ -3,6 +3,7 @@ package io.abafix.cli;
 import io.abafix.worker.TemporalConnection;
 import io.abafix.workflows.codec.PayloadEncryption;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -21,12 +22,22 @@ final class TemporalOptions {
       description = "The payload key the workers use (default: ABAFIX_ENCRYPTION_KEY_FILE)")
   Path keyFile;
 
+  @Option(
+      names = "--namespace",
+      description = "Temporal namespace (default: TEMPORAL_NAMESPACE, else default)")
+  String namespace;
+
   WorkflowClient connect() {
-    return TemporalConnection.fromEnvironment(
-        address,
-        name ->
-            keyFile != null && name.equals(PayloadEncryption.KEY_FILE)
-                ? keyFile.toString()
-                : System.getenv(name));
+    WorkflowClient client =
+        TemporalConnection.fromEnvironment(
+            address,
+            name ->
+                keyFile != null && name.equals(PayloadEncryption.KEY_FILE)
+                    ? keyFile.toString()
+                    : System.getenv(name));
+    if (namespace == null || namespace.isBlank()) return client;
+    return WorkflowClient.newInstance(
+        client.getWorkflowServiceStubs(),
+        WorkflowClientOptions.newBuilder(client.getOptions()).setNamespace(namespace).build());
   }
 }

@@ -77,6 +77,36 @@ class DemoCommandTest {
   }
 
   @Test
+  @Timeout(120)
+  void demo_of_a_long_log_with_old_conflict_events_succeeds_and_counts_only_recent_ones(
+      @TempDir Path dir) throws Exception {
+    Path audit = dir.resolve("audit.jsonl");
+    Lab lab = Lab.loadResource("long-log", System::currentTimeMillis);
+    assertEquals(450, lab.events("SERVERB").size(), "the scenario's log");
+    long old906 =
+        lab.events("SERVERB").stream()
+            .filter(e -> e.eventId() == 906 && e.message().contains("AADSTS700027"))
+            .count();
+    assertEquals(41, old906, "40 old conflict events and the current one");
+
+    CommandLineRun run =
+        CommandLineRun.of(
+            "demo", "--scenario", "long-log", "--json", "--audit-out", audit.toString());
+
+    assertEquals(0, run.exitCode(), run.err());
+    assertEquals("SUCCEEDED", JSON.readTree(run.out()).path("outcome").asText(), run.err());
+    Map<String, String> counted = new java.util.TreeMap<>();
+    for (String line : Files.readAllLines(audit, StandardCharsets.UTF_8)) {
+      JsonNode e = JSON.readTree(line);
+      if (e.path("step").asText().equals("PREFLIGHT")
+          && e.path("after").has("aadsts700027Events")) {
+        counted.put(e.path("target").asText(), e.path("after").path("aadsts700027Events").asText());
+      }
+    }
+    assertEquals(Map.of("SERVERA", "0", "SERVERB", "1"), counted, "preflight counts the last day");
+  }
+
+  @Test
   void an_unknown_scenario_is_refused_in_one_line_with_exit_code_2() {
     CommandLineRun run = CommandLineRun.of("demo", "--scenario", "no-such");
 
@@ -106,6 +136,22 @@ class DemoCommandTest {
     CommandLineRun run = kept.run("demo", "--scenario", file.toString());
 
     run.assertRefused(ErrorHandler.BAD_INPUT, "at least one server");
+    kept.assertNoLab();
+  }
+
+  @Test
+  void an_address_that_is_not_host_and_port_is_refused_before_the_lab_is_read() {
+    CommandLineRun run = kept.run("demo", "--address", "localhost");
+
+    run.assertRefused(ErrorHandler.BAD_INPUT, "--address", "HOST:PORT");
+    kept.assertNoLab();
+  }
+
+  @Test
+  void a_key_file_without_an_address_is_refused() {
+    CommandLineRun run = kept.run("demo", "--encryption-key-file", "abafix.key");
+
+    run.assertRefused(ErrorHandler.BAD_INPUT, "--encryption-key-file", "--address");
     kept.assertNoLab();
   }
 

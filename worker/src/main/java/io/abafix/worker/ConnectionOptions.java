@@ -12,4 +12,19 @@ final class ConnectionOptions {
       paramLabel = "HOST:PORT",
       description = "Temporal frontend (default: TEMPORAL_ADDRESS, else localhost:7233)")
   String address;
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Serve the Temporal SDK's metrics for Prometheus at http://HOST:PORT/metrics (default: off)")
+  Integer metricsPort;
+
+  @Option(
+      names = "--metrics-host",
+      paramLabel = "HOST",
+      defaultValue = "127.0.0.1",
+      description =
+          "Where --metrics-port listens (default ${DEFAULT-VALUE}; 0.0.0.0 for every interface)")
+  String metricsHost;
 }

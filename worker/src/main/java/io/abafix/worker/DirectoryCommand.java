@@ -105,7 +105,7 @@ final class DirectoryCommand implements Callable<Integer> {
     GraphDirectoryConfig config = config();
     Directory directory = connect(config);
     return launcher.run(
-        temporal.address, f -> Workers.directory(f, directory), spec.commandLine().getOut());
+        temporal, f -> Workers.directory(f, directory), spec.commandLine().getOut());
   }
 
   private GraphDirectoryConfig config() {

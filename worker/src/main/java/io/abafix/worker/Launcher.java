@@ -22,4 +22,10 @@ interface Launcher {
    * @throws UserError when Temporal answers but refuses the namespace or the credentials
    */
   int run(String addressOverride, Function<WorkerFactory, Worker> role, PrintWriter out);
+
+  /** As {@link #run(String, Function, PrintWriter)}, with every connection option. */
+  default int run(
+      ConnectionOptions temporal, Function<WorkerFactory, Worker> role, PrintWriter out) {
+    return run(temporal.address, role, out);
+  }
 }

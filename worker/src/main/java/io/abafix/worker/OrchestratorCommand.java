@@ -37,6 +37,6 @@ final class OrchestratorCommand implements Callable<Integer> {
       throw new UserError(e.getMessage());
     }
     return launcher.run(
-        temporal.address, f -> Workers.orchestrator(f, signer), spec.commandLine().getOut());
+        temporal, f -> Workers.orchestrator(f, signer), spec.commandLine().getOut());
   }
 }

@@ -1,24 +1,30 @@
 package io.abafix.worker;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.abafix.activities.TaskQueues;
 import io.abafix.activities.model.ServerNames;
 import io.abafix.activities.policy.ServerWorkerPolicy;
+import io.abafix.activities.port.HostException;
 import io.abafix.activities.port.SyncServerHost;
 import io.abafix.activities.powershell.PowerShellScript;
 import io.abafix.activities.powershell.PowerShellSyncServerHost;
 import io.abafix.activities.powershell.ProcessPowerShellRunner;
+import io.abafix.activities.powershell.ServerCapture;
 import io.abafix.worker.watch.TemporalIncidentReporter;
 import io.abafix.worker.watch.WatcherOptions;
 import io.abafix.workflows.incident.IncidentConfig;
 import io.temporal.worker.Worker;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,8 +53,12 @@ final class ServerCommand implements Callable<Integer> {
    */
   static final int MAX_SCRIPT_TIMEOUT_MINUTES = 10;
 
-  private static final Set<String> POWERSHELL_NAMES =
-      Set.of("powershell.exe", "powershell", "pwsh", "pwsh.exe");
+  /**
+   * Windows PowerShell 5.1 under the system folder. By absolute path, never a name looked up on
+   * PATH; ADSync loads in Windows PowerShell, and PowerShell 7 ({@code pwsh}) would need {@code
+   * -UseWindowsPowerShell}, so it is not offered.
+   */
+  static final String WINDOWS_POWERSHELL = "System32\\WindowsPowerShell\\v1.0\\powershell.exe";
 
   @Spec CommandSpec spec;
   @Mixin ConnectionOptions temporal;
@@ -62,11 +72,49 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(
       names = "--powershell",
-      paramLabel = "EXE",
-      defaultValue = ProcessPowerShellRunner.WINDOWS_POWERSHELL,
+      paramLabel = "PATH",
       description =
-          "powershell.exe (Windows PowerShell 5.1, the default), pwsh, or the path to either")
+          "The absolute path of the PowerShell to run the scripts with (default: the 64-bit Windows"
+              + " PowerShell 5.1, %SystemRoot%\\System32\\WindowsPowerShell\\v1.0\\powershell.exe)")
   String powershell;
+
+  @Option(
+      names = "--certificate-sha256",
+      paramLabel = "HASH",
+      description =
+          "The SHA-256 hash (64 hex) of the certificate provided for ABA on this server (BYOC, in"
+              + " the LOCAL_MACHINE store): lets certificate rotation and ABA configuration run"
+              + " unattended. Without it those steps are operator steps, and automating them is"
+              + " refused. Not the SHA-1 thumbprint.")
+  String certificateSha256;
+
+  @Option(
+      names = "--script-folder",
+      paramLabel = "DIR",
+      description =
+          "Where the scripts are written before they run (default: scripts beside the worker's"
+              + " jar, in its install folder; never %TEMP%). Only the worker's account and"
+              + " administrators may write there.")
+  Path scriptFolder;
+
+  @Option(
+      names = "--capture",
+      paramLabel = "FILE",
+      description = {
+        "Run only the read-only scripts (Get-AbafixServerState.ps1, and Get-AbafixEvents.ps1 for"
+            + " the newest "
+            + ServerCapture.EVENTS
+            + " entries), write what they answered to FILE (format "
+            + ServerCapture.FORMAT
+            + ": each script's input, exit code, stdout and stderr) and exit. Changes nothing and"
+            + " does not connect to Temporal.",
+        "The file holds the server's name, machine id, versions, scheduler settings, the Entra"
+            + " connector's name, user name (an app id or Sync_...@tenant) and ABA parameters, and"
+            + " the newest Directory Synchronization event messages; no password or key"
+            + " (encrypted connector parameters are never written). Read it before sharing it; the"
+            + " README says how to turn it into a fixture."
+      })
+  Path capture;
 
   @Option(
       names = "--script-timeout-minutes",
@@ -135,16 +183,19 @@ final class ServerCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String server = ServerNames.check(name);
-    checkPowerShell();
     Map<PowerShellScript, Duration> timeouts = timeouts();
     WatcherOptions watch = watchOptions(server);
-    checkThisIsTheServer(server);
+    String hash = certificateHash();
+    if (machine.isWindows()) checkThisIsTheServer(server);
+    String executable = powerShell();
+    if (!machine.isWindows()) checkThisIsTheServer(server);
     ServerWorkerPolicy policy = policy();
 
-    ProcessPowerShellRunner runner = new ProcessPowerShellRunner(powershell);
-    SyncServerHost host = new PowerShellSyncServerHost(server, runner, timeouts, policy);
+    ProcessPowerShellRunner runner = new ProcessPowerShellRunner(executable, scripts());
+    if (capture != null) return capture(server, runner);
+    SyncServerHost host = new PowerShellSyncServerHost(server, runner, timeouts, hash, policy);
     return launcher.run(
-        temporal.address,
+        temporal,
         f -> {
           Worker worker = Workers.server(f, host);
           if (watch != null) {
@@ -160,7 +211,7 @@ final class ServerCommand implements Callable<Integer> {
         spec.commandLine().getOut());
   }
 
-  /** The watcher's settings, or null when this worker does not watch. Checked before starting. */
+  /** What this worker's configuration allows; nothing when it names no policy file. */
   private ServerWorkerPolicy policy() {
     if (policyFile == null) return ServerWorkerPolicy.none();
     try {
@@ -170,6 +221,7 @@ final class ServerCommand implements Callable<Integer> {
     }
   }
 
+  /** The watcher's settings, or null when this worker does not watch. Checked before starting. */
   private WatcherOptions watchOptions(String server) {
     if (watchTenant == null) {
       if (fleet != null || credentialReference != null || watchState != null) {
@@ -205,19 +257,78 @@ final class ServerCommand implements Callable<Integer> {
     return new WatcherOptions(watchTenant, Duration.ofSeconds(watchIntervalSeconds), state, null);
   }
 
-  private void checkPowerShell() {
-    boolean isPath = powershell.contains("/") || powershell.contains("\\");
-    if (isPath) {
-      Path exe = Path.of(powershell);
-      if (!Files.isRegularFile(exe) || !Files.isExecutable(exe)) {
-        throw new UserError("--powershell " + powershell + " is not an executable file");
+  /**
+   * The PowerShell executable, by absolute path. On Windows a 32-bit Java would start the SysWOW64
+   * PowerShell, where HKLM\\SOFTWARE is redirected: refused.
+   */
+  private String powerShell() {
+    if (powershell == null) {
+      if (!machine.isWindows()) {
+        // Off Windows nothing can run the scripts; the warning below says so.
+        return "powershell.exe";
       }
-    } else if (!POWERSHELL_NAMES.contains(powershell.toLowerCase(Locale.ROOT))) {
-      throw new UserError(
-          "--powershell must be powershell.exe, pwsh, or the path to either (got "
-              + powershell
-              + ")");
+      if (machine.env("PROCESSOR_ARCHITEW6432") != null) {
+        throw new UserError(
+            "this is a 32-bit Java on 64-bit Windows: its PowerShell sees a redirected"
+                + " HKLM\\SOFTWARE. Run the worker with a 64-bit Java");
+      }
+      String root = machine.env("SystemRoot");
+      if (root == null) throw new UserError("SystemRoot is not set: name --powershell PATH");
+      return root + "\\" + WINDOWS_POWERSHELL;
     }
+    Path exe = Path.of(powershell);
+    if (!exe.isAbsolute() || !Files.isRegularFile(exe) || !Files.isExecutable(exe)) {
+      throw new UserError(
+          "--powershell must be the absolute path of an executable file, not " + powershell);
+    }
+    String file = exe.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (file.equals("pwsh") || file.equals("pwsh.exe")) {
+      throw new UserError(
+          "--powershell: PowerShell 7 loads the ADSync module only through Windows PowerShell;"
+              + " use Windows PowerShell 5.1 (the default)");
+    }
+    return powershell;
+  }
+
+  private String certificateHash() {
+    if (certificateSha256 == null) return null;
+    try {
+      return PowerShellSyncServerHost.requireSha256(certificateSha256);
+    } catch (HostException e) {
+      throw new UserError("--certificate-sha256: " + e.getMessage());
+    }
+  }
+
+  /** The scripts' folder: given, or {@code scripts} in the worker's install folder. */
+  private Path scripts() {
+    if (scriptFolder != null) return scriptFolder;
+    try {
+      Path code =
+          Path.of(ServerCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      // Beside the jar (install folder), or beside target/classes when run from a build.
+      return code.toAbsolutePath().getParent().resolve("scripts");
+    } catch (URISyntaxException | RuntimeException e) {
+      throw new UserError("cannot tell the worker's install folder: name --script-folder DIR");
+    }
+  }
+
+  private int capture(String server, ProcessPowerShellRunner runner) {
+    ObjectNode captured = ServerCapture.capture(server, runner, Instant.now());
+    try {
+      Files.writeString(capture, ServerCapture.text(captured), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UserError("cannot write " + capture + ": " + e.getMessage());
+    }
+    var out = spec.commandLine().getOut();
+    out.println(
+        "abafix-worker: captured "
+            + captured.get("runs").size()
+            + " read-only scripts of "
+            + server
+            + " to "
+            + capture);
+    out.flush();
+    return 0;
   }
 
   private Map<PowerShellScript, Duration> timeouts() {

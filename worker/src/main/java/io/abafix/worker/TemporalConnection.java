@@ -32,6 +32,17 @@ public final class TemporalConnection {
   /** As {@link #fromEnvironment(String)}, with the payload key read from {@code environment}. */
   public static WorkflowClient fromEnvironment(
       String addressOverride, java.util.function.Function<String, String> environment) {
+    return fromEnvironment(addressOverride, environment, null);
+  }
+
+  /**
+   * As {@link #fromEnvironment(String, java.util.function.Function)}, reporting the SDK's metrics
+   * (of the client and of every worker built on it) to {@code metrics}, when not null.
+   */
+  public static WorkflowClient fromEnvironment(
+      String addressOverride,
+      java.util.function.Function<String, String> environment,
+      com.uber.m3.tally.Scope metrics) {
     AesGcmPayloadCodec codec = PayloadEncryption.fromEnvironment(environment);
     ClientConfigProfile profile;
     try {
@@ -44,6 +55,7 @@ public final class TemporalConnection {
     if (addressOverride != null && !addressOverride.isBlank()) {
       stubOptions.setTarget(addressOverride);
     }
+    if (metrics != null) stubOptions.setMetricsScope(metrics);
     WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(stubOptions.build());
     return WorkflowClient.newInstance(
         service,

@@ -56,7 +56,28 @@ final class WorkerProcess implements Launcher {
 
   @Override
   public int run(String addressOverride, Function<WorkerFactory, Worker> role, PrintWriter out) {
-    WorkflowClient client = TemporalConnection.fromEnvironment(addressOverride, environment);
+    return run(addressOverride, null, role, out);
+  }
+
+  @Override
+  public int run(
+      ConnectionOptions temporal, Function<WorkerFactory, Worker> role, PrintWriter out) {
+    if (temporal.metricsPort == null) return run(temporal.address, null, role, out);
+    try (MetricsEndpoint metrics =
+        MetricsEndpoint.start(temporal.metricsHost, temporal.metricsPort)) {
+      out.println("metrics on http://" + temporal.metricsHost + ":" + metrics.port() + "/metrics");
+      return run(temporal.address, metrics, role, out);
+    }
+  }
+
+  private int run(
+      String addressOverride,
+      MetricsEndpoint metrics,
+      Function<WorkerFactory, Worker> role,
+      PrintWriter out) {
+    WorkflowClient client =
+        TemporalConnection.fromEnvironment(
+            addressOverride, environment, metrics == null ? null : metrics.scope());
     WorkflowServiceStubs stubs = client.getWorkflowServiceStubs();
     String target = stubs.getOptions().getTarget();
     String namespace = client.getOptions().getNamespace();
@@ -64,7 +85,7 @@ final class WorkerProcess implements Launcher {
     Worker worker;
     try {
       checkNamespace(stubs, target, namespace);
-      created = WorkerFactory.newInstance(client);
+      created = Workers.factory(client);
       worker = role.apply(created);
     } catch (RuntimeException e) {
       stubs.shutdownNow();

@@ -13,8 +13,11 @@ import io.abafix.workflows.FleetDiagnosisWorkflowImpl;
 import io.abafix.workflows.IncidentWorkflowImpl;
 import io.abafix.workflows.SharedAppRemediationWorkflowImpl;
 import io.abafix.workflows.audit.AuditSigning;
+import io.abafix.workflows.visibility.ActivitySummaries;
+import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 
 /**
  * The three worker roles, wired the same way in production, in the demo and in tests. Only the host
@@ -22,6 +25,16 @@ import io.temporal.worker.WorkerFactory;
  */
 public final class Workers {
   private Workers() {}
+
+  /**
+   * The factory every worker process uses: workflows it hosts give each activity a summary for the
+   * Web UI ({@link ActivitySummaries}).
+   */
+  public static WorkerFactory factory(WorkflowClient client) {
+    return WorkerFactory.newInstance(
+        client,
+        WorkerFactoryOptions.newBuilder().setWorkerInterceptors(new ActivitySummaries()).build());
+  }
 
   /**
    * Hosts the workflows on {@link TaskQueues#ORCHESTRATOR}, with the key that signs their journals

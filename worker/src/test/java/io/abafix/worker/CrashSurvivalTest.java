@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.abafix.activities.TaskQueues;
 import io.abafix.activities.model.IdentityType;
-import io.abafix.lab.daemon.LabDaemon;
+import io.abafix.lab.process.ChildProcess;
+import io.abafix.lab.process.LabTopology;
+import io.abafix.lab.process.ProcessGroup;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.WorkflowIds;
 import io.abafix.workflows.audit.AuditEntry;
@@ -23,20 +23,14 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testserver.TestServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,7 +38,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
@@ -100,12 +93,9 @@ class CrashSurvivalTest {
           "deleteApplication", "DELETE_APPLICATIONS",
           "configureApplicationAuthentication", "CONFIGURE_ABA");
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir Path dir;
 
-  private final List<Child> children = new ArrayList<>();
-  private final HttpClient http = HttpClient.newHttpClient();
+  private ProcessGroup processes;
   private WorkflowClient client;
 
   /** A crash point: a port step, on a server or (null) at the directory. */
@@ -124,9 +114,10 @@ class CrashSurvivalTest {
   void a_remediation_survives_a_sigkill_in_the_middle_of_every_destructive_step() throws Exception {
     assumeTrue(curlWorks(), "the lab's PowerShell forwarder needs curl on the PATH");
     long began = System.nanoTime();
+    processes = new ProcessGroup(dir);
     int temporalPort = freePort();
     String address = "127.0.0.1:" + temporalPort;
-    launch(
+    processes.java(
         "temporal",
         TestServer.class.getName(),
         List.of(Integer.toString(temporalPort)),
@@ -135,60 +126,30 @@ class CrashSurvivalTest {
     awaitPort(temporalPort, Duration.ofSeconds(60));
 
     List<String> daemonArgs = new ArrayList<>();
-    daemonArgs.addAll(List.of("--work-dir", dir.resolve("lab").toString()));
     daemonArgs.addAll(List.of("--scenario", "cloned-pair", "--propagation-delay-seconds", "2"));
     for (String step : DESTRUCTIVE_STEPS) {
       daemonArgs.addAll(List.of("--latency", step + "=" + DESTRUCTIVE_STEP_MILLIS));
     }
-    // The daemon serves until its stdin closes, so it cannot outlive this test's JVM.
-    Child labDaemon = launch("lab", LabDaemon.class.getName(), daemonArgs, Map.of(), true);
-    JsonNode lab =
-        JSON.readTree(
-            labDaemon.awaitLine(l -> l.startsWith("{\"ready\":true"), Duration.ofMinutes(1)));
-    URI control = URI.create(lab.get("control").asText());
-
-    Map<String, Child> workers = new LinkedHashMap<>();
-    workers.put("orchestrator", startWorker("orchestrator", address, List.of("orchestrator")));
-    workers.put(
-        null,
-        startLabWorker(
-            "directory",
-            address,
-            List.of(
-                "--lab-graph-base-url",
-                lab.get("graphBaseUrl").asText(),
-                "--lab-identity-endpoint",
-                lab.get("identityEndpoint").asText(),
-                "directory",
-                "--tenant-id",
-                lab.get("tenant").asText(),
-                "--client-id",
-                lab.get("clientId").asText(),
-                "--certificate",
-                lab.get("certificate").asText())));
-    List<String> servers = new ArrayList<>();
-    for (var e : (Iterable<Map.Entry<String, JsonNode>>) () -> lab.get("powershell").fields()) {
-      String server = e.getKey();
-      servers.add(server);
-      workers.put(
-          server,
-          startWorker(
-              server,
-              address,
-              List.of(
-                  "server",
-                  "--name",
-                  server,
-                  "--powershell",
-                  e.getValue().asText(),
-                  "--policy",
-                  serverPolicy().toString())));
-    }
-    for (Child worker : workers.values()) worker.awaitPolling();
+    Map<String, String> workerEnv = new HashMap<>(TestKeys.VARIABLES);
+    workerEnv.put("TEMPORAL_ADDRESS", address);
+    Path policy = serverPolicy();
+    ChildProcess orchestrator =
+        LabTopology.orchestrator(processes, WorkerMain.class.getName(), workerEnv);
+    LabTopology lab =
+        LabTopology.start(
+            processes,
+            "crash",
+            dir.resolve("lab"),
+            daemonArgs,
+            WorkerMain.class.getName(),
+            LabWorkerMain.class.getName(),
+            workerEnv,
+            server -> List.of("--policy", policy.toString()));
     long ready = System.nanoTime();
 
     client = TemporalConnection.at(address, TestKeys.CODEC);
-    String tenant = lab.get("tenant").asText();
+    String tenant = lab.tenant();
+    List<String> servers = lab.serverNames();
     SharedAppRemediationWorkflow run =
         client.newWorkflowStub(
             SharedAppRemediationWorkflow.class,
@@ -221,20 +182,24 @@ class CrashSurvivalTest {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
     while (!pending.isEmpty()) {
       if (System.nanoTime() > deadline) {
-        fail("never saw " + pending + " executing; crashed so far: " + crashes + logs());
+        fail("never saw " + pending + " executing; crashed so far: " + crashes + processes.logs());
       }
       Optional<CrashPoint> executing =
-          inProgress(control).stream().filter(pending::contains).findFirst();
+          lab.inProgress().stream()
+              .map(step -> new CrashPoint(step.step(), step.server()))
+              .filter(pending::contains)
+              .findFirst();
       if (executing.isEmpty()) {
         Thread.sleep(20);
         continue;
       }
       CrashPoint point = executing.get();
-      Child worker = workers.get(point.server());
+      ChildProcess worker = lab.worker(point.server());
       worker.kill();
-      crashes.add(new Crash(point, System.currentTimeMillis(), worker.name));
+      crashes.add(new Crash(point, System.currentTimeMillis(), worker.name()));
       pending.remove(point);
       worker.restart();
+      worker.awaitPolling();
     }
 
     RemediationResult result =
@@ -243,8 +208,8 @@ class CrashSurvivalTest {
             .getResult(4, TimeUnit.MINUTES, RemediationResult.class);
     long finished = System.nanoTime();
 
-    assertEquals(Outcome.SUCCEEDED, result.outcome(), result.message() + logs());
-    JsonNode snapshot = get(control, "/snapshot");
+    assertEquals(Outcome.SUCCEEDED, result.outcome(), result.message() + processes.logs());
+    JsonNode snapshot = lab.snapshot();
     Set<String> appIds = new HashSet<>();
     Set<String> machineIds = new HashSet<>();
     for (JsonNode server : snapshot.get("servers")) {
@@ -256,9 +221,7 @@ class CrashSurvivalTest {
       assertTrue(machineIds.add(server.get("machineId").asText()), "distinct ids: " + snapshot);
     }
 
-    Map<String, Integer> effects =
-        JSON.convertValue(
-            get(control, "/effects"), new TypeReference<TreeMap<String, Integer>>() {});
+    Map<String, Integer> effects = lab.effects();
     String sharedApp = "0912d31b-1e8a-4c8c-80c1-f73a0d843a73";
     Map<String, Integer> expected = new TreeMap<>();
     for (String server : servers) {
@@ -270,7 +233,7 @@ class CrashSurvivalTest {
     expected.put("setMachineIdentifier:SERVERB", 1);
     expected.put("rotateApplicationCertificate:SERVERB", 1);
     expected.put("deleteApplication:" + sharedApp, 1);
-    assertEquals(expected, effects, "each effect exactly once" + logs());
+    assertEquals(expected, effects, "each effect exactly once" + processes.logs());
 
     // Each killed step was retried by a new attempt, and within seconds, not the ten minutes of its
     // StartToClose timeout.
@@ -321,176 +284,17 @@ class CrashSurvivalTest {
   void stopEverything() {
     if (client != null) client.getWorkflowServiceStubs().shutdownNow();
     // Workers first, then the lab, then Temporal: the reverse of the order they started in.
-    for (int i = children.size() - 1; i >= 0; i--) children.get(i).stop();
-  }
-
-  // ---------------------------------------------------------------- processes
-
-  /** One OS process this test started, and how to start it again. */
-  private final class Child {
-    final String name;
-    final ProcessBuilder builder;
-    final boolean keepStdinOpen;
-    Process process;
-    Path log;
-    int generation;
-
-    Child(String name, ProcessBuilder builder, boolean keepStdinOpen) {
-      this.name = name;
-      this.builder = builder;
-      this.keepStdinOpen = keepStdinOpen;
-    }
-
-    void begin() throws IOException {
-      generation++;
-      log = dir.resolve(name + "-" + generation + ".log");
-      builder.redirectErrorStream(true).redirectOutput(log.toFile());
-      process = builder.start();
-      if (!keepStdinOpen) process.getOutputStream().close();
-    }
-
-    /** SIGKILL, with whatever the process had started (its running script forwarder). */
-    void kill() throws InterruptedException {
-      List<ProcessHandle> descendants = process.descendants().toList();
-      process.destroyForcibly();
-      descendants.forEach(ProcessHandle::destroyForcibly);
-      assertTrue(process.waitFor(10, TimeUnit.SECONDS), name + " did not die");
-    }
-
-    /** The same command line again, then waits until it polls. */
-    void restart() throws IOException, InterruptedException {
-      begin();
-      awaitPolling();
-    }
-
-    void awaitPolling() throws IOException, InterruptedException {
-      awaitLine(l -> l.startsWith("polling "), Duration.ofMinutes(1));
-    }
-
-    String awaitLine(Predicate<String> wanted, Duration within)
-        throws IOException, InterruptedException {
-      long end = System.nanoTime() + within.toNanos();
-      while (System.nanoTime() < end) {
-        Optional<String> line = Files.readAllLines(log).stream().filter(wanted).findFirst();
-        if (line.isPresent()) return line.get();
-        if (!process.isAlive()) fail(name + " exited " + process.exitValue() + ":\n" + tail());
-        Thread.sleep(50);
-      }
-      throw new AssertionError(name + " did not get ready within " + within + ":\n" + tail());
-    }
-
-    String tail() {
-      try {
-        List<String> lines = Files.readAllLines(log);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-      } catch (IOException e) {
-        return "(no log: " + e + ")";
-      }
-    }
-
-    void stop() {
-      if (process == null) return;
-      try {
-        if (keepStdinOpen) {
-          try (OutputStream in = process.getOutputStream()) {
-            // Closing stdin is how the lab daemon is told to go.
-          } catch (IOException ignored) {
-            // Already closed.
-          }
-        }
-        kill();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  /** A JVM on this test's classpath, without the Temporal and abafix settings of this one. */
-  private Child launch(
-      String name,
-      String mainClass,
-      List<String> args,
-      Map<String, String> environment,
-      boolean keepStdinOpen)
-      throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    // These JVMs live for seconds to minutes: start them quickly rather than run them fast.
-    command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
-    command.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-    Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("TEMPORAL_") || k.startsWith("ABAFIX_"));
-    env.putAll(environment);
-    Child child = new Child(name, pb, keepStdinOpen);
-    children.add(child);
-    child.begin();
-    return child;
-  }
-
-  /** {@code abafix-worker ARGS}, configured by the environment alone, as in production. */
-  private Child startWorker(String name, String address, List<String> args) throws IOException {
-    return launch(
-        name,
-        WorkerMain.class.getName(),
-        args,
-        with(TestKeys.VARIABLES, "TEMPORAL_ADDRESS", address),
-        false);
+    if (processes != null) processes.close();
   }
 
   /** The server workers' policy: the one credential name the run uses, mapped to its file. */
   private Path serverPolicy() throws IOException {
     Path policy = dir.resolve("server-worker-policy.json");
-    if (!Files.exists(policy)) {
-      Files.writeString(
-          policy,
-          "{\"credentials\": {\"hybrid-identity-admin\":"
-              + " \"C:\\\\ProgramData\\\\abafix\\\\hybrid-identity-admin.xml\"}}");
-    }
+    Files.writeString(
+        policy,
+        "{\"credentials\": {\"hybrid-identity-admin\":"
+            + " \"C:\\\\ProgramData\\\\abafix\\\\hybrid-identity-admin.xml\"}}");
     return policy;
-  }
-
-  /** The directory worker: production options, sent to the lab by the test-only entry point. */
-  private Child startLabWorker(String name, String address, List<String> args) throws IOException {
-    return launch(
-        name,
-        LabWorkerMain.class.getName(),
-        args,
-        with(TestKeys.VARIABLES, "TEMPORAL_ADDRESS", address),
-        false);
-  }
-
-  private static Map<String, String> with(Map<String, String> base, String name, String value) {
-    Map<String, String> all = new java.util.HashMap<>(base);
-    all.put(name, value);
-    return all;
-  }
-
-  private String logs() {
-    StringBuilder s = new StringBuilder();
-    for (Child c : children) s.append("\n--- ").append(c.log).append('\n').append(c.tail());
-    return s.toString();
-  }
-
-  // ---------------------------------------------------------------- lab control API
-
-  private List<CrashPoint> inProgress(URI control) throws IOException, InterruptedException {
-    List<CrashPoint> points = new ArrayList<>();
-    for (JsonNode n : get(control, "/in-progress")) {
-      JsonNode server = n.get("server");
-      points.add(new CrashPoint(n.get("step").asText(), server.isNull() ? null : server.asText()));
-    }
-    return points;
-  }
-
-  private JsonNode get(URI control, String path) throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(control.resolve(path)).timeout(Duration.ofSeconds(10)).build(),
-            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-    assertEquals(200, response.statusCode(), path + ": " + response.body());
-    return JSON.readTree(response.body());
   }
 
   private static void awaitPort(int port, Duration within) throws InterruptedException {

@@ -75,7 +75,7 @@ class ServerWorkerProcessTest {
               });
       reader.start();
       try {
-        if (!polling.await(15, TimeUnit.SECONDS)) {
+        if (!polling.await(60, TimeUnit.SECONDS)) {
           fail("the server worker did not start polling:\n" + text(output));
         }
         // SIGTERM. Process.destroy() would also close our end of the pipe, and with it the lines

@@ -152,17 +152,113 @@ class WorkerMainTest {
   }
 
   @Test
-  void server_refuses_an_executable_that_is_not_powershell() {
+  void server_refuses_an_executable_that_is_not_powershell() throws IOException {
     badInput(LINUX, "server", "--name", "SERVERA", "--powershell", "cmd.exe");
-    badInput(LINUX, "server", "--name", "SERVERA", "--powershell", dir.resolve("pwsh").toString());
+    // A name looked up on PATH is refused: only an absolute path.
+    badInput(LINUX, "server", "--name", "SERVERA", "--powershell", "powershell.exe");
+    badInput(
+        LINUX, "server", "--name", "SERVERA", "--powershell", dir.resolve("nothing").toString());
+    Path pwsh = executable("pwsh", "exit 0\n");
+    Outcome seven = badInput(LINUX, "server", "--name", "SERVERA", "--powershell", pwsh.toString());
+    assertTrue(seven.err().contains("Windows PowerShell 5.1"), seven.err());
+  }
+
+  @Test
+  void server_on_windows_refuses_a_32_bit_java() {
+    LocalMachine wow64 =
+        new LocalMachine(
+            "Windows Server 2019",
+            Map.of(
+                    "COMPUTERNAME", "SERVERA",
+                    "SystemRoot", "C:\\Windows",
+                    "PROCESSOR_ARCHITEW6432", "AMD64")
+                ::get);
+    Outcome outcome = badInput(wow64, "server", "--name", "SERVERA");
+    assertTrue(outcome.err().contains("64-bit Java"), outcome.err());
+  }
+
+  @Test
+  void server_refuses_a_sha1_thumbprint_as_certificate_hash() {
+    Outcome outcome =
+        badInput(
+            LINUX,
+            "server",
+            "--name",
+            "SERVERA",
+            "--certificate-sha256",
+            "E1475F4D5BCA1E7596CFF6A623347533ADF66165");
+    assertTrue(outcome.err().contains("SHA-1 thumbprint"), outcome.err());
+  }
+
+  @Test
+  void server_capture_runs_only_the_read_only_scripts_and_writes_their_raw_answers()
+      throws IOException {
+    Path calls = dir.resolve("calls.txt");
+    Path fake =
+        executable(
+            "fake-powershell",
+            "printf '%s\\n' \"$6\" >> '"
+                + calls
+                + "'\ncat > /dev/null\nprintf '%s\\n' 'WARNING: noise'"
+                + " 'ABAFIX-ANSWER/1 {\"ok\":true,\"result\":{\"reads\":[]}}'\n");
+    Path file = dir.resolve("capture.json");
+    RecordingLauncher launcher = new RecordingLauncher();
+
+    Outcome outcome =
+        run(
+            launcher,
+            LINUX,
+            "server",
+            "--name",
+            "SERVERA",
+            "--powershell",
+            fake.toString(),
+            "--script-folder",
+            dir.resolve("scripts").toString(),
+            "--capture",
+            file.toString());
+
+    assertEquals(0, outcome.exitCode(), outcome.err());
+    assertFalse(launcher.started(), "a capture never polls Temporal");
+    com.fasterxml.jackson.databind.JsonNode captured =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+    assertEquals("abafix-capture/1", captured.get("format").asText());
+    assertEquals("SERVERA", captured.get("server").asText());
+    List<String> scripts = new java.util.ArrayList<>();
+    captured.get("runs").forEach(r -> scripts.add(r.get("script").asText()));
+    assertEquals(List.of("Get-AbafixServerState.ps1", "Get-AbafixEvents.ps1"), scripts);
+    assertTrue(captured.get("runs").get(0).get("stdout").asText().contains("ABAFIX-ANSWER/1 "));
+    List<String> ran =
+        Files.readAllLines(calls).stream().map(l -> Path.of(l).getFileName().toString()).toList();
+    assertEquals(scripts, ran, "nothing but the read-only scripts ran");
+  }
+
+  @Test
+  void server_capture_help_documents_the_capture() {
+    Outcome outcome =
+        run(new RecordingLauncher(), LINUX, "server", "--capture", "x.json", "--help");
+
+    assertEquals(0, outcome.exitCode(), outcome.err());
+    assertTrue(outcome.out().contains("--capture=FILE"), outcome.out());
+    assertTrue(outcome.out().contains("read-only scripts"), outcome.out());
+    assertTrue(outcome.out().contains("abafix-capture/1"), outcome.out());
+    assertTrue(outcome.out().contains("no password or key"), outcome.out());
+  }
+
+  private Path executable(String name, String body) throws IOException {
+    Path file = Files.writeString(dir.resolve(name), "#!/bin/sh\n" + body);
+    file.toFile().setExecutable(true);
+    return file;
   }
 
   @Test
   void server_on_its_own_windows_computer_polls_its_own_queue() {
     LocalMachine serverA =
-        new LocalMachine("Windows Server 2019", Map.of("COMPUTERNAME", "ServerA")::get);
+        new LocalMachine(
+            "Windows Server 2019",
+            Map.of("COMPUTERNAME", "ServerA", "SystemRoot", "C:\\Windows")::get);
     RecordingLauncher launcher = new RecordingLauncher();
-    Outcome outcome = run(launcher, serverA, "server", "--name", "SERVERA", "--powershell", "pwsh");
+    Outcome outcome = run(launcher, serverA, "server", "--name", "SERVERA");
     assertEquals(0, outcome.exitCode(), outcome.err());
     assertEquals("abafix-server-servera", launcher.taskQueue);
     assertEquals("", outcome.err());

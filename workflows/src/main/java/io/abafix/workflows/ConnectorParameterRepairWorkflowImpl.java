@@ -18,6 +18,7 @@ import io.abafix.workflows.model.RepairRequest;
 import io.abafix.workflows.model.RepairResult;
 import io.abafix.workflows.model.RepairStep;
 import io.abafix.workflows.plan.Executor;
+import io.abafix.workflows.visibility.RunVisibility;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
@@ -39,6 +40,7 @@ public class ConnectorParameterRepairWorkflowImpl implements ConnectorParameterR
   private SyncServerActivities server;
   private Outcome outcome = Outcome.RUNNING;
   private String current = RepairStep.PREFLIGHT.name();
+  private final RunVisibility visibility = new RunVisibility();
 
   @Override
   public RepairResult repair(RepairRequest request) {
@@ -169,6 +171,7 @@ public class ConnectorParameterRepairWorkflowImpl implements ConnectorParameterR
   /** Runs one step and records it; a failure is recorded and ends the run. */
   private <T> T step(RepairStep name, Supplier<Step<T>> body) {
     current = name.name();
+    visibility.phase(current, request.server());
     long started = now();
     try {
       Step<T> s = body.get();
@@ -203,6 +206,7 @@ public class ConnectorParameterRepairWorkflowImpl implements ConnectorParameterR
           why);
       outcome = Outcome.FAILED;
       current = "DONE";
+      visibility.ended(outcome.name());
       throw ApplicationFailure.newNonRetryableFailure(
           "repair of " + request.server() + " stopped at " + name + ": " + why, REPAIR_FAILED);
     }
@@ -216,6 +220,7 @@ public class ConnectorParameterRepairWorkflowImpl implements ConnectorParameterR
       ServerState after) {
     outcome = end;
     current = "DONE";
+    visibility.ended(outcome.name());
     long now = now();
     journal.record(
         "RESULT",

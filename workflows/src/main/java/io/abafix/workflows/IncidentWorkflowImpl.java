@@ -29,6 +29,8 @@ import io.abafix.workflows.model.RemediationResult;
 import io.abafix.workflows.model.RepairRequest;
 import io.abafix.workflows.model.RepairResult;
 import io.abafix.workflows.plan.Executor;
+import io.abafix.workflows.visibility.RunDescriptions;
+import io.abafix.workflows.visibility.RunVisibility;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
@@ -70,6 +72,7 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
   private AuditJournal journal;
   private IncidentConfig config;
   private IncidentState state = IncidentState.COLLECTING;
+  private final RunVisibility visibility = new RunVisibility();
   private Diagnosis diagnosis;
   private List<ProposedRun> proposal = List.of();
   private PendingApproval pending;
@@ -107,6 +110,7 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
     }
 
     state = IncidentState.DIAGNOSING;
+    visibility.phase(state.name(), config.tenant());
     FleetFacts facts = survey();
     diagnosis = Diagnoser.diagnose(facts, now(), policy.expiryWarningDays());
     for (Finding f : diagnosis.findings()) {
@@ -128,7 +132,7 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
           evidence,
           f.kind() + ": " + f.summary() + ". Recommended: " + f.recommendation());
     }
-    proposal = Diagnoser.propose(diagnosis, facts, config.tenant());
+    proposal = Diagnoser.propose(diagnosis, facts, config.tenant(), now());
     if (proposal.isEmpty()) {
       return close(
           IncidentResult.NOTHING_TO_FIX,
@@ -180,9 +184,11 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
     }
 
     state = IncidentState.REMEDIATING;
+    visibility.phase(state.name(), config.tenant());
     for (ProposedRun run : proposal) runChild(run, approver);
 
     state = IncidentState.VERIFYING;
+    visibility.phase(state.name(), config.tenant());
     Diagnosis after = Diagnoser.diagnose(survey(), now(), policy.expiryWarningDays());
     List<Finding> remaining =
         after.findings().stream().filter(f -> f.remedy() != Remedy.NONE).toList();
@@ -341,8 +347,14 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
                     .toList()),
             asked,
             asked + timeout.toMillis());
+    visibility.waiting(
+        RunVisibility.WAITING_APPROVAL,
+        "approval of the proposal: " + pending.description(),
+        "abafix approve " + Workflow.getInfo().getWorkflowId() + " --as <your name>",
+        "abafix reject " + Workflow.getInfo().getWorkflowId() + " --as <your name>");
     boolean decided = Workflow.await(timeout, () -> decision != null);
     pending = null;
+    visibility.doneWaiting();
     if (!decided) {
       journal.record(
           "APPROVAL",
@@ -377,7 +389,8 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
   private void runChild(ProposedRun run, String approver) {
     long started = now();
     ChildWorkflowOptions options =
-        ChildWorkflowOptions.newBuilder()
+        RunDescriptions.forProposal(run, config.tenant())
+            .applyTo(ChildWorkflowOptions.newBuilder())
             .setWorkflowId(run.workflowId())
             .setTaskQueue(TaskQueues.ORCHESTRATOR)
             // The remediation must finish whatever happens to the incident: never cancel it.
@@ -473,6 +486,7 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
 
   private IncidentResult close(String outcome, String message, List<Finding> remaining) {
     state = IncidentState.CLOSED;
+    visibility.ended(outcome);
     long at = now();
     journal.record(
         "CLOSED",

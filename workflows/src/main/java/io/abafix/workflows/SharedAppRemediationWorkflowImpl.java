@@ -33,6 +33,7 @@ import io.abafix.workflows.plan.Plan;
 import io.abafix.workflows.plan.PlannedStep;
 import io.abafix.workflows.plan.Planner;
 import io.abafix.workflows.plan.StepName;
+import io.abafix.workflows.visibility.RunVisibility;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
@@ -71,6 +72,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
   private final Map<String, Long> lastEventAtPreflight = new HashMap<>();
   private final Map<String, Boolean> machineIdDuplicated = new HashMap<>();
   private final Set<String> retiredAppIds = new LinkedHashSet<>();
+  private final RunVisibility visibility = new RunVisibility();
 
   private DirectoryActivities directory;
   private RemediationRequest request;
@@ -115,12 +117,13 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
       fleet = observeFleet();
     } catch (TemporalFailure e) {
       outcome = Outcome.FAILED;
+      visibility.ended(outcome.name());
       journal.close();
       throw ApplicationFailure.newNonRetryableFailure(
           "preflight failed, nothing was changed: " + describe(e, targetOf(current)),
           REMEDIATION_FAILED);
     }
-    plan = Planner.plan(fleet, new HashSet<>(request.operatorSteps()));
+    plan = Planner.plan(fleet, new HashSet<>(request.operatorSteps()), now());
     now = now();
     journal.record(
         "PLAN",
@@ -137,6 +140,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
 
     if (plan.blocked()) {
       outcome = Outcome.FAILED;
+      visibility.ended(outcome.name());
       journal.close();
       throw ApplicationFailure.newNonRetryableFailure(
           "refused, nothing was changed: " + String.join("; ", plan.blockers()),
@@ -177,9 +181,11 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
       log.warn("remediation stopped at {}: {}", where, why);
       outcome = Outcome.COMPENSATED;
       current = "COMPENSATION";
+      visibility.phase(current, null);
       // Compensation must also run when the run itself is being cancelled.
       Workflow.newDetachedCancellationScope(saga::compensate).run();
       current = "DONE";
+      visibility.ended(outcome.name());
       journal.close();
       throw ApplicationFailure.newNonRetryableFailure(
           "remediation stopped at "
@@ -300,6 +306,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
 
   private FleetObservation observeFleet() {
     current = StepName.PREFLIGHT.name();
+    visibility.phase(current, request.tenant());
     Map<String, Promise<ServerState>> states = new LinkedHashMap<>();
     Map<String, Promise<AuthenticationCheck>> auth = new LinkedHashMap<>();
     Map<String, Promise<List<EventLogEntry>>> events = new LinkedHashMap<>();
@@ -323,9 +330,15 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
       preflight.put(s, st);
       fleet.add(st);
       checks.put(s, check);
+      // The server returns the newest entries: the newest record id is the watermark final
+      // verification reads after, and only conflicts of the last day count as current.
       lastEventAtPreflight.put(s, log.stream().mapToLong(EventLogEntry::recordId).max().orElse(0L));
+      long recentFrom = Workflow.currentTimeMillis() - RECENT_EVENTS.toMillis();
       long conflicts =
-          log.stream().filter(SharedAppRemediationWorkflowImpl::isSharedAppConflict).count();
+          log.stream()
+              .filter(SharedAppRemediationWorkflowImpl::isSharedAppConflict)
+              .filter(e -> loggedSince(e, recentFrom))
+              .count();
       Map<String, String> facts = new LinkedHashMap<>(serverFacts(st));
       facts.put("signsIn", check.authenticated() ? "yes" : "no (" + check.errorCode() + ")");
       facts.put("version", String.valueOf(st.version()));
@@ -385,6 +398,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
    */
   private List<String> execute(PlannedStep s) {
     current = s.key();
+    visibility.phase(s.step().name(), s.target());
     if (!PlannedStep.DIRECTORY.equals(s.target())) serverSteps.put(s.target(), s.step().name());
     long started = now();
     try {
@@ -810,9 +824,15 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     Duration timeout = Duration.ofSeconds(policy.timeoutSeconds());
     pending = new PendingApproval(s.key(), s.description(), asked, asked + timeout.toMillis());
     waitingFor = "approval of " + s.key();
+    visibility.waiting(
+        RunVisibility.WAITING_APPROVAL,
+        "approval of " + s.key() + ": " + s.description(),
+        "abafix approve " + Workflow.getInfo().getWorkflowId() + " --as <your name>",
+        "abafix reject " + Workflow.getInfo().getWorkflowId() + " --as <your name>");
     boolean decided = Workflow.await(timeout, () -> decisions.containsKey(s.key()));
     pending = null;
     waitingFor = null;
+    visibility.doneWaiting();
     if (!decided) {
       journal.record(
           "APPROVAL",
@@ -875,11 +895,22 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
                 + " --as <your name>",
             asked);
     waitingFor = "an operator to do " + s.key() + " and confirm it";
+    visibility.waiting(
+        RunVisibility.WAITING_OPERATOR,
+        waitingFor + ". " + instructions,
+        "abafix confirm "
+            + Workflow.getInfo().getWorkflowId()
+            + " --step "
+            + s.step()
+            + " --server "
+            + s.target()
+            + " --as <your name>");
     Duration timeout = Duration.ofSeconds(request.approvals().timeoutSeconds());
     boolean done = Workflow.await(timeout, () -> confirmed != null);
     operatorTask = null;
     operatorCheck = null;
     waitingFor = null;
+    visibility.doneWaiting();
     if (!done) {
       throw ApplicationFailure.newNonRetryableFailure(
           "nobody confirmed " + s.key() + " within " + timeout.toMinutes() + " minutes",
@@ -911,9 +942,11 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
             FailureTypes.PERMANENT);
       }
       waitingFor = what;
+      visibility.waiting(RunVisibility.WAITING_SERVER, what);
       Workflow.sleep(timings().poll());
     }
     waitingFor = null;
+    visibility.doneWaiting();
   }
 
   // ---- compensation -----------------------------------------------------------------------
@@ -1073,6 +1106,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     List<AppRegistration> apps = finalApps != null ? finalApps : fleet.applications();
     current = "DONE";
     serverSteps.replaceAll((k, v) -> "done");
+    visibility.ended(outcome.name());
     journal.close();
     return new RemediationResult(
         outcome,
@@ -1106,6 +1140,20 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
 
   private static ApplicationFailure precondition(String message) {
     return ApplicationFailure.newNonRetryableFailure(message, FailureTypes.PRECONDITION_FAILED);
+  }
+
+  /**
+   * How far back preflight counts AADSTS700027 events as current: the scheduler runs every 30 min.
+   */
+  private static final Duration RECENT_EVENTS = Duration.ofHours(24);
+
+  /** Whether the entry was logged at or after {@code fromMillis}; an unreadable time counts. */
+  private static boolean loggedSince(EventLogEntry e, long fromMillis) {
+    try {
+      return java.time.Instant.parse(e.timeCreated()).toEpochMilli() >= fromMillis;
+    } catch (RuntimeException unreadable) {
+      return true;
+    }
   }
 
   private static boolean isSharedAppConflict(EventLogEntry e) {

@@ -8,6 +8,10 @@ public enum IdentityType {
   ServiceAccount,
   /** An app registration with a certificate (application-based authentication). */
   Application,
-  /** The cmdlet returned something this version of abafix does not recognise. */
+  /**
+   * Not read: ADSync is stopped, so the connector cannot be asked ({@link
+   * ServerState#adSyncRunning()} is false). An answer abafix does not recognise is never reported
+   * as Unknown: it fails the inspection, naming what it saw.
+   */
   Unknown
 }

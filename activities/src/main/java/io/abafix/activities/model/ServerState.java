@@ -14,6 +14,8 @@ package io.abafix.activities.model;
  * @param applicationId the app (client) id in use, when {@code identityType} is Application
  * @param certificateThumbprint the thumbprint of the server's current ABA certificate
  * @param adSyncToolsVersion the newest installed ADSyncTools module version, or null
+ * @param schedulerSuspended the scheduler's SchedulerSuspended (an upgrade or the wizard holds it)
+ * @param wizardOpen whether the Entra Connect wizard is running on the server
  */
 public record ServerState(
     String server,
@@ -29,11 +31,65 @@ public record ServerState(
     String applicationId,
     String certificateThumbprint,
     AbaParameters abaParameters,
-    String adSyncToolsVersion) {
+    String adSyncToolsVersion,
+    boolean schedulerSuspended,
+    boolean wizardOpen) {
+
+  /** The state without the scheduler-suspended and wizard facts (both false). */
+  public ServerState(
+      String server,
+      String machineId,
+      String version,
+      boolean stagingMode,
+      boolean adSyncRunning,
+      boolean syncCycleEnabled,
+      boolean syncCycleInProgress,
+      String connectorAccount,
+      IdentityType identityType,
+      String serviceAccountName,
+      String applicationId,
+      String certificateThumbprint,
+      AbaParameters abaParameters,
+      String adSyncToolsVersion) {
+    this(
+        server,
+        machineId,
+        version,
+        stagingMode,
+        adSyncRunning,
+        syncCycleEnabled,
+        syncCycleInProgress,
+        connectorAccount,
+        identityType,
+        serviceAccountName,
+        applicationId,
+        certificateThumbprint,
+        abaParameters,
+        adSyncToolsVersion,
+        false,
+        false);
+  }
 
   /** The first 12 characters of the machine id, as used in account and app names. */
   public String machineIdPrefix() {
     return machineId == null ? "" : machineId.substring(0, Math.min(12, machineId.length()));
+  }
+
+  /**
+   * Whether the connector uses the service account {@code name}. The connector reports a user
+   * principal name ({@code Sync_X_id12@contoso.onmicrosoft.com}) where {@code
+   * Add-ADSyncAADServiceAccount -Name} took the bare name: the part before {@code @} is compared.
+   */
+  public boolean usesServiceAccount(String name) {
+    return identityType == IdentityType.ServiceAccount
+        && name != null
+        && serviceAccountName != null
+        && localPart(serviceAccountName).equalsIgnoreCase(localPart(name));
+  }
+
+  private static String localPart(String account) {
+    int at = account.indexOf('@');
+    return at < 0 ? account : account.substring(0, at);
   }
 
   /** The service account name the documented revert creates: {@code Sync_<server>_<id12>}. */

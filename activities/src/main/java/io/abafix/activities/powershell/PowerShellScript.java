@@ -19,8 +19,8 @@ public enum PowerShellScript {
   SET_SYNC_CYCLE("Set-AbafixSyncCycle.ps1", Duration.ofMinutes(1)),
   /** Reverts the Entra connector to a service account. */
   REVERT_TO_SERVICE_ACCOUNT("Invoke-AbafixRevertToServiceAccount.ps1", Duration.ofMinutes(5)),
-  /** Tries a sign-in with the connector's current identity. */
-  TEST_CONNECTOR_AUTHENTICATION("Test-AbafixConnectorAuthentication.ps1", Duration.ofMinutes(2)),
+  /** Proves the connector signs in: a Delta Import run of the Entra connector. */
+  TEST_CONNECTOR_AUTHENTICATION("Test-AbafixConnectorAuthentication.ps1", Duration.ofMinutes(10)),
   /** Replaces the SyncMachineIdentifier, stopping and starting ADSync around it. */
   SET_MACHINE_IDENTIFIER("Set-AbafixMachineIdentifier.ps1", Duration.ofMinutes(5)),
   /** Rotates the application certificate. */
@@ -34,6 +34,11 @@ public enum PowerShellScript {
   REPAIR_CONNECTOR_PARAMETERS("Repair-AbafixConnectorParameters.ps1", Duration.ofMinutes(10)),
   /** Installs or updates ADSyncTools from the PowerShell Gallery or a pre-staged module folder. */
   INSTALL_AD_SYNC_TOOLS("Install-AbafixAdSyncTools.ps1", Duration.ofMinutes(15));
+
+  /** The scripts that change nothing, which the capture runs. */
+  public static List<PowerShellScript> readOnly() {
+    return List.of(GET_SERVER_STATE, GET_EVENTS);
+  }
 
   /** The helper every script dot-sources; shipped and extracted with them. */
   public static final String COMMON_FILE = "AbafixCommon.ps1";

@@ -5,18 +5,23 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.abafix.activities.model.AbaParameters;
 import io.abafix.activities.model.AuthenticationCheck;
 import io.abafix.activities.model.EventLogEntry;
-import io.abafix.activities.model.IdentityType;
 import io.abafix.activities.model.ServerState;
 import io.abafix.activities.policy.Redaction;
 import io.abafix.activities.policy.ServerWorkerPolicy;
 import io.abafix.activities.port.HostException;
 import io.abafix.activities.port.HostException.Category;
 import io.abafix.activities.port.SyncServerHost;
+import io.abafix.activities.shape.ErrorRules;
+import io.abafix.activities.shape.EventShape;
+import io.abafix.activities.shape.RawAnswer;
+import io.abafix.activities.shape.RawError;
+import io.abafix.activities.shape.RawRead;
+import io.abafix.activities.shape.ServerStateShape;
+import io.abafix.activities.shape.ShapeException;
+import io.abafix.activities.shape.SignInShape;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,10 +43,13 @@ import org.slf4j.LoggerFactory;
  *   <li>Input: one JSON object on stdin, always with {@code "server"}; nothing on the command line.
  *       Non-ASCII characters are escaped, because Windows PowerShell reads stdin in the console's
  *       code page.
- *   <li>Output: one JSON object on the last line of stdout, {@code {"ok":true,"result":{...}}} or
- *       {@code {"ok":false,"error":{"category":"...","code":"...","message":"..."}}}, with exit
- *       code 0 or 1. Categories: {@code Transient}, {@code Permanent}, {@code
- *       CertificateNotRegistered}, {@code CredentialUnavailable}.
+ *   <li>Output: the one stdout line that starts with {@value #ANSWER_PREFIX}, then {@code
+ *       {"ok":true,"result":{"reads":[...]}}} or {@code
+ *       {"ok":false,"error":{"category","code","message","type","errorId"}}}, with exit code 0 or
+ *       1. Any other stdout line is noise. A result holds raw reads (see {@link
+ *       io.abafix.activities.shape}); what they mean is decided here, by the shape interpreters.
+ *       Categories: {@code Transient}, {@code Permanent}, {@code CertificateNotRegistered}, {@code
+ *       CredentialUnavailable}, and {@code Unclassified}, which {@link ErrorRules} sorts.
  * </ul>
  *
  * <p>Failures, all as {@link HostException}:
@@ -51,8 +59,10 @@ import org.slf4j.LoggerFactory;
  *       starts.
  *   <li>An {@code ok:false} answer: a {@link PowerShellScriptException} with the script's category
  *       and code.
- *   <li>No answer (empty or non-JSON last line, whatever the exit code), a timeout, or an
- *       interrupted wait: TRANSIENT, with the tail of stderr in the message.
+ *   <li>No answer line, a timeout, or an interrupted wait: TRANSIENT, with the tail of stderr in
+ *       the message; PERMANENT when stderr shows that an execution policy refused the unsigned
+ *       scripts (AllSigned by Group Policy), with what to do.
+ *   <li>A shape no rule recognises: a {@link ShapeException} (PERMANENT) naming what it saw.
  *   <li>An answer that is JSON but breaks the contract, or an executable that cannot be started:
  *       PERMANENT, since retrying the same jar on the same machine cannot fix either.
  * </ul>
@@ -88,6 +98,21 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
       Pattern.compile(
           "(?:[A-Za-z]:\\\\|\\\\\\\\[^\\\\/:*?\"<>|\\x00-\\x1f]+\\\\)[^/:*?\"<>|\\x00-\\x1f]{0,255}");
 
+  /** Marks the answer line on stdout; everything else there is noise. */
+  public static final String ANSWER_PREFIX = "ABAFIX-ANSWER/1 ";
+
+  /** A SHA-256 certificate hash, as {@code -CertificateSHA256Hash} takes it. */
+  private static final Pattern SHA256 = Pattern.compile("[0-9A-Fa-f]{64}");
+
+  private static final Pattern SHA1 = Pattern.compile("[0-9A-Fa-f]{40}");
+
+  /** What Windows PowerShell writes to stderr when an execution policy refuses a script. */
+  private static final Pattern POLICY_REFUSED =
+      Pattern.compile(
+          "is not digitally signed|cannot be loaded because running scripts is disabled"
+              + "|UnauthorizedAccess|PSSecurityException|AuthorizationManager check failed",
+          Pattern.CASE_INSENSITIVE);
+
   /** The most entries one read returns; the script enforces the same bound. */
   public static final int MAX_EVENTS_PER_READ = 1000;
 
@@ -101,6 +126,7 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
   private final PowerShellRunner runner;
   private final ServerWorkerPolicy policy;
   private final Map<PowerShellScript, Duration> timeouts;
+  private final String certificateSha256;
 
   /**
    * @param serverName this server's NetBIOS computer name
@@ -108,7 +134,7 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
    * @throws HostException PERMANENT when {@code serverName} is not a NetBIOS name
    */
   public PowerShellSyncServerHost(String serverName, PowerShellRunner runner) {
-    this(serverName, runner, Map.of());
+    this(serverName, runner, Map.of(), null, ServerWorkerPolicy.unrestricted());
   }
 
   /**
@@ -117,7 +143,7 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
    */
   public PowerShellSyncServerHost(
       String serverName, PowerShellRunner runner, Map<PowerShellScript, Duration> timeouts) {
-    this(serverName, runner, timeouts, ServerWorkerPolicy.unrestricted());
+    this(serverName, runner, timeouts, null, ServerWorkerPolicy.unrestricted());
   }
 
   /**
@@ -130,12 +156,70 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
       PowerShellRunner runner,
       Map<PowerShellScript, Duration> timeouts,
       ServerWorkerPolicy policy) {
+    this(serverName, runner, timeouts, null, policy);
+  }
+
+  /**
+   * @param certificateSha256 the SHA-256 hash of the certificate for ABA (see the five-argument
+   *     constructor)
+   * @throws HostException PERMANENT when {@code serverName} is not a NetBIOS name or the hash is
+   *     not a SHA-256 hash
+   */
+  public PowerShellSyncServerHost(
+      String serverName,
+      PowerShellRunner runner,
+      Map<PowerShellScript, Duration> timeouts,
+      String certificateSha256) {
+    this(serverName, runner, timeouts, certificateSha256, ServerWorkerPolicy.unrestricted());
+  }
+
+  /**
+   * @param certificateSha256 the SHA-256 hash (64 hex) of the certificate this server's
+   *     administrator provides for ABA (BYOC, in the LOCAL_MACHINE store), which lets rotation and
+   *     ABA configuration run unattended; null when there is none, and those steps are then refused
+   *     as operator steps
+   * @param policy what this worker's configuration allows (module sources, credential names),
+   *     checked before any process starts
+   * @throws HostException PERMANENT when {@code serverName} is not a NetBIOS name or the hash is
+   *     not a SHA-256 hash (a 40-hex SHA-1 thumbprint is refused by name)
+   */
+  public PowerShellSyncServerHost(
+      String serverName,
+      PowerShellRunner runner,
+      Map<PowerShellScript, Duration> timeouts,
+      String certificateSha256,
+      ServerWorkerPolicy policy) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.serverName = requireServerName(serverName);
     this.runner = Objects.requireNonNull(runner, "runner");
     this.timeouts = new EnumMap<>(PowerShellScript.class);
     for (PowerShellScript s : PowerShellScript.values()) this.timeouts.put(s, s.defaultTimeout());
     if (timeouts != null) this.timeouts.putAll(timeouts);
+    this.certificateSha256 = certificateSha256 == null ? null : requireSha256(certificateSha256);
+  }
+
+  /**
+   * Checks a certificate hash for {@code -CertificateSHA256Hash}.
+   *
+   * @throws HostException PERMANENT for anything but 64 hex characters, naming a SHA-1 thumbprint
+   */
+  public static String requireSha256(String hash) {
+    String h = hash.strip();
+    if (SHA1.matcher(h).matches()) {
+      throw new HostException(
+          Category.PERMANENT,
+          "'"
+              + h
+              + "' is a SHA-1 thumbprint; -CertificateSHA256Hash takes the certificate's SHA-256"
+              + " hash (64 hex characters): (Get-Item Cert:\\LocalMachine\\My\\<thumbprint>)"
+              + ".GetCertHashString('SHA256')");
+    }
+    if (!SHA256.matcher(h).matches()) {
+      throw new HostException(
+          Category.PERMANENT,
+          "a certificate SHA-256 hash is 64 hexadecimal characters, not " + printable(h));
+    }
+    return h.toUpperCase(Locale.ROOT);
   }
 
   @Override
@@ -145,68 +229,27 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
 
   @Override
   public ServerState inspect() {
-    JsonNode r = call(PowerShellScript.GET_SERVER_STATE, input());
-    return readAnswer(
-        PowerShellScript.GET_SERVER_STATE,
-        () -> {
-          Answers.onlyFields(
-              r,
-              Set.of(
-                  "server",
-                  "machineId",
-                  "version",
-                  "stagingMode",
-                  "adSyncRunning",
-                  "syncCycleEnabled",
-                  "syncCycleInProgress",
-                  "connectorAccount",
-                  "identityType",
-                  "serviceAccountName",
-                  "applicationId",
-                  "certificateThumbprint",
-                  "abaParameters",
-                  "adSyncToolsVersion"));
-          String reported = Answers.requireString(r, "server");
-          if (!reported.equalsIgnoreCase(serverName)) {
-            throw new Answers.ContractViolation("the state is of " + reported);
-          }
-          JsonNode aba = Answers.requireObject(r.get("abaParameters"), "abaParameters");
-          Answers.onlyFields(
-              aba, Set.of("applicationManagedBy", "certificateManagedBy", "certificateId"));
-          return new ServerState(
-              serverName,
-              Answers.optionalString(r, "machineId"),
-              Answers.optionalString(r, "version"),
-              Answers.requireBoolean(r, "stagingMode"),
-              Answers.requireBoolean(r, "adSyncRunning"),
-              Answers.requireBoolean(r, "syncCycleEnabled"),
-              Answers.requireBoolean(r, "syncCycleInProgress"),
-              Answers.optionalString(r, "connectorAccount"),
-              identityType(Answers.optionalString(r, "identityType")),
-              Answers.optionalString(r, "serviceAccountName"),
-              Answers.optionalString(r, "applicationId"),
-              Answers.optionalString(r, "certificateThumbprint"),
-              new AbaParameters(
-                  Answers.optionalString(aba, "applicationManagedBy"),
-                  Answers.optionalString(aba, "certificateManagedBy"),
-                  Answers.optionalString(aba, "certificateId")),
-              Answers.optionalString(r, "adSyncToolsVersion"));
-        });
+    RawAnswer r = raw(PowerShellScript.GET_SERVER_STATE, input());
+    return ServerStateShape.interpret(serverName, r);
   }
 
   @Override
   public void setSyncCycleEnabled(boolean enabled) {
     ObjectNode in = input().put("enabled", enabled);
-    JsonNode r = call(PowerShellScript.SET_SYNC_CYCLE, in);
-    readAnswer(
-        PowerShellScript.SET_SYNC_CYCLE,
-        () -> {
-          Answers.onlyFields(r, Set.of("syncCycleEnabled"));
-          if (Answers.requireBoolean(r, "syncCycleEnabled") != enabled) {
-            throw new Answers.ContractViolation("the scheduler reports the old setting");
-          }
-          return null;
-        });
+    RawAnswer r = raw(PowerShellScript.SET_SYNC_CYCLE, in);
+    RawRead read = r.read("scheduler");
+    if (read.failed()) {
+      throw new HostException(
+          Category.TRANSIENT, "Get-ADSyncScheduler failed after the change: " + read.error());
+    }
+    boolean after = read.single().bool(read.command(), "SyncCycleEnabled");
+    if (after != enabled) {
+      throw new HostException(
+          Category.TRANSIENT,
+          on(PowerShellScript.SET_SYNC_CYCLE)
+              + "the scheduler still reports SyncCycleEnabled="
+              + after);
+    }
   }
 
   /**
@@ -230,36 +273,20 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
         input()
             .put("accountName", accountName)
             .put("credentialReference", policy.resolveCredential(credentialReference));
-    JsonNode r = call(PowerShellScript.REVERT_TO_SERVICE_ACCOUNT, in);
-    readAnswer(
-        PowerShellScript.REVERT_TO_SERVICE_ACCOUNT,
-        () -> {
-          Answers.onlyFields(r, Set.of("accountName", "identityType"));
-          Answers.requireString(r, "accountName");
-          Answers.optionalString(r, "identityType");
-          return null;
-        });
+    raw(PowerShellScript.REVERT_TO_SERVICE_ACCOUNT, in).read("call");
   }
 
   @Override
   public AuthenticationCheck testConnectorAuthentication() {
-    JsonNode r = call(PowerShellScript.TEST_CONNECTOR_AUTHENTICATION, input());
-    return readAnswer(
-        PowerShellScript.TEST_CONNECTOR_AUTHENTICATION,
-        () -> {
-          Answers.onlyFields(r, Set.of("authenticated", "errorCode", "message"));
-          boolean authenticated = Answers.requireBoolean(r, "authenticated");
-          if (authenticated) return AuthenticationCheck.ok();
-          return AuthenticationCheck.failed(
-              Answers.requireString(r, "errorCode"), Answers.optionalString(r, "message"));
-        });
+    return SignInShape.interpret(
+        serverName, raw(PowerShellScript.TEST_CONNECTOR_AUTHENTICATION, input()));
   }
 
   /**
    * {@inheritDoc}
    *
    * @throws HostException PERMANENT, before any process starts, when {@code newMachineId} is not 32
-   *     hex characters; TRANSIENT when a sync cycle is running (the script refuses then)
+   *     hex characters; TRANSIENT when the registry or the service does not show the change
    */
   @Override
   public void setMachineIdentifier(String newMachineId) {
@@ -267,44 +294,68 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
       throw new HostException(
           Category.PERMANENT, "a machine identifier must be 32 hexadecimal characters");
     }
-    JsonNode r =
-        call(PowerShellScript.SET_MACHINE_IDENTIFIER, input().put("machineId", newMachineId));
-    readAnswer(
-        PowerShellScript.SET_MACHINE_IDENTIFIER,
-        () -> {
-          Answers.onlyFields(r, Set.of("previousMachineId", "machineId", "adSyncRunning"));
-          Answers.optionalString(r, "previousMachineId");
-          if (!newMachineId.equalsIgnoreCase(Answers.requireString(r, "machineId"))) {
-            throw new Answers.ContractViolation("the server reports another machine identifier");
-          }
-          Answers.requireBoolean(r, "adSyncRunning");
-          return null;
-        });
+    RawAnswer r =
+        raw(PowerShellScript.SET_MACHINE_IDENTIFIER, input().put("machineId", newMachineId));
+    RawRead registry = r.read("machineIdentifier");
+    RawRead service = r.read("service");
+    String after =
+        registry.failed()
+            ? null
+            : registry.single().string(registry.command(), "SyncMachineIdentifier");
+    String status = service.failed() ? null : service.single().string(service.command(), "Status");
+    if (!newMachineId.equalsIgnoreCase(after) || !"Running".equals(status)) {
+      throw new HostException(
+          Category.TRANSIENT,
+          on(PowerShellScript.SET_MACHINE_IDENTIFIER)
+              + "after the change the registry holds "
+              + after
+              + " and ADSync is "
+              + status);
+    }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws HostException PERMANENT, before any process starts, when no certificate hash was
+   *     configured: Microsoft documents unattended rotation only for a certificate the
+   *     administrator provides ({@code -CertificateSHA256Hash}); otherwise it is the wizard's, an
+   *     operator step
+   */
   @Override
   public void rotateApplicationCertificate() {
-    JsonNode r = call(PowerShellScript.ROTATE_CERTIFICATE, input());
-    readAnswer(
-        PowerShellScript.ROTATE_CERTIFICATE,
-        () -> {
-          Answers.onlyFields(r, Set.of("certificateThumbprint"));
-          Answers.optionalString(r, "certificateThumbprint");
-          return null;
-        });
+    String hash = requireUnattended("Rotate application certificate", "ROTATE_CERTIFICATE");
+    raw(PowerShellScript.ROTATE_CERTIFICATE, input().put("certificateSha256", hash)).read("call");
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws HostException PERMANENT, before any process starts, when no certificate hash was
+   *     configured (see {@link #rotateApplicationCertificate()})
+   */
   @Override
   public void configureApplicationAuthentication() {
-    JsonNode r = call(PowerShellScript.CONFIGURE_APPLICATION_AUTHENTICATION, input());
-    readAnswer(
-        PowerShellScript.CONFIGURE_APPLICATION_AUTHENTICATION,
-        () -> {
-          Answers.onlyFields(r, Set.of("applicationId", "identityType"));
-          Answers.optionalString(r, "applicationId");
-          Answers.optionalString(r, "identityType");
-          return null;
-        });
+    String hash = requireUnattended("Configure application-based authentication", "CONFIGURE_ABA");
+    raw(
+            PowerShellScript.CONFIGURE_APPLICATION_AUTHENTICATION,
+            input().put("certificateSha256", hash))
+        .read("connect");
+  }
+
+  private String requireUnattended(String wizardTask, String step) {
+    if (certificateSha256 != null) return certificateSha256;
+    throw new HostException(
+        Category.PERMANENT,
+        "\""
+            + wizardTask
+            + "\" on "
+            + serverName
+            + " runs unattended only with a certificate provided for ABA (BYOC): give the worker"
+            + " --certificate-sha256 <the certificate's SHA-256 hash>, or run it as an operator"
+            + " step (--operator-step "
+            + step
+            + ") with the Entra Connect wizard");
   }
 
   /**
@@ -320,30 +371,23 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
           Category.PERMANENT,
           "events are read after a record id >= 0, 1 to " + MAX_EVENTS_PER_READ + " at a time");
     }
+    EventShape.Window window = readWindow(afterRecordId, maxEntries);
+    if (afterRecordId > 0 && window.logCleared(afterRecordId)) {
+      // Record ids start again in a cleared log: everything in it is new.
+      log.warn(
+          "the Application log of {} was cleared (newest Directory Synchronization record {} is"
+              + " below {}): reading it from the start",
+          serverName,
+          window.newestRecordId(),
+          afterRecordId);
+      window = readWindow(0, maxEntries);
+    }
+    return window.entries();
+  }
+
+  private EventShape.Window readWindow(long afterRecordId, int maxEntries) {
     ObjectNode in = input().put("afterRecordId", afterRecordId).put("maxEntries", maxEntries);
-    JsonNode r = call(PowerShellScript.GET_EVENTS, in);
-    return readAnswer(
-        PowerShellScript.GET_EVENTS,
-        () -> {
-          Answers.onlyFields(r, Set.of("events"));
-          JsonNode events = Answers.present(r, "events");
-          if (!events.isArray()) throw new Answers.ContractViolation("'events' must be an array");
-          List<EventLogEntry> out = new ArrayList<>();
-          for (JsonNode e : events) {
-            Answers.onlyFields(
-                e, Set.of("recordId", "eventId", "source", "level", "timeCreated", "message"));
-            long eventId = Answers.requireLong(e, "eventId");
-            out.add(
-                new EventLogEntry(
-                    Answers.requireLong(e, "recordId"),
-                    Math.toIntExact(eventId),
-                    Answers.optionalString(e, "source"),
-                    Answers.optionalString(e, "level"),
-                    Answers.optionalString(e, "timeCreated"),
-                    Answers.optionalString(e, "message")));
-          }
-          return List.copyOf(out);
-        });
+    return EventShape.interpret(raw(PowerShellScript.GET_EVENTS, in));
   }
 
   /**
@@ -356,49 +400,36 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
   public void installAdSyncTools(String source) {
     policy.checkModuleSource(source);
     String checked = requireModuleSource(source);
-    JsonNode r = call(PowerShellScript.INSTALL_AD_SYNC_TOOLS, input().put("source", checked));
-    readAnswer(
-        PowerShellScript.INSTALL_AD_SYNC_TOOLS,
-        () -> {
-          Answers.onlyFields(r, Set.of("adSyncToolsVersion", "source"));
-          String version = Answers.requireString(r, "adSyncToolsVersion");
-          Answers.requireString(r, "source");
-          policy
-              .galleryVersion()
-              .filter(pinned -> SyncServerHost.GALLERY.equals(checked) && !pinned.equals(version))
-              .ifPresent(
-                  pinned -> {
-                    throw new HostException(
-                        Category.PERMANENT,
-                        "the Gallery installed ADSyncTools "
-                            + version
-                            + ", not the pinned "
-                            + pinned);
-                  });
-          return null;
-        });
+    RawRead modules =
+        raw(PowerShellScript.INSTALL_AD_SYNC_TOOLS, input().put("source", checked))
+            .read("adSyncToolsModules");
+    policy
+        .galleryVersion()
+        .filter(pinned -> SyncServerHost.GALLERY.equals(checked))
+        .ifPresent(
+            pinned -> {
+              String version = ServerStateShape.highestVersion(modules);
+              if (!pinned.equals(version)) {
+                throw new HostException(
+                    Category.PERMANENT,
+                    "the Gallery installed ADSyncTools " + version + ", not the pinned " + pinned);
+              }
+            });
   }
 
   @Override
   public void repairConnectorParameters() {
-    JsonNode r = call(PowerShellScript.REPAIR_CONNECTOR_PARAMETERS, input());
-    readAnswer(
-        PowerShellScript.REPAIR_CONNECTOR_PARAMETERS,
-        () -> {
-          Answers.onlyFields(r, Set.of("adSyncToolsVersion", "abaParameters"));
-          Answers.requireString(r, "adSyncToolsVersion");
-          JsonNode aba = Answers.requireObject(r.get("abaParameters"), "abaParameters");
-          Answers.onlyFields(
-              aba, Set.of("applicationManagedBy", "certificateManagedBy", "certificateId"));
-          Answers.optionalString(aba, "applicationManagedBy");
-          Answers.optionalString(aba, "certificateManagedBy");
-          Answers.optionalString(aba, "certificateId");
-          return null;
-        });
+    raw(PowerShellScript.REPAIR_CONNECTOR_PARAMETERS, input()).read("call");
   }
 
   private ObjectNode input() {
     return JSON.createObjectNode().put("server", serverName);
+  }
+
+  /** Runs a script and returns its raw reads, or throws what its answer means. */
+  private RawAnswer raw(PowerShellScript script, ObjectNode input) {
+    JsonNode result = call(script, input);
+    return RawAnswer.parse(script.fileName(), result);
   }
 
   /** Runs a script and returns its {@code result} object, or throws what its answer means. */
@@ -433,8 +464,19 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
   }
 
   private JsonNode answer(PowerShellScript script, PowerShellResult result) {
-    String line = lastLine(result.stdout());
+    String line = answerLine(result.stdout());
     if (line.isEmpty()) {
+      if (POLICY_REFUSED.matcher(result.stderr()).find()) {
+        throw new HostException(
+            Category.PERMANENT,
+            on(script)
+                + "PowerShell refused to run the script: an execution policy (AllSigned, set by"
+                + " Group Policy, beats -ExecutionPolicy Bypass) or an application control policy"
+                + " blocks unsigned scripts. Sign the abafix scripts with a code-signing"
+                + " certificate the servers trust (Set-AuthenticodeSignature), or allow the"
+                + " worker's scripts folder in the policy"
+                + stderrTail(result.stderr()));
+      }
       throw new HostException(
           Category.TRANSIENT,
           on(script)
@@ -472,10 +514,24 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
             return Answers.requireObject(answerNode.get("result"), "result");
           }
           JsonNode error = Answers.requireObject(answerNode.get("error"), "error");
-          Answers.onlyFields(error, Set.of("category", "code", "message"));
-          Category category = category(Answers.requireString(error, "category"));
+          Answers.onlyFields(error, Set.of("category", "code", "message", "type", "errorId"));
+          String named = Answers.requireString(error, "category");
           String code = Answers.requireString(error, "code");
           String message = Answers.optionalString(error, "message");
+          Category category;
+          if (named.equals("Unclassified")) {
+            ErrorRules.Sorted sorted =
+                ErrorRules.sort(
+                    new RawError(
+                        error.path("type").asText(null),
+                        error.path("errorId").asText(null),
+                        message));
+            category = sorted.category();
+            code = sorted.code();
+            if (!sorted.advice().isEmpty()) message = message + " (" + sorted.advice() + ")";
+          } else {
+            category = category(named);
+          }
           throw new PowerShellScriptException(
               category,
               script.fileName(),
@@ -517,25 +573,23 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
     };
   }
 
-  private static IdentityType identityType(String name) {
-    if ("ServiceAccount".equals(name)) return IdentityType.ServiceAccount;
-    if ("Application".equals(name)) return IdentityType.Application;
-    return IdentityType.Unknown;
-  }
-
   private String on(PowerShellScript script) {
     return script.fileName() + " on " + serverName + ": ";
   }
 
   /**
-   * The last non-blank line: the answer. Host output that escapes the scripts' preferences (a
-   * module's banner, say) lands on stdout before it and is ignored.
+   * The answer: the JSON after the last line that starts with {@link #ANSWER_PREFIX}, or "" when
+   * there is none. Host output that escapes the scripts' preferences (a module's banner, a JSON
+   * line a module prints) can never be taken for it.
    */
-  private static String lastLine(String stdout) {
+  static String answerLine(String stdout) {
     String text = stdout.startsWith("\uFEFF") ? stdout.substring(1) : stdout;
     String[] lines = text.split("\\R");
     for (int i = lines.length - 1; i >= 0; i--) {
-      if (!lines[i].isBlank()) return lines[i].strip();
+      String line = lines[i].strip();
+      if (line.startsWith(ANSWER_PREFIX.strip())) {
+        return line.substring(ANSWER_PREFIX.strip().length()).strip();
+      }
     }
     return "";
   }

@@ -1,27 +1,62 @@
 # Shared by every abafix script; dot-sourced, never run on its own.
 #
-# The contract with the Java adapter (PowerShellSyncServerHost):
+# The contract with the Java adapter (PowerShellSyncServerHost), format 1:
 #   stdin  : one JSON object, ASCII only (the adapter escapes anything else).
-#   stdout : one JSON object on the last line,
+#   stdout : the answer is the one line that starts with the sentinel 'ABAFIX-ANSWER/1 ', then
 #            {"ok":true,"result":{...}} or
-#            {"ok":false,"error":{"category":"...","code":"...","message":"..."}}
-#            where category is Transient, Permanent, CertificateNotRegistered or CredentialUnavailable.
+#            {"ok":false,"error":{"category":"...","code":"...","message":"...","type":"...","errorId":"..."}}
+#            Every other line is noise (a module banner, a stray Write-Host) and is ignored.
+#   stderr : UTF-8 text, kept for the audit.
 #   exit   : 0 with ok true, 1 with ok false.
+# category is Permanent, Transient or CredentialUnavailable for failures a script names itself,
+# and Unclassified for anything else: the adapter sorts those from type, errorId and message.
+#
+# Scripts decide nothing about what a server's state means. A read returns what the cmdlets
+# returned, converted by ConvertTo-AbafixRaw: every object as its type names and all of its
+# properties (name, declared type, value), nested objects to a fixed depth. The adapter interprets
+# those shapes against recorded fixtures and fails loudly on a shape it does not know.
+#
+# Every call into a module passes -ErrorAction Stop: functions of script modules (ADSyncTools,
+# PowerShellGet) do not inherit this script's $ErrorActionPreference.
 # Nothing is ever passed on the command line, so input is data and is never parsed as code.
 # Windows PowerShell 5.1 compatible: no ?? ?. ternary && || and no -AsHashtable.
 
+$script:AbafixAnswerPrefix = 'ABAFIX-ANSWER/1 '
+
+# AppLocker or WDAC runs unsigned scripts in ConstrainedLanguage mode, where New-Object and most
+# .NET calls fail. Say so first, with what is still allowed there, and stop.
+if ($ExecutionContext.SessionState.LanguageMode -ne 'FullLanguage') {
+    $locked = @{
+        ok    = $false
+        error = @{
+            category = 'Permanent'
+            code     = 'ConstrainedLanguage'
+            message  = ('PowerShell runs the abafix scripts in ' + $ExecutionContext.SessionState.LanguageMode + ' mode (AppLocker or WDAC): sign the scripts with a certificate the policy trusts, or allow the abafix scripts folder in the policy')
+        }
+    }
+    Write-Output ($script:AbafixAnswerPrefix + (ConvertTo-Json -InputObject $locked -Depth 4 -Compress))
+    exit 1
+}
+
 Set-StrictMode -Version 2.0
 $ErrorActionPreference = 'Stop'
-# Progress, warning and information records are written to stdout when it is redirected; they
-# would push the answer off the last line or break it.
+# Progress, warning and information records are written to stdout when it is redirected.
 $ProgressPreference = 'SilentlyContinue'
 $WarningPreference = 'SilentlyContinue'
 $InformationPreference = 'SilentlyContinue'
 $VerbosePreference = 'SilentlyContinue'
+# stderr reaches the audit: write it in UTF-8 whatever the console code page is.
+try {
+    [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false
+} catch {
+    # A host without a console keeps its encoding; the answer itself is ASCII either way.
+}
 
 # The well-known identifier of the Microsoft Entra (Azure AD) connector in Entra Connect.
 $script:AbafixEntraConnectorId = 'b891884f-051e-4a83-95af-2544101c9083'
 $script:AbafixRegistryPath = 'HKLM:\SOFTWARE\Microsoft\Azure AD Connect'
+# How deep ConvertTo-AbafixRaw follows nested objects; deeper ones are reported as text.
+$script:AbafixRawDepth = 3
 
 function New-AbafixError {
     # Builds an exception that carries its category and code to the top-level catch.
@@ -38,45 +73,128 @@ function New-AbafixError {
 
 function Write-AbafixAnswer {
     param([Parameter(Mandatory = $true)] $Answer)
-    $json = ConvertTo-Json -InputObject $Answer -Depth 6 -Compress
+    $json = ConvertTo-Json -InputObject $Answer -Depth 40 -Compress
     # stdout is encoded in the console's code page, which cannot carry every character (event
     # messages are localised): escape everything outside ASCII, which is still the same JSON.
     $json = [regex]::Replace($json, '[^\x00-\x7F]', { param($m) '\u{0:x4}' -f [int][char]$m.Value })
     # Writing to the console stream directly keeps PowerShell's formatter (and its line width) out
-    # of the answer.
-    [Console]::Out.WriteLine($json)
+    # of the answer; the sentinel sets it apart from anything else on stdout.
+    [Console]::Out.WriteLine($script:AbafixAnswerPrefix + $json)
     [Console]::Out.Flush()
 }
 
-function Get-AbafixErrorCategory {
-    # Sorts an unexpected failure. Retrying can help with anything not known to be permanent, and
-    # the Java side caps the retries.
+function ConvertTo-AbafixRaw {
+    # Turns what a cmdlet returned into plain data without choosing anything: scalars as they are,
+    # collections as lists, every other object as its type names and all of its properties.
+    # Secure strings and credentials are never written out.
+    param($Value, [int] $Depth = $script:AbafixRawDepth)
+    if ($null -eq $Value) { return $null }
+    if ($Value -is [string] -or $Value -is [char]) { return [string]$Value }
+    if ($Value -is [bool]) { return $Value }
+    if ($Value -is [byte] -or $Value -is [sbyte] -or $Value -is [int16] -or $Value -is [uint16] -or $Value -is [int] -or $Value -is [uint32] -or $Value -is [long]) { return [long]$Value }
+    if ($Value -is [uint64] -or $Value -is [decimal]) { return [string]$Value }
+    if ($Value -is [double] -or $Value -is [single]) { return [double]$Value }
+    if ($Value -is [datetime]) { return $Value.ToUniversalTime().ToString('o') }
+    if ($Value -is [datetimeoffset]) { return $Value.UtcDateTime.ToString('o') }
+    if ($Value -is [enum] -or $Value -is [guid] -or $Value -is [version] -or $Value -is [timespan] -or $Value -is [uri]) { return $Value.ToString() }
+    if ($Value -is [System.Security.SecureString] -or $Value -is [System.Management.Automation.PSCredential]) { return '(redacted)' }
+    if ($Value -is [scriptblock]) { return '(script block)' }
+    $types = @($Value.PSObject.TypeNames)
+    if ($Depth -le 0) {
+        return @{ types = $types; text = [string]$Value }
+    }
+    if ($Value -is [System.Collections.IDictionary]) {
+        $entries = New-Object System.Collections.ArrayList
+        foreach ($key in @($Value.Keys)) {
+            $entry = [ordered]@{ name = [string]$key; type = 'System.Object' }
+            $entry.value = ConvertTo-AbafixRaw $Value[$key] ($Depth - 1)
+            [void]$entries.Add($entry)
+        }
+        return @{ types = $types; properties = $entries.ToArray() }
+    }
+    if ($Value -is [System.Collections.IEnumerable]) {
+        $items = New-Object System.Collections.ArrayList
+        foreach ($item in $Value) { [void]$items.Add((ConvertTo-AbafixRaw $item $Depth)) }
+        return , $items.ToArray()
+    }
+    $properties = New-Object System.Collections.ArrayList
+    foreach ($p in $Value.PSObject.Properties) {
+        $entry = [ordered]@{ name = [string]$p.Name; type = [string]$p.TypeNameOfValue }
+        try {
+            $entry.value = ConvertTo-AbafixRaw $p.Value ($Depth - 1)
+        } catch {
+            # A property whose getter throws is still a fact about the object.
+            $entry.error = [string]$_.Exception.Message
+        }
+        [void]$properties.Add($entry)
+    }
+    return @{ types = $types; properties = $properties.ToArray() }
+}
+
+function ConvertTo-AbafixErrorFacts {
+    # What a failure looked like, for the adapter to sort: exception type, error id and message.
     param([Parameter(Mandatory = $true)] $ErrorRecord)
-    $ex = $ErrorRecord.Exception
-    $text = [string]$ex.Message
-    # PowerShell can wrap an exception on its way up (a method call, a nested pipeline): look for
-    # the category along the whole chain.
-    $inner = $ex
+    return @{
+        type     = [string]$ErrorRecord.Exception.GetType().FullName
+        errorId  = [string]$ErrorRecord.FullyQualifiedErrorId
+        message  = [string]$ErrorRecord.Exception.Message
+    }
+}
+
+function Invoke-AbafixRead {
+    # Runs one read and records what it returned, or how it failed: a failed read (ADSync stopped,
+    # a cmdlet this build lacks) is a fact the adapter interprets, not a reason to stop inspecting.
+    param(
+        [Parameter(Mandatory = $true)][string] $Name,
+        [Parameter(Mandatory = $true)][string] $Command,
+        [Parameter(Mandatory = $true)][scriptblock] $Read
+    )
+    try {
+        $output = @(& $Read)
+        $items = New-Object System.Collections.ArrayList
+        foreach ($o in $output) { [void]$items.Add((ConvertTo-AbafixRaw $o)) }
+        return @{ name = $Name; command = $Command; output = $items.ToArray() }
+    } catch {
+        return @{ name = $Name; command = $Command; error = (ConvertTo-AbafixErrorFacts $_) }
+    }
+}
+
+function Invoke-AbafixCall {
+    # Runs one changing cmdlet and records what it returned. Unlike a read, a failure ends the
+    # script: the adapter gets it as the script's error.
+    param(
+        [Parameter(Mandatory = $true)][string] $Command,
+        [Parameter(Mandatory = $true)][scriptblock] $Call,
+        [string] $Name = 'call'
+    )
+    $output = @(& $Call)
+    $items = New-Object System.Collections.ArrayList
+    foreach ($o in $output) { [void]$items.Add((ConvertTo-AbafixRaw $o)) }
+    return @{ name = $Name; command = $Command; output = $items.ToArray() }
+}
+
+function Get-AbafixHostFacts {
+    # Where the script runs: a 32-bit PowerShell sees a redirected HKLM\SOFTWARE.
+    return New-Object PSObject -Property ([ordered]@{
+        ComputerName   = [string]$env:COMPUTERNAME
+        Is64BitProcess = [Environment]::Is64BitProcess
+        LanguageMode   = [string]$ExecutionContext.SessionState.LanguageMode
+        PSVersion      = [string]$PSVersionTable.PSVersion
+    })
+}
+
+function Find-AbafixErrorData {
+    # The category and code a script gave its own failure, anywhere along the exception chain
+    # (PowerShell can wrap an exception on its way up); null for a failure no script named.
+    param([Parameter(Mandatory = $true)] $ErrorRecord)
+    $inner = $ErrorRecord.Exception
     while ($null -ne $inner) {
         if ($inner.Data.Contains('AbafixCategory')) {
             return @{ category = [string]$inner.Data['AbafixCategory']; code = [string]$inner.Data['AbafixCode'] }
         }
         $inner = $inner.InnerException
     }
-    if ($text -match 'AADSTS700027') {
-        return @{ category = 'CertificateNotRegistered'; code = 'AADSTS700027' }
-    }
-    if ($ex -is [System.Management.Automation.CommandNotFoundException]) {
-        return @{ category = 'Permanent'; code = 'PrerequisiteMissing' }
-    }
-    if ($text -match '(?i)interactive|user interaction|prompt') {
-        return @{ category = 'Permanent'; code = 'InteractiveSignInRequired' }
-    }
-    if ($text -match '(?i)AADSTS50126|AADSTS50034|AADSTS50053|AADSTS50057') {
-        # Wrong password, unknown, locked or disabled account: the credential must be fixed first.
-        return @{ category = 'Permanent'; code = 'CredentialRejected' }
-    }
-    return @{ category = 'Transient'; code = 'Unexpected' }
+    return $null
 }
 
 function Read-AbafixInput {
@@ -149,27 +267,32 @@ function Get-AbafixInputInteger {
 }
 
 function Invoke-AbafixMain {
-    # Runs one script body and turns its outcome into the one answer on stdout. Only one abafix
-    # script runs at a time on a server: when a worker dies mid-step its script runs on, and the
-    # retry from the restarted worker must wait for it, then inspect, rather than act a second time.
+    # Runs one script body and turns its outcome into the one answer on stdout. Only one changing
+    # abafix script runs at a time on a server: when a worker dies mid-step its script runs on, and
+    # the retry from the restarted worker must wait for it, then inspect, rather than act a second
+    # time. Reads (-ReadOnly) take no lock, so an inspection answers while a long step runs.
     param(
         [Parameter(Mandatory = $true)][string[]] $Required,
         [string[]] $Optional = @(),
+        [switch] $ReadOnly,
         [Parameter(Mandatory = $true)][scriptblock] $Body
     )
     $answer = $null
     $code = 1
-    $mutex = New-Object System.Threading.Mutex($false, 'Global\abafix-server-step')
+    $mutex = $null
     $held = $false
     try {
-        try {
-            $held = $mutex.WaitOne([TimeSpan]::FromSeconds(45))
-        } catch [System.Threading.AbandonedMutexException] {
-            # The previous holder died without releasing it: the mutex is ours now.
-            $held = $true
-        }
-        if (-not $held) {
-            throw (New-AbafixError 'Transient' 'Busy' 'another abafix step is still running on this server')
+        if (-not $ReadOnly) {
+            $mutex = New-Object System.Threading.Mutex($false, 'Global\abafix-server-step')
+            try {
+                $held = $mutex.WaitOne([TimeSpan]::FromSeconds(45))
+            } catch [System.Threading.AbandonedMutexException] {
+                # The previous holder died without releasing it: the mutex is ours now.
+                $held = $true
+            }
+            if (-not $held) {
+                throw (New-AbafixError 'Transient' 'Busy' 'another abafix step is still running on this server')
+            }
         }
         $in = Read-AbafixInput -Required $Required -Optional $Optional
         # A cmdlet whose output a body forgot to discard would otherwise turn the result into an
@@ -181,97 +304,29 @@ function Invoke-AbafixMain {
         $answer = @{ ok = $true; result = $output[$output.Count - 1] }
         $code = 0
     } catch {
-        $sorted = Get-AbafixErrorCategory $_
-        $answer = @{
-            ok    = $false
-            error = @{ category = $sorted.category; code = $sorted.code; message = [string]$_.Exception.Message }
+        $named = Find-AbafixErrorData $_
+        $facts = ConvertTo-AbafixErrorFacts $_
+        if ($null -ne $named) {
+            $answer = @{ ok = $false; error = @{ category = $named.category; code = $named.code; message = $facts.message; type = $facts.type; errorId = $facts.errorId } }
+        } else {
+            $answer = @{ ok = $false; error = @{ category = 'Unclassified'; code = 'Unhandled'; message = $facts.message; type = $facts.type; errorId = $facts.errorId } }
         }
         $code = 1
     } finally {
         if ($held) { $mutex.ReleaseMutex() }
-        $mutex.Dispose()
+        if ($null -ne $mutex) { $mutex.Dispose() }
     }
     Write-AbafixAnswer $answer
     exit $code
 }
 
 function Get-AbafixMachineIdentifier {
-    $value = (Get-ItemProperty -LiteralPath $script:AbafixRegistryPath -Name 'SyncMachineIdentifier').SyncMachineIdentifier
-    return [string]$value
+    # The registry value as text, for the checks a changing script makes right before it acts.
+    $item = Get-ItemProperty -LiteralPath $script:AbafixRegistryPath -Name 'SyncMachineIdentifier' -ErrorAction Stop
+    return [string]$item.SyncMachineIdentifier
 }
 
-function Get-AbafixSchedulerFacts {
-    # SyncCycleInProgress exists only on newer builds; older ones answer through the run status.
-    $scheduler = Get-ADSyncScheduler
-    $inProgress = $false
-    if ($scheduler.PSObject.Properties['SyncCycleInProgress']) {
-        $inProgress = [bool]$scheduler.SyncCycleInProgress
-    } else {
-        $running = @(Get-ADSyncConnectorRunStatus)
-        $inProgress = $running.Count -gt 0
-    }
-    return @{
-        syncCycleEnabled    = [bool]$scheduler.SyncCycleEnabled
-        syncCycleInProgress = $inProgress
-        stagingMode         = [bool]$scheduler.StagingModeEnabled
-    }
-}
 
-function Get-AbafixPropertyValue {
-    # Reads the first of several property names that exists: the cmdlets' output is not fully
-    # documented and differs between builds.
-    param($Object, [string[]] $Names)
-    if ($null -eq $Object) { return $null }
-    foreach ($name in $Names) {
-        $property = $Object.PSObject.Properties[$name]
-        if ($null -ne $property -and $null -ne $property.Value -and [string]$property.Value -ne '') {
-            return [string]$property.Value
-        }
-    }
-    return $null
-}
-
-function Get-AbafixConnectorIdentity {
-    # Get-ADSyncEntraConnectorCredential's full property list is not documented: parse defensively
-    # and report Unknown rather than guess.
-    # Builds before ABA (older than 2.5) lack the cmdlet: they can only use a service account, but
-    # say Unknown rather than guess, and let the inspection go on to report the version.
-    if ($null -eq (Get-Command -Name Get-ADSyncEntraConnectorCredential -ErrorAction SilentlyContinue)) {
-        return @{ identityType = 'Unknown'; serviceAccountName = $null; applicationId = $null; certificateThumbprint = $null }
-    }
-    $credential = Get-ADSyncEntraConnectorCredential
-    $type = Get-AbafixPropertyValue $credential @('ConnectorIdentityType', 'IdentityType')
-    $identityType = 'Unknown'
-    if ($type -eq 'ServiceAccount') { $identityType = 'ServiceAccount' }
-    if ($type -eq 'Application') { $identityType = 'Application' }
-    return @{
-        identityType          = $identityType
-        serviceAccountName    = Get-AbafixPropertyValue $credential @('ServiceAccountName', 'UserName', 'AccountName')
-        applicationId         = Get-AbafixPropertyValue $credential @('ApplicationId', 'AppId', 'ClientId')
-        certificateThumbprint = Get-AbafixPropertyValue $credential @('CertificateThumbprint', 'Thumbprint')
-    }
-}
-
-function Get-AbafixConnectorParameter {
-    param($Connector, [string] $Name)
-    if ($null -eq $Connector) { return $null }
-    $parameter = $Connector.ConnectivityParameters | Where-Object { $_.Name -eq $Name } | Select-Object -First 1
-    if ($null -eq $parameter -or $null -eq $parameter.Value -or [string]$parameter.Value -eq '') { return $null }
-    return [string]$parameter.Value
-}
-
-function Get-AbafixAbaParameters {
-    $connector = Get-ADSyncConnector -Identifier $script:AbafixEntraConnectorId
-    return @{
-        applicationManagedBy = Get-AbafixConnectorParameter $connector 'ApplicationManagedBy'
-        certificateManagedBy = Get-AbafixConnectorParameter $connector 'CertificateManagedBy'
-        certificateId        = Get-AbafixConnectorParameter $connector 'CertificateId'
-    }
-}
-
-function Get-AbafixAdSyncToolsVersion {
-    # The newest installed ADSyncTools module, or null; the repair needs 2.3.0 or later.
-    $module = Get-Module -ListAvailable -Name ADSyncTools | Sort-Object -Property Version -Descending | Select-Object -First 1
-    if ($null -eq $module) { return $null }
-    return $module.Version.ToString()
+function Read-AbafixAdSyncToolsModules {
+    return Invoke-AbafixRead 'adSyncToolsModules' 'Get-Module' { Get-Module -ListAvailable -Name ADSyncTools -ErrorAction Stop | Select-Object -Property @('Name', 'Version', 'ModuleBase') }
 }

@@ -1,35 +1,30 @@
-# Reads Directory Synchronization entries of the Application log newer than a record id, oldest first.
+# Reads the newest Directory Synchronization entries abafix looks at (906, 1011, 1012, 1014) of the
+# Application log after a record id. Changes nothing and takes no lock.
 # Input : {"server":"SERVERA","afterRecordId":0,"maxEntries":100}
-# Result: {"events":[{"recordId":1,"eventId":906,"source":"Directory Synchronization",
-#          "level":"Error","timeCreated":"2025-01-12T10:00:00.0000000Z","message":"..."}]}
+# Result: {"reads":[events, newestRecord]}
+#   events       : Get-WinEvent, filtered on the server by provider, event id and record id, newest
+#                  first, at most maxEntries (documented EventLogRecord properties, with Properties
+#                  for entries whose Message cannot be rendered)
+#   newestRecord : the newest Directory Synchronization entry of any id, so that the adapter can
+#                  tell a cleared log (record ids start again) from a quiet one
 . (Join-Path $PSScriptRoot 'AbafixCommon.ps1')
 
-Invoke-AbafixMain -Required @('server', 'afterRecordId', 'maxEntries') -Body {
+Invoke-AbafixMain -ReadOnly -Required @('server', 'afterRecordId', 'maxEntries') -Body {
     param($in)
     $after = Get-AbafixInputInteger $in 'afterRecordId' 0 ([long]::MaxValue)
     $max = Get-AbafixInputInteger $in 'maxEntries' 1 1000
 
-    # The record id is not a FilterHashtable key: filter by provider in the query and by record id
-    # afterwards, reading oldest first so that the newest entries are not the ones cut off.
-    $filter = @{ LogName = 'Application'; ProviderName = 'Directory Synchronization' }
-    $found = @()
-    try {
-        $found = @(Get-WinEvent -FilterHashtable $filter -Oldest | Where-Object { $_.RecordId -gt $after } | Select-Object -First $max)
-    } catch {
-        if ($_.FullyQualifiedErrorId -notlike 'NoMatchingEventsFound*') { throw }
-    }
-
-    $events = @()
-    foreach ($e in $found) {
-        $events += @{
-            recordId    = [long]$e.RecordId
-            eventId     = [int]$e.Id
-            source      = [string]$e.ProviderName
-            level       = [string]$e.LevelDisplayName
-            # ConvertTo-Json in 5.1 writes a DateTime as \/Date(...)\/: send ISO-8601 text instead.
-            timeCreated = $e.TimeCreated.ToUniversalTime().ToString('o')
-            message     = [string]$e.Message
-        }
-    }
-    @{ events = $events }
+    # Filtering here keeps Get-WinEvent from rendering every message of a long log.
+    $provider = "Provider[@Name='Directory Synchronization']"
+    $query = '*[System[' + $provider + ' and (EventID=906 or EventID=1011 or EventID=1012 or EventID=1014) and (EventRecordID>' + $after + ')]]'
+    $reads = New-Object System.Collections.ArrayList
+    [void]$reads.Add((Invoke-AbafixRead 'events' 'Get-WinEvent' {
+        Get-WinEvent -LogName Application -FilterXPath $query -MaxEvents $max -ErrorAction Stop |
+            Select-Object -Property @('RecordId', 'Id', 'ProviderName', 'LevelDisplayName', 'TimeCreated', 'Message', 'Properties')
+    }))
+    [void]$reads.Add((Invoke-AbafixRead 'newestRecord' 'Get-WinEvent' {
+        Get-WinEvent -LogName Application -FilterXPath ('*[System[' + $provider + ']]') -MaxEvents 1 -ErrorAction Stop |
+            Select-Object -Property @('RecordId', 'TimeCreated')
+    }))
+    @{ reads = $reads.ToArray() }
 }

@@ -1,44 +1,44 @@
-# Reads this server's Entra Connect state in one inspection. Changes nothing.
+# Reads this server's Entra Connect state in one inspection. Changes nothing, takes no lock, and
+# answers with ADSync stopped too (the reads that need the service then report their error).
 # Input : {"server":"SERVERA"}
-# Result: {"server","machineId","version","stagingMode","adSyncRunning","syncCycleEnabled",
-#          "syncCycleInProgress","connectorAccount","identityType","serviceAccountName",
-#          "applicationId","certificateThumbprint",
-#          "abaParameters":{"applicationManagedBy","certificateManagedBy","certificateId"},
-#          "adSyncToolsVersion"}
+# Result: {"reads":[{"name","command","output":[raw objects]} or {"name","command","error":{...}}]}
+#   host               : computer name, 64-bit process, language mode, PowerShell version
+#   service            : Get-Service -Name ADSync
+#   machineIdentifier  : the registry value SyncMachineIdentifier
+#   adSyncModule       : Import-Module ADSync
+#   scheduler          : Get-ADSyncScheduler
+#   runStatus          : Get-ADSyncConnectorRunStatus (a run in progress, if any)
+#   connectorCredential: Get-ADSyncEntraConnectorCredential (missing on builds before ABA)
+#   connector          : Get-ADSyncConnector of the Entra connector: name, identifier, connectivity
+#                        parameters (values of encrypted parameters are never written)
+#   globalSettings     : Get-ADSyncGlobalSettings (the sync engine's version among its parameters)
+#   adSyncToolsModules : Get-Module -ListAvailable -Name ADSyncTools
+#   wizard             : a running Entra Connect wizard (AzureADConnect.exe), if any
 . (Join-Path $PSScriptRoot 'AbafixCommon.ps1')
 
-Invoke-AbafixMain -Required @('server') -Body {
+Invoke-AbafixMain -ReadOnly -Required @('server') -Body {
     param($in)
-    Import-Module ADSync
-
-    $service = Get-Service -Name ADSync
-    $scheduler = Get-AbafixSchedulerFacts
-    $identity = Get-AbafixConnectorIdentity
-
-    # The sync engine keeps its own version in the global settings; the parameter name is the one
-    # Microsoft's own diagnostics read (an inference: it is not in the cmdlet reference).
-    $version = $null
-    $settings = Get-ADSyncGlobalSettings
-    $versionParameter = $settings.Parameters | Where-Object { $_.Name -eq 'Microsoft.Synchronize.ServerConfigurationVersion' } | Select-Object -First 1
-    if ($null -ne $versionParameter) { $version = [string]$versionParameter.Value }
-
-    $connector = Get-ADSyncConnector -Identifier $script:AbafixEntraConnectorId
-    $connectorAccount = Get-AbafixConnectorParameter $connector 'UserName'
-
-    @{
-        server                = $env:COMPUTERNAME
-        machineId             = Get-AbafixMachineIdentifier
-        version               = $version
-        stagingMode           = $scheduler.stagingMode
-        adSyncRunning         = ($service.Status -eq 'Running')
-        syncCycleEnabled      = $scheduler.syncCycleEnabled
-        syncCycleInProgress   = $scheduler.syncCycleInProgress
-        connectorAccount      = $connectorAccount
-        identityType          = $identity.identityType
-        serviceAccountName    = $identity.serviceAccountName
-        applicationId         = $identity.applicationId
-        certificateThumbprint = $identity.certificateThumbprint
-        abaParameters         = Get-AbafixAbaParameters
-        adSyncToolsVersion    = Get-AbafixAdSyncToolsVersion
-    }
+    $reads = New-Object System.Collections.ArrayList
+    [void]$reads.Add((Invoke-AbafixRead 'host' 'abafix:host' { Get-AbafixHostFacts }))
+    [void]$reads.Add((Invoke-AbafixRead 'service' 'Get-Service' { Get-Service -Name ADSync -ErrorAction Stop }))
+    [void]$reads.Add((Invoke-AbafixRead 'machineIdentifier' 'Get-ItemProperty' { Get-ItemProperty -LiteralPath $script:AbafixRegistryPath -Name SyncMachineIdentifier -ErrorAction Stop }))
+    [void]$reads.Add((Invoke-AbafixRead 'adSyncModule' 'Import-Module' { Import-Module -Name ADSync -PassThru -ErrorAction Stop | Select-Object -Property @('Name', 'Version', 'ModuleBase') }))
+    [void]$reads.Add((Invoke-AbafixRead 'scheduler' 'Get-ADSyncScheduler' { Get-ADSyncScheduler -ErrorAction Stop }))
+    [void]$reads.Add((Invoke-AbafixRead 'runStatus' 'Get-ADSyncConnectorRunStatus' { Get-ADSyncConnectorRunStatus -ErrorAction Stop }))
+    [void]$reads.Add((Invoke-AbafixRead 'connectorCredential' 'Get-ADSyncEntraConnectorCredential' { Get-ADSyncEntraConnectorCredential -ErrorAction Stop }))
+    [void]$reads.Add((Invoke-AbafixRead 'connector' 'Get-ADSyncConnector' {
+        $connector = Get-ADSyncConnector -Identifier $script:AbafixEntraConnectorId -ErrorAction Stop
+        # A password parameter never leaves the server, whatever its value looks like.
+        $parameters = @($connector.ConnectivityParameters | Where-Object { [string]$_.DataType -notlike '*encrypted*' })
+        New-Object PSObject -Property ([ordered]@{
+            Name                   = $connector.Name
+            Identifier             = $connector.Identifier
+            ConnectivityParameters = $parameters
+        })
+    }))
+    [void]$reads.Add((Invoke-AbafixRead 'globalSettings' 'Get-ADSyncGlobalSettings' { Get-ADSyncGlobalSettings -ErrorAction Stop }))
+    [void]$reads.Add((Read-AbafixAdSyncToolsModules))
+    # Not finding the process is the normal answer, not a failure.
+    [void]$reads.Add((Invoke-AbafixRead 'wizard' 'Get-Process' { Get-Process -Name AzureADConnect -ErrorAction SilentlyContinue | Select-Object -Property @('Id', 'ProcessName') }))
+    @{ reads = $reads.ToArray() }
 }

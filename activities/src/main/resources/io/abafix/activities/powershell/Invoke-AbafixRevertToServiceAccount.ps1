@@ -1,11 +1,16 @@
 # Reverts the Entra connector to a service account (legacy authentication).
 # Input : {"server":"SERVERA","accountName":"Sync_SERVERA_0123456789ab",
 #          "credentialReference":"clixml:C:\\ProgramData\\abafix\\hia.xml"}
-# Result: {"accountName":"...","identityType":"ServiceAccount|Application|Unknown"}
+# Result: {"reads":[call]}  (what Add-ADSyncAADServiceAccount returned; the adapter inspects after)
 #
 # The Hybrid Identity Administrator credential is resolved here, on the server, from a file that
 # Export-Clixml wrote (DPAPI: readable only by the account and machine that wrote it). Only its
-# reference travels in the input; the password is never in the input, the output or any log.
+# reference travels in the input; the password is never in the input, the output or any log, and
+# never a parameter of anything but the ADSync cmdlet (module logging records parameter bindings).
+#
+# The account name is recomputed here, on the server, as Add-ADSyncAADServiceAccount's
+# documentation names it (Sync_<COMPUTERNAME>_<first 12 of SyncMachineIdentifier>): a name the
+# workflow computed from an older inspection (before a machine id regeneration, say) is refused.
 . (Join-Path $PSScriptRoot 'AbafixCommon.ps1')
 
 function Resolve-AbafixCredential {
@@ -32,7 +37,7 @@ function Resolve-AbafixCredential {
         throw (New-AbafixError 'CredentialUnavailable' 'CredentialFileMissing' 'the credential file named by the reference does not exist on this server')
     }
     try {
-        $credential = Import-Clixml -LiteralPath $path
+        $credential = Import-Clixml -LiteralPath $path -ErrorAction Stop
     } catch {
         # Usually DPAPI: the file was exported by another account or on another machine.
         throw (New-AbafixError 'CredentialUnavailable' 'CredentialUnreadable' 'the credential file cannot be read by this account on this server; export it again with Get-Credential | Export-Clixml as the worker account')
@@ -49,8 +54,13 @@ Invoke-AbafixMain -Required @('server', 'accountName', 'credentialReference') -B
     $reference = Get-AbafixInputString $in 'credentialReference'
     $credential = Resolve-AbafixCredential $reference
 
-    Import-Module ADSync
-    Add-ADSyncAADServiceAccount -AADCredential $credential -Name $accountName | Out-Null
-    $identity = Get-AbafixConnectorIdentity
-    @{ accountName = $accountName; identityType = $identity.identityType }
+    $machineId = Get-AbafixMachineIdentifier
+    $expected = 'Sync_' + $env:COMPUTERNAME + '_' + $machineId.Substring(0, [Math]::Min(12, $machineId.Length))
+    if ($accountName -ne $expected) {
+        throw (New-AbafixError 'Permanent' 'AccountNameMismatch' ('this server names its service account ' + $expected + ', not ' + $accountName + ': inspect the server again and plan anew'))
+    }
+
+    Import-Module -Name ADSync -ErrorAction Stop
+    $call = Invoke-AbafixCall 'Add-ADSyncAADServiceAccount' { Add-ADSyncAADServiceAccount -AADCredential $credential -Name $accountName -ErrorAction Stop }
+    @{ reads = @($call) }
 }

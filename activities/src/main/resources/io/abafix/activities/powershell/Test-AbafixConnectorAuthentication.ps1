@@ -1,29 +1,23 @@
-# Tries a sign-in with the Entra connector's current identity.
+# Proves whether the Entra connector signs in, by a real connection of the connector: a Delta
+# Import run profile on the Entra connector connects to Microsoft Entra ID with the connector's
+# own identity (service account or application), which is the documented behaviour of a run.
+# An import changes nothing in Entra ID. It holds the step lock: a run must not overlap a step
+# that stops ADSync.
 # Input : {"server":"SERVERA"}
-# Result: {"authenticated":true,"errorCode":null,"message":null}
-#      or {"authenticated":false,"errorCode":"AADSTS700027|AADSTSnnnnn|AccessDenied","message":"..."}
-# A failed sign-in is a result, not an error: the caller wants to know whether it works.
-#
-# Get-ADSyncAADCompanyFeature reads the tenant's sync features through the connector's own
-# identity, so it succeeds only when that identity can sign in. Using it as a probe is an
-# inference from its behaviour, not a documented purpose.
+# Result: {"reads":[connector, run, runResult]}
+#   connector : the Entra connector's name and identifier
+#   run       : Invoke-ADSyncRunProfile -RunProfileName 'Delta Import' (or its error: a failed
+#               sign-in is a result, not a failure of this script)
+#   runResult : Get-ADSyncRunProfileResult of that connector, the newest run, with step details
 . (Join-Path $PSScriptRoot 'AbafixCommon.ps1')
 
 Invoke-AbafixMain -Required @('server') -Body {
     param($in)
-    Import-Module ADSync
-    try {
-        Get-ADSyncAADCompanyFeature | Out-Null
-        return @{ authenticated = $true; errorCode = $null; message = $null }
-    } catch {
-        $text = [string]$_.Exception.Message
-        if ($text -match '(AADSTS\d+)') {
-            return @{ authenticated = $false; errorCode = $Matches[1]; message = $text }
-        }
-        if ($text -match '(?i)access (is )?denied|unauthorized|\b401\b|\b403\b') {
-            # Expected for up to 15 minutes after a new service account is created.
-            return @{ authenticated = $false; errorCode = 'AccessDenied'; message = $text }
-        }
-        throw
-    }
+    Import-Module -Name ADSync -ErrorAction Stop
+    $connector = Get-ADSyncConnector -Identifier $script:AbafixEntraConnectorId -ErrorAction Stop
+    $reads = New-Object System.Collections.ArrayList
+    [void]$reads.Add((Invoke-AbafixRead 'connector' 'Get-ADSyncConnector' { $connector | Select-Object -Property @('Name', 'Identifier') }))
+    [void]$reads.Add((Invoke-AbafixRead 'run' 'Invoke-ADSyncRunProfile' { Invoke-ADSyncRunProfile -ConnectorName $connector.Name -RunProfileName 'Delta Import' -ErrorAction Stop }))
+    [void]$reads.Add((Invoke-AbafixRead 'runResult' 'Get-ADSyncRunProfileResult' { Get-ADSyncRunProfileResult -ConnectorId $connector.Identifier -NumberRequested 1 -RunStepDetails -ErrorAction Stop }))
+    @{ reads = $reads.ToArray() }
 }

@@ -48,32 +48,49 @@ class PowerShellSyncServerHostTest {
     }
   }
 
+  private static final String P = PowerShellSyncServerHost.ANSWER_PREFIX;
+  private static final String HASH = "0123456789ABCDEF".repeat(4);
+
   private static ScriptedRunner ok(String resultJson) {
-    return new ScriptedRunner(0, "{\"ok\":true,\"result\":" + resultJson + "}\r\n", "");
+    return new ScriptedRunner(0, P + "{\"ok\":true,\"result\":" + resultJson + "}\r\n", "");
+  }
+
+  /** A result of raw reads: {@code reads("name","command","[outputs]", ...)}. */
+  private static String reads(String... triples) {
+    StringBuilder b = new StringBuilder("{\"reads\":[");
+    for (int i = 0; i < triples.length; i += 3) {
+      if (i > 0) b.append(',');
+      b.append("{\"name\":\"")
+          .append(triples[i])
+          .append("\",\"command\":\"")
+          .append(triples[i + 1])
+          .append("\",\"output\":")
+          .append(triples[i + 2])
+          .append('}');
+    }
+    return b.append("]}").toString();
+  }
+
+  private static String object(String type, String properties) {
+    return "{\"types\":[\"" + type + "\"],\"properties\":[" + properties + "]}";
+  }
+
+  private static String prop(String name, String jsonValue) {
+    return "{\"name\":\"" + name + "\",\"type\":\"System.Object\",\"value\":" + jsonValue + "}";
   }
 
   @Test
-  void should_read_the_full_server_state() {
-    ScriptedRunner runner =
-        ok(
-            "{\"server\":\"servera\",\"machineId\":\"0123456789abcdef0123456789abcdef\","
-                + "\"version\":\"2.5.79.0\",\"stagingMode\":false,\"adSyncRunning\":true,"
-                + "\"syncCycleEnabled\":true,\"syncCycleInProgress\":false,"
-                + "\"connectorAccount\":\"Sync_SERVERA_0123456789ab@contoso.onmicrosoft.com\","
-                + "\"identityType\":\"Application\",\"serviceAccountName\":null,"
-                + "\"applicationId\":\"11111111-2222-3333-4444-555555555555\","
-                + "\"certificateThumbprint\":\"ABCDEF\",\"abaParameters\":{"
-                + "\"applicationManagedBy\":\"Microsoft\",\"certificateManagedBy\":null,"
-                + "\"certificateId\":\"c1\"},\"adSyncToolsVersion\":\"2.3.0\"}");
+  void should_read_the_full_server_state_in_one_script_run() throws Exception {
+    JsonNode fixture =
+        json.readTree(
+            getClass().getResourceAsStream("/fixtures/server-state/application-identity.json"));
+    ScriptedRunner runner = ok(fixture.get("answer").get("result").toString());
 
     ServerState state = new PowerShellSyncServerHost("SERVERA", runner).inspect();
 
     assertEquals("SERVERA", state.server());
-    assertEquals("0123456789ab", state.machineIdPrefix());
+    assertEquals("3f1c9a2b7d4e", state.machineIdPrefix());
     assertEquals(IdentityType.Application, state.identityType());
-    assertEquals(List.of("CertificateManagedBy"), state.abaParameters().blankNames());
-    assertEquals("2.3.0", state.adSyncToolsVersion());
-    assertTrue(state.syncCycleEnabled());
     assertEquals(List.of(PowerShellScript.GET_SERVER_STATE), runner.scripts);
   }
 
@@ -81,9 +98,27 @@ class PowerShellSyncServerHostTest {
   void should_send_each_operation_its_documented_input() throws Exception {
     ScriptedRunner events =
         ok(
-            "{\"events\":[{\"recordId\":42,\"eventId\":906,\"source\":\"Directory Synchronization\","
-                + "\"level\":\"Error\",\"timeCreated\":\"2025-01-12T10:00:00.0000000Z\","
-                + "\"message\":\"AADSTS700027: \\u00e9\"}]}");
+            reads(
+                "events",
+                "Get-WinEvent",
+                "["
+                    + object(
+                        "EventLogRecord",
+                        prop("RecordId", "42")
+                            + ","
+                            + prop("Id", "906")
+                            + ","
+                            + prop("ProviderName", "\"Directory Synchronization\"")
+                            + ","
+                            + prop("LevelDisplayName", "\"Error\"")
+                            + ","
+                            + prop("TimeCreated", "\"2025-01-12T10:00:00.0000000Z\"")
+                            + ","
+                            + prop("Message", "\"AADSTS700027: \\u00e9\""))
+                    + "]",
+                "newestRecord",
+                "Get-WinEvent",
+                "[" + object("EventLogRecord", prop("RecordId", "42")) + "]"));
     List<EventLogEntry> read = new PowerShellSyncServerHost("SERVERA", events).readEvents(41, 10);
     assertEquals(42, read.get(0).recordId());
     assertEquals(906, read.get(0).eventId());
@@ -94,8 +129,17 @@ class PowerShellSyncServerHostTest {
 
     ScriptedRunner machineId =
         ok(
-            "{\"previousMachineId\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\","
-                + "\"machineId\":\"0123456789ABCDEF0123456789ABCDEF\",\"adSyncRunning\":true}");
+            reads(
+                "machineIdentifier",
+                "Get-ItemProperty",
+                "["
+                    + object(
+                        "PSCustomObject",
+                        prop("SyncMachineIdentifier", "\"0123456789ABCDEF0123456789ABCDEF\""))
+                    + "]",
+                "service",
+                "Get-Service",
+                "[" + object("ServiceController", prop("Status", "\"Running\"")) + "]"));
     new PowerShellSyncServerHost("SERVERA", machineId)
         .setMachineIdentifier("0123456789abcdef0123456789abcdef");
     assertEquals(
@@ -103,7 +147,15 @@ class PowerShellSyncServerHostTest {
             "{\"server\":\"SERVERA\",\"machineId\":\"0123456789abcdef0123456789abcdef\"}"),
         json.readTree(machineId.inputs.get(0)));
 
-    ScriptedRunner scheduler = ok("{\"syncCycleEnabled\":false}");
+    ScriptedRunner scheduler =
+        ok(
+            reads(
+                "call",
+                "Set-ADSyncScheduler",
+                "[]",
+                "scheduler",
+                "Get-ADSyncScheduler",
+                "[" + object("SchedulerSettings", prop("SyncCycleEnabled", "false")) + "]"));
     new PowerShellSyncServerHost("SERVERA", scheduler).setSyncCycleEnabled(false);
     assertEquals(
         json.readTree("{\"server\":\"SERVERA\",\"enabled\":false}"),
@@ -114,12 +166,28 @@ class PowerShellSyncServerHostTest {
   void should_report_a_failed_sign_in_as_a_result() {
     ScriptedRunner runner =
         ok(
-            "{\"authenticated\":false,\"errorCode\":\"AADSTS700027\",\"message\":\"not registered\"}");
+            reads(
+                "connector",
+                "Get-ADSyncConnector",
+                "[]",
+                "run",
+                "Invoke-ADSyncRunProfile",
+                "["
+                    + object(
+                        "RunHistory",
+                        prop("Result", "\"stopped-extension-dll-exception\"")
+                            + ","
+                            + prop("Detail", "\"AADSTS700027: not registered\""))
+                    + "]",
+                "runResult",
+                "Get-ADSyncRunProfileResult",
+                "[]"));
 
     AuthenticationCheck check =
         new PowerShellSyncServerHost("SERVERA", runner).testConnectorAuthentication();
 
-    assertEquals(AuthenticationCheck.failed("AADSTS700027", "not registered"), check);
+    assertEquals("AADSTS700027", check.errorCode());
+    assertTrue(check.message().contains("not registered"), check.message());
   }
 
   @ParameterizedTest
@@ -134,13 +202,14 @@ class PowerShellSyncServerHostTest {
     ScriptedRunner runner =
         new ScriptedRunner(
             1,
-            "{\"ok\":false,\"error\":{\"category\":\""
+            P
+                + "{\"ok\":false,\"error\":{\"category\":\""
                 + category
                 + "\",\"code\":\""
                 + code
                 + "\",\"message\":\"it went wrong\"}}",
             "trace");
-    PowerShellSyncServerHost host = new PowerShellSyncServerHost("SERVERA", runner);
+    PowerShellSyncServerHost host = new PowerShellSyncServerHost("SERVERA", runner, null, HASH);
 
     HostException e = assertThrows(HostException.class, host::rotateApplicationCertificate);
 
@@ -179,7 +248,19 @@ class PowerShellSyncServerHostTest {
     ScriptedRunner runner =
         new ScriptedRunner(
             0,
-            "\uFEFFWARNING: banner\n\n{\"ok\":true,\"result\":{\"syncCycleEnabled\":true}}\n\n",
+            "\uFEFFWARNING: banner\n\n"
+                + P
+                + "{\"ok\":true,\"result\":"
+                + reads(
+                    "call",
+                    "Set-ADSyncScheduler",
+                    "[]",
+                    "scheduler",
+                    "Get-ADSyncScheduler",
+                    "[" + object("SchedulerSettings", prop("SyncCycleEnabled", "true")) + "]")
+                + "}\n"
+                // A module that prints JSON of its own after the answer is still noise.
+                + "{\"ok\":true,\"result\":{}}\n\n",
             "");
 
     new PowerShellSyncServerHost("SERVERA", runner).setSyncCycleEnabled(true);
@@ -188,16 +269,14 @@ class PowerShellSyncServerHostTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "{\"ok\":true,\"result\":{\"syncCycleEnabled\":true,\"extra\":1}}",
-        "{\"ok\":true,\"result\":{}}",
-        "{\"ok\":true,\"result\":{\"syncCycleEnabled\":\"true\"}}",
-        "{\"ok\":\"yes\",\"result\":{\"syncCycleEnabled\":true}}",
+        "{\"ok\":true,\"result\":{\"reads\":[]},\"extra\":1}",
+        "{\"ok\":\"yes\",\"result\":{\"reads\":[]}}",
         "{\"ok\":false,\"error\":{\"category\":\"Fatal\",\"code\":\"X\",\"message\":\"m\"}}",
         "{\"ok\":false}"
       })
   void should_treat_json_that_breaks_the_contract_as_permanent(String answer) {
     PowerShellSyncServerHost host =
-        new PowerShellSyncServerHost("SERVERA", new ScriptedRunner(0, answer, ""));
+        new PowerShellSyncServerHost("SERVERA", new ScriptedRunner(0, P + answer, ""));
 
     HostException e = assertThrows(HostException.class, () -> host.setSyncCycleEnabled(true));
 
@@ -205,12 +284,136 @@ class PowerShellSyncServerHostTest {
     assertTrue(e.getMessage().contains("against the contract"), e.getMessage());
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"ok\":true,\"result\":{}}",
+        "{\"ok\":true,\"result\":{\"reads\":[]}}",
+        "{\"ok\":true,\"result\":{\"reads\":[{\"name\":\"scheduler\",\"command\":\"Get-ADSyncScheduler\",\"output\":[{\"types\":[\"S\"],\"properties\":[{\"name\":\"SyncCycleEnabled\",\"type\":\"System.String\",\"value\":\"true\"}]}]}]}}"
+      })
+  void should_fail_permanently_on_a_shape_it_does_not_recognise(String answer) {
+    PowerShellSyncServerHost host =
+        new PowerShellSyncServerHost("SERVERA", new ScriptedRunner(0, P + answer, ""));
+
+    HostException e = assertThrows(HostException.class, () -> host.setSyncCycleEnabled(true));
+
+    assertEquals(Category.PERMANENT, e.category());
+    assertTrue(e.getMessage().contains("does not recognise"), e.getMessage());
+  }
+
+  @Test
+  void should_never_take_an_answer_without_the_sentinel() {
+    // A module that prints a JSON line of its own cannot answer for the script.
+    PowerShellSyncServerHost host =
+        new PowerShellSyncServerHost(
+            "SERVERA", new ScriptedRunner(0, "{\"ok\":true,\"result\":{\"reads\":[]}}\r\n", ""));
+
+    HostException e = assertThrows(HostException.class, () -> host.setSyncCycleEnabled(true));
+
+    assertEquals(Category.TRANSIENT, e.category());
+    assertTrue(e.getMessage().contains("without an answer"), e.getMessage());
+  }
+
+  @Test
+  void should_fail_permanently_when_an_execution_policy_refuses_the_scripts() {
+    String stderr =
+        "File C:\\abafix\\scripts\\Get-AbafixServerState.ps1 cannot be loaded. The file"
+            + " C:\\abafix\\scripts\\Get-AbafixServerState.ps1 is not digitally signed. You cannot"
+            + " run this script on the current system.\r\n"
+            + "    + FullyQualifiedErrorId : UnauthorizedAccess";
+    PowerShellSyncServerHost host =
+        new PowerShellSyncServerHost("SERVERA", new ScriptedRunner(1, "", stderr));
+
+    HostException e = assertThrows(HostException.class, host::inspect);
+
+    assertEquals(Category.PERMANENT, e.category());
+    assertTrue(e.getMessage().contains("Sign the abafix scripts"), e.getMessage());
+  }
+
+  @Test
+  void should_refuse_unattended_rotation_and_configuration_without_a_byoc_certificate() {
+    PowerShellSyncServerHost host = new PowerShellSyncServerHost("SERVERA", refusingRunner());
+
+    HostException rotate = assertThrows(HostException.class, host::rotateApplicationCertificate);
+    HostException configure =
+        assertThrows(HostException.class, host::configureApplicationAuthentication);
+
+    assertEquals(Category.PERMANENT, rotate.category());
+    assertTrue(
+        rotate.getMessage().contains("--operator-step ROTATE_CERTIFICATE"), rotate.getMessage());
+    assertEquals(Category.PERMANENT, configure.category());
+    assertTrue(
+        configure.getMessage().contains("--operator-step CONFIGURE_ABA"), configure.getMessage());
+  }
+
+  @Test
+  void should_pass_a_sha256_certificate_hash_and_refuse_a_sha1_thumbprint() throws Exception {
+    ScriptedRunner runner = ok(reads("call", "Invoke-ADSyncApplicationCredentialRotation", "[]"));
+    new PowerShellSyncServerHost("SERVERA", runner, null, HASH.toLowerCase())
+        .rotateApplicationCertificate();
+    assertEquals(HASH, json.readTree(runner.inputs.get(0)).get("certificateSha256").textValue());
+
+    HostException sha1 =
+        assertThrows(
+            HostException.class,
+            () ->
+                new PowerShellSyncServerHost(
+                    "SERVERA", refusingRunner(), null, "E1475F4D5BCA1E7596CFF6A623347533ADF66165"));
+    assertEquals(Category.PERMANENT, sha1.category());
+    assertTrue(sha1.getMessage().contains("SHA-1 thumbprint"), sha1.getMessage());
+  }
+
+  @Test
+  void should_read_a_cleared_log_from_its_start() {
+    // Preflight saw record 900; the log was cleared since, and holds records 1 to 3.
+    List<String> inputs = new ArrayList<>();
+    PowerShellRunner runner =
+        (script, stdin, timeout) -> {
+          inputs.add(stdin);
+          String events =
+              stdin.contains("\"afterRecordId\":0")
+                  ? "["
+                      + object(
+                          "EventLogRecord",
+                          prop("RecordId", "2")
+                              + ","
+                              + prop("Id", "906")
+                              + ","
+                              + prop("ProviderName", "\"Directory Synchronization\"")
+                              + ","
+                              + prop("LevelDisplayName", "\"Error\"")
+                              + ","
+                              + prop("TimeCreated", "\"2026-12-01T10:00:00Z\"")
+                              + ","
+                              + prop("Message", "\"AADSTS700027\""))
+                      + "]"
+                  : "[]";
+          return new PowerShellResult(
+              0,
+              P
+                  + "{\"ok\":true,\"result\":"
+                  + reads(
+                      "events",
+                      "Get-WinEvent",
+                      events,
+                      "newestRecord",
+                      "Get-WinEvent",
+                      "[" + object("EventLogRecord", prop("RecordId", "3")) + "]")
+                  + "}",
+              "");
+        };
+
+    List<EventLogEntry> read = new PowerShellSyncServerHost("SERVERA", runner).readEvents(900, 50);
+
+    assertEquals(2, inputs.size());
+    assertEquals(List.of(2L), read.stream().map(EventLogEntry::recordId).toList());
+  }
+
   @Test
   void should_treat_success_with_a_failing_exit_code_as_a_contract_breach() {
     PowerShellSyncServerHost host =
         new PowerShellSyncServerHost(
-            "SERVERA",
-            new ScriptedRunner(1, "{\"ok\":true,\"result\":{\"syncCycleEnabled\":true}}", ""));
+            "SERVERA", new ScriptedRunner(1, P + "{\"ok\":true,\"result\":{\"reads\":[]}}", ""));
 
     HostException e = assertThrows(HostException.class, () -> host.setSyncCycleEnabled(true));
 
@@ -296,8 +499,7 @@ class PowerShellSyncServerHostTest {
 
   @Test
   void should_escape_non_ascii_input_so_the_console_code_page_cannot_mangle_it() throws Exception {
-    ScriptedRunner runner =
-        ok("{\"accountName\":\"Sync_SERVERA_0123456789ab\",\"identityType\":null}");
+    ScriptedRunner runner = ok(reads("call", "Add-ADSyncAADServiceAccount", "[]"));
     String reference = "clixml:C:\\Users\\J\u00f6rg\\hia.xml";
 
     new PowerShellSyncServerHost("SERVERA", runner)

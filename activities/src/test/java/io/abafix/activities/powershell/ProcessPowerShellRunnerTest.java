@@ -77,8 +77,8 @@ class ProcessPowerShellRunnerTest {
                 + "'\ncat > '"
                 + stdinFile
                 + "'\nprintf '%s\\n'"
-                + " '{\"ok\":true,\"result\":{\"accountName\":\"Sync_SERVERA_0123456789ab\","
-                + "\"identityType\":\"ServiceAccount\"}}'\n");
+                + " 'ABAFIX-ANSWER/1 {\"ok\":true,\"result\":{\"reads\":[{\"name\":\"call\","
+                + "\"command\":\"Add-ADSyncAADServiceAccount\",\"output\":[]}]}}'\n");
     ProcessPowerShellRunner runner = new ProcessPowerShellRunner(executable.toString(), folder());
     PowerShellSyncServerHost host = new PowerShellSyncServerHost("SERVERA", runner);
 
@@ -192,7 +192,11 @@ class ProcessPowerShellRunnerTest {
     // The answer is printed, then a grandchild keeps stdout open past the script's exit.
     Path executable =
         executable(
-            "cat > /dev/null\nprintf '%s\\n' '{\"ok\":true,\"result\":{\"syncCycleEnabled\":false}}'\n"
+            "cat > /dev/null\nprintf '%s\\n' 'ABAFIX-ANSWER/1 {\"ok\":true,\"result\":{\"reads\":["
+                + "{\"name\":\"call\",\"command\":\"Set-ADSyncScheduler\",\"output\":[]},"
+                + "{\"name\":\"scheduler\",\"command\":\"Get-ADSyncScheduler\",\"output\":[{\"types\":"
+                + "[\"S\"],\"properties\":[{\"name\":\"SyncCycleEnabled\",\"type\":\"System.Boolean\","
+                + "\"value\":false}]}]}]}}'\n"
                 + "(sleep 10 &) \n");
     ProcessPowerShellRunner runner = new ProcessPowerShellRunner(executable.toString(), folder());
     long started = System.nanoTime();

@@ -57,6 +57,9 @@ import java.util.concurrent.Executors;
  *       it through a {@link FakePowerShellRunner} on that server; answers {@code {exitCode, stdout,
  *       stderr}}, or with {@code ?format=raw} stdout as the body with {@code X-Exit-Code} and
  *       {@code X-Stderr-Base64} headers (for the forwarder).
+ *   <li>{@code POST /operator/{server}/{step}}: what an operator does with the Entra Connect wizard
+ *       for an operator step, {@code configureApplicationAuthentication} or {@code
+ *       rotateApplicationCertificate}; counted as an effect like the worker's own.
  *   <li>{@code GET /effects}: {@link Lab#effectCounts()}.
  *   <li>{@code GET /snapshot}: {@link Lab#snapshot()}.
  *   <li>{@code GET /in-progress}: {@link Lab#stepsInProgress()}, {@code [{step, server}]}.
@@ -100,7 +103,8 @@ public final class LabDaemon implements AutoCloseable {
       http.setExecutor(executor);
       http.createContext("/", this::handle);
       for (String server : lab.serverNames()) {
-        runners.put(server, new FakePowerShellRunner(lab.host(server)));
+        runners.put(
+            server, new FakePowerShellRunner(lab.host(server)).tenantDomain(lab.tenantDomain()));
         forwarders.put(server, writeForwarder(workDir.toAbsolutePath(), server));
       }
       http.start();
@@ -188,6 +192,8 @@ public final class LabDaemon implements AutoCloseable {
       if (method.equals("POST") && path.size() == 3 && path.get(0).equals("powershell")) {
         byte[] body = exchange.getRequestBody().readAllBytes();
         runScript(exchange, path.get(1), path.get(2), new String(body, StandardCharsets.UTF_8));
+      } else if (method.equals("POST") && path.size() == 3 && path.get(0).equals("operator")) {
+        operatorStep(exchange, path.get(1), path.get(2));
       } else if (method.equals("GET") && path.equals(List.of("effects"))) {
         sendJson(exchange, 200, lab.effectCounts());
       } else if (method.equals("GET") && path.equals(List.of("snapshot"))) {
@@ -201,6 +207,25 @@ public final class LabDaemon implements AutoCloseable {
       // The exchange may already be half answered; the client sees a broken reply and says so.
       System.err.println("lab daemon: " + e);
     }
+  }
+
+  /** The Entra Connect wizard, run by an operator at the server, for an operator step. */
+  private void operatorStep(HttpExchange exchange, String server, String step) throws IOException {
+    String name = server.toUpperCase(Locale.ROOT);
+    if (!lab.serverNames().contains(name)) {
+      sendJson(exchange, 404, Map.of("error", "no server " + server + " in the lab"));
+      return;
+    }
+    switch (step) {
+      case "configureApplicationAuthentication" ->
+          lab.host(name).configureApplicationAuthentication();
+      case "rotateApplicationCertificate" -> lab.host(name).rotateApplicationCertificate();
+      default -> {
+        sendJson(exchange, 404, Map.of("error", "no operator step " + step));
+        return;
+      }
+    }
+    sendJson(exchange, 200, Map.of("done", step + " on " + name));
   }
 
   private void runScript(HttpExchange exchange, String server, String fileName, String stdin)

@@ -6,11 +6,8 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.abafix.activities.model.AuthenticationCheck;
-import io.abafix.activities.model.EventLogEntry;
-import io.abafix.activities.model.IdentityType;
 import io.abafix.activities.model.ServerState;
 import io.abafix.activities.model.Versions;
 import io.abafix.activities.port.HostException;
@@ -19,8 +16,9 @@ import io.abafix.activities.powershell.PowerShellResult;
 import io.abafix.activities.powershell.PowerShellRunException;
 import io.abafix.activities.powershell.PowerShellRunner;
 import io.abafix.activities.powershell.PowerShellScript;
+import io.abafix.activities.powershell.PowerShellSyncServerHost;
+import io.abafix.activities.shape.RawObject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -32,9 +30,12 @@ import java.util.regex.Pattern;
 /**
  * A {@link PowerShellRunner} for the lab: it answers each shipped script the way the script answers
  * on a real server, with a {@link SyncServerHost} (the lab's simulated server) standing in for the
- * ADSync cmdlets. It reads stdin as strictly as the scripts do (an unknown or missing field, a
- * wrong type or a malformed value is a Permanent {@code InvalidInput} error; a server other than
- * the backing host's is {@code WrongServer}) so that tests of the adapter really test the contract.
+ * ADSync cmdlets. Answers are in the scripts' format 1: the sentinel line, and raw reads built with
+ * {@link RawObject}'s builder in the shapes recorded in the activities module's fixtures, so the
+ * production interpreters read the lab exactly as they read a server. It reads stdin as strictly as
+ * the scripts do (an unknown or missing field, a wrong type or a malformed value is a Permanent
+ * {@code InvalidInput} error; a server other than the backing host's is {@code WrongServer}) so
+ * that tests of the adapter really test the contract.
  *
  * <p>For tests of the failure paths it can also {@linkplain Behaviour#HANG hang} until the timeout,
  * {@linkplain Behaviour#GARBAGE print something that is not JSON}, or print host output before the
@@ -77,6 +78,7 @@ public final class FakePowerShellRunner implements PowerShellRunner {
   private static final Pattern ACCOUNT_NAME =
       Pattern.compile("Sync_[A-Za-z0-9-]{1,15}_[0-9A-Fa-f]{12}", Pattern.CASE_INSENSITIVE);
   private static final Pattern MACHINE_ID = Pattern.compile("[0-9A-Fa-f]{32}");
+  private static final Pattern SHA256 = Pattern.compile("[0-9A-Fa-f]{64}");
 
   /** The script's pattern for a staged module folder: drive-rooted or UNC. */
   private static final Pattern MODULE_PATH =
@@ -99,12 +101,27 @@ public final class FakePowerShellRunner implements PowerShellRunner {
   private final SyncServerHost backing;
   private final List<Invocation> invocations = new CopyOnWriteArrayList<>();
   private volatile Behaviour behaviour = Behaviour.ANSWER;
+  private volatile String tenantDomain;
 
   /**
    * @param backing the simulated server the scripts act on
    */
   public FakePowerShellRunner(SyncServerHost backing) {
     this.backing = Objects.requireNonNull(backing, "backing");
+  }
+
+  /**
+   * The tenant the simulated server syncs to, for the user principal names the connector reports
+   * (contoso.onmicrosoft.com unless set).
+   */
+  private String domain() {
+    return tenantDomain == null ? "contoso.onmicrosoft.com" : tenantDomain;
+  }
+
+  /** Sets the tenant domain the connector's user names carry; returns this runner. */
+  public FakePowerShellRunner tenantDomain(String domain) {
+    this.tenantDomain = domain;
+    return this;
   }
 
   /** Sets how the following runs behave; returns this runner. */
@@ -147,13 +164,20 @@ public final class FakePowerShellRunner implements PowerShellRunner {
     // The shipped scripts hold a machine-wide mutex while they run (AbafixCommon.ps1); so does the
     // fake, so that a retry after a lost reply waits for the orphaned script, as on a server.
     Answer answer;
-    synchronized (serverMutex) {
+    if (PowerShellScript.readOnly().contains(script)) {
+      // Readers take no lock on a server either.
       answer = answer(script, stdinJson);
+    } else {
+      synchronized (serverMutex) {
+        answer = answer(script, stdinJson);
+      }
     }
-    String stdout = answer.json + "\r\n";
+    String stdout = PowerShellSyncServerHost.ANSWER_PREFIX + answer.json + "\r\n";
     if (behaviour == Behaviour.HOST_OUTPUT_BEFORE_ANSWER) {
       stdout =
-          "WARNING: The names of some imported commands include unapproved verbs.\r\n" + stdout;
+          "WARNING: The names of some imported commands include unapproved verbs.\r\n"
+              + "{\"ok\":true,\"result\":{\"reads\":[]}}\r\n"
+              + stdout;
     }
     String stderr =
         switch (behaviour) {
@@ -214,110 +238,143 @@ public final class FakePowerShellRunner implements PowerShellRunner {
     } catch (ScriptError e) {
       return error(out, e.category, e.code, e.getMessage());
     } catch (HostException e) {
-      return error(out, category(e.category()), code(e.category()), e.getMessage());
+      // A cmdlet that throws: the script names nothing and reports the exception as it came.
+      return unclassified(out, e);
     } catch (RuntimeException e) {
-      // The scripts' catch-all: anything unforeseen is worth a retry.
-      return error(out, "Transient", "Unexpected", String.valueOf(e.getMessage()));
+      return error(
+          out, "Unclassified", "Unhandled", String.valueOf(e.getMessage()), "System.Exception", "");
     }
   }
 
   private static Answer error(ObjectNode out, String category, String code, String message) {
+    return error(out, category, code, message, "System.InvalidOperationException", "");
+  }
+
+  private static Answer error(
+      ObjectNode out, String category, String code, String message, String type, String errorId) {
     ObjectNode error = out.put("ok", false).putObject("error");
-    error.put("category", category).put("code", code).put("message", message);
+    error
+        .put("category", category)
+        .put("code", code)
+        .put("message", message)
+        .put("type", type)
+        .put("errorId", errorId);
     return new Answer(false, write(out));
+  }
+
+  /** How a lab failure reaches the adapter: the category, or the text the rules sort. */
+  private static Answer unclassified(ObjectNode out, HostException e) {
+    String message = String.valueOf(e.getMessage());
+    return switch (e.category()) {
+      // The lab's credential failures are the script's own (Resolve-AbafixCredential).
+      case CREDENTIAL_UNAVAILABLE ->
+          error(out, "CredentialUnavailable", "CredentialFileMissing", message);
+      case CERTIFICATE_NOT_REGISTERED ->
+          error(
+              out, "Unclassified", "Unhandled", "AADSTS700027: " + message, "System.Exception", "");
+      // Injected and simulated refusals: permanent ones are named, the rest are sorted by text.
+      case PERMANENT ->
+          message.contains("AADSTS")
+              ? error(out, "Unclassified", "Unhandled", message, "System.Exception", "")
+              : error(out, "Permanent", "Refused", message);
+      case TRANSIENT -> error(out, "Unclassified", "Unhandled", message, "System.Exception", "");
+    };
   }
 
   private JsonNode dispatch(PowerShellScript script, String stdinJson) {
     return switch (script) {
       case GET_SERVER_STATE -> {
         read(stdinJson, List.of("server"));
-        yield serverState(backing.inspect());
+        yield LabShapes.serverState(backing.serverName(), domain(), backing.inspect());
       }
       case SET_SYNC_CYCLE -> {
         JsonNode in = read(stdinJson, List.of("server", "enabled"));
         boolean enabled = bool(in, "enabled");
         backing.setSyncCycleEnabled(enabled);
-        boolean after = backing.inspect().syncCycleEnabled();
-        if (after != enabled) {
-          throw new ScriptError(
-              "Transient", "NotApplied", "the scheduler still reports SyncCycleEnabled=" + after);
-        }
-        yield JSON.createObjectNode().put("syncCycleEnabled", after);
+        ServerState after = backing.inspect();
+        yield LabShapes.reads(
+            LabShapes.call("Set-ADSyncScheduler"),
+            LabShapes.read("scheduler", "Get-ADSyncScheduler", LabShapes.scheduler(after)));
       }
       case REVERT_TO_SERVICE_ACCOUNT -> {
         JsonNode in = read(stdinJson, List.of("server", "accountName", "credentialReference"));
         String accountName = string(in, "accountName", ACCOUNT_NAME);
         String reference = string(in, "credentialReference", null);
         checkCredentialReference(reference);
+        // Recomputed on the server, as the script does, right before the change.
+        ServerState now = backing.inspect();
+        String expected =
+            "Sync_" + backing.serverName().toUpperCase(Locale.ROOT) + "_" + now.machineIdPrefix();
+        // PowerShell's -ne ignores case.
+        if (!accountName.equalsIgnoreCase(expected)) {
+          throw new ScriptError(
+              "Permanent",
+              "AccountNameMismatch",
+              "this server names its service account "
+                  + expected
+                  + ", not "
+                  + accountName
+                  + ": inspect the server again and plan anew");
+        }
         backing.revertToServiceAccount(accountName, reference);
-        yield JSON.createObjectNode()
-            .put("accountName", accountName)
-            .put("identityType", identityName(backing.inspect().identityType()));
+        yield LabShapes.reads(LabShapes.call("Add-ADSyncAADServiceAccount"));
       }
       case TEST_CONNECTOR_AUTHENTICATION -> {
         read(stdinJson, List.of("server"));
-        yield authentication(probe());
+        yield LabShapes.signIn(domain(), probe());
       }
       case SET_MACHINE_IDENTIFIER -> {
         JsonNode in = read(stdinJson, List.of("server", "machineId"));
         String newId = string(in, "machineId", MACHINE_ID);
         ServerState before = backing.inspect();
-        if (before.syncCycleInProgress()) {
-          throw new ScriptError(
-              "Transient",
-              "SyncCycleInProgress",
-              "a sync cycle is running; try again when it has finished");
+        // The script looks first: an id already in place leaves only ADSync to start, which the
+        // lab's operation does too (it writes the same value and starts the service).
+        if (!newId.equalsIgnoreCase(before.machineId()) || !before.adSyncRunning()) {
+          backing.setMachineIdentifier(newId);
         }
-        backing.setMachineIdentifier(newId);
         ServerState after = backing.inspect();
-        if (after.machineId() == null || !after.machineId().equalsIgnoreCase(newId)) {
-          throw new ScriptError(
-              "Permanent",
-              "VerifyFailed",
-              "the registry does not hold the new machine identifier after the change");
-        }
-        yield JSON.createObjectNode()
-            .put("previousMachineId", before.machineId())
-            .put("machineId", after.machineId())
-            .put("adSyncRunning", after.adSyncRunning());
+        yield LabShapes.reads(
+            LabShapes.read(
+                "machineIdentifier", "Get-ItemProperty", LabShapes.registry(after.machineId())),
+            LabShapes.read("service", "Get-Service", LabShapes.service(after.adSyncRunning())));
       }
       case ROTATE_CERTIFICATE -> {
-        read(stdinJson, List.of("server"));
+        JsonNode in = read(stdinJson, List.of("server", "certificateSha256"));
+        string(in, "certificateSha256", SHA256);
         backing.rotateApplicationCertificate();
-        yield JSON.createObjectNode()
-            .put("certificateThumbprint", backing.inspect().certificateThumbprint());
+        yield LabShapes.reads(LabShapes.call("Invoke-ADSyncApplicationCredentialRotation"));
       }
       case CONFIGURE_APPLICATION_AUTHENTICATION -> {
-        read(stdinJson, List.of("server"));
+        JsonNode in = read(stdinJson, List.of("server", "certificateSha256"));
+        string(in, "certificateSha256", SHA256);
         backing.configureApplicationAuthentication();
-        ServerState after = backing.inspect();
-        yield JSON.createObjectNode()
-            .put("applicationId", after.applicationId())
-            .put("identityType", identityName(after.identityType()));
+        yield LabShapes.reads(
+            LabShapes.call("register", "Add-EntraApplicationRegistration"),
+            LabShapes.call("connect", "Add-ADSyncApplicationRegistration"));
       }
       case GET_EVENTS -> {
         JsonNode in = read(stdinJson, List.of("server", "afterRecordId", "maxEntries"));
         long after = integer(in, "afterRecordId", 0, Long.MAX_VALUE);
         long max = integer(in, "maxEntries", 1, 1000);
-        yield events(backing.readEvents(after, (int) max));
+        // The whole log; Get-WinEvent's filter is applied the way the script's XPath asks.
+        yield LabShapes.events(backing.readEvents(0, Integer.MAX_VALUE), after, (int) max);
       }
       case REPAIR_CONNECTOR_PARAMETERS -> {
         read(stdinJson, List.of("server"));
-        // The script checks the module before it imports anything.
+        // Import-Module ADSyncTools -MinimumVersion 2.3.0 fails first when it is missing.
         String version = backing.inspect().adSyncToolsVersion();
         if (!Versions.atLeast(version, MIN_AD_SYNC_TOOLS)) {
           throw new ScriptError(
               "Permanent",
               "AdSyncToolsMissing",
-              "ADSyncTools 2.3.0 or later is not installed on this server: install or update it"
+              "ADSyncTools 2.3.0 or later does not load on this server: install or update it"
                   + " first (Install-Module ADSyncTools, or a pre-staged module), then retry");
         }
         backing.repairConnectorParameters();
-        ServerState after = backing.inspect();
-        ObjectNode r =
-            JSON.createObjectNode().put("adSyncToolsVersion", after.adSyncToolsVersion());
-        r.set("abaParameters", serverState(after).get("abaParameters"));
-        yield r;
+        yield LabShapes.reads(
+            LabShapes.read(
+                "adSyncToolsModules", "Get-Module", LabShapes.modules(backing.inspect())),
+            LabShapes.call("Repair-ADSyncToolsEntraAppParameters"));
       }
       case INSTALL_AD_SYNC_TOOLS -> {
         JsonNode in = read(stdinJson, List.of("server", "source"));
@@ -327,14 +384,9 @@ public final class FakePowerShellRunner implements PowerShellRunner {
               "Permanent", "InvalidInput", "source must be gallery or an absolute folder path");
         }
         backing.installAdSyncTools(source);
-        String version = backing.inspect().adSyncToolsVersion();
-        if (!Versions.atLeast(version, MIN_AD_SYNC_TOOLS)) {
-          throw new ScriptError(
-              "Permanent",
-              "VerifyFailed",
-              "ADSyncTools " + version + " is the newest installed after the install");
-        }
-        yield JSON.createObjectNode().put("adSyncToolsVersion", version).put("source", source);
+        yield LabShapes.reads(
+            LabShapes.read(
+                "adSyncToolsModules", "Get-Module", LabShapes.modules(backing.inspect())));
       }
     };
   }
@@ -446,85 +498,6 @@ public final class FakePowerShellRunner implements PowerShellRunner {
           "UnsupportedReference",
           "the credential file must be an absolute local path");
     }
-  }
-
-  private ObjectNode serverState(ServerState s) {
-    ObjectNode r = JSON.createObjectNode();
-    r.put("server", backing.serverName().toUpperCase(Locale.ROOT));
-    r.put("machineId", s.machineId());
-    r.put("version", s.version());
-    r.put("stagingMode", s.stagingMode());
-    r.put("adSyncRunning", s.adSyncRunning());
-    r.put("syncCycleEnabled", s.syncCycleEnabled());
-    r.put("syncCycleInProgress", s.syncCycleInProgress());
-    r.put("connectorAccount", s.connectorAccount());
-    r.put("identityType", identityName(s.identityType()));
-    r.put("serviceAccountName", s.serviceAccountName());
-    r.put("applicationId", s.applicationId());
-    r.put("certificateThumbprint", s.certificateThumbprint());
-    ObjectNode aba = r.putObject("abaParameters");
-    if (s.abaParameters() == null) {
-      aba.putNull("applicationManagedBy").putNull("certificateManagedBy").putNull("certificateId");
-    } else {
-      aba.put("applicationManagedBy", blankToNull(s.abaParameters().applicationManagedBy()));
-      aba.put("certificateManagedBy", blankToNull(s.abaParameters().certificateManagedBy()));
-      aba.put("certificateId", blankToNull(s.abaParameters().certificateId()));
-    }
-    r.put("adSyncToolsVersion", s.adSyncToolsVersion());
-    return r;
-  }
-
-  private static ObjectNode authentication(AuthenticationCheck check) {
-    ObjectNode r = JSON.createObjectNode().put("authenticated", check.authenticated());
-    if (check.authenticated()) {
-      r.putNull("errorCode").putNull("message");
-    } else {
-      r.put("errorCode", check.errorCode()).put("message", check.message());
-    }
-    return r;
-  }
-
-  private static ObjectNode events(List<EventLogEntry> entries) {
-    ObjectNode r = JSON.createObjectNode();
-    ArrayNode list = r.putArray("events");
-    for (EventLogEntry e : new ArrayList<>(entries)) {
-      list.addObject()
-          .put("recordId", e.recordId())
-          .put("eventId", e.eventId())
-          .put("source", e.source())
-          .put("level", e.level())
-          .put("timeCreated", e.timeCreated())
-          .put("message", e.message());
-    }
-    return r;
-  }
-
-  /** The script reports a blank connectivity parameter as null. */
-  private static String blankToNull(String s) {
-    return s == null || s.isEmpty() ? null : s;
-  }
-
-  private static String identityName(IdentityType type) {
-    return type == null ? IdentityType.Unknown.name() : type.name();
-  }
-
-  private static String category(HostException.Category category) {
-    return switch (category) {
-      case TRANSIENT -> "Transient";
-      case PERMANENT -> "Permanent";
-      case CERTIFICATE_NOT_REGISTERED -> "CertificateNotRegistered";
-      case CREDENTIAL_UNAVAILABLE -> "CredentialUnavailable";
-    };
-  }
-
-  /** The code the scripts give each kind of failure when the cmdlet itself fails. */
-  private static String code(HostException.Category category) {
-    return switch (category) {
-      case TRANSIENT -> "Unexpected";
-      case PERMANENT -> "Refused";
-      case CERTIFICATE_NOT_REGISTERED -> "AADSTS700027";
-      case CREDENTIAL_UNAVAILABLE -> "CredentialFileMissing";
-    };
   }
 
   private static String write(JsonNode node) {

@@ -49,6 +49,7 @@ public record Scenario(
   public static final List<String> SHIPPED =
       List.of(
           "seed-pair",
+          "long-log",
           "cloned-pair",
           "three-server-fleet",
           "healthy-fleet",
@@ -171,8 +172,22 @@ public record Scenario(
    */
   public record Identity(String type, String account, String appId, String certificate) {}
 
-  /** An Application-log entry present when the scenario starts. */
-  public record Event(int eventId, String level, String source, String message) {}
+  /**
+   * An Application-log entry present when the scenario starts.
+   *
+   * @param repeat how many such entries, one after the other; default 1 (a long log in a few lines)
+   * @param ageMinutes how long before the scenario starts they were logged; default 0
+   */
+  public record Event(
+      int eventId, String level, String source, String message, Integer repeat, Long ageMinutes) {
+    public int count() {
+      return repeat == null ? 1 : repeat;
+    }
+
+    public long ageMillis() {
+      return ageMinutes == null ? 0 : ageMinutes * 60_000L;
+    }
+  }
 
   /**
    * Timing.

@@ -151,6 +151,12 @@ final class ScenarioValidator {
     for (int k = 0; k < server.events().size(); k++) {
       Scenario.Event e = server.events().get(k);
       require(e != null && e.eventId() > 0, at + ".events[" + k + "] needs a positive eventId");
+      require(
+          e.repeat() == null || (e.repeat() >= 1 && e.repeat() <= 10_000),
+          at + ".events[" + k + "].repeat must be 1 to 10000");
+      require(
+          e.ageMinutes() == null || e.ageMinutes() >= 0,
+          at + ".events[" + k + "].ageMinutes must not be negative");
     }
 
     Scenario.Identity id = server.identity();

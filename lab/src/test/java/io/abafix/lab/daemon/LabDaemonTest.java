@@ -42,8 +42,14 @@ class LabDaemonTest {
               "{\"server\":\"SERVERB\"}");
 
       assertEquals(0, answer.get("exitCode").asInt());
-      JsonNode stdout = JSON.readTree(answer.get("stdout").asText());
-      assertEquals("SERVERB", stdout.at("/result/server").asText());
+      String line = answer.get("stdout").asText().strip();
+      assertTrue(line.startsWith("ABAFIX-ANSWER/1 "), line);
+      JsonNode stdout = JSON.readTree(line.substring("ABAFIX-ANSWER/1 ".length()));
+      // The host read names the computer the script ran on.
+      assertEquals(
+          "SERVERB",
+          stdout.at("/result/reads/0/output/0/properties/0/value").asText(),
+          stdout.toString());
       assertEquals("", answer.get("stderr").asText());
     }
   }

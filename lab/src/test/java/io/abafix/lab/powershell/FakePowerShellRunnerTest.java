@@ -35,7 +35,8 @@ class FakePowerShellRunnerTest {
   private final ObjectMapper json = new ObjectMapper();
   private final RecordingSyncServerHost server = new RecordingSyncServerHost("SERVERA");
   private final FakePowerShellRunner runner = new FakePowerShellRunner(server);
-  private final PowerShellSyncServerHost host = new PowerShellSyncServerHost("SERVERA", runner);
+  private final PowerShellSyncServerHost host =
+      new PowerShellSyncServerHost("SERVERA", runner, null, "AB".repeat(32));
 
   @Test
   void should_report_the_server_state_unchanged_through_the_scripts() {
@@ -109,14 +110,15 @@ class FakePowerShellRunnerTest {
 
   @Test
   void should_report_access_denied_after_a_revert_as_a_failed_sign_in() {
-    server.failNext(new HostException(Category.TRANSIENT, "Access is denied."));
+    server.authentication =
+        AuthenticationCheck.failed("AccessDenied", "Access denied: the account cannot sign in yet");
 
     assertEquals("AccessDenied", host.testConnectorAuthentication().errorCode());
 
     server.authentication = AuthenticationCheck.failed("AADSTS53003", "blocked by policy");
-    assertEquals(
-        AuthenticationCheck.failed("AADSTS53003", "blocked by policy"),
-        host.testConnectorAuthentication());
+    AuthenticationCheck blocked = host.testConnectorAuthentication();
+    assertEquals("AADSTS53003", blocked.errorCode());
+    assertTrue(blocked.message().contains("blocked by policy"), blocked.message());
   }
 
   @Test
@@ -136,8 +138,54 @@ class FakePowerShellRunnerTest {
             () -> host.setMachineIdentifier("fedcba9876543210fedcba9876543210"));
 
     assertEquals(Category.TRANSIENT, e.category());
-    assertEquals("SyncCycleInProgress", ((PowerShellScriptException) e).code());
     assertEquals("0123456789abcdef0123456789abcdef", server.machineId);
+  }
+
+  @Test
+  void should_refuse_a_revert_to_an_account_name_the_server_does_not_compute() {
+    // The name a workflow computed before this server's machine id changed.
+    HostException e =
+        assertThrows(
+            HostException.class,
+            () -> host.revertToServiceAccount("Sync_SERVERA_ffffffffffff", "clixml:C:\\hia.xml"));
+
+    assertEquals(Category.PERMANENT, e.category());
+    assertEquals(
+        "AccountNameMismatch", assertInstanceOf(PowerShellScriptException.class, e).code());
+    assertTrue(e.getMessage().contains("Sync_SERVERA_0123456789ab"), e.getMessage());
+    assertNull(server.lastCredentialReference, "the server was not touched");
+  }
+
+  @Test
+  void should_answer_inspections_without_the_step_lock() throws Exception {
+    // A long changing step holds the lock; an inspection still answers meanwhile.
+    var entered = new java.util.concurrent.CountDownLatch(1);
+    var release = new java.util.concurrent.CountDownLatch(1);
+    RecordingSyncServerHost slow =
+        new RecordingSyncServerHost("SERVERA") {
+          @Override
+          public void setSyncCycleEnabled(boolean enabled) {
+            entered.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            super.setSyncCycleEnabled(enabled);
+          }
+        };
+    FakePowerShellRunner shared = new FakePowerShellRunner(slow);
+    PowerShellSyncServerHost a = new PowerShellSyncServerHost("SERVERA", shared);
+    Thread step = new Thread(() -> a.setSyncCycleEnabled(false));
+    step.start();
+    entered.await();
+    try {
+      assertEquals("SERVERA", a.inspect().server());
+      assertEquals(List.of(), a.readEvents(0, 10));
+    } finally {
+      release.countDown();
+      step.join();
+    }
   }
 
   @Test
@@ -169,6 +217,8 @@ class FakePowerShellRunnerTest {
     assertEquals(List.of(first, second), host.readEvents(0, 10));
     assertEquals(List.of(second), host.readEvents(7, 10));
     assertEquals(List.of(), host.readEvents(8, 10));
+    // The newest window: with room for one entry, the newest one.
+    assertEquals(List.of(second), host.readEvents(0, 1));
   }
 
   @ParameterizedTest
@@ -326,7 +376,10 @@ class FakePowerShellRunnerTest {
   private void assertError(PowerShellResult result, String category, String code) {
     assertEquals(1, result.exitCode());
     try {
-      JsonNode answer = json.readTree(result.stdout());
+      String line = result.stdout().strip();
+      assertTrue(line.startsWith(PowerShellSyncServerHost.ANSWER_PREFIX), line);
+      JsonNode answer =
+          json.readTree(line.substring(PowerShellSyncServerHost.ANSWER_PREFIX.length()));
       assertEquals(false, answer.get("ok").booleanValue(), result.stdout());
       assertEquals(category, answer.get("error").get("category").textValue(), result.stdout());
       assertEquals(code, answer.get("error").get("code").textValue(), result.stdout());

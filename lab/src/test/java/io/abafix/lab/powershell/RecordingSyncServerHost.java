@@ -14,7 +14,7 @@ import java.util.List;
  * A small simulated server for these tests: it holds a state, applies each operation to it, and
  * records what it was asked to do. A failure set with {@link #failNext} hits the next operation.
  */
-final class RecordingSyncServerHost implements SyncServerHost {
+class RecordingSyncServerHost implements SyncServerHost {
   final List<String> calls = new ArrayList<>();
   final List<EventLogEntry> events = new ArrayList<>();
   String server;
@@ -25,7 +25,8 @@ final class RecordingSyncServerHost implements SyncServerHost {
   String serviceAccountName;
   String applicationId = "11111111-2222-3333-4444-555555555555";
   String thumbprint = "A1B2C3";
-  AbaParameters abaParameters = new AbaParameters("Microsoft", null, "cert-1");
+  // A server reports its certificate through the connector's CertificateId.
+  AbaParameters abaParameters = new AbaParameters("Microsoft", null, "A1B2C3");
   String adSyncToolsVersion = "2.3.0";
   AuthenticationCheck authentication = AuthenticationCheck.ok();
   String lastCredentialReference;
@@ -62,11 +63,14 @@ final class RecordingSyncServerHost implements SyncServerHost {
         true,
         syncCycleEnabled,
         syncCycleInProgress,
-        "Sync_" + server + "_0123456789ab@contoso.onmicrosoft.com",
+        // The connector's UserName names the identity in use.
+        identityType == IdentityType.Application
+            ? applicationId + "@contoso.onmicrosoft.com"
+            : serviceAccountName + "@contoso.onmicrosoft.com",
         identityType,
         serviceAccountName,
         applicationId,
-        thumbprint,
+        identityType == IdentityType.Application ? abaParameters.certificateId() : null,
         abaParameters,
         adSyncToolsVersion);
   }
@@ -84,6 +88,7 @@ final class RecordingSyncServerHost implements SyncServerHost {
     identityType = IdentityType.ServiceAccount;
     serviceAccountName = accountName;
     applicationId = null;
+    abaParameters = new AbaParameters(null, null, null);
   }
 
   @Override
@@ -95,6 +100,9 @@ final class RecordingSyncServerHost implements SyncServerHost {
   @Override
   public void setMachineIdentifier(String newMachineId) {
     enter("setMachineIdentifier " + newMachineId);
+    if (syncCycleInProgress) {
+      throw new HostException(HostException.Category.TRANSIENT, "a sync cycle is running");
+    }
     machineId = newMachineId;
   }
 
@@ -102,6 +110,9 @@ final class RecordingSyncServerHost implements SyncServerHost {
   public void rotateApplicationCertificate() {
     enter("rotateApplicationCertificate");
     thumbprint = "D4E5F6";
+    abaParameters =
+        new AbaParameters(
+            abaParameters.applicationManagedBy(), abaParameters.certificateManagedBy(), thumbprint);
   }
 
   @Override
@@ -110,6 +121,7 @@ final class RecordingSyncServerHost implements SyncServerHost {
     identityType = IdentityType.Application;
     applicationId = "99999999-8888-7777-6666-555555555555";
     serviceAccountName = null;
+    abaParameters = new AbaParameters("Microsoft", "Microsoft", thumbprint);
   }
 
   @Override

@@ -5,6 +5,8 @@ import io.abafix.workflows.IncidentWorkflow;
 import io.abafix.workflows.WorkflowIds;
 import io.abafix.workflows.incident.IncidentConfig;
 import io.abafix.workflows.incident.IncidentReport;
+import io.abafix.workflows.visibility.RunDescriptions;
+import io.abafix.workflows.visibility.SearchAttributes;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.BatchRequest;
 import io.temporal.client.WorkflowClient;
@@ -18,6 +20,7 @@ import io.temporal.client.WorkflowOptions;
 public final class TemporalIncidentReporter implements IncidentReporter {
   private final WorkflowClient client;
   private final IncidentConfig config;
+  private Boolean indexed;
 
   public TemporalIncidentReporter(WorkflowClient client, IncidentConfig config) {
     this.client = client;
@@ -34,7 +37,12 @@ public final class TemporalIncidentReporter implements IncidentReporter {
     IncidentWorkflow incident =
         client.newWorkflowStub(
             IncidentWorkflow.class,
-            WorkflowOptions.newBuilder()
+            RunDescriptions.incident(
+                    WorkflowIds.incident(config.tenant()),
+                    config.tenant(),
+                    config.servers(),
+                    indexed())
+                .applyTo(WorkflowOptions.newBuilder())
                 .setWorkflowId(WorkflowIds.incident(config.tenant()))
                 .setTaskQueue(TaskQueues.ORCHESTRATOR)
                 .build());
@@ -42,5 +50,14 @@ public final class TemporalIncidentReporter implements IncidentReporter {
     request.add(incident::handle, config);
     request.add(incident::report, report);
     return client.signalWithStart(request);
+  }
+
+  /**
+   * Whether the cluster has abafix's search attributes, asked once: a watcher reports for weeks,
+   * and {@code abafix setup} runs before the workers are deployed.
+   */
+  private synchronized boolean indexed() {
+    if (indexed == null) indexed = SearchAttributes.registeredOn(client);
+    return indexed;
   }
 }

@@ -9,6 +9,9 @@ import io.abafix.activities.model.KeyCredential;
 import io.abafix.activities.model.ServerState;
 import io.abafix.workflows.WorkflowIds;
 import io.abafix.workflows.model.RepairStep;
+import io.abafix.workflows.plan.ConnectVersions;
+import io.abafix.workflows.plan.ConnectVersions.Note;
+import io.abafix.workflows.plan.ConnectVersions.Verdict;
 import io.abafix.workflows.plan.FleetObservation;
 import io.abafix.workflows.plan.Plan;
 import io.abafix.workflows.plan.PlannedStep;
@@ -207,8 +210,13 @@ public final class Diagnoser {
                   + fleet.tenant()
                   + " --server "
                   + s.server()
-                  + " (ADSyncTools 2.3.0+, Repair-ADSyncToolsEntraAppParameters); never select OK on"
-                  + " the connector in Synchronization Service Manager",
+                  + " (ADSyncTools 2.3.0+, Repair-ADSyncToolsEntraAppParameters); "
+                  + (keepsParameters(s, nowMillis)
+                      ? "this version no longer clears them when the connector is saved in"
+                          + " Synchronization Service Manager, but those already blank stay blank"
+                          + " until repaired"
+                      : "never select OK on the connector in Synchronization Service Manager"
+                          + " (this version clears them; 2.6.1.0 and later do not)"),
               Remedy.CONNECTOR_PARAMETER_REPAIR));
     }
 
@@ -280,6 +288,32 @@ public final class Diagnoser {
               Remedy.NONE));
     }
 
+    for (ServerState s : servers) versionFindings(s, nowMillis, findings);
+    for (ServerState s : servers) {
+      lastEvent(facts, s.server(), 1014)
+          .ifPresent(
+              e ->
+                  findings.add(
+                      new Finding(
+                          FindingKind.NO_TPM,
+                          Finding.WARNING,
+                          List.of(s.server()),
+                          s.server() + "'s ABA certificate key is not kept in a TPM",
+                          List.of(
+                              s.server()
+                                  + ": event 1014 (record "
+                                  + e.recordId()
+                                  + ", "
+                                  + e.timeCreated()
+                                  + "): "
+                                  + shorten(e.message())),
+                          "Microsoft recommends a TPM 2.0 for the certificate's private key: enable"
+                              + " one (Get-Tpm shows its state; a Hyper-V generation 2 VM has"
+                              + " Security > Enable Trusted Platform Module), then rotate the"
+                              + " application certificate so that a new key is made in it",
+                          Remedy.NONE)));
+    }
+
     return new Diagnosis(
         fleet.tenant(),
         servers.stream().map(ServerState::server).toList(),
@@ -296,8 +330,11 @@ public final class Diagnoser {
    * The workflows that fix the diagnosis, in the order they should run: repairs of blank parameters
    * first (a certificate rotation refuses while they are blank), then the shared-app remediation,
    * if any finding calls for it and the planner finds steps to take.
+   *
+   * @param nowMillis the time the plan's version rules are judged at (workflow time in workflows)
    */
-  public static List<ProposedRun> propose(Diagnosis diagnosis, FleetFacts facts, String tenant) {
+  public static List<ProposedRun> propose(
+      Diagnosis diagnosis, FleetFacts facts, String tenant, long nowMillis) {
     List<ProposedRun> runs = new ArrayList<>();
     for (Finding f : diagnosis.of(FindingKind.BLANK_PARAMETERS)) {
       String server = f.servers().get(0);
@@ -317,7 +354,7 @@ public final class Diagnoser {
     boolean shared =
         diagnosis.findings().stream().anyMatch(f -> f.remedy() == Remedy.SHARED_APP_REMEDIATION);
     if (shared) {
-      Plan plan = Planner.plan(facts.observation());
+      Plan plan = Planner.plan(facts.observation(), nowMillis);
       if (!plan.nothingToDo()) {
         List<String> servers = new ArrayList<>();
         servers.add(plan.workingServer());
@@ -343,6 +380,83 @@ public final class Diagnoser {
         s.target(),
         s.destructive() ? "[needs approval] " : "",
         s.description());
+  }
+
+  /** The findings the version table gives for one server. */
+  private static void versionFindings(ServerState s, long nowMillis, List<Finding> findings) {
+    for (Note n : ConnectVersions.table().assess(s.version(), nowMillis)) {
+      String evidence =
+          s.server()
+              + ": Entra Connect "
+              + s.version()
+              + "; "
+              + n.row().text()
+              + " ("
+              + source(n)
+              + ")";
+      switch (n.verdict()) {
+        case SYNC_STOPPED, SYNC_WILL_STOP ->
+            findings.add(
+                new Finding(
+                    FindingKind.VERSION_SYNC_STOPS,
+                    n.verdict() == Verdict.SYNC_STOPPED ? Finding.ERROR : Finding.WARNING,
+                    List.of(s.server()),
+                    s.server()
+                        + (n.verdict() == Verdict.SYNC_STOPPED
+                            ? " no longer syncs: Entra Connect "
+                            : " will stop syncing: Entra Connect ")
+                        + s.version()
+                        + " is below "
+                        + n.row().version(),
+                    List.of(evidence),
+                    "upgrade Entra Connect on "
+                        + s.server()
+                        + " to "
+                        + n.row().version()
+                        + " or later (from the Microsoft Entra admin center); no abafix workflow"
+                        + " can restore sync on this version",
+                    Remedy.NONE));
+        case PAST_END_OF_SUPPORT ->
+            findings.add(
+                new Finding(
+                    FindingKind.VERSION_PAST_END_OF_SUPPORT,
+                    Finding.WARNING,
+                    List.of(s.server()),
+                    s.server() + ": Entra Connect " + s.version() + " is past its end of support",
+                    List.of(evidence),
+                    "upgrade Entra Connect on " + s.server() + " to a supported version",
+                    Remedy.NONE));
+        case NO_AUTOMATIC_SWITCH -> {
+          if (s.identityType() != IdentityType.ServiceAccount) break;
+          findings.add(
+              new Finding(
+                  FindingKind.NO_AUTOMATIC_ABA_SWITCH,
+                  Finding.WARNING,
+                  List.of(s.server()),
+                  s.server()
+                      + " authenticates with a service account, and Entra Connect "
+                      + s.version()
+                      + " will not switch it to application-based authentication by itself",
+                  List.of(
+                      evidence, s.server() + ": identity ServiceAccount " + s.serviceAccountName()),
+                  "configure application-based authentication on "
+                      + s.server()
+                      + " (the Entra Connect wizard: Configure application-based authentication)",
+                  Remedy.NONE));
+        }
+        default -> {}
+      }
+    }
+  }
+
+  private static boolean keepsParameters(ServerState s, long nowMillis) {
+    return !ConnectVersions.table()
+        .assess(s.version(), nowMillis, Verdict.PARAMETERS_KEPT_ON_SAVE)
+        .isEmpty();
+  }
+
+  private static String source(Note n) {
+    return n.row().status() + ": " + n.row().source();
   }
 
   /** The blank ABA parameters of a server on Application; none for any other identity. */

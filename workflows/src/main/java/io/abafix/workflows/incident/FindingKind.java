@@ -17,5 +17,13 @@ public enum FindingKind {
   /** An ABA certificate that has expired or expires soon. */
   CERTIFICATE_EXPIRY,
   /** A server that could not be read: its worker did not answer. */
-  SERVER_UNREACHABLE
+  SERVER_UNREACHABLE,
+  /** A Connect version below the one required to keep syncing (2.5.79.0 from 30 Sep 2026). */
+  VERSION_SYNC_STOPS,
+  /** A Connect version past its end of support. */
+  VERSION_PAST_END_OF_SUPPORT,
+  /** A server on a service account whose version no longer switches itself to ABA. */
+  NO_AUTOMATIC_ABA_SWITCH,
+  /** Event 1014: the ABA certificate's key is not kept in a TPM. */
+  NO_TPM
 }

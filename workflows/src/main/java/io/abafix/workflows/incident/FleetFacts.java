@@ -9,7 +9,7 @@ import java.util.Map;
  * What a diagnosis reads: the fleet as preflight sees it, plus each server's recent relevant events
  * and the servers that could not be read.
  *
- * @param events per server, its recent events 906, 1011 and 1012, oldest first
+ * @param events per server, its recent events 906, 1011, 1012 and 1014, oldest first
  * @param unreachable per server that could not be read, why
  */
 public record FleetFacts(
@@ -22,8 +22,8 @@ public record FleetFacts(
     unreachable = unreachable == null ? Map.of() : Map.copyOf(unreachable);
   }
 
-  /** Events 906, 1011 and 1012: the ones a diagnosis looks at. */
+  /** Events 906, 1011, 1012 and 1014 (no TPM): the ones a diagnosis looks at. */
   public static boolean relevant(EventLogEntry e) {
-    return e.eventId() == 906 || e.eventId() == 1011 || e.eventId() == 1012;
+    return e.eventId() == 906 || e.eventId() == 1011 || e.eventId() == 1012 || e.eventId() == 1014;
   }
 }

@@ -3,6 +3,8 @@ package io.abafix.workflows.plan;
 import io.abafix.activities.model.AppRegistration;
 import io.abafix.activities.model.IdentityType;
 import io.abafix.activities.model.ServerState;
+import io.abafix.workflows.plan.ConnectVersions.Note;
+import io.abafix.workflows.plan.ConnectVersions.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,22 +21,30 @@ import java.util.Set;
  * server, or when its app no longer holds its certificate (AADSTS700027). Healthy servers are never
  * touched. An app is deleted only when affected servers share it, and a plan whose shared app holds
  * a certificate none of the named servers uses is blocked: a server outside the run still depends
- * on that app.
+ * on that app. A server whose Entra Connect version cannot configure application-based
+ * authentication, or no longer syncs ({@link ConnectVersions}), blocks the plan too.
  */
 public final class Planner {
   private static final String CERTIFICATE_NOT_REGISTERED = "AADSTS700027";
 
   private Planner() {}
 
-  /** A plan with every step automated. */
-  public static Plan plan(FleetObservation fleet) {
-    return plan(fleet, Set.of());
+  /**
+   * A plan with every step automated.
+   *
+   * @param nowMillis the time to judge the version table's dates against (workflow time in
+   *     workflows)
+   */
+  public static Plan plan(FleetObservation fleet, long nowMillis) {
+    return plan(fleet, Set.of(), nowMillis);
   }
 
   /**
    * @param operatorSteps steps that a person performs and confirms instead of abafix
+   * @param nowMillis the time to judge the version table's dates against (workflow time in
+   *     workflows)
    */
-  public static Plan plan(FleetObservation fleet, Set<StepName> operatorSteps) {
+  public static Plan plan(FleetObservation fleet, Set<StepName> operatorSteps, long nowMillis) {
     List<ServerState> servers = fleet.servers();
     List<String> findings = new ArrayList<>();
 
@@ -88,6 +98,10 @@ public final class Planner {
                 + s.connectorAccount()
                 + "): the revert replaces it with Sync_<server>_<id12>");
       }
+    }
+    // A server the plan includes and cannot finish is a blocker (below); any other is a finding.
+    for (ServerState s : servers) {
+      findings.addAll(versionFindings(s, nowMillis, !affected.contains(s.server())));
     }
     if (affected.isEmpty()) {
       findings.add(
@@ -177,15 +191,58 @@ public final class Planner {
     steps.add(5, StepName.RESUME_SCHEDULER, working, Executor.AUTOMATED, false, "");
     steps.add(6, StepName.FINAL_VERIFICATION, PlannedStep.DIRECTORY, Executor.WORKFLOW, false, "");
 
+    List<String> blockers = new ArrayList<>(outsiders(fleet, toDelete));
+    for (String name : keepOrder) {
+      blockers.addAll(versionBlockers(state(fleet, name), nowMillis));
+      if (!ConnectVersions.table()
+          .assess(state(fleet, name).version(), nowMillis, Verdict.SWITCHES_ITSELF_TO_ABA)
+          .isEmpty()) {
+        findings.add(
+            name
+                + " runs Entra Connect "
+                + state(fleet, name).version()
+                + ", which switches a server on a service account back to application-based"
+                + " authentication by itself within six hours: run the plan through without long"
+                + " pauses between the revert and CONFIGURE_ABA");
+      }
+    }
+
     return new Plan(
-        fleet.tenant(),
-        working,
-        broken,
-        toDelete,
-        regenerate,
-        findings,
-        steps.list,
-        outsiders(fleet, toDelete));
+        fleet.tenant(), working, broken, toDelete, regenerate, findings, steps.list, blockers);
+  }
+
+  /**
+   * What the version table says about a server that preflight should report.
+   *
+   * @param stops whether to include what would block a server of the plan (for servers outside it)
+   */
+  private static List<String> versionFindings(ServerState s, long nowMillis, boolean stops) {
+    List<String> lines = new ArrayList<>();
+    for (Note n : ConnectVersions.table().assess(s.version(), nowMillis)) {
+      switch (n.verdict()) {
+        case UNKNOWN_VERSION, SYNC_WILL_STOP, PAST_END_OF_SUPPORT ->
+            lines.add(s.server() + ": " + n.line());
+        case NO_ABA, SYNC_STOPPED -> {
+          if (stops) lines.add(s.server() + ": " + n.line());
+        }
+        default -> {}
+      }
+    }
+    return lines;
+  }
+
+  /**
+   * A server whose version cannot take part: it cannot configure application-based authentication,
+   * or it has stopped syncing, so the remediation could not end with it syncing again.
+   */
+  private static List<String> versionBlockers(ServerState s, long nowMillis) {
+    List<String> lines = new ArrayList<>();
+    for (Note n : ConnectVersions.table().assess(s.version(), nowMillis)) {
+      if (n.verdict() == Verdict.NO_ABA || n.verdict() == Verdict.SYNC_STOPPED) {
+        lines.add(s.server() + ": " + n.line() + ", then run the remediation again");
+      }
+    }
+    return lines;
   }
 
   /**

@@ -36,7 +36,7 @@ class DiagnoserTest {
     Diagnosis d = diagnose(lab);
 
     assertTrue(d.healthy(), d.findings().toString());
-    assertEquals(List.of(), Diagnoser.propose(d, facts(lab), lab.tenantDomain()));
+    assertEquals(List.of(), Diagnoser.propose(d, facts(lab), lab.tenantDomain(), NOW));
   }
 
   @Test
@@ -58,7 +58,7 @@ class DiagnoserTest {
     FleetFacts facts = facts(lab);
 
     Diagnosis d = Diagnoser.diagnose(facts, NOW, 30);
-    List<ProposedRun> runs = Diagnoser.propose(d, facts, lab.tenantDomain());
+    List<ProposedRun> runs = Diagnoser.propose(d, facts, lab.tenantDomain(), NOW);
 
     Finding signIn = d.of(FindingKind.SIGN_IN_FAILING).get(0);
     assertEquals(List.of("SERVERB"), signIn.servers());
@@ -78,7 +78,7 @@ class DiagnoserTest {
     FleetFacts facts = facts(lab);
 
     Diagnosis d = Diagnoser.diagnose(facts, NOW, 30);
-    List<ProposedRun> runs = Diagnoser.propose(d, facts, lab.tenantDomain());
+    List<ProposedRun> runs = Diagnoser.propose(d, facts, lab.tenantDomain(), NOW);
 
     assertEquals(
         List.of(List.of("SERVERA"), List.of("SERVERB")),
@@ -152,6 +152,6 @@ class DiagnoserTest {
     Finding f = d.of(FindingKind.SIGN_IN_FAILING).get(0);
     assertEquals(Remedy.NONE, f.remedy());
     assertTrue(f.recommendation().contains("Conditional Access"), f.recommendation());
-    assertEquals(List.of(), Diagnoser.propose(d, blocked, lab.tenantDomain()));
+    assertEquals(List.of(), Diagnoser.propose(d, blocked, lab.tenantDomain(), NOW));
   }
 }

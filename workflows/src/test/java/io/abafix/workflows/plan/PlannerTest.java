@@ -23,7 +23,7 @@ class PlannerTest {
             ? List.copyOf(lab.hosts())
             : List.of(servers).stream().map(s -> (SyncServerHost) lab.host(s)).toList();
     var facts = PortFleetReader.read(lab.tenantDomain(), hosts, lab.directory());
-    return Planner.plan(facts.observation(), Set.of());
+    return Planner.plan(facts.observation(), Set.of(), lab.now());
   }
 
   @Test

@@ -1,0 +1,214 @@
+package io.abafix.activities;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.abafix.activities.model.AbaParameters;
+import io.abafix.activities.model.AuthenticationCheck;
+import io.abafix.activities.model.EventLogEntry;
+import io.abafix.activities.model.IdentityType;
+import io.abafix.activities.model.ServerState;
+import io.abafix.activities.model.StepResult;
+import io.abafix.activities.port.SyncServerHost;
+import io.abafix.activities.powershell.PowerShellResult;
+import io.abafix.activities.powershell.PowerShellScript;
+import io.abafix.activities.powershell.PowerShellSyncServerHost;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+
+/** The server steps' idempotency and preconditions, on recorded shapes and a small fake server. */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class SyncServerActivitiesImplTest {
+  private static final String ID = "3f1c9a2b7d4e4a6b8c0d1e2f3a4b5c6d";
+
+  @Test
+  void a_revert_already_done_is_recognised_from_the_connectors_user_principal_name()
+      throws Exception {
+    // The connector reports Sync_SERVERA_3f1c9a2b7d4e@contoso.onmicrosoft.com.
+    JsonNode fixture =
+        new ObjectMapper()
+            .readTree(
+                getClass()
+                    .getResourceAsStream("/fixtures/server-state/service-account-identity.json"));
+    List<PowerShellScript> ran = new ArrayList<>();
+    PowerShellSyncServerHost host =
+        new PowerShellSyncServerHost(
+            "SERVERA",
+            (script, stdin, timeout) -> {
+              ran.add(script);
+              return new PowerShellResult(
+                  0, PowerShellSyncServerHost.ANSWER_PREFIX + fixture.get("answer"), "");
+            });
+
+    StepResult r =
+        new SyncServerActivitiesImpl(host)
+            .revertToServiceAccount("SERVERA", "clixml:C:\\ProgramData\\abafix\\hia.xml");
+
+    assertFalse(r.changed(), r.detail());
+    // A second revert would reset the password and restart the 15-minute propagation.
+    assertEquals(List.of(PowerShellScript.GET_SERVER_STATE), ran);
+  }
+
+  @Test
+  void a_regeneration_killed_after_the_registry_write_starts_adsync_on_the_retry() {
+    FakeServer server = new FakeServer();
+    server.machineId = "0123456789abcdef0123456789abcdef";
+    server.adSyncRunning = false; // the killed run stopped it and never started it again
+
+    StepResult r =
+        new SyncServerActivitiesImpl(server)
+            .regenerateMachineId("SERVERA", "0123456789abcdef0123456789abcdef");
+
+    assertTrue(r.changed(), r.detail());
+    assertTrue(server.adSyncRunning, "ADSync runs again");
+    assertEquals(List.of("setMachineIdentifier"), server.calls);
+  }
+
+  @Test
+  void a_regeneration_already_done_with_adsync_running_does_nothing() {
+    FakeServer server = new FakeServer();
+    server.machineId = "0123456789abcdef0123456789abcdef";
+
+    StepResult r =
+        new SyncServerActivitiesImpl(server)
+            .regenerateMachineId("SERVERA", "0123456789abcdef0123456789abcdef");
+
+    assertFalse(r.changed());
+    assertEquals(List.of(), server.calls);
+  }
+
+  @Test
+  void a_revert_or_regeneration_is_refused_while_the_wizard_is_open_or_the_scheduler_suspended() {
+    for (String blocker : List.of("wizard", "suspended")) {
+      FakeServer server = new FakeServer();
+      server.wizardOpen = blocker.equals("wizard");
+      server.schedulerSuspended = blocker.equals("suspended");
+      SyncServerActivitiesImpl steps = new SyncServerActivitiesImpl(server);
+
+      ApplicationFailure revert =
+          assertThrows(
+              ApplicationFailure.class,
+              () -> steps.revertToServiceAccount("SERVERA", "clixml:C:\\hia.xml"));
+      ApplicationFailure regenerate =
+          assertThrows(
+              ApplicationFailure.class,
+              () -> steps.regenerateMachineId("SERVERA", "fedcba9876543210fedcba9876543210"));
+
+      assertEquals(FailureTypes.PRECONDITION_FAILED, revert.getType(), revert.getMessage());
+      assertTrue(revert.isNonRetryable());
+      assertEquals(FailureTypes.PRECONDITION_FAILED, regenerate.getType());
+      assertEquals(List.of(), server.calls, blocker + ": nothing changed");
+    }
+  }
+
+  @Test
+  void a_revert_waits_while_a_cycle_runs() {
+    FakeServer server = new FakeServer();
+    server.cycleRunning = true;
+
+    ApplicationFailure e =
+        assertThrows(
+            ApplicationFailure.class,
+            () ->
+                new SyncServerActivitiesImpl(server)
+                    .revertToServiceAccount("SERVERA", "clixml:C:\\hia.xml"));
+
+    assertEquals(FailureTypes.TRANSIENT, e.getType());
+    assertEquals(List.of(), server.calls);
+  }
+
+  /** A server in memory: the facts the steps check, and the calls they made. */
+  private static final class FakeServer implements SyncServerHost {
+    final List<String> calls = new ArrayList<>();
+    String machineId = ID;
+    boolean adSyncRunning = true;
+    boolean cycleRunning;
+    boolean schedulerSuspended;
+    boolean wizardOpen;
+    IdentityType identity = IdentityType.Application;
+    String account;
+
+    @Override
+    public String serverName() {
+      return "SERVERA";
+    }
+
+    @Override
+    public ServerState inspect() {
+      return new ServerState(
+          "SERVERA",
+          machineId,
+          "2.5.79.0",
+          false,
+          adSyncRunning,
+          true,
+          cycleRunning,
+          "abdc652a-160c-469e-b31a-70b29e8cf3a8@contoso.onmicrosoft.com",
+          identity,
+          account,
+          identity == IdentityType.Application ? "abdc652a-160c-469e-b31a-70b29e8cf3a8" : null,
+          "E1475F4D5BCA1E7596CFF6A623347533ADF66165",
+          new AbaParameters("Microsoft", "Microsoft", "E1475F4D5BCA1E7596CFF6A623347533ADF66165"),
+          "2.3.0",
+          schedulerSuspended,
+          wizardOpen);
+    }
+
+    @Override
+    public void setSyncCycleEnabled(boolean enabled) {
+      calls.add("setSyncCycleEnabled");
+    }
+
+    @Override
+    public void revertToServiceAccount(String accountName, String credentialReference) {
+      calls.add("revertToServiceAccount");
+      identity = IdentityType.ServiceAccount;
+      account = accountName;
+    }
+
+    @Override
+    public AuthenticationCheck testConnectorAuthentication() {
+      return AuthenticationCheck.ok();
+    }
+
+    @Override
+    public void setMachineIdentifier(String newMachineId) {
+      calls.add("setMachineIdentifier");
+      machineId = newMachineId;
+      adSyncRunning = true;
+    }
+
+    @Override
+    public void rotateApplicationCertificate() {
+      calls.add("rotateApplicationCertificate");
+    }
+
+    @Override
+    public void configureApplicationAuthentication() {
+      calls.add("configureApplicationAuthentication");
+    }
+
+    @Override
+    public List<EventLogEntry> readEvents(long afterRecordId, int maxEntries) {
+      return List.of();
+    }
+
+    @Override
+    public void installAdSyncTools(String source) {
+      calls.add("installAdSyncTools");
+    }
+
+    @Override
+    public void repairConnectorParameters() {
+      calls.add("repairConnectorParameters");
+    }
+  }
+}

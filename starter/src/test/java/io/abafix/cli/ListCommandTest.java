@@ -1,0 +1,54 @@
+package io.abafix.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.abafix.workflows.codec.PayloadEncryption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code abafix list} and {@code abafix setup} where the cluster has no visibility. */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class ListCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void on_the_embedded_server_list_and_setup_say_in_one_line_that_they_cannot() throws Exception {
+    Path key = dir.resolve("abafix.key");
+    Files.writeString(key, PayloadEncryption.newKeyBase64());
+    try (EmbeddedTemporal temporal = EmbeddedTemporal.start(0)) {
+      String[] cluster = {"--address", temporal.address(), "--encryption-key-file", key.toString()};
+      CommandLineRun list = CommandLineRun.of(concat(new String[] {"list"}, cluster));
+      list.assertRefused(2, "cannot list runs", "in-memory server");
+      CommandLineRun setup = CommandLineRun.of(concat(new String[] {"setup"}, cluster));
+      setup.assertRefused(2, "cannot register search attributes");
+    }
+  }
+
+  @Test
+  void list_refuses_a_tenant_that_is_not_a_domain_name_before_contacting_anything() {
+    CommandLineRun.of("list", "--tenant", "x' OR '1'='1", "--address", "127.0.0.1:1")
+        .assertRefused(2, "is not a domain name");
+  }
+
+  @Test
+  void the_filters_become_one_visibility_query() {
+    ListCommand c = new ListCommand();
+    c.tenant = "Contoso.onmicrosoft.com";
+    c.waiting = true;
+    c.limit = 10;
+    assertEquals(
+        "WorkflowId STARTS_WITH 'abafix-' AND AbafixTenant = 'contoso.onmicrosoft.com'"
+            + " AND ExecutionStatus = 'Running' AND AbafixWaitingFor IN ('approval', 'operator')",
+        c.query());
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+}

@@ -1,0 +1,65 @@
+package io.abafix.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What an operator types, against one Temporal: every {@code abafix} command the real-server suite
+ * runs goes through here (in-process, through picocli, with the production argument parsing), so
+ * that a change to a command's syntax is made in one place.
+ */
+final class OperatorCli {
+  private final String address;
+  private final Path keyFile;
+
+  OperatorCli(String address, Path keyFile) {
+    this.address = address;
+    this.keyFile = keyFile;
+  }
+
+  /** {@code abafix remediate --request FILE}; returns the run's id. */
+  String remediate(Path request) {
+    CommandLineRun run = ok("remediate", "--request", request.toString());
+    String started = run.out().lines().findFirst().orElseThrow();
+    assertTrue(started.startsWith("started "), run.out());
+    return started.substring("started ".length()).trim();
+  }
+
+  /** {@code abafix approve RUN --as NAME}: the step the run waits on. */
+  CommandLineRun approve(String run, String as) {
+    return ok("approve", run, "--as", as);
+  }
+
+  /** {@code abafix reject RUN --as NAME}. */
+  CommandLineRun reject(String run, String as) {
+    return ok("reject", run, "--as", as, "--comment", "not now");
+  }
+
+  /** {@code abafix confirm RUN --step STEP --server SERVER --as NAME}. */
+  CommandLineRun confirm(String run, String step, String server, String as) {
+    return ok("confirm", run, "--step", step, "--server", server, "--as", as);
+  }
+
+  /** {@code abafix status RUN}. */
+  CommandLineRun status(String run) {
+    return ok("status", run);
+  }
+
+  /** {@code abafix audit RUN --out FILE}. */
+  CommandLineRun audit(String run, Path out) {
+    return ok("audit", run, "--out", out.toString());
+  }
+
+  /** Any other command, with this cluster's address and key; must exit 0. */
+  CommandLineRun ok(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--address", address, "--encryption-key-file", keyFile.toString()));
+    CommandLineRun run = CommandLineRun.of(all.toArray(String[]::new));
+    assertEquals(0, run.exitCode(), String.join(" ", args) + ": " + run.err() + run.out());
+    return run;
+  }
+}

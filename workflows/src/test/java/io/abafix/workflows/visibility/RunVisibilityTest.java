@@ -1,0 +1,214 @@
+package io.abafix.workflows.visibility;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.abafix.activities.DirectoryActivitiesImpl;
+import io.abafix.activities.SyncServerActivitiesImpl;
+import io.abafix.activities.TaskQueues;
+import io.abafix.lab.Lab;
+import io.abafix.lab.LabAdapters;
+import io.abafix.lab.scenario.Scenario;
+import io.abafix.workflows.SharedAppRemediationWorkflow;
+import io.abafix.workflows.SharedAppRemediationWorkflowImpl;
+import io.abafix.workflows.WorkflowIds;
+import io.abafix.workflows.model.ApprovalPolicy;
+import io.abafix.workflows.model.ApprovalRequest;
+import io.abafix.workflows.model.Outcome;
+import io.abafix.workflows.model.PendingApproval;
+import io.abafix.workflows.model.RemediationRequest;
+import io.abafix.workflows.model.RemediationResult;
+import io.abafix.workflows.model.Timings;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.sdk.v1.WorkflowMetadata;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.SearchAttributeKey;
+import io.temporal.common.converter.DefaultDataConverter;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.WorkerFactoryOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A remediation explains itself to Temporal: search attributes where the cluster has them (and no
+ * upsert where it has not), current details naming the command that answers a wait, a static
+ * summary, and a summary on every activity.
+ */
+@DisplayNameGeneration(ReplaceUnderscores.class)
+class RunVisibilityTest {
+  private TestWorkflowEnvironment env;
+  private LabAdapters adapters;
+  private Lab lab;
+
+  private void start(boolean registered) {
+    env =
+        TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder()
+                .setWorkerFactoryOptions(
+                    WorkerFactoryOptions.newBuilder()
+                        .setWorkerInterceptors(new ActivitySummaries())
+                        .build())
+                .build());
+    if (registered) {
+      for (SearchAttributeKey<?> key : SearchAttributes.ALL) {
+        env.registerSearchAttribute(key.getName(), key.getValueType());
+      }
+    }
+    lab =
+        Lab.fromScenario(
+            Scenario.fromResource("seed-pair").withoutLatency(), env::currentTimeMillis);
+    adapters = LabAdapters.start(lab);
+    env.newWorker(TaskQueues.ORCHESTRATOR)
+        .registerWorkflowImplementationTypes(SharedAppRemediationWorkflowImpl.class);
+    env.newWorker(TaskQueues.DIRECTORY)
+        .registerActivitiesImplementations(new DirectoryActivitiesImpl(adapters.directory()));
+    for (String server : lab.serverNames()) {
+      env.newWorker(TaskQueues.forServer(server))
+          .registerActivitiesImplementations(new SyncServerActivitiesImpl(adapters.host(server)));
+    }
+    env.start();
+  }
+
+  @AfterEach
+  void close() {
+    if (env != null) env.close();
+    if (adapters != null) adapters.close();
+  }
+
+  @Test
+  void where_the_attributes_are_registered_a_run_shows_phase_waits_and_outcome() {
+    start(true);
+    Seen seen = runApproving(true);
+
+    assertEquals(Outcome.SUCCEEDED, seen.result.outcome());
+    PendingApproval first = seen.gates.get(0);
+    assertEquals("approval", seen.waitingForAtFirstGate);
+    assertEquals(first.gate().substring(0, first.gate().indexOf('@')), seen.phaseAtFirstGate);
+    assertTrue(
+        seen.detailsAtFirstGate.contains("abafix approve " + seen.id + " --as <your name>"),
+        seen.detailsAtFirstGate);
+
+    var end = describe(seen.id).getTypedSearchAttributes();
+    assertEquals("SUCCEEDED", end.get(SearchAttributes.OUTCOME));
+    assertEquals("DONE", end.get(SearchAttributes.PHASE));
+    assertEquals("remediation", end.get(SearchAttributes.WORKFLOW_KIND));
+    assertEquals(lab.tenantDomain(), end.get(SearchAttributes.TENANT));
+    assertEquals(lab.serverNames(), end.get(SearchAttributes.SERVERS));
+    assertFalse(end.containsKey(SearchAttributes.WAITING_FOR), "no wait left: " + end);
+  }
+
+  @Test
+  void where_the_attributes_are_not_registered_a_run_upserts_none_and_explains_itself_anyway() {
+    start(false);
+    Seen seen = runApproving(false);
+
+    assertEquals(Outcome.SUCCEEDED, seen.result.outcome());
+    assertNull(seen.waitingForAtFirstGate);
+    assertTrue(describe(seen.id).getTypedSearchAttributes().size() == 0);
+    assertTrue(
+        seen.detailsAtFirstGate.contains("abafix approve " + seen.id), seen.detailsAtFirstGate);
+    assertTrue(currentDetails(seen.id).startsWith("**Ended:** SUCCEEDED"));
+
+    // What the Web UI shows: a summary for the run and for every activity.
+    WorkflowExecutionDescription d = describe(seen.id);
+    assertEquals(
+        "Shared-app remediation: " + lab.tenantDomain() + " (SERVERA, SERVERB)",
+        d.getStaticSummary());
+    assertTrue(d.getStaticDetails().contains("`abafix status " + seen.id + "`"));
+
+    List<String> summaries = new ArrayList<>();
+    int scheduled = 0;
+    for (HistoryEvent e :
+        env.getWorkflowClient().fetchHistory(seen.id).getHistory().getEventsList()) {
+      if (e.getEventType() != EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) continue;
+      scheduled++;
+      if (e.hasUserMetadata() && e.getUserMetadata().hasSummary()) {
+        summaries.add(
+            DefaultDataConverter.STANDARD_INSTANCE.fromPayload(
+                e.getUserMetadata().getSummary(), String.class, String.class));
+      }
+    }
+    assertEquals(scheduled, summaries.size(), "every activity has a summary: " + summaries);
+    assertTrue(summaries.contains("Revert to service account on SERVERA"), summaries.toString());
+    assertTrue(summaries.contains("Delete application"), summaries.toString());
+  }
+
+  private record Seen(
+      String id,
+      RemediationResult result,
+      List<PendingApproval> gates,
+      String waitingForAtFirstGate,
+      String phaseAtFirstGate,
+      String detailsAtFirstGate) {}
+
+  private Seen runApproving(boolean registered) {
+    String id = WorkflowIds.remediation(lab.tenantDomain());
+    WorkflowClient client = env.getWorkflowClient();
+    SharedAppRemediationWorkflow run =
+        client.newWorkflowStub(
+            SharedAppRemediationWorkflow.class,
+            RunDescriptions.remediation(id, lab.tenantDomain(), lab.serverNames(), registered)
+                .applyTo(
+                    WorkflowOptions.newBuilder()
+                        .setWorkflowId(id)
+                        .setTaskQueue(TaskQueues.ORCHESTRATOR)
+                        .setWorkflowRunTimeout(Duration.ofHours(6)))
+                .build());
+    WorkflowClient.start(
+        run::remediate,
+        new RemediationRequest(
+            lab.tenantDomain(),
+            lab.serverNames(),
+            "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml",
+            null,
+            false,
+            new ApprovalPolicy(true, false, 3600),
+            Timings.standard(),
+            "alice"));
+    CompletableFuture<RemediationResult> result =
+        client.newUntypedWorkflowStub(id).getResultAsync(RemediationResult.class);
+    List<PendingApproval> gates = new ArrayList<>();
+    String waiting = null;
+    String phase = null;
+    String details = null;
+    for (int looks = 0; looks < 400 && !result.isDone(); looks++) {
+      PendingApproval pending = run.progress().pendingApproval();
+      if (pending == null) {
+        env.sleep(Duration.ofSeconds(looks < 8 ? 1 : 30));
+        continue;
+      }
+      if (gates.isEmpty()) {
+        var attributes = describe(id).getTypedSearchAttributes();
+        waiting = attributes.get(SearchAttributes.WAITING_FOR);
+        phase = attributes.get(SearchAttributes.PHASE);
+        details = currentDetails(id);
+      }
+      gates.add(pending);
+      run.decide(new ApprovalRequest(pending.gate(), "bob", true, "ok"));
+    }
+    assertTrue(result.isDone(), "the run did not end: " + run.progress());
+    return new Seen(id, result.join(), gates, waiting, phase, details);
+  }
+
+  private WorkflowExecutionDescription describe(String id) {
+    return env.getWorkflowClient().newUntypedWorkflowStub(id).describe();
+  }
+
+  private String currentDetails(String id) {
+    WorkflowStub stub = env.getWorkflowClient().newUntypedWorkflowStub(id);
+    return stub.query("__temporal_workflow_metadata", WorkflowMetadata.class).getCurrentDetails();
+  }
+}
