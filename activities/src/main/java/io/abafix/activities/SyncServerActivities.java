@@ -60,6 +60,23 @@ public interface SyncServerActivities {
    */
   StepResult configureApplicationAuthentication(String server, List<String> retiredAppIds);
 
+  /**
+   * Succeeds once the connector signs in; until then fails with a retryable failure, so that
+   * Temporal polls it on the retry interval the workflow chose, within the activity's
+   * schedule-to-close bound, without a workflow task per look. Changes nothing.
+   *
+   * @return {@code attempt} is the look on which it signed in
+   */
+  StepResult awaitSignIn(String server);
+
+  /**
+   * Succeeds once no sync cycle is running; until then fails with a retryable failure (see {@link
+   * #awaitSignIn}). Changes nothing.
+   *
+   * @return the server's state in {@code after}; {@code attempt} is the look that saw it idle
+   */
+  StepResult awaitSyncCycleEnd(String server);
+
   /** Directory Synchronization entries of the Application log newer than {@code afterRecordId}. */
   List<EventLogEntry> readEvents(String server, long afterRecordId, int maxEntries);
 

@@ -215,6 +215,27 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
   }
 
   @Override
+  public StepResult awaitSignIn(String server) {
+    checkServer(server);
+    AuthenticationCheck check = call(host::testConnectorAuthentication);
+    if (!check.authenticated()) {
+      throw Failures.transientFailure(
+          server + " does not sign in yet (" + check.errorCode() + "): looking again");
+    }
+    return new StepResult(false, Map.of(), Map.of(), "signs in", attempt());
+  }
+
+  @Override
+  public StepResult awaitSyncCycleEnd(String server) {
+    checkServer(server);
+    ServerState state = call(host::inspect);
+    if (state.syncCycleInProgress()) {
+      throw Failures.transientFailure("a sync cycle is still running on " + server);
+    }
+    return new StepResult(false, Map.of(), Facts.of(state), "no sync cycle running", attempt());
+  }
+
+  @Override
   public List<EventLogEntry> readEvents(String server, long afterRecordId, int maxEntries) {
     checkServer(server);
     return call(() -> host.readEvents(afterRecordId, maxEntries));

@@ -177,6 +177,14 @@ public final class Lab {
   }
 
   /**
+   * Someone points the server's connector back at an app registration by hand (a restored backup of
+   * its configuration), whether that app is live or deleted. No fault, latency or effect count.
+   */
+  public void reconnectToApplicationOutOfBand(String server, String appId) {
+    world.reconnectToApplication(server, appId);
+  }
+
+  /**
    * A certificate rotation nobody asked abafix for (an automatic rollover, or an operator with the
    * wizard): same effect as the port method, but no fault, latency or effect count.
    */

@@ -748,6 +748,18 @@ final class LabWorld {
     return check;
   }
 
+  /**
+   * Someone points the server's connector back at an app registration (live or deleted) by hand,
+   * e.g. by restoring a backup of its configuration; the server keeps its certificate.
+   */
+  synchronized void reconnectToApplication(String server, String appId) {
+    SimServer s = server(server);
+    SimApp app = findByAppId(apps, appId);
+    if (app == null) app = findByAppId(deletedApps, appId);
+    if (app == null) throw new IllegalArgumentException("no app " + appId + " in the lab");
+    useApplication(s, app, s.certificate);
+  }
+
   private void useApplication(SimServer s, SimApp app, String thumbprint) {
     s.identityType = IdentityType.Application;
     s.appId = app.appId;

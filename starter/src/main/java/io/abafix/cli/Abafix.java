@@ -18,6 +18,7 @@ import picocli.CommandLine.HelpCommand;
       AuditCommand.class,
       DecisionCommand.Approve.class,
       DecisionCommand.Reject.class,
+      CancelCommand.class,
       ConfirmCommand.class,
       KeygenCommand.class,
       BenchCommand.class,

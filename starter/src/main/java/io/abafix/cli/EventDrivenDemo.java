@@ -151,7 +151,10 @@ final class EventDrivenDemo {
         credential,
         sources,
         new IncidentPolicy(Set.of(), DEBOUNCE_SECONDS, 600, false, 30),
-        new Timings(120, 1, 120, 30));
+        new Timings(120, 1, 120, 30),
+        // The lab automates every step, as the demo's own remediation does.
+        List.of(),
+        null);
   }
 
   private void trigger() {
@@ -223,7 +226,8 @@ final class EventDrivenDemo {
                 status.pendingApproval().gate(),
                 DemoCommand.DEMO_APPROVER,
                 true,
-                "approved automatically by the demo"));
+                "approved automatically by the demo",
+                status.pendingApproval().digest()));
       }
       for (ChildRun child : status.children()) {
         if (!followed.add(child.workflowId())) continue;

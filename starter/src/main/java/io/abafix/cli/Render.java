@@ -2,6 +2,7 @@ package io.abafix.cli;
 
 import io.abafix.lab.Lab;
 import io.abafix.workflows.audit.AuditEntry;
+import io.abafix.workflows.model.PendingApproval;
 import io.abafix.workflows.model.ServerSummary;
 import io.abafix.workflows.plan.Plan;
 import io.abafix.workflows.plan.PlannedStep;
@@ -31,6 +32,31 @@ final class Render {
         e.detail() == null ? "" : e.detail(),
         attempts,
         actor);
+  }
+
+  /** The exact command that approves one gate, bound to the digest of what the person saw. */
+  static String approveCommand(String run, PendingApproval p) {
+    int at = p.gate().indexOf('@');
+    String gate =
+        at < 0
+            ? "--gate " + p.gate()
+            : "--step " + p.gate().substring(0, at) + " --server " + p.gate().substring(at + 1);
+    return "abafix approve "
+        + run
+        + " "
+        + gate
+        + " --digest "
+        + p.digest().substring(0, 12)
+        + " --as <your name>";
+  }
+
+  /** The exact command that approves every gate at once, bound to the plan's digest. */
+  static String approvePlanCommand(String run, PendingApproval p) {
+    return "abafix approve "
+        + run
+        + " --gate PLAN --digest "
+        + p.planDigest().substring(0, 12)
+        + " --as <your name>";
   }
 
   static List<String> plan(Plan plan) {

@@ -65,7 +65,11 @@ final class RunFollower {
       if (pending != null && autoApprover != null) {
         run.decide(
             new ApprovalRequest(
-                pending.gate(), autoApprover, true, "approved automatically by the demo"));
+                pending.gate(),
+                autoApprover,
+                true,
+                "approved automatically by the demo",
+                pending.digest()));
       } else if (progress.pendingOperatorStep() != null
           && !progress.pendingOperatorStep().gate().equals(announced)) {
         announced = progress.pendingOperatorStep().gate();
@@ -74,9 +78,10 @@ final class RunFollower {
         out.flush();
       } else if (pending != null && !pending.gate().equals(announced)) {
         announced = pending.gate();
-        out.println("  waiting for approval of " + pending.gate() + ": " + pending.description());
-        out.println(
-            "    abafix approve " + workflowId + " --as <your name>   (or: abafix reject ...)");
+        for (PendingApproval p : progress.pendingApprovals()) {
+          out.println("  waiting for approval of " + p.gate() + ": " + p.description());
+          out.println("    " + Render.approveCommand(workflowId, p) + "   (or: abafix reject ...)");
+        }
         out.flush();
       }
       sleep(pollInterval);

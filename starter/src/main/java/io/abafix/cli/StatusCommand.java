@@ -46,13 +46,14 @@ final class StatusCommand implements Callable<Integer> {
       WorkerCheck.missing(client, p.servers().keySet())
           .ifPresent(lines -> lines.forEach(line -> out.println("  " + line)));
     }
-    if (p.pendingApproval() != null) {
-      out.println(
-          "  needs approval: "
-              + p.pendingApproval().gate()
-              + ": "
-              + p.pendingApproval().description());
-      out.println("    abafix approve " + run + " --as <your name>");
+    for (var gate : p.pendingApprovals()) {
+      out.println("  needs approval: " + gate.gate() + ": " + gate.description());
+      gate.parameters().forEach((k, v) -> out.println("      " + k + ": " + v));
+      out.println("    " + Render.approveCommand(run, gate));
+    }
+    if (p.pendingApprovals().size() > 1) {
+      out.println("  or approve all of them at once:");
+      out.println("    " + Render.approvePlanCommand(run, p.pendingApprovals().get(0)));
     }
     if (p.pendingOperatorStep() != null) {
       out.println("  operator step: " + p.pendingOperatorStep().instructions());
@@ -72,7 +73,7 @@ final class StatusCommand implements Callable<Integer> {
     s.proposal().forEach(p -> out.println("  proposed: " + p.remedy() + " as " + p.workflowId()));
     if (s.pendingApproval() != null) {
       out.println("  needs approval: " + s.pendingApproval().description());
-      out.println("    abafix approve " + run + " --as <your name>");
+      out.println("    " + Render.approveCommand(run, s.pendingApproval()));
     }
     s.children()
         .forEach(

@@ -90,13 +90,39 @@ class RunCommandsTest {
           status.out().contains("needs approval: REVERT_TO_SERVICE_ACCOUNT@SERVERA"), status.out());
       assertTrue(
           status.out().contains("DELETE_APPLICATIONS"), "the plan is shown: " + status.out());
+      String command =
+          "abafix approve "
+              + id
+              + " --step REVERT_TO_SERVICE_ACCOUNT --server SERVERA --digest "
+              + pending.digest().substring(0, 12)
+              + " --as <your name>";
+      assertTrue(status.out().contains(command), "the exact command is shown: " + status.out());
+
+      Result unnamed = abafix(concat(new String[] {"approve", id, "--as", "bob"}, cluster));
+      assertEquals(2, unnamed.exitCode(), "a decision must name its gate: " + unnamed.out());
+      assertTrue(unnamed.err().contains("name the gate you decide"), unnamed.err());
 
       Result wrongKey =
           abafix(
               "status", id, "--address", temporal.address(), "--encryption-key-file", otherKey());
       assertTrue(wrongKey.exitCode() != 0, "another key cannot read the run: " + wrongKey.out());
 
-      Result approve = abafix(concat(new String[] {"approve", id, "--as", "bob"}, cluster));
+      Result approve =
+          abafix(
+              concat(
+                  new String[] {
+                    "approve",
+                    id,
+                    "--step",
+                    "REVERT_TO_SERVICE_ACCOUNT",
+                    "--server",
+                    "SERVERA",
+                    "--digest",
+                    pending.digest().substring(0, 12),
+                    "--as",
+                    "bob"
+                  },
+                  cluster));
       assertEquals(0, approve.exitCode(), approve.err());
       assertTrue(
           approve.out().contains("approved REVERT_TO_SERVICE_ACCOUNT@SERVERA as bob"),

@@ -131,7 +131,7 @@ class VisibilityOnRealTemporalTest {
       assertEquals(
           failedBefore, lines(abafix("list", "--failed").out(), "COMPENSATED"), "not failed yet");
 
-      run.decide(new ApprovalRequest(pending.gate(), "bob", false, "not today"));
+      run.decide(new ApprovalRequest(pending.gate(), "bob", false, "not today", pending.digest()));
       try {
         env.client().newUntypedWorkflowStub(id).getResult(Object.class);
       } catch (WorkflowFailedException expected) {

@@ -51,9 +51,7 @@ public class ConnectorParameterRepairWorkflowImpl implements ConnectorParameterR
           "the request names no server", FailureTypes.PERMANENT);
     }
     String name = request.server();
-    this.server =
-        Workflow.newActivityStub(
-            SyncServerActivities.class, StepOptions.server(name, request.timings()));
+    this.server = StepOptions.serverStub(name, request.timings());
     long now = now();
     journal.record(
         "REQUEST",
@@ -144,7 +142,8 @@ public class ConnectorParameterRepairWorkflowImpl implements ConnectorParameterR
         null,
         null,
         null,
-        journal == null ? 0 : journal.size());
+        journal == null ? 0 : journal.size(),
+        List.of());
   }
 
   @Override

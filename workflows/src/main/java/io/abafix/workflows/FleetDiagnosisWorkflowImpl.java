@@ -1,7 +1,6 @@
 package io.abafix.workflows;
 
 import io.abafix.activities.DirectoryActivities;
-import io.abafix.activities.SyncServerActivities;
 import io.abafix.workflows.incident.Diagnoser;
 import io.abafix.workflows.incident.Diagnosis;
 import io.abafix.workflows.incident.DiagnosisRequest;
@@ -28,10 +27,15 @@ public class FleetDiagnosisWorkflowImpl implements FleetDiagnosisWorkflow {
         FleetSurvey.observe(
             request.tenant(),
             request.servers(),
-            s ->
-                Workflow.newActivityStub(
-                    SyncServerActivities.class, StepOptions.server(s, timings)),
+            s -> StepOptions.serverStub(s, timings),
             directory);
-    return Diagnoser.diagnose(facts, Workflow.currentTimeMillis(), request.expiryWarningDays());
+    long now = Workflow.currentTimeMillis();
+    // Runs from before the diagnosis was recorded replay as they ran; newer ones record it, so a
+    // later Diagnoser cannot change what a replayed run concluded.
+    if (Workflow.getVersion("diagnosis-recorded", Workflow.DEFAULT_VERSION, 1) == 1) {
+      return Workflow.sideEffect(
+          Diagnosis.class, () -> Diagnoser.diagnose(facts, now, request.expiryWarningDays()));
+    }
+    return Diagnoser.diagnose(facts, now, request.expiryWarningDays());
   }
 }

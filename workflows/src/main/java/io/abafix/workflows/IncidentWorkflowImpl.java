@@ -1,12 +1,8 @@
 package io.abafix.workflows;
 
-import io.abafix.activities.DirectoryActivities;
 import io.abafix.activities.SyncServerActivities;
-import io.abafix.activities.TaskQueues;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.audit.AuditJournal;
-import io.abafix.workflows.incident.ChildRun;
-import io.abafix.workflows.incident.Diagnoser;
 import io.abafix.workflows.incident.Diagnosis;
 import io.abafix.workflows.incident.Finding;
 import io.abafix.workflows.incident.FleetFacts;
@@ -18,121 +14,96 @@ import io.abafix.workflows.incident.IncidentState;
 import io.abafix.workflows.incident.IncidentStatus;
 import io.abafix.workflows.incident.ProposedRun;
 import io.abafix.workflows.incident.Remedy;
-import io.abafix.workflows.internal.DecisionRules;
-import io.abafix.workflows.internal.FleetSurvey;
+import io.abafix.workflows.internal.Gates;
 import io.abafix.workflows.internal.StepOptions;
-import io.abafix.workflows.model.ApprovalPolicy;
+import io.abafix.workflows.internal.incident.Assessment;
+import io.abafix.workflows.internal.incident.ChildRuns;
+import io.abafix.workflows.internal.incident.Proposals;
+import io.abafix.workflows.internal.incident.Reports;
 import io.abafix.workflows.model.ApprovalRequest;
-import io.abafix.workflows.model.PendingApproval;
-import io.abafix.workflows.model.RemediationRequest;
-import io.abafix.workflows.model.RemediationResult;
-import io.abafix.workflows.model.RepairRequest;
-import io.abafix.workflows.model.RepairResult;
 import io.abafix.workflows.plan.Executor;
-import io.abafix.workflows.visibility.RunDescriptions;
 import io.abafix.workflows.visibility.RunVisibility;
-import io.temporal.api.enums.v1.ParentClosePolicy;
-import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.TemporalFailure;
-import io.temporal.workflow.Async;
-import io.temporal.workflow.ChildWorkflowOptions;
-import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import org.slf4j.Logger;
 
-/** See {@link IncidentWorkflow}. */
+/**
+ * See {@link IncidentWorkflow}. Gather, diagnose, propose, approve, remediate, verify, close; the
+ * approval is a {@link Gates} gate, the reports and the children are components of their own.
+ */
 public class IncidentWorkflowImpl implements IncidentWorkflow {
-  private static final Logger log = Workflow.getLogger(IncidentWorkflowImpl.class);
-
   /** The approval gate of an incident: its whole proposal. */
-  public static final String PROPOSAL_GATE = "PROPOSAL";
+  public static final String PROPOSAL_GATE = Proposals.GATE;
 
   /** The most debounce windows the gathering waits before it diagnoses anyway. */
   private static final int MAX_DEBOUNCE_WINDOWS = 10;
 
   private static final String TARGET_TENANT = "tenant";
 
-  private final List<IncidentReport> reports = new ArrayList<>();
-  private final Set<String> reportKeys = new LinkedHashSet<>();
-  private final List<ChildRun> children = new ArrayList<>();
   private final Map<String, SyncServerActivities> serverStubs = new HashMap<>();
 
   /** Reports that came before the run itself started (signal-with-start delivers them first). */
   private final List<IncidentReport> early = new ArrayList<>();
 
+  private final RunVisibility visibility = new RunVisibility();
+
   private AuditJournal journal;
+  private Reports reports;
+  private Gates gates;
+  private ChildRuns children;
   private IncidentConfig config;
   private IncidentState state = IncidentState.COLLECTING;
-  private final RunVisibility visibility = new RunVisibility();
   private Diagnosis diagnosis;
   private List<ProposedRun> proposal = List.of();
-  private PendingApproval pending;
-  private ApprovalRequest decision;
 
   @Override
   public IncidentResult handle(IncidentConfig config) {
     this.config = config;
-    this.journal = new AuditJournal(Workflow.getInfo().getRunId());
+    journal = new AuditJournal(Workflow.getInfo().getRunId());
+    reports = new Reports(journal, () -> state.name());
+    gates = Gates.inWorkflow(journal, "this incident has no proposal waiting for a decision", null);
+    children = new ChildRuns(config, journal);
     IncidentPolicy policy = config.policy();
-    long opened = now();
-    journal.record(
-        "OPENED",
-        TARGET_TENANT,
-        Executor.WORKFLOW.name(),
-        null,
-        opened,
-        opened,
-        0,
-        "INFO",
-        Map.of(),
-        Map.of(
-            "servers", String.join(", ", config.servers()),
-            "unattended", String.valueOf(policy.unattended())),
-        "incident for " + config.tenant());
-    early.forEach(this::record);
+    journal
+        .entry("OPENED")
+        .target(TARGET_TENANT)
+        .executor(Executor.WORKFLOW.name())
+        .at(now())
+        .outcome("INFO")
+        .after(
+            Map.of(
+                "servers", String.join(", ", config.servers()),
+                "unattended", String.valueOf(policy.unattended()),
+                "carried", String.valueOf(config.carried().size())))
+        .detail(
+            "incident for "
+                + config.tenant()
+                + (config.carried().isEmpty() ? "" : ", continuing with reports not acted on yet"))
+        .record();
+    config.carried().forEach(r -> reports.add(r, false));
+    early.forEach(r -> reports.add(r, false));
     early.clear();
 
     // Gather: wait for the first report, then until none comes for a whole window.
-    Workflow.await(() -> !reports.isEmpty());
+    Workflow.await(() -> reports.size() > 0 || historyFull());
     Duration window = Duration.ofSeconds(Math.max(1, policy.debounceSeconds()));
-    for (int i = 0; i < MAX_DEBOUNCE_WINDOWS; i++) {
+    for (int i = 0; i < MAX_DEBOUNCE_WINDOWS && !historyFull(); i++) {
       int seen = reports.size();
-      if (!Workflow.await(window, () -> reports.size() > seen)) break;
+      if (!Workflow.await(window, () -> reports.size() > seen || historyFull())) break;
     }
+    if (historyFull()) continueWith(reports.all(), "the history is long");
 
     state = IncidentState.DIAGNOSING;
     visibility.phase(state.name(), config.tenant());
+    reports.markDiagnosed();
     FleetFacts facts = survey();
-    diagnosis = Diagnoser.diagnose(facts, now(), policy.expiryWarningDays());
-    for (Finding f : diagnosis.findings()) {
-      Map<String, String> evidence = new LinkedHashMap<>();
-      for (int i = 0; i < f.evidence().size(); i++)
-        evidence.put("evidence" + (i + 1), f.evidence().get(i));
-      evidence.put("remedy", f.remedy().name());
-      long at = now();
-      journal.record(
-          "FINDING",
-          String.join(",", f.servers()),
-          Executor.WORKFLOW.name(),
-          null,
-          at,
-          at,
-          1,
-          f.severity(),
-          Map.of(),
-          evidence,
-          f.kind() + ": " + f.summary() + ". Recommended: " + f.recommendation());
-    }
-    proposal = Diagnoser.propose(diagnosis, facts, config.tenant(), now());
+    Assessment assessment = Proposals.assess(facts, config);
+    diagnosis = assessment.diagnosis();
+    proposal = assessment.proposal();
+    Proposals.record(journal, diagnosis, proposal);
     if (proposal.isEmpty()) {
       return close(
           IncidentResult.NOTHING_TO_FIX,
@@ -142,40 +113,20 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
                   + " finding(s), none that an abafix workflow fixes: see the recommendations",
           List.of());
     }
-    for (ProposedRun run : proposal) {
-      long at = now();
-      Map<String, String> plan = new LinkedHashMap<>();
-      plan.put("workflowId", run.workflowId());
-      plan.put("remedy", run.remedy().name());
-      for (int i = 0; i < run.plan().size(); i++) {
-        plan.put(String.format(Locale.ROOT, "step%02d", i + 1), run.plan().get(i).strip());
-      }
-      long gates = run.plan().stream().filter(l -> l.contains("[needs approval]")).count();
-      journal.record(
-          "PROPOSAL",
-          String.join(",", run.servers()),
-          Executor.WORKFLOW.name(),
-          null,
-          at,
-          at,
-          0,
-          "PROPOSED",
-          Map.of(),
-          plan,
-          run.remedy()
-              + " as "
-              + run.workflowId()
-              + ": "
-              + run.plan().size()
-              + " steps"
-              + (gates == 0 ? "" : ", " + gates + " of them destructive"));
-    }
 
-    String approver = approve(policy);
-    if (approver == null) {
+    if (!proposal.stream().allMatch(r -> policy.isUnattended(r.remedy()))) {
+      state = IncidentState.AWAITING_APPROVAL;
+      visibility.waiting(
+          RunVisibility.WAITING_APPROVAL,
+          "approval of the proposal",
+          "abafix status " + Workflow.getInfo().getWorkflowId() + "   (prints the exact command)");
+    }
+    Gates.Settled decision = Proposals.approve(gates, proposal, policy);
+    visibility.doneWaiting();
+    if (!decision.approved()) {
       return close(
           IncidentResult.DECLINED,
-          decision == null
+          decision.by() == null
               ? "no decision on the proposal within "
                   + Duration.ofSeconds(policy.approvalTimeoutSeconds()).toMinutes()
                   + " minutes"
@@ -185,35 +136,36 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
 
     state = IncidentState.REMEDIATING;
     visibility.phase(state.name(), config.tenant());
-    for (ProposedRun run : proposal) runChild(run, approver);
+    List<String> fleet = diagnosis.servers().isEmpty() ? config.servers() : diagnosis.servers();
+    for (ProposedRun run : proposal) children.run(run, decision.by(), fleet);
 
     state = IncidentState.VERIFYING;
     visibility.phase(state.name(), config.tenant());
-    Diagnosis after = Diagnoser.diagnose(survey(), now(), policy.expiryWarningDays());
+    Diagnosis after = Proposals.assess(survey(), config).diagnosis();
     List<Finding> remaining =
         after.findings().stream().filter(f -> f.remedy() != Remedy.NONE).toList();
-    long at = now();
-    journal.record(
-        "VERIFY",
-        TARGET_TENANT,
-        Executor.WORKFLOW.name(),
-        null,
-        at,
-        at,
-        1,
-        remaining.isEmpty() ? "DONE" : "FAILED",
-        Map.of(),
-        Map.of("findings", String.valueOf(after.findings().size())),
-        remaining.isEmpty()
-            ? "nothing left that a workflow fixes"
-                + (after.healthy() ? "" : "; other findings remain, see their recommendations")
-            : String.join("; ", remaining.stream().map(Finding::summary).toList()));
-    boolean allSucceeded =
-        children.stream()
-            .allMatch(c -> "SUCCEEDED".equals(c.outcome()) || "NOTHING_TO_DO".equals(c.outcome()));
+    journal
+        .entry("VERIFY")
+        .target(TARGET_TENANT)
+        .executor(Executor.WORKFLOW.name())
+        .at(now())
+        .attempts(1)
+        .outcome(remaining.isEmpty() ? "DONE" : "FAILED")
+        .after(Map.of("findings", String.valueOf(after.findings().size())))
+        .detail(
+            remaining.isEmpty()
+                ? "nothing left that a workflow fixes"
+                    + (after.healthy() ? "" : "; other findings remain, see their recommendations")
+                : String.join("; ", remaining.stream().map(Finding::summary).toList()))
+        .record();
     return close(
-        remaining.isEmpty() && allSucceeded ? IncidentResult.RESOLVED : IncidentResult.UNRESOLVED,
-        children.size() + " workflow(s) ran; " + remaining.size() + " fixable finding(s) remain",
+        remaining.isEmpty() && children.allSucceeded()
+            ? IncidentResult.RESOLVED
+            : IncidentResult.UNRESOLVED,
+        children.all().size()
+            + " workflow(s) ran; "
+            + remaining.size()
+            + " fixable finding(s) remain",
         after.findings());
   }
 
@@ -226,55 +178,32 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
       early.add(report);
       return;
     }
-    record(report);
-  }
-
-  private void record(IncidentReport r) {
-    if (r == null || r.server() == null || !reportKeys.add(r.key())) return;
-    reports.add(r);
-    long at = now();
-    Map<String, String> facts = new LinkedHashMap<>();
-    facts.put("kind", String.valueOf(r.kind()));
-    if (r.eventId() != 0) facts.put("eventId", String.valueOf(r.eventId()));
-    if (r.recordId() != 0) facts.put("recordId", String.valueOf(r.recordId()));
-    facts.put("observedAt", String.valueOf(r.observedAt()));
-    journal.record(
-        "REPORT",
-        r.server(),
-        Executor.AUTOMATED.name(),
-        "watcher@" + r.server(),
-        at,
-        at,
-        0,
-        "INFO",
-        Map.of(),
-        facts,
-        (state == IncidentState.COLLECTING ? "" : "(noted during " + state + ") ")
-            + r.kind()
-            + ": "
-            + brief(r.evidence()));
+    reports.add(report, state != IncidentState.COLLECTING);
   }
 
   @Override
   public void validateDecision(ApprovalRequest r) {
-    DecisionRules.check(r, pending, "this incident has no proposal waiting for a decision", null);
+    if (gates == null) throw new IllegalStateException("the incident has not started yet");
+    gates.validate(r);
   }
 
   @Override
   public String decide(ApprovalRequest r) {
-    decision = r;
-    return pending.gate();
+    return gates.decide(r);
   }
 
   @Override
   public IncidentStatus status() {
+    List<IncidentReport> all = reports == null ? List.of() : reports.all();
+    var pending =
+        gates == null ? List.<io.abafix.workflows.model.PendingApproval>of() : gates.pending();
     return new IncidentStatus(
         state,
-        reports,
+        all,
         diagnosis,
         proposal,
-        pending,
-        children,
+        pending.isEmpty() ? null : pending.get(0),
+        children == null ? List.of() : children.all(),
         journal == null ? 0 : journal.size());
   }
 
@@ -286,247 +215,62 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
   // ---- steps ------------------------------------------------------------------------------
 
   private FleetFacts survey() {
-    Set<String> servers = new LinkedHashSet<>(config.servers());
-    Set<String> upper = new LinkedHashSet<>();
-    servers.forEach(s -> upper.add(s.toUpperCase(Locale.ROOT)));
-    for (IncidentReport r : reports) {
-      if (upper.add(r.server().toUpperCase(Locale.ROOT))) servers.add(r.server());
-    }
-    DirectoryActivities directory =
-        Workflow.newActivityStub(
-            DirectoryActivities.class, StepOptions.directory(config.timings()));
-    long started = now();
-    FleetFacts facts =
-        FleetSurvey.observe(config.tenant(), List.copyOf(servers), this::server, directory);
-    journal.record(
-        "DIAGNOSE",
-        TARGET_TENANT,
-        Executor.AUTOMATED.name(),
-        null,
-        started,
-        now(),
-        1,
-        facts.unreachable().isEmpty() ? "DONE" : "PARTIAL",
-        Map.of(),
-        Map.of(
-            "servers", String.join(", ", servers),
-            "applications", String.valueOf(facts.observation().applications().size()),
-            "unreachable", String.join(", ", facts.unreachable().keySet())),
-        "inspected every server and listed the ConnectSyncProvisioning_* apps; nothing changed");
-    return facts;
+    return Proposals.survey(config, reports.all(), journal, this::server);
   }
 
-  /** Returns who approved, or null when the proposal was rejected or not decided in time. */
-  private String approve(IncidentPolicy policy) {
-    long asked = now();
-    boolean unattended = proposal.stream().allMatch(r -> policy.isUnattended(r.remedy()));
-    if (unattended) {
-      journal.record(
-          "APPROVAL",
-          TARGET_TENANT,
-          Executor.WORKFLOW.name(),
-          "policy",
-          asked,
-          asked,
-          0,
-          "APPROVED",
-          Map.of(),
-          Map.of("gate", PROPOSAL_GATE),
-          "the tenant's policy lets " + policy.unattended() + " run unattended");
-      return "policy";
-    }
-    state = IncidentState.AWAITING_APPROVAL;
-    Duration timeout = Duration.ofSeconds(policy.approvalTimeoutSeconds());
-    pending =
-        new PendingApproval(
-            PROPOSAL_GATE,
-            String.join(
-                "; ",
-                proposal.stream()
-                    .map(r -> r.remedy() + " on " + String.join(", ", r.servers()))
-                    .toList()),
-            asked,
-            asked + timeout.toMillis());
-    visibility.waiting(
-        RunVisibility.WAITING_APPROVAL,
-        "approval of the proposal: " + pending.description(),
-        "abafix approve " + Workflow.getInfo().getWorkflowId() + " --as <your name>",
-        "abafix reject " + Workflow.getInfo().getWorkflowId() + " --as <your name>");
-    boolean decided = Workflow.await(timeout, () -> decision != null);
-    pending = null;
-    visibility.doneWaiting();
-    if (!decided) {
-      journal.record(
-          "APPROVAL",
-          TARGET_TENANT,
-          Executor.OPERATOR.name(),
-          null,
-          asked,
-          now(),
-          0,
-          "TIMED_OUT",
-          Map.of(),
-          Map.of("gate", PROPOSAL_GATE),
-          "no decision within " + timeout.toMinutes() + " minutes: nothing started");
-      return null;
-    }
-    journal.record(
-        "APPROVAL",
-        TARGET_TENANT,
-        Executor.OPERATOR.name(),
-        decision.by(),
-        asked,
-        now(),
-        0,
-        decision.approve() ? "APPROVED" : "REJECTED",
-        Map.of(),
-        Map.of("gate", PROPOSAL_GATE),
-        decision.comment() == null ? "" : decision.comment());
-    return decision.approve() ? decision.by() : null;
-  }
-
-  /** Starts one proposed workflow as a child and waits for it; records how it ended. */
-  private void runChild(ProposedRun run, String approver) {
-    long started = now();
-    ChildWorkflowOptions options =
-        RunDescriptions.forProposal(run, config.tenant())
-            .applyTo(ChildWorkflowOptions.newBuilder())
-            .setWorkflowId(run.workflowId())
-            .setTaskQueue(TaskQueues.ORCHESTRATOR)
-            // The remediation must finish whatever happens to the incident: never cancel it.
-            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
-            .build();
-    String requestedBy =
-        "incident " + Workflow.getInfo().getWorkflowId() + " (approved by " + approver + ")";
-    int index = children.size();
-    children.add(new ChildRun(run.remedy(), run.workflowId(), "RUNNING", null));
-    String outcome;
-    String message;
-    try {
-      if (run.remedy() == Remedy.SHARED_APP_REMEDIATION) {
-        SharedAppRemediationWorkflow child =
-            Workflow.newChildWorkflowStub(SharedAppRemediationWorkflow.class, options);
-        boolean unattended = config.policy().isUnattended(run.remedy());
-        RemediationRequest request =
-            new RemediationRequest(
-                config.tenant(),
-                fleetServers(),
-                config.credentialReference(),
-                null,
-                false,
-                new ApprovalPolicy(
-                    !unattended,
-                    config.policy().twoPerson(),
-                    config.policy().approvalTimeoutSeconds()),
-                config.timings(),
-                requestedBy);
-        Promise<RemediationResult> result = Async.function(child::remediate, request);
-        Workflow.getWorkflowExecution(child).get();
-        recordChildStarted(run, started);
-        RemediationResult r = result.get();
-        outcome = r.outcome().name();
-        message = r.message();
-      } else {
-        ConnectorParameterRepairWorkflow child =
-            Workflow.newChildWorkflowStub(ConnectorParameterRepairWorkflow.class, options);
-        String server = run.servers().get(0);
-        RepairRequest request =
-            new RepairRequest(
-                config.tenant(),
-                server,
-                config.moduleSourceFor(server),
-                config.timings(),
-                requestedBy);
-        Promise<RepairResult> result = Async.function(child::repair, request);
-        Workflow.getWorkflowExecution(child).get();
-        recordChildStarted(run, started);
-        RepairResult r = result.get();
-        outcome = r.outcome().name();
-        message = r.message();
-      }
-    } catch (TemporalFailure e) {
-      outcome = "FAILED";
-      message = rootMessage(e);
-      log.warn("{} ended with a failure: {}", run.workflowId(), message);
-    }
-    children.set(index, new ChildRun(run.remedy(), run.workflowId(), outcome, message));
-    journal.record(
-        "CHILD_ENDED",
-        String.join(",", run.servers()),
-        Executor.WORKFLOW.name(),
-        approver,
-        started,
-        now(),
-        1,
-        outcome,
-        Map.of(),
-        Map.of("workflowId", run.workflowId()),
-        message);
-  }
-
-  private void recordChildStarted(ProposedRun run, long started) {
-    journal.record(
-        "CHILD_STARTED",
-        String.join(",", run.servers()),
-        Executor.WORKFLOW.name(),
-        null,
-        started,
-        now(),
-        1,
-        "DONE",
-        Map.of(),
-        Map.of("workflowId", run.workflowId(), "remedy", run.remedy().name()),
-        "started " + run.workflowId() + " (its journal: abafix audit " + run.workflowId() + ")");
-  }
-
-  private List<String> fleetServers() {
-    List<String> all = new ArrayList<>(diagnosis.servers());
-    return all.isEmpty() ? config.servers() : all;
-  }
-
+  /**
+   * Closes the incident, unless reports came that no diagnosis saw: then the incident goes on as a
+   * new run that starts with them, so a report that came late is never dropped.
+   */
   private IncidentResult close(String outcome, String message, List<Finding> remaining) {
+    Workflow.await(Workflow::isEveryHandlerFinished);
+    List<IncidentReport> late = reports.undiagnosed();
+    if (!late.isEmpty()) continueWith(late, late.size() + " report(s) came after the diagnosis");
     state = IncidentState.CLOSED;
     visibility.ended(outcome);
-    long at = now();
-    journal.record(
-        "CLOSED",
-        TARGET_TENANT,
-        Executor.WORKFLOW.name(),
-        null,
-        at,
-        at,
-        0,
-        outcome,
-        Map.of(),
-        Map.of("reports", String.valueOf(reports.size())),
-        message);
+    journal
+        .entry("CLOSED")
+        .target(TARGET_TENANT)
+        .executor(Executor.WORKFLOW.name())
+        .at(now())
+        .outcome(outcome)
+        .after(Map.of("reports", String.valueOf(reports.size())))
+        .detail(message)
+        .record();
     return new IncidentResult(
-        outcome, message, reports, diagnosis, children, remaining, journal.entries());
+        outcome,
+        message,
+        reports.all(),
+        diagnosis,
+        children.all(),
+        remaining,
+        journal.entries(),
+        reports.size(),
+        journal.size());
+  }
+
+  private void continueWith(List<IncidentReport> carried, String why) {
+    Workflow.await(Workflow::isEveryHandlerFinished);
+    journal
+        .entry("CONTINUED")
+        .target(TARGET_TENANT)
+        .executor(Executor.WORKFLOW.name())
+        .at(now())
+        .outcome("INFO")
+        .after(Map.of("carried", String.valueOf(carried.size())))
+        .detail(why + ": continuing as a new run with " + carried.size() + " report(s)")
+        .record();
+    Workflow.continueAsNew(config.carrying(carried));
+  }
+
+  private boolean historyFull() {
+    var info = Workflow.getInfo();
+    return info.isContinueAsNewSuggested()
+        || info.getHistoryLength() >= config.policy().historyLimit();
   }
 
   private SyncServerActivities server(String name) {
-    return serverStubs.computeIfAbsent(
-        name,
-        n ->
-            Workflow.newActivityStub(
-                SyncServerActivities.class, StepOptions.server(n, config.timings())));
-  }
-
-  private static String rootMessage(Throwable t) {
-    String last = t.getMessage();
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof ApplicationFailure a) last = a.getOriginalMessage();
-      else if (c instanceof TemporalFailure tf) last = tf.getOriginalMessage();
-    }
-    return last;
-  }
-
-  /** The part of an event text a person needs: from the AADSTS code on, shortened. */
-  private static String brief(String evidence) {
-    if (evidence == null) return "";
-    int at = evidence.indexOf("AADSTS");
-    String t = at > 0 ? evidence.substring(at) : evidence;
-    return t.length() <= 160 ? t : t.substring(0, 160) + "...";
+    return serverStubs.computeIfAbsent(name, n -> StepOptions.serverStub(n, config.timings()));
   }
 
   private static long now() {

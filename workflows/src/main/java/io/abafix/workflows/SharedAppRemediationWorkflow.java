@@ -2,12 +2,14 @@ package io.abafix.workflows;
 
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.model.ApprovalRequest;
+import io.abafix.workflows.model.CancelRequest;
 import io.abafix.workflows.model.ConfirmRequest;
 import io.abafix.workflows.model.Progress;
 import io.abafix.workflows.model.RemediationRequest;
 import io.abafix.workflows.model.RemediationResult;
 import io.abafix.workflows.plan.Plan;
 import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
 import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
@@ -19,11 +21,13 @@ import java.util.List;
  * its own application identity, following Microsoft's documented procedure "Multiple servers
  * sharing the same custom Microsoft Entra Connector account", generalised to N servers.
  *
- * <p>Preflight changes nothing and produces the {@link Plan}; a dry run stops there. Destructive
- * steps wait for {@link #decide approval}. When a step fails, is rejected or times out, the run
- * compensates: every scheduler it paused is resumed once its server has a working identity, and a
- * deleted app is restored only if a server still authenticates with it. The workflow then fails
- * with a message that says where and why; the journal stays available by query.
+ * <p>Preflight changes nothing and produces the {@link Plan}; a dry run stops there. Then the run
+ * asks for every approval the plan needs at once ({@link #decide}), before it pauses any scheduler;
+ * a destructive step whose parameters changed since its approval asks again. When a step fails, a
+ * gate is rejected or times out, or the run is cancelled, the run compensates: every scheduler it
+ * paused is resumed once its server has a working identity, and a deleted app is restored only if a
+ * server still authenticates with it. The workflow then fails (or, cancelled, ends CANCELED) with a
+ * message that says where and why; the journal stays available by query.
  */
 @WorkflowInterface
 public interface SharedAppRemediationWorkflow {
@@ -32,9 +36,12 @@ public interface SharedAppRemediationWorkflow {
   RemediationResult remediate(RemediationRequest request);
 
   /**
-   * Approves or rejects the pending destructive step.
+   * Approves or rejects one gate the run waits on, or every one of them ({@code PLAN}).
    *
-   * @return the gate that was decided
+   * @return the gates that were settled
+   * @throws io.temporal.client.WorkflowUpdateException when the decision is refused: no such gate,
+   *     already settled (by a decision or its timeout), the digest is not the gate's, or the
+   *     two-person rule forbids it
    */
   @UpdateMethod
   String decide(ApprovalRequest request);
@@ -59,6 +66,13 @@ public interface SharedAppRemediationWorkflow {
   /** Refuses a confirmation when no operator step is pending or it names another step or server. */
   @UpdateValidatorMethod(updateName = "confirm")
   void validateConfirmation(ConfirmRequest request);
+
+  /**
+   * Says why the run is being cancelled, for the audit; {@code abafix cancel} sends it right before
+   * the cancellation itself.
+   */
+  @SignalMethod
+  void explainCancellation(CancelRequest request);
 
   /** The plan, once preflight has produced it (null before). */
   @QueryMethod

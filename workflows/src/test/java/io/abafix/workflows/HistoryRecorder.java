@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,10 @@ class HistoryRecorder {
     CLONED_PAIR_SUCCEEDED(SharedAppRemediationWorkflow.class, "cloned-pair-succeeded"),
     SEED_PAIR_DELETION_REJECTED(SharedAppRemediationWorkflow.class, "seed-pair-deletion-rejected"),
     SEED_PAIR_AWAITING_APPROVAL(SharedAppRemediationWorkflow.class, "seed-pair-awaiting-approval"),
+    OPERATOR_CONFIRMED(SharedAppRemediationWorkflow.class, "seed-pair-operator-confirmed"),
+    CANCELLED(SharedAppRemediationWorkflow.class, "seed-pair-cancelled-mid-run"),
+    APP_RESTORED(SharedAppRemediationWorkflow.class, "seed-pair-compensation-restores-app"),
+    INCIDENT_REMEDIATES(IncidentWorkflow.class, "rotation-breaks-a-remediated"),
     REPAIR_SUCCEEDED(ConnectorParameterRepairWorkflow.class, "blank-parameters-repaired"),
     REPAIR_NOTHING_TO_DO(ConnectorParameterRepairWorkflow.class, "healthy-fleet-nothing-to-do"),
     INCIDENT_RESOLVED(IncidentWorkflow.class, "blank-parameters-resolved"),
@@ -82,18 +87,31 @@ class HistoryRecorder {
   void record(History history) throws IOException {
     String wanted = System.getProperty("abafix.recordHistories");
     if (!wanted.equals("all") && !Arrays.asList(wanted.split(",")).contains(history.name)) return;
+    if (Files.exists(history.file())) {
+      if (wanted.equals("all")) return;
+      throw new IllegalStateException(
+          history.file()
+              + " exists and stands for runs in flight: remove it first (git rm) if the change is"
+              + " deliberately incompatible, and say so under \"Changing a workflow\"");
+    }
     String json =
         switch (history) {
           case CLONED_PAIR_SUCCEEDED -> clonedPairSucceeded();
           case SEED_PAIR_DELETION_REJECTED -> seedPairDeletionRejected();
           case SEED_PAIR_AWAITING_APPROVAL -> seedPairAwaitingApproval();
+          case OPERATOR_CONFIRMED -> Recordings.operatorConfirmed();
+          case CANCELLED -> Recordings.cancelledMidRun();
+          case APP_RESTORED -> Recordings.compensationRestoresApp();
+          case INCIDENT_REMEDIATES -> Recordings.incidentStartsRemediation();
           case REPAIR_SUCCEEDED -> repair("blank-parameters", Outcome.SUCCEEDED);
           case REPAIR_NOTHING_TO_DO -> repair("healthy-fleet", Outcome.NOTHING_TO_DO);
           case INCIDENT_RESOLVED -> incidentResolved();
           case DIAGNOSIS -> diagnosis();
         };
     Files.createDirectories(history.file().getParent());
-    Files.writeString(history.file(), json, StandardCharsets.UTF_8);
+    // A stored history stands for runs in flight: replacing one is a decision made by removing
+    // the file (git rm), never a side effect of recording.
+    Files.writeString(history.file(), json, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
   }
 
   private static String clonedPairSucceeded() {
@@ -111,7 +129,11 @@ class HistoryRecorder {
               p -> {
                 boolean delete = p.gate().startsWith("DELETE_APPLICATIONS");
                 return new ApprovalRequest(
-                    p.gate(), delete ? "bob" : LabHarness.APPROVER, !delete, "not today");
+                    p.gate(),
+                    delete ? "bob" : LabHarness.APPROVER,
+                    !delete,
+                    "not today",
+                    p.digest());
               })
           .failed();
       return history(h.client, h.lab.tenantDomain());
@@ -197,11 +219,11 @@ class HistoryRecorder {
     }
   }
 
-  private static String history(WorkflowClient client, String tenant) {
+  static String history(WorkflowClient client, String tenant) {
     return client.fetchHistory(WorkflowIds.remediation(tenant)).toJson(true);
   }
 
-  private static WorkflowOptions options(String id) {
+  static WorkflowOptions options(String id) {
     return WorkflowOptions.newBuilder()
         .setWorkflowId(id)
         .setTaskQueue(TaskQueues.ORCHESTRATOR)

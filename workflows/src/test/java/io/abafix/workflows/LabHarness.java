@@ -185,7 +185,7 @@ final class LabHarness implements AutoCloseable {
     ApprovalRequest decide(PendingApproval pending);
 
     static Operator approvingAs(String name) {
-      return p -> new ApprovalRequest(p.gate(), name, true, "looks right");
+      return p -> new ApprovalRequest(p.gate(), name, true, "looks right", p.digest());
     }
 
     static Operator nobody() {
@@ -221,6 +221,26 @@ final class LabHarness implements AutoCloseable {
         env.sleep(firstLooksShort(looks));
       }
       throw new AssertionError("the run did not end; progress: " + stub.progress());
+    }
+
+    /** Cancels the run the way {@code abafix cancel} does: the reason, then the cancellation. */
+    void cancel(String reason) {
+      stub.explainCancellation(new io.abafix.workflows.model.CancelRequest(reason, "carol"));
+      client.newUntypedWorkflowStub(WorkflowIds.remediation(lab.tenantDomain())).cancel(reason);
+    }
+
+    /** Approves gates as {@code approver} and lets time pass until {@code until} holds. */
+    void driveUntil(Operator operator, java.util.function.BooleanSupplier until) {
+      for (int looks = 0; looks < 5_000 && !until.getAsBoolean(); looks++) {
+        if (result.isDone()) throw new AssertionError("the run ended first: " + finished());
+        PendingApproval pending = stub.progress().pendingApproval();
+        ApprovalRequest decision = pending == null ? null : operator.decide(pending);
+        if (decision != null) {
+          stub.decide(decision);
+          continue;
+        }
+        env.sleep(firstLooksShort(looks));
+      }
     }
 
     /** Waits one poll interval (skipped time, when time skipping is on). */

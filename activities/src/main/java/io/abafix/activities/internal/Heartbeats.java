@@ -2,6 +2,7 @@ package io.abafix.activities.internal;
 
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.ActivityCanceledException;
 import io.temporal.client.ActivityCompletionException;
 import io.temporal.client.ActivityWorkerShutdownException;
 import java.time.Duration;
@@ -24,10 +25,13 @@ import org.slf4j.LoggerFactory;
  * instead. The call itself cannot heartbeat (it is blocked in a process or a socket), so a timer
  * thread does it on the attempt's behalf for exactly as long as the call runs.
  *
- * <p>When Temporal answers a heartbeat by saying the attempt is no longer wanted (cancelled, timed
- * out and retried elsewhere), the calling thread is interrupted: a PowerShell script still running
- * for an abandoned attempt would otherwise race the retry on the same server. A worker that is
- * shutting down is left alone; its grace period decides.
+ * <p>When Temporal answers a heartbeat by saying the attempt timed out and is retried elsewhere,
+ * the calling thread is interrupted: a PowerShell script still running for an abandoned attempt
+ * would otherwise race the retry on the same server. A cancellation is different: the run asked to
+ * stop, and a script cut off half way (ADSync stopped, the machine id not yet set) is worse than
+ * one that finishes, so the call runs to its end, heartbeating on, and the workflow (which waits
+ * for the step with {@code WAIT_CANCELLATION_COMPLETED}) inspects and compensates afterwards. A
+ * worker that is shutting down is left alone too; its grace period decides.
  */
 public final class Heartbeats {
   /** The longest gap between two heartbeats; the SDK throttles what it actually sends. */
@@ -86,6 +90,7 @@ public final class Heartbeats {
     private final Thread caller;
     private boolean done;
     private boolean interrupted;
+    private boolean cancelSeen;
 
     Beat(ActivityExecutionContext context, Thread caller) {
       this.context = context;
@@ -99,6 +104,14 @@ public final class Heartbeats {
         context.heartbeat(null);
       } catch (ActivityWorkerShutdownException shuttingDown) {
         done = true;
+      } catch (ActivityCanceledException cancelled) {
+        // Let the call finish (see the class comment); later beats keep the attempt alive.
+        if (!cancelSeen) {
+          cancelSeen = true;
+          log.info(
+              "the run cancelled {} while it runs: letting it finish",
+              context.getInfo().getActivityType());
+        }
       } catch (ActivityCompletionException abandoned) {
         done = true;
         interrupted = true;

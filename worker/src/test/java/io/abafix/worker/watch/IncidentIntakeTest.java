@@ -86,7 +86,9 @@ class IncidentIntakeTest {
         "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml",
         moduleSources,
         new IncidentPolicy(unattended, DEBOUNCE_SECONDS, 3600, false, 30),
-        new Timings(120, 1, 120, 30));
+        new Timings(120, 1, 120, 30),
+        List.of(),
+        null);
   }
 
   /** A reporter that also keeps the incident run each report joined. */
@@ -219,7 +221,14 @@ class IncidentIntakeTest {
     assertEquals(
         List.of(List.of("SERVERA"), List.of("SERVERB")),
         waiting.proposal().stream().map(ProposedRun::servers).toList());
-    incident().decide(new ApprovalRequest(null, "alice", true, "go"));
+    incident()
+        .decide(
+            new ApprovalRequest(
+                waiting.pendingApproval().gate(),
+                "alice",
+                true,
+                "go",
+                waiting.pendingApproval().digest()));
     IncidentResult result =
         env.getWorkflowClient()
             .newUntypedWorkflowStub(WorkflowIds.incident(lab.tenantDomain()))

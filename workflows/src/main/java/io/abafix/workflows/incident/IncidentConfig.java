@@ -1,6 +1,8 @@
 package io.abafix.workflows.incident;
 
+import io.abafix.workflows.model.RemediationRequest;
 import io.abafix.workflows.model.Timings;
+import io.abafix.workflows.plan.StepName;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +16,11 @@ import java.util.Map;
  * @param moduleSources per server: where a repair takes ADSyncTools from, {@code gallery} (the
  *     default) or a pre-staged folder on that server
  * @param timings bounds for the workflows the incident starts
+ * @param operatorSteps the steps a person does in a remediation the incident starts; null means the
+ *     same default as {@code abafix remediate} ({@link
+ *     RemediationRequest#DOCUMENTED_OPERATOR_STEPS}), empty means none
+ * @param carried reports a previous run of this incident received but did not act on, handed over
+ *     when it continued as new; empty for the first run
  */
 public record IncidentConfig(
     String tenant,
@@ -21,13 +28,44 @@ public record IncidentConfig(
     String credentialReference,
     Map<String, String> moduleSources,
     IncidentPolicy policy,
-    Timings timings) {
+    Timings timings,
+    List<StepName> operatorSteps,
+    List<IncidentReport> carried) {
 
   public IncidentConfig {
     servers = servers == null ? List.of() : List.copyOf(servers);
     moduleSources = moduleSources == null ? Map.of() : Map.copyOf(moduleSources);
     policy = policy == null ? IncidentPolicy.standard() : policy;
     timings = timings == null ? Timings.standard() : timings;
+    operatorSteps =
+        operatorSteps == null
+            ? RemediationRequest.DOCUMENTED_OPERATOR_STEPS
+            : List.copyOf(operatorSteps);
+    carried = carried == null ? List.of() : List.copyOf(carried);
+  }
+
+  /** The documented operator steps; nothing carried. */
+  public IncidentConfig(
+      String tenant,
+      List<String> servers,
+      String credentialReference,
+      Map<String, String> moduleSources,
+      IncidentPolicy policy,
+      Timings timings) {
+    this(tenant, servers, credentialReference, moduleSources, policy, timings, null, null);
+  }
+
+  /** The same configuration, for the next run of the incident, carrying these reports. */
+  public IncidentConfig carrying(List<IncidentReport> reports) {
+    return new IncidentConfig(
+        tenant,
+        servers,
+        credentialReference,
+        moduleSources,
+        policy,
+        timings,
+        operatorSteps,
+        reports);
   }
 
   public String moduleSourceFor(String server) {

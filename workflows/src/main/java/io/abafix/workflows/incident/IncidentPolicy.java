@@ -14,16 +14,34 @@ import java.util.Set;
  * @param twoPerson for remedies that are not unattended: the remediation's own approvals follow the
  *     two-person rule
  * @param expiryWarningDays a certificate that expires within this many days is a finding
+ * @param historyLimit while it gathers reports, the incident continues as a new run (carrying the
+ *     reports) once its history holds this many events, or when Temporal suggests it; {@value
+ *     #DEFAULT_HISTORY_LIMIT} when zero or less
  */
 public record IncidentPolicy(
     Set<Remedy> unattended,
     long debounceSeconds,
     long approvalTimeoutSeconds,
     boolean twoPerson,
-    int expiryWarningDays) {
+    int expiryWarningDays,
+    long historyLimit) {
+
+  /** Far below Temporal's 50,000-event limit, where the server would terminate the run. */
+  public static final long DEFAULT_HISTORY_LIMIT = 10_000;
 
   public IncidentPolicy {
     unattended = unattended == null ? Set.of() : Set.copyOf(unattended);
+    if (historyLimit <= 0) historyLimit = DEFAULT_HISTORY_LIMIT;
+  }
+
+  /** The standard history limit. */
+  public IncidentPolicy(
+      Set<Remedy> unattended,
+      long debounceSeconds,
+      long approvalTimeoutSeconds,
+      boolean twoPerson,
+      int expiryWarningDays) {
+    this(unattended, debounceSeconds, approvalTimeoutSeconds, twoPerson, expiryWarningDays, 0);
   }
 
   /** Every proposal waits for a person; one minute of debounce; a day to decide. */

@@ -14,5 +14,7 @@ public enum Outcome {
   /** Preflight could not read the fleet; nothing was changed. */
   FAILED,
   /** A step failed, was rejected or timed out; compensation ran. */
-  COMPENSATED
+  COMPENSATED,
+  /** A person cancelled the run; compensation ran. */
+  CANCELED
 }

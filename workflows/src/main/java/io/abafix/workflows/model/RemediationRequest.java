@@ -27,13 +27,38 @@ public record RemediationRequest(
     ApprovalPolicy approvals,
     Timings timings,
     String requestedBy,
-    List<StepName> operatorSteps) {
+    List<StepName> operatorSteps,
+    String origin) {
 
   /**
    * Microsoft's procedure uses the wizard for these; the cmdlets exist but need an admin sign-in.
    */
   public static final List<StepName> DOCUMENTED_OPERATOR_STEPS =
       List.of(StepName.ROTATE_CERTIFICATE, StepName.CONFIGURE_ABA);
+
+  /** A request started by a person at the CLI. */
+  public RemediationRequest(
+      String tenant,
+      List<String> servers,
+      String credentialReference,
+      Map<String, String> credentialReferences,
+      boolean dryRun,
+      ApprovalPolicy approvals,
+      Timings timings,
+      String requestedBy,
+      List<StepName> operatorSteps) {
+    this(
+        tenant,
+        servers,
+        credentialReference,
+        credentialReferences,
+        dryRun,
+        approvals,
+        timings,
+        requestedBy,
+        operatorSteps,
+        null);
+  }
 
   /** A request with every step automated. */
   public RemediationRequest(
@@ -54,7 +79,8 @@ public record RemediationRequest(
         approvals,
         timings,
         requestedBy,
-        List.of());
+        List.of(),
+        null);
   }
 
   public RemediationRequest {

@@ -103,6 +103,21 @@ public final class Planner {
     for (ServerState s : servers) {
       findings.addAll(versionFindings(s, nowMillis, !affected.contains(s.server())));
     }
+    // A stopped ADSync hides which identity the server uses (Unknown): planning, or saying there is
+    // nothing to fix, would be a guess.
+    List<String> stopped =
+        servers.stream()
+            .filter(s -> !s.adSyncRunning())
+            .map(
+                s ->
+                    s.server()
+                        + ": the ADSync service is stopped, so its connector could not be read;"
+                        + " start it (Start-Service ADSync) and run the remediation again")
+            .toList();
+    if (!stopped.isEmpty()) {
+      return new Plan(
+          fleet.tenant(), null, List.of(), List.of(), List.of(), findings, List.of(), stopped);
+    }
     if (affected.isEmpty()) {
       findings.add(
           "no server shares an app registration or a machine id, and none is locked out of its"

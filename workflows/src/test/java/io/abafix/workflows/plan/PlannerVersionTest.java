@@ -77,6 +77,46 @@ class PlannerVersionTest {
   }
 
   @Test
+  void a_server_whose_adsync_is_stopped_blocks_the_plan_instead_of_being_guessed() {
+    ServerState b = server("SERVERB", "b".repeat(32), "2.6.3.0", "BBBB");
+    ServerState stopped =
+        new ServerState(
+            b.server(),
+            b.machineId(),
+            b.version(),
+            false,
+            false,
+            true,
+            false,
+            null,
+            IdentityType.Unknown,
+            null,
+            null,
+            null,
+            null,
+            null);
+    FleetObservation fleet = pair("2.6.3.0", "2.6.3.0");
+    List<ServerState> servers = new java.util.ArrayList<>(fleet.servers());
+    servers.set(1, stopped);
+    Plan plan =
+        Planner.plan(
+            new FleetObservation(
+                fleet.tenant(),
+                servers,
+                fleet.authentication(),
+                fleet.applications(),
+                fleet.globalAdministrators()),
+            Set.of(),
+            TODAY);
+
+    assertTrue(plan.blocked(), plan.toString());
+    assertTrue(
+        plan.blockers().stream()
+            .anyMatch(x -> x.startsWith("SERVERB: the ADSync service is stopped")),
+        plan.blockers().toString());
+  }
+
+  @Test
   void before_30_september_2026_the_same_server_is_a_finding_not_a_blocker() {
     Plan plan = Planner.plan(pair("2.6.3.0", "2.5.78.0"), Set.of(), SEPTEMBER);
 

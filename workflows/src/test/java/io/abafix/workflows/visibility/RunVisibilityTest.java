@@ -96,9 +96,11 @@ class RunVisibilityTest {
     assertEquals(Outcome.SUCCEEDED, seen.result.outcome());
     PendingApproval first = seen.gates.get(0);
     assertEquals("approval", seen.waitingForAtFirstGate);
-    assertEquals(first.gate().substring(0, first.gate().indexOf('@')), seen.phaseAtFirstGate);
+    // Every approval comes before the first pause, in a phase of its own.
+    assertEquals("APPROVAL", seen.phaseAtFirstGate);
     assertTrue(
-        seen.detailsAtFirstGate.contains("abafix approve " + seen.id + " --as <your name>"),
+        seen.detailsAtFirstGate.contains(
+            "abafix approve " + seen.id + " --step REVERT_TO_SERVICE_ACCOUNT --server SERVERA"),
         seen.detailsAtFirstGate);
 
     var end = describe(seen.id).getTypedSearchAttributes();
@@ -197,7 +199,7 @@ class RunVisibilityTest {
         details = currentDetails(id);
       }
       gates.add(pending);
-      run.decide(new ApprovalRequest(pending.gate(), "bob", true, "ok"));
+      run.decide(new ApprovalRequest(pending.gate(), "bob", true, "ok", pending.digest()));
     }
     assertTrue(result.isDone(), "the run did not end: " + run.progress());
     return new Seen(id, result.join(), gates, waiting, phase, details);

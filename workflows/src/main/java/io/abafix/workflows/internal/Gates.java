@@ -1,0 +1,309 @@
+package io.abafix.workflows.internal;
+
+import io.abafix.workflows.audit.AuditJournal;
+import io.abafix.workflows.model.ApprovalRequest;
+import io.abafix.workflows.model.PendingApproval;
+import io.abafix.workflows.plan.Executor;
+import io.abafix.workflows.plan.PlanDigest;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Approval gates, for every workflow that asks a person before it acts. A run opens gates ({@link
+ * #await}), a person settles each with a decision ({@link #validate}, then {@link #decide}), and
+ * the run goes on once every gate is settled, one is rejected, or the deadline passes.
+ *
+ * <p>A gate is settled exactly once, by the first valid decision or by its timeout, and that is
+ * recorded once in the journal. Whatever comes after (a second decision in the same workflow task,
+ * whose validator ran before the first handler; a decision that names another gate or one already
+ * settled; a decision that arrives as the deadline fires) is refused with a message that says why.
+ * The validator refuses what it can before anything reaches the history; the handler checks again,
+ * because two validators may run before either handler, and refuses with an {@link
+ * ApplicationFailure}, the only exception an update handler may throw without failing the workflow
+ * task.
+ */
+public final class Gates {
+  /** The gate name that settles every open gate at once, bound to the plan's digest. */
+  public static final String PLAN = "PLAN";
+
+  /** Failure type of a refused decision. */
+  public static final String DECISION_REFUSED = "abafix.DecisionRefused";
+
+  /** A gate to open: its step, target, what a person reads, and what its step will act on. */
+  public record Request(
+      String gate, String target, String description, Map<String, String> parameters) {}
+
+  /** How a gate was settled. */
+  public record Settled(String gate, String outcome, String by, String comment) {
+    public boolean approved() {
+      return "APPROVED".equals(outcome);
+    }
+  }
+
+  static final class Gate {
+    final PendingApproval pending;
+    final String target;
+    Settled settled;
+
+    Gate(PendingApproval pending, String target) {
+      this.pending = pending;
+      this.target = target;
+    }
+  }
+
+  private final AuditJournal journal;
+  private final LongSupplier clock;
+  private final String nothingPending;
+  private final String requester;
+  private final Map<String, Gate> gates = new LinkedHashMap<>();
+
+  /**
+   * @param nothingPending the message when no gate is open
+   * @param requester who started the run, under the two-person rule; null when it does not apply
+   */
+  public Gates(AuditJournal journal, LongSupplier clock, String nothingPending, String requester) {
+    this.journal = journal;
+    this.clock = clock;
+    this.nothingPending = nothingPending;
+    this.requester = requester;
+  }
+
+  /** In a workflow: the workflow's clock. */
+  public static Gates inWorkflow(AuditJournal journal, String nothingPending, String requester) {
+    return new Gates(journal, Workflow::currentTimeMillis, nothingPending, requester);
+  }
+
+  // ---- the workflow's side ------------------------------------------------------------------
+
+  /**
+   * Opens every gate at once and waits until all are settled, one is rejected, or {@code timeout}
+   * passes; gates still open then time out (or, after a rejection, are withdrawn). Each gate is
+   * recorded once. When the run is cancelled while it waits, the open gates are withdrawn, so a
+   * decision that comes later is refused, and the cancellation goes on.
+   *
+   * @return how each gate was settled, in the order asked
+   */
+  public List<Settled> await(List<Request> requests, String planDigest, Duration timeout) {
+    List<Gate> opened = open(requests, planDigest, timeout);
+    try {
+      Workflow.await(
+          timeout,
+          () ->
+              opened.stream().allMatch(g -> g.settled != null)
+                  || opened.stream().anyMatch(g -> g.settled != null && !g.settled.approved()));
+    } finally {
+      // Decided here, once: whatever the wait returned, a gate still open is settled now, so a
+      // decision racing the deadline or a cancellation finds it settled and is refused.
+      boolean rejected = opened.stream().anyMatch(g -> g.settled != null && !g.settled.approved());
+      for (Gate g : opened) {
+        if (g.settled != null) continue;
+        boolean cancelled = CancellationScope.current().isCancelRequested() && !rejected;
+        settle(
+            g,
+            new Settled(
+                g.pending.gate(),
+                rejected || cancelled ? "WITHDRAWN" : "TIMED_OUT",
+                null,
+                rejected
+                    ? "not needed: another gate was rejected"
+                    : cancelled
+                        ? "the run was cancelled"
+                        : "no decision within " + timeout.toMinutes() + " minutes"),
+            Executor.OPERATOR);
+      }
+    }
+    return opened.stream().map(g -> g.settled).toList();
+  }
+
+  /** Opens the gates, all with one deadline. Package-private for the gate tests. */
+  List<Gate> open(List<Request> requests, String planDigest, Duration timeout) {
+    long asked = clock.getAsLong();
+    List<Gate> opened = new ArrayList<>();
+    for (Request r : requests) {
+      Gate g =
+          new Gate(
+              new PendingApproval(
+                  r.gate(),
+                  r.description(),
+                  asked,
+                  asked + timeout.toMillis(),
+                  planDigest,
+                  r.parameters(),
+                  PlanDigest.ofGate(planDigest, r.gate(), r.parameters())),
+              r.target());
+      gates.put(r.gate(), g);
+      opened.add(g);
+    }
+    return opened;
+  }
+
+  /** Settles gates without asking anybody, because the run's policy says so; recorded as such. */
+  public List<Settled> byPolicy(List<Request> requests, String planDigest, String why) {
+    long at = clock.getAsLong();
+    List<Settled> out = new ArrayList<>();
+    for (Request r : requests) {
+      Gate g =
+          new Gate(
+              new PendingApproval(
+                  r.gate(),
+                  r.description(),
+                  at,
+                  at,
+                  planDigest,
+                  r.parameters(),
+                  PlanDigest.ofGate(planDigest, r.gate(), r.parameters())),
+              r.target());
+      gates.put(r.gate(), g);
+      settle(g, new Settled(r.gate(), "APPROVED", "policy", why), Executor.WORKFLOW);
+      out.add(g.settled);
+    }
+    return out;
+  }
+
+  /** The gates open now, oldest first. */
+  public List<PendingApproval> pending() {
+    return gates.values().stream().filter(g -> g.settled == null).map(g -> g.pending).toList();
+  }
+
+  /** The digest an open or settled gate showed, or null when there is no such gate. */
+  public String digestOf(String gate) {
+    Gate g = gates.get(gate);
+    return g == null ? null : g.pending.digest();
+  }
+
+  // ---- the person's side --------------------------------------------------------------------
+
+  /** The update validator: refuses a decision that cannot settle anything, before the history. */
+  public void validate(ApprovalRequest r) {
+    String refusal = refusal(r);
+    if (refusal != null) throw new IllegalArgumentException(refusal);
+  }
+
+  /**
+   * The update handler: settles the gate (or, for {@link #PLAN}, every open gate) the decision
+   * names, and records it.
+   *
+   * @return what was settled, e.g. {@code REVERT_TO_SERVICE_ACCOUNT@SERVERA}
+   * @throws ApplicationFailure {@link #DECISION_REFUSED} when the decision no longer settles
+   *     anything (a decision settled it first, or its deadline did)
+   */
+  public String decide(ApprovalRequest r) {
+    String refusal = refusal(r);
+    if (refusal != null) {
+      throw ApplicationFailure.newNonRetryableFailure(refusal, DECISION_REFUSED);
+    }
+    List<Gate> targets = targets(r.gate());
+    for (Gate g : targets) {
+      settle(
+          g,
+          new Settled(
+              g.pending.gate(),
+              r.approve() ? "APPROVED" : "REJECTED",
+              r.by(),
+              (r.comment() == null ? "" : r.comment())
+                  + (PLAN.equals(r.gate()) ? " (the whole plan, " + short12(r.digest()) + ")" : "")
+                  + (r.proof() == null ? "" : " [proof attached]")),
+          Executor.OPERATOR);
+    }
+    return String.join(", ", targets.stream().map(g -> g.pending.gate()).toList());
+  }
+
+  /** Why a decision is refused, or null when it settles something. */
+  private String refusal(ApprovalRequest r) {
+    if (r == null || r.by() == null || r.by().isBlank()) return "say who decides (--as NAME)";
+    List<PendingApproval> open = pending();
+    if (r.gate() == null || r.gate().isBlank()) {
+      return "name the gate you decide (--step S --server X, or --gate "
+          + PLAN
+          + " for all of them)"
+          + (open.isEmpty() ? "" : "; open: " + names(open));
+    }
+    String name = r.gate().trim();
+    if (!PLAN.equalsIgnoreCase(name)) {
+      Gate g = find(name);
+      if (g == null) {
+        return open.isEmpty()
+            ? nothingPending + " (no gate " + name + ")"
+            : "this run has no gate " + name + "; open: " + names(open);
+      }
+      if (g.settled != null) {
+        return g.pending.gate()
+            + " is already settled: "
+            + g.settled.outcome()
+            + (g.settled.by() == null ? "" : " by " + g.settled.by())
+            + "; this decision changes nothing";
+      }
+      if (r.approve() && !PlanDigest.matches(g.pending.digest(), r.digest())) {
+        return "the approval of "
+            + g.pending.gate()
+            + " does not name what it approves: give its digest "
+            + short12(g.pending.digest())
+            + (r.digest() == null ? "" : ", not " + r.digest())
+            + " (abafix status shows the command, with what the step will change)";
+      }
+    } else {
+      if (open.isEmpty()) return nothingPending;
+      if (r.approve() && !PlanDigest.matches(open.get(0).planDigest(), r.digest())) {
+        return "the approval of the whole plan must name the plan's digest "
+            + short12(open.get(0).planDigest())
+            + (r.digest() == null ? "" : ", not " + r.digest());
+      }
+    }
+    if (r.approve() && requester != null && r.by().trim().equalsIgnoreCase(requester.trim())) {
+      return "two-person rule: " + r.by() + " started this run and cannot approve it";
+    }
+    return null;
+  }
+
+  private List<Gate> targets(String name) {
+    if (PLAN.equalsIgnoreCase(name.trim())) {
+      return gates.values().stream().filter(g -> g.settled == null).toList();
+    }
+    return List.of(find(name.trim()));
+  }
+
+  private Gate find(String name) {
+    for (Gate g : gates.values()) {
+      if (g.pending.gate().equalsIgnoreCase(name)) return g;
+    }
+    return null;
+  }
+
+  private void settle(Gate g, Settled s, Executor executor) {
+    g.settled = s;
+    Map<String, String> after = new LinkedHashMap<>(g.pending.parameters());
+    after.put("gate", g.pending.gate());
+    after.put("digest", g.pending.digest());
+    journal
+        .entry("APPROVAL")
+        .target(g.target)
+        .executor(executor.name())
+        .actor(s.by())
+        .between(g.pending.requestedAt(), clock.getAsLong())
+        .outcome(s.outcome())
+        .after(after)
+        .detail(s.comment() == null ? "" : s.comment().strip())
+        .record();
+  }
+
+  private static String names(List<PendingApproval> open) {
+    return String.join(", ", open.stream().map(PendingApproval::gate).toList());
+  }
+
+  private static String short12(String digest) {
+    return digest == null ? "(none)" : digest.substring(0, Math.min(12, digest.length()));
+  }
+
+  /** The gate's name as the CLI spells it: {@code STEP@TARGET}. */
+  public static String name(String step, String target) {
+    return step.toUpperCase(Locale.ROOT) + "@" + target;
+  }
+}
