@@ -64,7 +64,13 @@ class ScriptOutputSecretsTest {
             + "echo 'access token Bearer "
             + JWT
             + "' >&2\n"
-            + "echo '{\"ok\":true,\"result\":{\"syncCycleEnabled\":true}}'\n");
+            + "echo '"
+            + PowerShellSyncServerHost.ANSWER_PREFIX
+            + "{\"ok\":true,\"result\":{\"reads\":["
+            + "{\"name\":\"call\",\"command\":\"Set-ADSyncScheduler\",\"output\":[]},"
+            + "{\"name\":\"scheduler\",\"command\":\"Get-ADSyncScheduler\",\"output\":"
+            + "[{\"types\":[\"S\"],\"properties\":[{\"name\":\"SyncCycleEnabled\","
+            + "\"type\":\"System.Boolean\",\"value\":true}]}]}]}}'\n");
     Files.setPosixFilePermissions(forwarder, PosixFilePermissions.fromString("rwx------"));
 
     PowerShellSyncServerHost host =
