@@ -111,7 +111,10 @@ public final class AuditJournal {
             closing);
     long now = Workflow.currentTimeMillis();
     try {
-      SignedDigest signed = signer().sign(digest);
+      // Signed even while the run is being cancelled: the digest covers what was done.
+      SignedDigest[] holder = new SignedDigest[1];
+      Workflow.newDetachedCancellationScope(() -> holder[0] = signer().sign(digest)).run();
+      SignedDigest signed = holder[0];
       record(
           DIGEST,
           "journal",
