@@ -29,14 +29,22 @@ final class OperatorCli {
     return started.substring("started ".length()).trim();
   }
 
-  /** {@code abafix approve RUN --as NAME}: the step the run waits on. */
+  /** {@code abafix approve RUN --gate G --as NAME}: every gate the run waits on. */
   CommandLineRun approve(String run, String as) {
-    return ok("approve", run, "--as", as);
+    return ok("approve", run, "--gate", openGates(run), "--as", as);
   }
 
-  /** {@code abafix reject RUN --as NAME}. */
+  /** {@code abafix reject RUN --gate G --as NAME}. */
   CommandLineRun reject(String run, String as) {
-    return ok("reject", run, "--as", as, "--comment", "not now");
+    return ok("reject", run, "--gate", openGates(run), "--as", as, "--comment", "not now");
+  }
+
+  /**
+   * The gate that stands for every open one: an incident's proposal, or a remediation's whole plan
+   * (its approvals are all asked for before the first pause).
+   */
+  private static String openGates(String run) {
+    return run.startsWith("abafix-incident-") ? "PROPOSAL" : "PLAN";
   }
 
   /** {@code abafix confirm RUN --step STEP --server SERVER --as NAME}. */

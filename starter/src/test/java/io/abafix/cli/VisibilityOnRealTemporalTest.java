@@ -124,7 +124,7 @@ class VisibilityOnRealTemporalTest {
       PendingApproval pending = awaitApproval(run);
 
       String waiting = awaitListed(out -> out.contains(id), "list", "--waiting");
-      assertTrue(waiting.contains("REVERT_TO_SERVICE_ACCOUNT"), waiting);
+      assertTrue(waiting.contains("APPROVAL"), waiting);
       assertTrue(waiting.contains("approval"), waiting);
       assertTrue(abafix("list", "--tenant", lab.tenantDomain()).out().contains(id), "by tenant");
       assertFalse(abafix("list", "--tenant", "fabrikam.com").out().contains(id), "other tenant");
