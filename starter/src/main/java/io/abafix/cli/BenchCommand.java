@@ -1,27 +1,8 @@
 package io.abafix.cli;
 
-import io.abafix.lab.Lab;
-import io.abafix.lab.scenario.Scenario;
-import io.abafix.workflows.model.ApprovalPolicy;
-import io.abafix.workflows.model.Outcome;
-import io.abafix.workflows.model.RemediationRequest;
-import io.abafix.workflows.model.RemediationResult;
-import io.abafix.workflows.model.Timings;
-import io.temporal.api.enums.v1.EventType;
-import io.temporal.client.WorkflowClient;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.abafix.cli.bench.BenchRun;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,175 +10,133 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code abafix bench}: how long a whole remediation takes, by fleet size, on the embedded Temporal
- * server through the production adapters with a lab that answers at once (no step latency, no
- * propagation delay). It measures abafix and Temporal, not Entra Connect: a real server's scripts
- * and the up-to-15-minute propagation dominate real runs. Appends a table to the results file.
+ * {@code abafix bench}: four benchmarks, each against a baseline measured in the same run, written
+ * to {@code BENCHMARKS.md} and a JSON file. They measure abafix and Temporal over the lab, not
+ * Entra Connect: a real server's scripts and the up-to-15-minute propagation dominate real runs.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     footerHeading = "%nExample:%n",
-    footer = {"  abafix bench --servers 2,4,8 --runs 5"},
-    description = "Measure whole remediations by fleet size; append the figures to a results file.")
+    footer = {"  abafix bench", "  abafix bench --only overhead,footprint --runs 3"},
+    description = {
+      "Measure abafix against its baselines: overhead per step (against bare Temporal), fleet"
+          + " scale (concurrent tenants), worker footprint (against a bare worker process) and"
+          + " the sync-paused window (against the least the procedure allows).",
+      "Writes BENCHMARKS.md and bench/benchmarks.json. Set ABAFIX_TEMPORAL_CLI (or put temporal"
+          + " on the PATH) to measure the overhead on Temporal's own server as well."
+    })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
-      names = "--servers",
+      names = "--only",
       split = ",",
-      defaultValue = "2,4,8",
-      description = "Fleet sizes (default ${DEFAULT-VALUE})")
-  List<Integer> sizes;
+      defaultValue = "overhead,fleet,footprint,paused",
+      description = "Sections to run (default ${DEFAULT-VALUE})")
+  List<String> only;
 
   @Option(
       names = "--runs",
       defaultValue = "5",
-      description = "Measured runs per size, after one warm-up (default ${DEFAULT-VALUE})")
+      description =
+          "Measured runs per overhead server, after one warm-up (default ${DEFAULT-VALUE})")
   int runs;
 
   @Option(
+      names = "--tenants",
+      split = ",",
+      defaultValue = "1,10,100,500",
+      description = "Fleet sizes, concurrent two-server tenants (default ${DEFAULT-VALUE})")
+  List<Integer> tenants;
+
+  @Option(
+      names = "--fleet-rounds",
+      split = ",",
+      defaultValue = "3,3,1,1",
+      description = "Rounds per fleet size, in the order of --tenants (default ${DEFAULT-VALUE})")
+  List<Integer> fleetRounds;
+
+  @Option(
+      names = "--starts",
+      defaultValue = "3",
+      description = "Starts of each worker process for the footprint (default ${DEFAULT-VALUE})")
+  int starts;
+
+  @Option(
+      names = "--paused-runs",
+      defaultValue = "3",
+      description = "Runs of the sync-paused benchmark, side by side (default ${DEFAULT-VALUE})")
+  int pausedRuns;
+
+  @Option(
+      names = "--time-scale",
+      defaultValue = "60",
+      description =
+          "The sync-paused benchmark's lab steps take their real-world time divided by this"
+              + " (default ${DEFAULT-VALUE}: 15 minutes of propagation take 15 s)")
+  int timeScale;
+
+  @Option(
       names = "--out",
-      defaultValue = "bench/results.md",
-      description = "Results file to append to (default ${DEFAULT-VALUE})")
+      defaultValue = "BENCHMARKS.md",
+      description = "The report (default ${DEFAULT-VALUE})")
   Path out;
 
+  @Option(
+      names = "--json",
+      defaultValue = "bench/benchmarks.json",
+      description = "The figures, with the machine's details (default ${DEFAULT-VALUE})")
+  Path json;
+
+  @Option(
+      names = "--home",
+      description =
+          "The abafix checkout whose built bundles the footprint starts (default: the one this"
+              + " command runs from)")
+  Path home;
+
   @Override
-  public Integer call() throws IOException {
-    if (runs < 1 || sizes.stream().anyMatch(n -> n < 2 || n > 50)) {
-      throw new UserError("--runs must be at least 1 and each --servers size from 2 to 50");
+  public Integer call() throws Exception {
+    List<String> known = List.of("overhead", "fleet", "footprint", "paused");
+    for (String s : only) {
+      if (!known.contains(s)) throw new UserError("--only takes " + known + ", not " + s);
     }
-    PrintWriter w = spec.commandLine().getOut();
-    StringBuilder table = new StringBuilder();
-    table.append(
-        String.format(
-            "%n## %s, %s, Java %s, %d cores%n%n",
-            Instant.now().toString().substring(0, 19) + "Z",
-            System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-            System.getProperty("java.version"),
-            Runtime.getRuntime().availableProcessors()));
-    table.append(
-        "| servers | steps (activities) | runs | median run (ms) | min | max | ms per activity |\n");
-    table.append("|---|---|---|---|---|---|---|\n");
-    for (int n : sizes) {
-      long[] times = new long[runs];
-      int activities = 0;
-      for (int i = -1; i < runs; i++) {
-        Measured m = runOnce(n);
-        if (i >= 0) {
-          times[i] = m.millis;
-          activities = m.activities;
-        }
-      }
-      Arrays.sort(times);
-      long median = times[runs / 2];
-      String row =
-          String.format(
-              Locale.ROOT,
-              "| %d | %d | %d | %d | %d | %d | %.1f |%n",
-              n,
-              activities,
-              runs,
-              median,
-              times[0],
-              times[runs - 1],
-              (double) median / activities);
-      table.append(row);
-      w.print(row);
-      w.flush();
+    if (runs < 1 || starts < 1 || pausedRuns < 1 || timeScale < 1) {
+      throw new UserError("--runs, --starts, --paused-runs and --time-scale must be at least 1");
     }
-    Path parent = out.toAbsolutePath().getParent();
-    if (parent != null) Files.createDirectories(parent);
-    if (!Files.exists(out)) {
-      Files.writeString(
-          out, "# abafix benchmark results\n\nWritten by `./abafix bench`. " + NOTE + "\n");
+    if (tenants.isEmpty() || tenants.stream().anyMatch(n -> n < 1 || n > 2000)) {
+      throw new UserError("each --tenants size must be from 1 to 2000");
     }
-    Files.writeString(out, table.toString(), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-    w.println("appended to " + out);
+    if (fleetRounds.size() != tenants.size() || fleetRounds.stream().anyMatch(n -> n < 1)) {
+      throw new UserError("--fleet-rounds needs one count of at least 1 per --tenants size");
+    }
+    Path checkout = home != null ? home : BenchRun.checkoutOf(BenchCommand.class);
+    BenchRun run =
+        new BenchRun(
+            checkout,
+            only,
+            runs,
+            tenants,
+            fleetRounds,
+            starts,
+            pausedRuns,
+            timeScale,
+            "abafix bench" + arguments());
+    var w = spec.commandLine().getOut();
+    run.writeTo(
+        out,
+        json,
+        line -> {
+          w.println(line);
+          w.flush();
+        });
+    w.println("wrote " + out + " and " + json);
     return 0;
   }
 
-  private static final String NOTE =
-      "Each row: whole shared-app remediations (preflight to final verification) of a fleet whose"
-          + " servers all share one app, on the embedded Temporal server, through the production"
-          + " PowerShell and Graph adapters over the lab, which answers at once. One warm-up run per"
-          + " size is not counted.";
-
-  private record Measured(long millis, int activities) {}
-
-  private Measured runOnce(int servers) {
-    Lab lab =
-        Lab.fromScenario(
-            Scenario.fromJson(fleet(servers), "bench-" + servers), System::currentTimeMillis);
-    try (DemoEnvironment env = DemoEnvironment.start(lab)) {
-      WorkflowClient client = env.client();
-      long start = System.nanoTime();
-      String id =
-          RemediateCommand.start(
-              client,
-              new RemediationRequest(
-                  lab.tenantDomain(),
-                  lab.serverNames(),
-                  CREDENTIAL,
-                  null,
-                  false,
-                  new ApprovalPolicy(false, false, 600),
-                  new Timings(60, 1, 60, 30),
-                  "bench"));
-      RemediationResult result =
-          new RunFollower(
-                  client, id, new PrintWriter(new StringWriter()), null, Duration.ofMillis(20))
-              .follow();
-      long millis = (System.nanoTime() - start) / 1_000_000;
-      if (result.outcome() != Outcome.SUCCEEDED) {
-        throw new IllegalStateException(
-            "bench run ended " + result.outcome() + ": " + result.message());
-      }
-      int activities =
-          (int)
-              client.fetchHistory(id).getEvents().stream()
-                  .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
-                  .count();
-      return new Measured(millis, activities);
-    }
-  }
-
-  private static final String CREDENTIAL =
-      "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml";
-
-  /** A fleet of n servers on one shared app; the first holds its key, the others are locked out. */
-  static String fleet(int n) {
-    String appId = "abdc652a-160c-469e-b31a-70b29e8cf3a8";
-    List<String> servers = new ArrayList<>();
-    for (int i = 1; i <= n; i++) {
-      servers.add(
-          String.format(
-              Locale.ROOT,
-              """
-          { "name": "SRV%02d", "machineId": "%032x", "version": "2.5.79.0",
-            "connectorAccount": "svc-aadsync@contoso.onmicrosoft.com",
-            "identity": { "type": "Application", "appId": "%s", "certificate": "%040X" },
-            "credentialReferences": ["%s"] }""",
-              i,
-              0x1000L * i + 7,
-              appId,
-              0xC0FFEEL + i,
-              CREDENTIAL.replace("\\", "\\\\")));
-    }
-    return String.format(
-        Locale.ROOT,
-        """
-        { "name": "bench-%d",
-          "tenant": { "domain": "contoso.onmicrosoft.com",
-            "accounts": [ { "userPrincipalName": "svc-aadsync@contoso.onmicrosoft.com", "roles": [] } ],
-            "applications": [ { "displayName": "ConnectSyncProvisioning_SRV01_%012x", "appId": "%s",
-                                "certificates": ["%040X"] } ] },
-          "servers": [ %s ],
-          "timing": { "propagationDelaySeconds": 0 } }""",
-        n,
-        0x1000L + 7,
-        appId,
-        0xC0FFEEL + 1,
-        String.join(",\n", servers));
+  private String arguments() {
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    return args.isEmpty() ? "" : " " + String.join(" ", args);
   }
 }

@@ -1,0 +1,136 @@
+package io.abafix.cli.bench;
+
+import io.abafix.cli.EmbeddedTemporal;
+import io.abafix.lab.temporal.TemporalDevServer;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/** One {@code abafix bench} run: the chosen sections in order, then the two files. */
+public final class BenchRun {
+  private final Path home;
+  private final List<String> sections;
+  private final int runs;
+  private final List<Integer> tenants;
+  private final List<Integer> fleetRounds;
+  private final int starts;
+  private final int pausedRuns;
+  private final int timeScale;
+  private final String command;
+
+  public BenchRun(
+      Path home,
+      List<String> sections,
+      int runs,
+      List<Integer> tenants,
+      List<Integer> fleetRounds,
+      int starts,
+      int pausedRuns,
+      int timeScale,
+      String command) {
+    this.home = home;
+    this.sections = sections;
+    this.runs = runs;
+    this.tenants = tenants;
+    this.fleetRounds = fleetRounds;
+    this.starts = starts;
+    this.pausedRuns = pausedRuns;
+    this.timeScale = timeScale;
+    this.command = command;
+  }
+
+  /** The checkout a class was loaded from: {@code starter/target/abafix.jar} is three levels in. */
+  public static Path checkoutOf(Class<?> type) {
+    try {
+      Path where = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return where.toAbsolutePath().getParent().getParent().getParent();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException("cannot tell where abafix runs from: " + e, e);
+    }
+  }
+
+  public void writeTo(Path markdown, Path json, Consumer<String> progress) throws Exception {
+    long began = System.nanoTime();
+    Machine machine = Machine.before();
+    progress.accept("load before: " + machine.uptimeBefore());
+    List<OverheadBench.Result> overhead = new ArrayList<>();
+    String realServerNote = null;
+    FleetBench.Result fleet = null;
+    FootprintBench.Result footprint = null;
+    PausedWindowBench.Result paused = null;
+    Path work = Files.createTempDirectory("abafix-bench-");
+    try {
+      if (sections.contains("overhead")) {
+        try (EmbeddedTemporal temporal = EmbeddedTemporal.start(0)) {
+          overhead.add(
+              OverheadBench.measure(
+                  "embedded server (Temporal's Java test server)",
+                  temporal.address(),
+                  runs,
+                  progress));
+        }
+        Optional<Path> cli = TemporalDevServer.findCli();
+        if (cli.isPresent()) {
+          try (TemporalDevServer server =
+              TemporalDevServer.start(
+                  cli.get(), work.resolve("temporal.db"), work.resolve("temporal-logs"))) {
+            overhead.add(
+                OverheadBench.measure(
+                    "real server (temporal server start-dev, SQLite)",
+                    server.address(),
+                    runs,
+                    progress));
+          }
+        } else {
+          realServerNote =
+              "not measured: the Temporal CLI is not installed here. To include it: "
+                  + TemporalDevServer.HOW_TO_ENABLE
+                  + ".";
+        }
+      }
+      if (sections.contains("fleet")) {
+        fleet = FleetBench.measure(new PairedLabFleet(), tenants, fleetRounds, progress);
+      }
+      if (sections.contains("footprint")) {
+        footprint = FootprintBench.measure(home, work.resolve("footprint"), starts, progress);
+      }
+      if (sections.contains("paused")) {
+        paused = PausedWindowBench.measure(timeScale, pausedRuns, progress);
+      }
+    } finally {
+      deleteTree(work);
+    }
+    BenchFigures figures =
+        new BenchFigures(
+            machine.after(),
+            command,
+            (System.nanoTime() - began) / 1_000_000_000,
+            overhead,
+            realServerNote,
+            fleet,
+            footprint,
+            paused);
+    Path md = markdown.toAbsolutePath();
+    Path js = json.toAbsolutePath();
+    if (md.getParent() != null) Files.createDirectories(md.getParent());
+    if (js.getParent() != null) Files.createDirectories(js.getParent());
+    Files.writeString(js, BenchReport.json(figures), StandardCharsets.UTF_8);
+    String link = md.getParent().relativize(js).toString().replace('\\', '/');
+    Files.writeString(md, BenchReport.markdown(figures, link), StandardCharsets.UTF_8);
+  }
+
+  private static void deleteTree(Path root) {
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    } catch (IOException e) {
+      // A temporary folder left behind is not worth failing the figures for.
+    }
+  }
+}
