@@ -56,20 +56,28 @@ public final class BenchRun {
     }
   }
 
+  /**
+   * Runs the sections, the fleet last (it takes longest), and rewrites both files after each
+   * section and each fleet size, so that a run cut short still leaves what it measured.
+   */
   public void writeTo(Path markdown, Path json, Consumer<String> progress) throws Exception {
     long began = System.nanoTime();
     Machine machine = Machine.before();
     progress.accept("load before: " + machine.uptimeBefore());
-    List<OverheadBench.Result> overhead = new ArrayList<>();
-    String realServerNote = null;
-    FleetBench.Result fleet = null;
-    FootprintBench.Result footprint = null;
-    PausedWindowBench.Result paused = null;
+    Sections done = new Sections();
+    Runnable save =
+        () -> {
+          try {
+            write(markdown, json, done.figures(machine.after(), command, began));
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        };
     Path work = Files.createTempDirectory("abafix-bench-");
     try {
       if (sections.contains("overhead")) {
         try (EmbeddedTemporal temporal = EmbeddedTemporal.start(0)) {
-          overhead.add(
+          done.overhead.add(
               OverheadBench.measure(
                   "embedded server (Temporal's Java test server)",
                   temporal.address(),
@@ -81,7 +89,7 @@ public final class BenchRun {
           try (TemporalDevServer server =
               TemporalDevServer.start(
                   cli.get(), work.resolve("temporal.db"), work.resolve("temporal-logs"))) {
-            overhead.add(
+            done.overhead.add(
                 OverheadBench.measure(
                     "real server (temporal server start-dev, SQLite)",
                     server.address(),
@@ -89,34 +97,61 @@ public final class BenchRun {
                     progress));
           }
         } else {
-          realServerNote =
+          done.realServerNote =
               "not measured: the Temporal CLI is not installed here. To include it: "
                   + TemporalDevServer.HOW_TO_ENABLE
                   + ".";
         }
-      }
-      if (sections.contains("fleet")) {
-        fleet = FleetBench.measure(new PairedLabFleet(), tenants, fleetRounds, progress);
+        save.run();
       }
       if (sections.contains("footprint")) {
-        footprint = FootprintBench.measure(home, work.resolve("footprint"), starts, progress);
+        done.footprint = FootprintBench.measure(home, work.resolve("footprint"), starts, progress);
+        save.run();
       }
       if (sections.contains("paused")) {
-        paused = PausedWindowBench.measure(timeScale, pausedRuns, progress);
+        done.paused = PausedWindowBench.measure(timeScale, pausedRuns, progress);
+        save.run();
+      }
+      if (sections.contains("fleet")) {
+        done.fleet =
+            FleetBench.measure(
+                new PairedLabFleet(),
+                tenants,
+                fleetRounds,
+                progress,
+                partial -> {
+                  done.fleet = partial;
+                  save.run();
+                });
       }
     } finally {
       deleteTree(work);
     }
-    BenchFigures figures =
-        new BenchFigures(
-            machine.after(),
-            command,
-            (System.nanoTime() - began) / 1_000_000_000,
-            overhead,
-            realServerNote,
-            fleet,
-            footprint,
-            paused);
+    save.run();
+  }
+
+  /** What the run has measured so far. */
+  private static final class Sections {
+    final List<OverheadBench.Result> overhead = new ArrayList<>();
+    String realServerNote;
+    FleetBench.Result fleet;
+    FootprintBench.Result footprint;
+    PausedWindowBench.Result paused;
+
+    BenchFigures figures(Machine machine, String command, long began) {
+      return new BenchFigures(
+          machine,
+          command,
+          (System.nanoTime() - began) / 1_000_000_000,
+          List.copyOf(overhead),
+          realServerNote,
+          fleet,
+          footprint,
+          paused);
+    }
+  }
+
+  private static void write(Path markdown, Path json, BenchFigures figures) throws IOException {
     Path md = markdown.toAbsolutePath();
     Path js = json.toAbsolutePath();
     if (md.getParent() != null) Files.createDirectories(md.getParent());

@@ -51,9 +51,14 @@ final class FleetBench {
 
   /**
    * @param rounds how many times each size runs: {@code rounds[i]} for {@code tenants[i]}
+   * @param afterEachSize told the sizes measured so far, after each
    */
   static Result measure(
-      TenantFleet fleet, List<Integer> tenants, List<Integer> rounds, Consumer<String> progress) {
+      TenantFleet fleet,
+      List<Integer> tenants,
+      List<Integer> rounds,
+      Consumer<String> progress,
+      Consumer<Result> afterEachSize) {
     List<Size> sizes = new ArrayList<>();
     for (int i = 0; i < tenants.size(); i++) {
       int n = tenants.get(i);
@@ -90,6 +95,7 @@ final class FleetBench {
               Stats.of(events),
               Stats.of(runSeconds),
               Stats.of(cpu)));
+      afterEachSize.accept(new Result(fleet.describe(), List.copyOf(sizes)));
     }
     return new Result(fleet.describe(), sizes);
   }

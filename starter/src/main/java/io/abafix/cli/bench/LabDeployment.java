@@ -1,6 +1,8 @@
 package io.abafix.cli.bench;
 
+import io.abafix.activities.SyncServerActivitiesImpl;
 import io.abafix.activities.TaskQueues;
+import io.abafix.activities.port.SyncServerHost;
 import io.abafix.lab.Lab;
 import io.abafix.lab.LabAdapters;
 import io.abafix.worker.TemporalConnection;
@@ -16,6 +18,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -30,12 +33,32 @@ final class LabDeployment implements AutoCloseable {
   private final WorkerFactory factory;
 
   LabDeployment(Lab lab, String address) {
+    this(lab, address, false);
+  }
+
+  /**
+   * @param onePollerPerServer whether each lab server's worker polls with one poller instead of the
+   *     SDK's default five: with hundreds of simulated servers in this one process, their idle
+   *     pollers (thousands of threads) would cost more than the deployment under test; a real
+   *     server's worker polls from that server
+   */
+  LabDeployment(Lab lab, String address, boolean onePollerPerServer) {
     this.adapters = LabAdapters.start(lab);
     this.client = TemporalConnection.at(address, PayloadEncryption.ephemeral());
     this.factory = Workers.factory(client);
     Workers.orchestrator(factory);
     Workers.directory(factory, adapters.directory());
-    adapters.hosts().forEach(host -> Workers.server(factory, host));
+    for (SyncServerHost host : adapters.hosts()) {
+      if (onePollerPerServer) {
+        factory
+            .newWorker(
+                TaskQueues.forServer(host.serverName()),
+                WorkerOptions.newBuilder().setMaxConcurrentActivityTaskPollers(1).build())
+            .registerActivitiesImplementations(new SyncServerActivitiesImpl(host));
+      } else {
+        Workers.server(factory, host);
+      }
+    }
     factory.start();
   }
 
