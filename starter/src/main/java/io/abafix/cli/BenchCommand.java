@@ -96,8 +96,23 @@ final class BenchCommand implements Callable<Integer> {
               + " command runs from)")
   Path home;
 
+  @Option(
+      names = "--render",
+      description =
+          "Measure nothing: write the report (--out) again from the figures of an earlier run's"
+              + " JSON file")
+  Path render;
+
   @Override
   public Integer call() throws Exception {
+    if (render != null) {
+      if (!java.nio.file.Files.isRegularFile(render)) {
+        throw new UserError("--render: no file " + render);
+      }
+      BenchRun.render(render, out);
+      spec.commandLine().getOut().println("wrote " + out + " from " + render);
+      return 0;
+    }
     List<String> known = List.of("overhead", "fleet", "footprint", "paused");
     for (String s : only) {
       if (!known.contains(s)) throw new UserError("--only takes " + known + ", not " + s);
@@ -137,6 +152,8 @@ final class BenchCommand implements Callable<Integer> {
 
   private String arguments() {
     List<String> args = spec.commandLine().getParseResult().originalArgs();
-    return args.isEmpty() ? "" : " " + String.join(" ", args);
+    List<String> mine =
+        args.isEmpty() || !args.get(0).equals("bench") ? args : args.subList(1, args.size());
+    return mine.isEmpty() ? "" : " " + String.join(" ", mine);
   }
 }

@@ -28,6 +28,19 @@ public final class BenchReport {
     }
   }
 
+  /** The figures of {@link #json}, read back; the ratios it also holds are computed again. */
+  public static BenchFigures read(String json) {
+    try {
+      return new ObjectMapper()
+          .configure(
+              com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES,
+              false)
+          .readValue(json, BenchFigures.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("not the JSON file of abafix bench: " + e.getMessage(), e);
+    }
+  }
+
   public static String markdown(BenchFigures f, String jsonFile) {
     StringBuilder md = new StringBuilder();
     Machine m = f.machine();
@@ -88,15 +101,26 @@ public final class BenchReport {
     }
     if (f.fleet() != null) {
       FleetBench.Size last = f.fleet().sizes().get(f.fleet().sizes().size() - 1);
-      row(
-          md,
-          "2. Fleet: " + last.tenants() + " tenants at once",
-          sec(last.wallSeconds().median()),
-          sec(FleetBench.TARGET_SECONDS) + " (target)",
-          last.wallSeconds().median() / FleetBench.TARGET_SECONDS,
-          "<= 1",
-          last.tenants() >= FleetBench.TARGET_TENANTS
-              && last.wallSeconds().median() <= FleetBench.TARGET_SECONDS);
+      if (last.tenants() >= FleetBench.TARGET_TENANTS) {
+        row(
+            md,
+            "2. Fleet: " + last.tenants() + " tenants at once",
+            sec(last.wallSeconds().median()),
+            sec(FleetBench.TARGET_SECONDS) + " (target)",
+            last.wallSeconds().median() / FleetBench.TARGET_SECONDS,
+            "<= 1",
+            last.wallSeconds().median() <= FleetBench.TARGET_SECONDS);
+      } else {
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| 2. Fleet: %d tenants at once | not measured (largest: %d tenants in %s) | %s"
+                    + " (target) | | <= 1 | **not reached** |%n",
+                FleetBench.TARGET_TENANTS,
+                last.tenants(),
+                sec(last.wallSeconds().median()),
+                sec(FleetBench.TARGET_SECONDS)));
+      }
       if (f.fleet().sizes().size() > 1) {
         int i = f.fleet().sizes().size() - 1;
         FleetBench.Size prev = f.fleet().sizes().get(i - 1);

@@ -151,6 +151,14 @@ public final class BenchRun {
     }
   }
 
+  /** The report again from the JSON file of an earlier run. */
+  public static void render(Path json, Path markdown) throws IOException {
+    BenchFigures figures = BenchReport.read(Files.readString(json, StandardCharsets.UTF_8));
+    Path md = markdown.toAbsolutePath();
+    String link = md.getParent().relativize(json.toAbsolutePath()).toString().replace('\\', '/');
+    Files.writeString(md, BenchReport.markdown(figures, link), StandardCharsets.UTF_8);
+  }
+
   private static void write(Path markdown, Path json, BenchFigures figures) throws IOException {
     Path md = markdown.toAbsolutePath();
     Path js = json.toAbsolutePath();

@@ -23,7 +23,8 @@ final class FleetBench {
       Stats runSeconds,
       Stats cpuSeconds) {
     /** How many of the machine's cores the run kept busy, on average. */
-    @com.fasterxml.jackson.annotation.JsonProperty
+    @com.fasterxml.jackson.annotation.JsonProperty(
+        access = com.fasterxml.jackson.annotation.JsonProperty.Access.READ_ONLY)
     public double coresBusy() {
       return cpuSeconds.median() / wallSeconds.median();
     }
@@ -31,7 +32,8 @@ final class FleetBench {
 
   record Result(String deployment, List<Size> sizes) {
     /** b between each size and the one before it. */
-    @com.fasterxml.jackson.annotation.JsonProperty
+    @com.fasterxml.jackson.annotation.JsonProperty(
+        access = com.fasterxml.jackson.annotation.JsonProperty.Access.READ_ONLY)
     public List<Double> growthExponents() {
       List<Double> b = new ArrayList<>();
       for (int i = 1; i < sizes.size(); i++) b.add(exponent(i));

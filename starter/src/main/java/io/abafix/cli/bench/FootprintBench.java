@@ -57,17 +57,20 @@ final class FootprintBench {
       double bareRssMbAfterWork,
       int activitiesRun,
       List<Bundle> bundles) {
-    @com.fasterxml.jackson.annotation.JsonProperty
+    @com.fasterxml.jackson.annotation.JsonProperty(
+        access = com.fasterxml.jackson.annotation.JsonProperty.Access.READ_ONLY)
     public double memoryRatioAfterStart() {
       return abafixRssMbAfterStart.median() / bareRssMbAfterStart.median();
     }
 
-    @com.fasterxml.jackson.annotation.JsonProperty
+    @com.fasterxml.jackson.annotation.JsonProperty(
+        access = com.fasterxml.jackson.annotation.JsonProperty.Access.READ_ONLY)
     public double memoryRatioAfterWork() {
       return abafixRssMbAfterWork / bareRssMbAfterWork;
     }
 
-    @com.fasterxml.jackson.annotation.JsonProperty
+    @com.fasterxml.jackson.annotation.JsonProperty(
+        access = com.fasterxml.jackson.annotation.JsonProperty.Access.READ_ONLY)
     public double startDifferenceMillis() {
       return abafixStartMillis.median() - bareStartMillis.median();
     }

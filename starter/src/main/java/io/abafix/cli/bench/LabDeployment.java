@@ -33,7 +33,7 @@ final class LabDeployment implements AutoCloseable {
   private final WorkerFactory factory;
 
   LabDeployment(Lab lab, String address) {
-    this(lab, address, false);
+    this(lab, address, false, 0);
   }
 
   /**
@@ -41,9 +41,12 @@ final class LabDeployment implements AutoCloseable {
    *     SDK's default five: with hundreds of simulated servers in this one process, their idle
    *     pollers (thousands of threads) would cost more than the deployment under test; a real
    *     server's worker polls from that server
+   * @param graphPageSize how many apps a page of the lab's Graph listing holds; 0 for the lab's
+   *     default
    */
-  LabDeployment(Lab lab, String address, boolean onePollerPerServer) {
-    this.adapters = LabAdapters.start(lab);
+  LabDeployment(Lab lab, String address, boolean onePollerPerServer, int graphPageSize) {
+    this.adapters =
+        graphPageSize > 0 ? LabAdapters.start(lab, graphPageSize) : LabAdapters.start(lab);
     this.client = TemporalConnection.at(address, PayloadEncryption.ephemeral());
     this.factory = Workers.factory(client);
     Workers.orchestrator(factory);

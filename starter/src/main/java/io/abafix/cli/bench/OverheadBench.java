@@ -40,7 +40,8 @@ final class OverheadBench {
       Stats bareInActivityMs,
       double abafixEventsPerActivity,
       double bareEventsPerActivity) {
-    @com.fasterxml.jackson.annotation.JsonProperty
+    @com.fasterxml.jackson.annotation.JsonProperty(
+        access = com.fasterxml.jackson.annotation.JsonProperty.Access.READ_ONLY)
     public double ratio() {
       return abafixMsPerActivity.median() / bareMsPerActivity.median();
     }

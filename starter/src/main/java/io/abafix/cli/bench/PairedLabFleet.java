@@ -19,7 +19,8 @@ import java.util.concurrent.CompletableFuture;
 final class PairedLabFleet implements TenantFleet {
   @Override
   public String describe() {
-    return "N server pairs with distinct names in one lab tenant, one embedded Temporal server, one"
+    return "N server pairs with distinct names in one lab tenant (its Graph listing in one page), one"
+        + " embedded Temporal server, one"
         + " deployment in this process (orchestrator, directory worker, one worker per server polling"
         + " with one poller), N remediations started at once";
   }
@@ -29,7 +30,8 @@ final class PairedLabFleet implements TenantFleet {
     Lab lab =
         Lab.fromScenario(Fleets.pairs(tenants, false, 0, Map.of()), System::currentTimeMillis);
     try (EmbeddedTemporal temporal = EmbeddedTemporal.start(0);
-        LabDeployment deployment = new LabDeployment(lab, temporal.address(), true)) {
+        LabDeployment deployment =
+            new LabDeployment(lab, temporal.address(), true, 3 * tenants + 10)) {
       Map<String, CompletableFuture<RemediationResult>> runs = new LinkedHashMap<>();
       Map<String, Long> finished = new java.util.concurrent.ConcurrentHashMap<>();
       long start = System.nanoTime();

@@ -44,7 +44,8 @@ final class PausedWindowBench {
       long ownFloorMillis,
       long allStepsMillis,
       Map<String, Long> othersStepsMillis) {
-    @com.fasterxml.jackson.annotation.JsonProperty
+    @com.fasterxml.jackson.annotation.JsonProperty(
+        access = com.fasterxml.jackson.annotation.JsonProperty.Access.READ_ONLY)
     public double ratio() {
       return (double) pausedMillis / ownFloorMillis;
     }
@@ -52,7 +53,8 @@ final class PausedWindowBench {
 
   /** One run. */
   record Run(long wallMillis, long criticalPathMillis, int activityCount, List<Server> servers) {
-    @com.fasterxml.jackson.annotation.JsonProperty
+    @com.fasterxml.jackson.annotation.JsonProperty(
+        access = com.fasterxml.jackson.annotation.JsonProperty.Access.READ_ONLY)
     public double ratio() {
       return (double) wallMillis / criticalPathMillis;
     }
@@ -65,7 +67,8 @@ final class PausedWindowBench {
       long pollSeconds,
       List<Run> runs) {
     /** Per server name, the paused/floor ratios of every run. */
-    @com.fasterxml.jackson.annotation.JsonProperty
+    @com.fasterxml.jackson.annotation.JsonProperty(
+        access = com.fasterxml.jackson.annotation.JsonProperty.Access.READ_ONLY)
     public Map<String, Stats> serverRatios() {
       Map<String, List<Double>> by = new LinkedHashMap<>();
       for (Run r : runs) {
@@ -77,7 +80,8 @@ final class PausedWindowBench {
       return out;
     }
 
-    @com.fasterxml.jackson.annotation.JsonProperty
+    @com.fasterxml.jackson.annotation.JsonProperty(
+        access = com.fasterxml.jackson.annotation.JsonProperty.Access.READ_ONLY)
     public Stats runRatios() {
       return Stats.of(runs.stream().map(Run::ratio).toList());
     }

@@ -88,6 +88,15 @@ class BenchReportTest {
     assertEquals(2.333, json.at("/paused/runs/0/servers/0/ratio").asDouble(), 0.001);
   }
 
+  @Test
+  void the_report_renders_the_same_from_its_json_file() {
+    BenchFigures figures = figures(20.0, 10.0, 30.0);
+
+    assertEquals(
+        BenchReport.markdown(figures, "b.json"),
+        BenchReport.markdown(BenchReport.read(BenchReport.json(figures)), "b.json"));
+  }
+
   private static BenchFigures figures(double abafixMs, double bareMs, double fleet500Seconds) {
     OverheadBench.Result overhead =
         new OverheadBench.Result(
