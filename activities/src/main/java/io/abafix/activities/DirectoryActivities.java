@@ -1,5 +1,6 @@
 package io.abafix.activities;
 
+import io.abafix.activities.approval.StepAuthorization;
 import io.abafix.activities.model.AppRegistration;
 import io.abafix.activities.model.StepResult;
 import io.temporal.activity.ActivityInterface;
@@ -23,9 +24,10 @@ public interface DirectoryActivities {
    * deleted items.
    *
    * @throws io.temporal.failure.ApplicationFailure {@link FailureTypes#PERMANENT} when no such app
-   *     exists, live or deleted
+   *     exists, live or deleted; {@link FailureTypes#APPROVAL_REFUSED}, before anything is read or
+   *     changed, without a valid approval of {@code deleteApplication} for {@code objectId}
    */
-  StepResult deleteApplication(String objectId);
+  StepResult deleteApplication(String objectId, StepAuthorization approval);
 
   /**
    * Restores a soft-deleted app registration and recreates its service principal, which Graph does

@@ -1,5 +1,9 @@
 package io.abafix.activities;
 
+import io.abafix.activities.approval.ApprovalGuard;
+import io.abafix.activities.approval.ProvenParameters;
+import io.abafix.activities.approval.StepAuthorization;
+import io.abafix.activities.approval.VerifiedApproval;
 import io.abafix.activities.internal.Failures;
 import io.abafix.activities.internal.Heartbeats;
 import io.abafix.activities.model.AppRegistration;
@@ -15,9 +19,15 @@ import java.util.function.Supplier;
 /** Runs directory steps through a {@link Directory}: Microsoft Graph, or the lab. */
 public class DirectoryActivitiesImpl implements DirectoryActivities {
   private final Directory directory;
+  private final ApprovalGuard approvals;
 
-  public DirectoryActivitiesImpl(Directory directory) {
+  /**
+   * @param approvals checks the signed approval every deletion carries
+   */
+  public DirectoryActivitiesImpl(Directory directory, ApprovalGuard approvals) {
+    if (approvals == null) throw new IllegalArgumentException("an approval guard is required");
     this.directory = directory;
+    this.approvals = approvals;
   }
 
   @Override
@@ -26,7 +36,13 @@ public class DirectoryActivitiesImpl implements DirectoryActivities {
   }
 
   @Override
-  public StepResult deleteApplication(String objectId) {
+  public StepResult deleteApplication(String objectId, StepAuthorization approval) {
+    VerifiedApproval approved =
+        approvals.authorize(approval, ProvenParameters.DELETE_APPLICATION, objectId);
+    return delete(objectId).approvedBy(approved);
+  }
+
+  private StepResult delete(String objectId) {
     Optional<AppRegistration> live = call(() -> directory.getApplication(objectId));
     if (live.isEmpty()) {
       Optional<AppRegistration> deleted = call(() -> directory.getDeletedApplication(objectId));

@@ -1,5 +1,9 @@
 package io.abafix.activities;
 
+import io.abafix.activities.approval.ApprovalGuard;
+import io.abafix.activities.approval.ProvenParameters;
+import io.abafix.activities.approval.StepAuthorization;
+import io.abafix.activities.approval.VerifiedApproval;
 import io.abafix.activities.internal.Facts;
 import io.abafix.activities.internal.Failures;
 import io.abafix.activities.internal.Heartbeats;
@@ -29,9 +33,15 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
   private static final Pattern MACHINE_ID = Pattern.compile("[0-9a-fA-F]{32}");
 
   private final SyncServerHost host;
+  private final ApprovalGuard approvals;
 
-  public SyncServerActivitiesImpl(SyncServerHost host) {
+  /**
+   * @param approvals checks the signed approval every destructive step carries
+   */
+  public SyncServerActivitiesImpl(SyncServerHost host, ApprovalGuard approvals) {
+    if (approvals == null) throw new IllegalArgumentException("an approval guard is required");
     this.host = host;
+    this.approvals = approvals;
   }
 
   @Override
@@ -66,8 +76,16 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
   }
 
   @Override
-  public StepResult revertToServiceAccount(String server, String credentialReference) {
+  public StepResult revertToServiceAccount(
+      String server, String credentialReference, StepAuthorization approval) {
     checkServer(server);
+    VerifiedApproval approved =
+        approvals.authorize(approval, ProvenParameters.REVERT_TO_SERVICE_ACCOUNT, server);
+    return revert(server, credentialReference).approvedBy(approved);
+  }
+
+  /** The revert itself, once its approval is verified (the tests check its idempotency here). */
+  StepResult revert(String server, String credentialReference) {
     if (credentialReference == null || credentialReference.isBlank()) {
       throw ApplicationFailure.newNonRetryableFailure(
           "no credential reference for the revert on "
@@ -104,8 +122,16 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
   }
 
   @Override
-  public StepResult regenerateMachineId(String server, String newMachineId) {
+  public StepResult regenerateMachineId(
+      String server, String newMachineId, StepAuthorization approval) {
     checkServer(server);
+    VerifiedApproval approved =
+        approvals.authorize(approval, ProvenParameters.REGENERATE_MACHINE_ID, server);
+    return regenerate(server, newMachineId).approvedBy(approved);
+  }
+
+  /** The regeneration itself, once its approval is verified. */
+  StepResult regenerate(String server, String newMachineId) {
     if (newMachineId == null || !MACHINE_ID.matcher(newMachineId).matches()) {
       throw Failures.permanent("a machine id must be 32 hexadecimal characters: " + newMachineId);
     }

@@ -4,7 +4,12 @@ import io.abafix.activities.model.AuthenticationCheck;
 import io.abafix.activities.model.EventLogEntry;
 import io.abafix.lab.fault.FaultInjector;
 import io.abafix.lab.scenario.Scenario;
+import io.abafix.lab.signin.LabIdentityProvider;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +44,7 @@ public final class Lab {
   private final Map<String, LabSyncServerHost> hosts = new LinkedHashMap<>();
   private final LabDirectory directory;
   private final PortGuard guard;
+  private final LabIdentityProvider identities;
 
   /**
    * A port call that has started and not yet returned.
@@ -57,6 +63,36 @@ public final class Lab {
       hosts.put(name, new LabSyncServerHost(world, guard, name));
     }
     this.directory = new LabDirectory(world, guard);
+    this.identities = new LabIdentityProvider(world.domain(), new LabClock(clock));
+  }
+
+  /** The tenant's people and signing keys: signs the approvers' ID tokens. */
+  public LabIdentityProvider identities() {
+    return identities;
+  }
+
+  /** The lab's clock as a {@link Clock}, so tokens expire in the lab's (possibly skipped) time. */
+  private static final class LabClock extends Clock {
+    private final LongSupplier millis;
+
+    LabClock(LongSupplier millis) {
+      this.millis = millis;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis.getAsLong());
+    }
   }
 
   /** A lab in the scenario's initial state. */

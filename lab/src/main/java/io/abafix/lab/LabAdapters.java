@@ -64,7 +64,8 @@ public final class LabAdapters implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a folder for the lab's certificate", e);
     }
-    FakeMicrosoftEntra entra = new FakeMicrosoftEntra(lab.directory(), lab.faults(), graphPageSize);
+    FakeMicrosoftEntra entra =
+        new FakeMicrosoftEntra(lab.directory(), lab.faults(), graphPageSize, lab.identities());
     try {
       TestCertificates.TestCertificate identity =
           TestCertificates.selfSigned("abafix-directory-lab");

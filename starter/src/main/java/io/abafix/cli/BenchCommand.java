@@ -141,12 +141,19 @@ final class BenchCommand implements Callable<Integer> {
                   CREDENTIAL,
                   null,
                   false,
-                  new ApprovalPolicy(false, false, 600),
+                  new ApprovalPolicy(true, false, 600),
                   new Timings(60, 1, 60, 30),
                   "bench"));
       RemediationResult result =
           new RunFollower(
-                  client, id, new PrintWriter(new StringWriter()), null, Duration.ofMillis(20))
+                  client,
+                  id,
+                  new PrintWriter(new StringWriter()),
+                  // Tokens straight from the lab's key: a sign-in per step is a person's time,
+                  // which the figure leaves out.
+                  new AutoApprover(
+                      "alice", (binding, user) -> lab.identities().idToken(user, binding.nonce())),
+                  Duration.ofMillis(20))
               .follow();
       long millis = (System.nanoTime() - start) / 1_000_000;
       if (result.outcome() != Outcome.SUCCEEDED) {

@@ -56,7 +56,8 @@ import picocli.CommandLine.Spec;
             + " with an incident flow (rotation-breaks-a, blank-parameters) show the event-driven"
             + " path instead.")
 final class DemoCommand implements Callable<Integer> {
-  static final String DEMO_APPROVER = "demo (automatic approval)";
+  /** The lab user who signs in to approve every destructive step of a demo run. */
+  static final String DEMO_APPROVER = "alice";
 
   @Spec CommandSpec spec;
 
@@ -154,7 +155,9 @@ final class DemoCommand implements Callable<Integer> {
       List<AuditEntry> audit;
       try {
         RemediationResult result =
-            new RunFollower(client, id, progress, DEMO_APPROVER, Duration.ofMillis(200)).follow();
+            new RunFollower(
+                    client, id, progress, env.approver(DEMO_APPROVER), Duration.ofMillis(200))
+                .follow();
         outcome = result.outcome();
         message = result.message();
         // The journal comes with the result: a query now would have a worker replay the whole

@@ -1,7 +1,9 @@
 package io.abafix.cli;
 
+import io.abafix.activities.approval.ApprovalTrust;
 import io.abafix.lab.Lab;
 import io.abafix.lab.LabAdapters;
+import io.abafix.lab.signin.LabBrowser;
 import io.abafix.worker.TemporalConnection;
 import io.abafix.worker.Workers;
 import io.abafix.workflows.codec.AesGcmPayloadCodec;
@@ -19,13 +21,16 @@ final class DemoEnvironment implements AutoCloseable {
   private final AesGcmPayloadCodec codec;
   private final WorkflowClient client;
   private final WorkerFactory factory;
+  private final Lab lab;
 
   private DemoEnvironment(
       EmbeddedTemporal temporal,
       LabAdapters adapters,
       AesGcmPayloadCodec codec,
       WorkflowClient client,
-      WorkerFactory factory) {
+      WorkerFactory factory,
+      Lab lab) {
+    this.lab = lab;
     this.temporal = temporal;
     this.adapters = adapters;
     this.codec = codec;
@@ -65,10 +70,10 @@ final class DemoEnvironment implements AutoCloseable {
     WorkflowClient client = TemporalConnection.at(address, codec);
     WorkerFactory factory = Workers.factory(client);
     Workers.orchestrator(factory);
-    Workers.directory(factory, adapters.directory());
-    adapters.hosts().forEach(host -> Workers.server(factory, host));
+    Workers.directory(factory, adapters.directory(), lab.identities().guard(false));
+    adapters.hosts().forEach(host -> Workers.server(factory, host, lab.identities().guard(false)));
     factory.start();
-    return new DemoEnvironment(temporal, adapters, codec, client, factory);
+    return new DemoEnvironment(temporal, adapters, codec, client, factory, lab);
   }
 
   String address() {
@@ -86,6 +91,22 @@ final class DemoEnvironment implements AutoCloseable {
 
   WorkflowClient client() {
     return client;
+  }
+
+  /**
+   * A lab user who approves by signing in: msal4j's interactive sign-in (authorization code with
+   * PKCE) against the lab's fake Entra ID, through a lab browser in which {@code user} signs in.
+   */
+  AutoApprover approver(String user) {
+    var entra = adapters.entra().identityEndpoint();
+    return new AutoApprover(
+        lab.identities().requireUser(user).upn(),
+        new EntraSignIn(
+            lab.identities().trust(false),
+            false,
+            null,
+            new LabBrowser(ApprovalTrust.AUTHORITY_HOST, entra),
+            entra));
   }
 
   /** The production adapters over the lab, e.g. for the event-driven demo's watchers. */

@@ -62,6 +62,9 @@ final class EventDrivenDemo {
   private final boolean json;
   private final Function<Lab, DemoEnvironment> environment;
 
+  /** The lab user who approves each destructive step of the remediation the incident starts. */
+  private AutoApprover approver;
+
   EventDrivenDemo(
       PrintWriter progress,
       PrintWriter out,
@@ -84,6 +87,7 @@ final class EventDrivenDemo {
       Render.demoHeader("abafix demo (event-driven)", lab, lab.serverNames(), env)
           .forEach(progress::println);
       WorkflowClient client = env.client();
+      approver = env.approver(DemoCommand.DEMO_APPROVER);
       IncidentConfig config = config();
       TemporalIncidentReporter reporter = new TemporalIncidentReporter(client, config);
       for (SyncServerHost host : env.adapters().hosts()) {
@@ -253,12 +257,7 @@ final class EventDrivenDemo {
   private void followChild(WorkflowClient client, ChildRun child) throws Exception {
     try {
       if (child.remedy() == Remedy.SHARED_APP_REMEDIATION) {
-        new RunFollower(
-                client,
-                child.workflowId(),
-                progress,
-                DemoCommand.DEMO_APPROVER,
-                Duration.ofMillis(200))
+        new RunFollower(client, child.workflowId(), progress, approver, Duration.ofMillis(200))
             .follow();
       } else {
         RepairCommand.follow(client, child.workflowId(), progress);

@@ -1,5 +1,7 @@
 package io.abafix.cli;
 
+import io.abafix.activities.approval.ApprovalProof;
+import io.abafix.activities.approval.DecisionBinding;
 import io.abafix.activities.model.ServerNames;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.WorkflowIds;
@@ -16,6 +18,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,13 +95,29 @@ final class RemediateCommand implements Callable<Integer> {
   @Option(names = "--follow", description = "Print each step until the run ends")
   boolean follow;
 
+  /**
+   * With these, the requester signs the start of the run in with Entra ID right after it starts:
+   * workers on the two-person rule need it, to refuse the requester as approver.
+   */
+  @Mixin SignInOptions signIn;
+
   @Override
   public Integer call() {
     RemediationRequest request = request();
     WorkflowClient client = temporal.connect();
     PrintWriter out = spec.commandLine().getOut();
+    DecisionSigner signer = signIn.configured() ? signIn.signer(spec.commandLine().getErr()) : null;
     String id = start(client, request);
     out.println("started " + id + (request.dryRun() ? " (dry run)" : ""));
+    if (signer != null && !request.dryRun()) {
+      String runId = client.newUntypedWorkflowStub(id).describe().getExecution().getRunId();
+      DecisionBinding start = DecisionBinding.start(client.getOptions().getNamespace(), id, runId);
+      String token = signer.sign(start, request.requestedBy());
+      client
+          .newWorkflowStub(SharedAppRemediationWorkflow.class, id, Optional.of(runId))
+          .attestStart(ApprovalProof.of(token, start));
+      out.println("  start signed in");
+    }
     out.println("  follow: abafix status " + id + "    journal: abafix audit " + id);
     if (!follow) return 0;
     RemediationResult result =

@@ -3,6 +3,8 @@ package io.abafix.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.abafix.lab.process.LabTopology;
+import io.abafix.lab.signin.LabIdentityProvider;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +17,33 @@ import java.util.List;
 final class OperatorCli {
   private final String address;
   private final Path keyFile;
+  private final List<String> signIn;
 
   OperatorCli(String address, Path keyFile) {
+    this(address, keyFile, List.of());
+  }
+
+  private OperatorCli(String address, Path keyFile, List<String> signIn) {
     this.address = address;
     this.keyFile = keyFile;
+    this.signIn = signIn;
+  }
+
+  /**
+   * The same operator, whose decisions sign in at {@code lab}'s fake Entra ID (as the {@code --as}
+   * user, through msal4j) and carry the ID token the lab's workers verify.
+   */
+  OperatorCli signingInAt(LabTopology lab) {
+    return new OperatorCli(
+        address,
+        keyFile,
+        List.of(
+            "--approver-tenant-id",
+            lab.approverTenant(),
+            "--approver-client-id",
+            LabIdentityProvider.ABAFIX_CLIENT_ID,
+            "--lab-identity-endpoint",
+            lab.identityEndpoint()));
   }
 
   /** {@code abafix remediate --request FILE}; returns the run's id. */
@@ -29,14 +54,14 @@ final class OperatorCli {
     return started.substring("started ".length()).trim();
   }
 
-  /** {@code abafix approve RUN --gate G --as NAME}: every gate the run waits on. */
+  /** {@code abafix approve RUN --gate G --as NAME}, signed in as NAME: every open gate. */
   CommandLineRun approve(String run, String as) {
-    return ok("approve", run, "--gate", openGates(run), "--as", as);
+    return ok(signed("approve", run, "--gate", openGates(run), "--as", as));
   }
 
-  /** {@code abafix reject RUN --gate G --as NAME}. */
+  /** {@code abafix reject RUN --gate G --as NAME}, signed in as NAME. */
   CommandLineRun reject(String run, String as) {
-    return ok("reject", run, "--gate", openGates(run), "--as", as, "--comment", "not now");
+    return ok(signed("reject", run, "--gate", openGates(run), "--as", as, "--comment", "not now"));
   }
 
   /**
@@ -45,6 +70,12 @@ final class OperatorCli {
    */
   private static String openGates(String run) {
     return run.startsWith("abafix-incident-") ? "PROPOSAL" : "PLAN";
+  }
+
+  private String[] signed(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(signIn);
+    return all.toArray(String[]::new);
   }
 
   /** {@code abafix confirm RUN --step STEP --server SERVER --as NAME}. */

@@ -16,6 +16,7 @@ import io.abafix.lab.process.ChildProcess;
 import io.abafix.lab.process.LabTopology;
 import io.abafix.lab.process.ProcessGroup;
 import io.abafix.lab.temporal.TemporalDevServer;
+import io.abafix.worker.LabWorkerMain;
 import io.abafix.worker.TemporalConnection;
 import io.abafix.worker.WorkerMain;
 import io.abafix.workflows.IncidentWorkflow;
@@ -131,6 +132,9 @@ class RealServerTest {
   /** This test's lab and workers; the Temporal server and the orchestrator are the class's. */
   private ProcessGroup processes;
 
+  /** The operator, signing decisions in at this test's lab. */
+  private OperatorCli signedIn;
+
   @BeforeAll
   static void startTemporalAndTheOrchestrator() throws Exception {
     cli = RealTemporal.cli();
@@ -182,7 +186,7 @@ class RealServerTest {
     String id = operator.remediate(request);
     awaitProgress(id, p -> p.pendingApproval() != null, "the first approval");
     assertTrue(operator.status(id).out().contains(id), operator.status(id).out());
-    operator.reject(id, APPROVER);
+    signedIn.reject(id, APPROVER);
     assertThrows(
         WorkflowFailedException.class,
         () -> client.newUntypedWorkflowStub(id).getResult(2, TimeUnit.MINUTES, Object.class));
@@ -212,7 +216,7 @@ class RealServerTest {
                 restartTemporal(id, figures, "waiting for approval of " + gate);
                 kills.add("Temporal, waiting for approval of " + gate);
                 long approved = System.nanoTime();
-                operator.approve(id, APPROVER);
+                signedIn.approve(id, APPROVER);
                 awaitStepRunning(lab, figures, approved, "approval to step running");
               } else if (kills.size() == 1 && !moment.running().isEmpty()) {
                 // 2. Temporal dies in the middle of a destructive step, and later the orchestrator.
@@ -333,7 +337,7 @@ class RealServerTest {
     assertTrue(
         status.reports().stream().anyMatch(r -> "SERVERB".equalsIgnoreCase(r.server())),
         "SERVERB's watcher reported its event 906: " + status.reports());
-    operator.approve(incidentId, APPROVER);
+    signedIn.approve(incidentId, APPROVER);
 
     ChildRun child =
         await(
@@ -421,7 +425,7 @@ class RealServerTest {
       progress = queryProgress(id);
       if (progress.pendingApproval() != null
           && answered.add("approve " + progress.pendingApproval().gate())) {
-        operator.approve(id, APPROVER);
+        signedIn.approve(id, APPROVER);
       } else if (progress.pendingOperatorStep() != null
           && answered.add("confirm " + progress.pendingOperatorStep().gate())) {
         var task = progress.pendingOperatorStep();
@@ -562,7 +566,10 @@ class RealServerTest {
         assertTrue(
             approved.stream().anyMatch(g -> g.equalsIgnoreCase(gate)),
             gate + " ran after its approval: " + journal);
-        assertEquals(APPROVER, e.actor(), "run on the approver's word: " + e);
+        assertEquals(
+            APPROVER + "@contoso.onmicrosoft.com (verified)",
+            e.actor(),
+            "run on the approver's word: " + e);
         only(journal, e.step(), e.target());
       }
     }
@@ -617,14 +624,18 @@ class RealServerTest {
     List<String> daemonArgs = new ArrayList<>();
     if (scenario != null) daemonArgs.addAll(List.of("--scenario", scenario));
     daemonArgs.addAll(args);
-    return LabTopology.start(
-        processes,
-        name,
-        dir.resolve(name).resolve("lab"),
-        daemonArgs,
-        WorkerMain.class.getName(),
-        workerEnv,
-        serverArgs);
+    LabTopology lab =
+        LabTopology.start(
+            processes,
+            name,
+            dir.resolve(name).resolve("lab"),
+            daemonArgs,
+            // Server and directory workers verify approvals, here with the lab's keys.
+            LabWorkerMain.class.getName(),
+            workerEnv,
+            serverArgs);
+    signedIn = operator.signingInAt(lab);
+    return lab;
   }
 
   /**

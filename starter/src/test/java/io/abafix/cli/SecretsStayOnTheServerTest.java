@@ -75,7 +75,12 @@ class SecretsStayOnTheServerTest {
                   new Timings(60, 1, 60, 30),
                   "alice"));
       RemediationResult result =
-          new RunFollower(client, id, new PrintWriter(terminal), "bob", Duration.ofMillis(100))
+          new RunFollower(
+                  client,
+                  id,
+                  new PrintWriter(terminal),
+                  env.approver("bob"),
+                  Duration.ofMillis(100))
               .follow();
       assertEquals(Outcome.SUCCEEDED, result.outcome(), result.message());
 

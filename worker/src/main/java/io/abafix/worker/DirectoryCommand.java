@@ -1,5 +1,8 @@
 package io.abafix.worker;
 
+import io.abafix.activities.approval.ApprovalGuard;
+import io.abafix.activities.approval.ApprovalTrust;
+import io.abafix.activities.approval.IdTokenVerifier;
 import io.abafix.activities.graph.GraphDirectory;
 import io.abafix.activities.graph.GraphDirectoryConfig;
 import io.abafix.activities.port.Directory;
@@ -11,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,6 +54,7 @@ final class DirectoryCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin ConnectionOptions temporal;
+  @Mixin ApprovalOptions approvals;
 
   @Option(
       names = "--tenant-id",
@@ -106,18 +111,22 @@ final class DirectoryCommand implements Callable<Integer> {
 
   private final Launcher launcher;
   private final LocalMachine machine;
+  private final Function<ApprovalTrust, IdTokenVerifier> keys;
 
-  DirectoryCommand(Launcher launcher, LocalMachine machine) {
+  DirectoryCommand(
+      Launcher launcher, LocalMachine machine, Function<ApprovalTrust, IdTokenVerifier> keys) {
     this.launcher = launcher;
     this.machine = machine;
+    this.keys = keys;
   }
 
   @Override
   public Integer call() {
     GraphDirectoryConfig config = config();
     Directory directory = connect(config);
+    ApprovalGuard guard = approvals.guard(keys);
     return launcher.run(
-        temporal, f -> Workers.directory(f, directory), spec.commandLine().getOut());
+        temporal, f -> Workers.directory(f, directory, guard), spec.commandLine().getOut());
   }
 
   private GraphDirectoryConfig config() {

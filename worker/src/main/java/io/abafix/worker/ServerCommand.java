@@ -2,6 +2,9 @@ package io.abafix.worker;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.abafix.activities.TaskQueues;
+import io.abafix.activities.approval.ApprovalGuard;
+import io.abafix.activities.approval.ApprovalTrust;
+import io.abafix.activities.approval.IdTokenVerifier;
 import io.abafix.activities.model.ServerNames;
 import io.abafix.activities.port.HostException;
 import io.abafix.activities.port.SyncServerHost;
@@ -25,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,6 +71,7 @@ final class ServerCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin ConnectionOptions temporal;
+  @Mixin ApprovalOptions approvals;
 
   @Option(
       names = "--name",
@@ -170,10 +175,13 @@ final class ServerCommand implements Callable<Integer> {
 
   private final Launcher launcher;
   private final LocalMachine machine;
+  private final Function<ApprovalTrust, IdTokenVerifier> keys;
 
-  ServerCommand(Launcher launcher, LocalMachine machine) {
+  ServerCommand(
+      Launcher launcher, LocalMachine machine, Function<ApprovalTrust, IdTokenVerifier> keys) {
     this.launcher = launcher;
     this.machine = machine;
+    this.keys = keys;
   }
 
   @Override
@@ -188,11 +196,13 @@ final class ServerCommand implements Callable<Integer> {
 
     ProcessPowerShellRunner runner = new ProcessPowerShellRunner(executable, scripts());
     if (capture != null) return capture(server, runner);
+    // A capture changes nothing, so it needs no approver trust; a worker does.
+    ApprovalGuard guard = approvals.guard(keys);
     SyncServerHost host = new PowerShellSyncServerHost(server, runner, timeouts, hash);
     return launcher.run(
         temporal,
         f -> {
-          Worker worker = Workers.server(f, host);
+          Worker worker = Workers.server(f, host, guard);
           if (watch != null) {
             IncidentConfig incident =
                 new IncidentConfig(watch.tenant(), fleet, credentialReference, null, null, null);

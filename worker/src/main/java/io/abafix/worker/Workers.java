@@ -3,6 +3,7 @@ package io.abafix.worker;
 import io.abafix.activities.DirectoryActivitiesImpl;
 import io.abafix.activities.SyncServerActivitiesImpl;
 import io.abafix.activities.TaskQueues;
+import io.abafix.activities.approval.ApprovalGuard;
 import io.abafix.activities.port.Directory;
 import io.abafix.activities.port.SyncServerHost;
 import io.abafix.worker.logging.LogContextInterceptor;
@@ -21,7 +22,8 @@ import io.temporal.worker.WorkerFactoryOptions;
 
 /**
  * The three worker roles, wired the same way in production, in the demo and in tests. Only the host
- * behind a role differs: PowerShell or Graph in production, the lab elsewhere.
+ * behind a role differs: PowerShell or Graph in production, the lab elsewhere; and so do the keys
+ * the {@link ApprovalGuard} checks approvals with: Entra ID's in production, the lab's elsewhere.
  */
 public final class Workers {
   private Workers() {}
@@ -51,16 +53,17 @@ public final class Workers {
   }
 
   /** Graph steps on {@link TaskQueues#DIRECTORY}. */
-  public static Worker directory(WorkerFactory factory, Directory directory) {
+  public static Worker directory(
+      WorkerFactory factory, Directory directory, ApprovalGuard approvals) {
     Worker worker = factory.newWorker(TaskQueues.DIRECTORY);
-    worker.registerActivitiesImplementations(new DirectoryActivitiesImpl(directory));
+    worker.registerActivitiesImplementations(new DirectoryActivitiesImpl(directory, approvals));
     return worker;
   }
 
   /** One server's steps on {@code abafix-server-<name>}. */
-  public static Worker server(WorkerFactory factory, SyncServerHost host) {
+  public static Worker server(WorkerFactory factory, SyncServerHost host, ApprovalGuard approvals) {
     Worker worker = factory.newWorker(TaskQueues.forServer(host.serverName()));
-    worker.registerActivitiesImplementations(new SyncServerActivitiesImpl(host));
+    worker.registerActivitiesImplementations(new SyncServerActivitiesImpl(host, approvals));
     return worker;
   }
 

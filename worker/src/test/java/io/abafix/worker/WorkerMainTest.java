@@ -14,6 +14,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -59,7 +60,25 @@ class WorkerMainTest {
     }
   }
 
+  /** Whose approvals the server and directory roles trust, as every deployment must say. */
+  static final List<String> APPROVERS =
+      List.of(
+          "--approver-tenant-id",
+          "8d2e1c4a-5b6f-4a70-9c8d-1e2f3a4b5c6d",
+          "--approver-client-id",
+          "3b7f0c1e-9d2a-4c5b-8e6f-a1b2c3d4e5f6");
+
   private Outcome run(RecordingLauncher launcher, LocalMachine machine, String... args) {
+    if (args.length > 0 && (args[0].equals("server") || args[0].equals("directory"))) {
+      List<String> all = new ArrayList<>(List.of(args[0]));
+      all.addAll(APPROVERS);
+      all.addAll(List.of(args).subList(1, args.length));
+      args = all.toArray(String[]::new);
+    }
+    return runAsGiven(launcher, machine, args);
+  }
+
+  private Outcome runAsGiven(RecordingLauncher launcher, LocalMachine machine, String... args) {
     CommandLine cmd = WorkerMain.commandLine(launcher, machine);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -79,6 +98,27 @@ class WorkerMainTest {
 
   private Path certificateFile(String name) throws IOException {
     return Files.writeString(dir.resolve(name), "not a certificate\n");
+  }
+
+  @Test
+  void server_and_directory_refuse_to_start_without_whose_approvals_to_trust() throws IOException {
+    RecordingLauncher launcher = new RecordingLauncher();
+    Outcome server = runAsGiven(launcher, LINUX, "server", "--name", "SERVERA");
+    assertEquals(2, server.exitCode(), server.err());
+    assertTrue(server.err().contains("--approver-tenant-id"), server.err());
+    Outcome badTenant =
+        runAsGiven(
+            launcher,
+            LINUX,
+            "server",
+            "--name",
+            "SERVERA",
+            "--approver-tenant-id",
+            "contoso",
+            "--approver-client-id",
+            "3b7f0c1e-9d2a-4c5b-8e6f-a1b2c3d4e5f6");
+    assertTrue(badTenant.err().contains("GUID"), badTenant.err());
+    assertFalse(launcher.started(), "nothing may start without an approval trust");
   }
 
   @Test

@@ -1,10 +1,13 @@
 package io.abafix.workflows;
 
 import io.abafix.activities.FailureTypes;
+import io.abafix.activities.approval.ApprovalProof;
+import io.abafix.activities.approval.DecisionBinding;
 import io.abafix.activities.model.AppRegistration;
 import io.abafix.activities.model.IdentityType;
 import io.abafix.activities.model.ServerState;
 import io.abafix.workflows.audit.AuditEntry;
+import io.abafix.workflows.internal.Gates;
 import io.abafix.workflows.internal.remediation.Compensations;
 import io.abafix.workflows.internal.remediation.FinalVerification;
 import io.abafix.workflows.internal.remediation.PlanApprovals;
@@ -178,6 +181,39 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
   @Override
   public String confirm(ConfirmRequest r) {
     return run.operatorTasks.confirm(r);
+  }
+
+  @Override
+  public void validateStart(ApprovalProof start) {
+    if (run == null) throw new IllegalStateException("the run has not started yet");
+    if (start == null
+        || start.idToken() == null
+        || !DecisionBinding.START.equals(start.decision())
+        || !DecisionBinding.START.equals(start.gate())) {
+      throw new IllegalArgumentException("not a signed start of this run");
+    }
+    if (run.requesterProof != null) {
+      throw new IllegalArgumentException("this run's start is already signed");
+    }
+  }
+
+  @Override
+  public String attestStart(ApprovalProof start) {
+    if (run.requesterProof != null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "this run's start is already signed", Gates.DECISION_REFUSED);
+    }
+    run.requesterProof = start;
+    run.journal
+        .entry("START_SIGNED")
+        .target(PlannedStep.DIRECTORY)
+        .executor(Executor.OPERATOR.name())
+        .actor(run.request.requestedBy())
+        .at(Workflow.currentTimeMillis())
+        .outcome("INFO")
+        .detail("the requester's signed start; the workers verify it under the two-person rule")
+        .record();
+    return "start signed";
   }
 
   @Override

@@ -3,6 +3,8 @@ package io.abafix.workflows;
 import io.abafix.activities.DirectoryActivitiesImpl;
 import io.abafix.activities.SyncServerActivitiesImpl;
 import io.abafix.activities.TaskQueues;
+import io.abafix.activities.approval.ApprovalProof;
+import io.abafix.activities.approval.DecisionBinding;
 import io.abafix.activities.port.Directory;
 import io.abafix.lab.Lab;
 import io.abafix.lab.LabAdapters;
@@ -10,10 +12,12 @@ import io.abafix.lab.scenario.Scenario;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.ApprovalRequest;
+import io.abafix.workflows.model.DecisionScope;
 import io.abafix.workflows.model.PendingApproval;
 import io.abafix.workflows.model.RemediationRequest;
 import io.abafix.workflows.model.RemediationResult;
 import io.abafix.workflows.model.Timings;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -39,8 +43,13 @@ import java.util.function.Function;
  */
 final class LabHarness implements AutoCloseable {
   static final String CREDENTIAL = "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml";
-  static final String REQUESTER = "alice";
-  static final String APPROVER = "alice-approver";
+
+  /**
+   * Lab users (see {@link io.abafix.lab.signin.LabIdentityProvider}): carol starts, alice approves.
+   */
+  static final String REQUESTER = "carol";
+
+  static final String APPROVER = "alice";
 
   /** How long the operator waits between looks; virtual time when time skipping is on. */
   private final Duration pollInterval;
@@ -62,11 +71,13 @@ final class LabHarness implements AutoCloseable {
     env.newWorker(TaskQueues.DIRECTORY)
         .registerActivitiesImplementations(
             new DirectoryActivitiesImpl(
-                b.directory == null ? adapters.directory() : b.directory.apply(adapters)));
+                b.directory == null ? adapters.directory() : b.directory.apply(adapters),
+                lab.identities().guard(b.twoPerson)));
     for (String server : lab.serverNames()) {
       if (b.withoutWorker.contains(server)) continue;
       Worker worker = env.newWorker(TaskQueues.forServer(server));
-      worker.registerActivitiesImplementations(new SyncServerActivitiesImpl(adapters.host(server)));
+      worker.registerActivitiesImplementations(
+          new SyncServerActivitiesImpl(adapters.host(server), lab.identities().guard(b.twoPerson)));
     }
     env.start();
     this.client = env.getWorkflowClient();
@@ -92,6 +103,7 @@ final class LabHarness implements AutoCloseable {
     private boolean timeSkipping = true;
     private Function<LabAdapters, Directory> directory;
     private final Set<String> withoutWorker = new HashSet<>();
+    private boolean twoPerson;
 
     private Builder(Scenario scenario) {
       this.scenario = scenario;
@@ -112,6 +124,12 @@ final class LabHarness implements AutoCloseable {
     /** No worker polls this server's task queue, as when its worker was never started. */
     Builder withoutWorkerFor(String server) {
       withoutWorker.add(server.toUpperCase(Locale.ROOT));
+      return this;
+    }
+
+    /** The workers enforce the two-person rule: a signed start, and an approver who differs. */
+    Builder twoPersonWorkers() {
+      this.twoPerson = true;
       return this;
     }
 
@@ -209,13 +227,73 @@ final class LabHarness implements AutoCloseable {
         PendingApproval pending = stub.progress().pendingApproval();
         ApprovalRequest decision = pending == null ? null : operator.decide(pending);
         if (decision != null) {
-          stub.decide(decision);
+          stub.decide(signed(decision, pending));
           continue;
         }
         if (result.isDone()) return finished();
         env.sleep(firstLooksShort(looks));
       }
       throw new AssertionError("the run did not end; progress: " + stub.progress());
+    }
+
+    /**
+     * The decision with the proof the CLI would attach: an ID token of the lab user it names, whose
+     * nonce binds this run, the gate, the plan and the parameters. A name that is no lab user stays
+     * a typed name without a proof.
+     */
+    ApprovalRequest signed(ApprovalRequest d, PendingApproval pending) {
+      if (d.proof() != null) return d;
+      return lab.identities()
+          .user(d.by())
+          .map(
+              user -> {
+                DecisionBinding binding =
+                    DecisionScope.PLAN.equalsIgnoreCase(d.gate())
+                        ? binding(d.gate(), d.approve())
+                        : bindingOf(pending, d.approve());
+                String token = lab.identities().idToken(user.upn(), binding.nonce());
+                return new ApprovalRequest(
+                    d.gate(),
+                    d.by(),
+                    d.approve(),
+                    d.comment(),
+                    d.digest(),
+                    ApprovalProof.of(token, binding));
+              })
+          .orElse(d);
+    }
+
+    /** What a decision on {@code pending}, open or not, in this run binds. */
+    DecisionBinding bindingOf(PendingApproval pending, boolean approve) {
+      WorkflowExecution execution = WorkflowStub.fromTyped(stub).getExecution();
+      return DecisionScope.binding(
+          client.getOptions().getNamespace(),
+          execution.getWorkflowId(),
+          execution.getRunId(),
+          pending.gate(),
+          List.of(pending),
+          approve);
+    }
+
+    /** What a decision on {@code gate} (or {@code PLAN}) in this run binds. */
+    DecisionBinding binding(String gate, boolean approve) {
+      WorkflowExecution execution = WorkflowStub.fromTyped(stub).getExecution();
+      return DecisionScope.binding(
+          client.getOptions().getNamespace(),
+          execution.getWorkflowId(),
+          execution.getRunId(),
+          gate,
+          stub.progress().pendingApprovals(),
+          approve);
+    }
+
+    /** Signs the run's start in as {@code user}, the way {@code abafix remediate} does. */
+    void attestStartAs(String user) {
+      WorkflowExecution execution = WorkflowStub.fromTyped(stub).getExecution();
+      DecisionBinding start =
+          DecisionBinding.start(
+              client.getOptions().getNamespace(), execution.getWorkflowId(), execution.getRunId());
+      stub.attestStart(ApprovalProof.of(lab.identities().idToken(user, start.nonce()), start));
     }
 
     /** Cancels the run the way {@code abafix cancel} does: the reason, then the cancellation. */
@@ -231,7 +309,7 @@ final class LabHarness implements AutoCloseable {
         PendingApproval pending = stub.progress().pendingApproval();
         ApprovalRequest decision = pending == null ? null : operator.decide(pending);
         if (decision != null) {
-          stub.decide(decision);
+          stub.decide(signed(decision, pending));
           continue;
         }
         env.sleep(firstLooksShort(looks));

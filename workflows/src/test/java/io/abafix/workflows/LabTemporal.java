@@ -38,10 +38,12 @@ final class LabTemporal implements AutoCloseable {
         IncidentWorkflowImpl.class,
         FleetDiagnosisWorkflowImpl.class);
     env.newWorker(TaskQueues.DIRECTORY)
-        .registerActivitiesImplementations(new DirectoryActivitiesImpl(adapters.directory()));
+        .registerActivitiesImplementations(
+            new DirectoryActivitiesImpl(adapters.directory(), lab.identities().guard(false)));
     for (SyncServerHost host : adapters.hosts()) {
       env.newWorker(TaskQueues.forServer(host.serverName()))
-          .registerActivitiesImplementations(new SyncServerActivitiesImpl(host));
+          .registerActivitiesImplementations(
+              new SyncServerActivitiesImpl(host, lab.identities().guard(false)));
     }
     env.start();
     return new LabTemporal(env, lab, adapters);

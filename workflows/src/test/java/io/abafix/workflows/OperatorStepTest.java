@@ -10,9 +10,11 @@ import io.abafix.activities.model.IdentityType;
 import io.abafix.lab.Lab;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.model.ApprovalPolicy;
+import io.abafix.workflows.model.ApprovalRequest;
 import io.abafix.workflows.model.ConfirmRequest;
 import io.abafix.workflows.model.OperatorTask;
 import io.abafix.workflows.model.Outcome;
+import io.abafix.workflows.model.PendingApproval;
 import io.abafix.workflows.model.RemediationRequest;
 import io.abafix.workflows.model.RemediationResult;
 import io.abafix.workflows.model.Timings;
@@ -52,12 +54,13 @@ class OperatorStepTest {
             LabHarness.CREDENTIAL,
             null,
             false,
-            new ApprovalPolicy(false, false, 3600),
+            new ApprovalPolicy(true, false, 3600),
             Timings.standard(),
             LabHarness.REQUESTER,
             List.of(StepName.CONFIGURE_ABA));
     String id = WorkflowIds.remediation(lab.tenantDomain());
-    SharedAppRemediationWorkflow run = h.start(request).stub;
+    started = h.start(request);
+    SharedAppRemediationWorkflow run = started.stub;
     CompletableFuture<RemediationResult> result =
         h.client.newUntypedWorkflowStub(id).getResultAsync(RemediationResult.class);
 
@@ -110,10 +113,22 @@ class OperatorStepTest {
             .count());
   }
 
+  /** The run under test, for signing its approvals as the CLI would. */
+  private LabHarness.Run started;
+
   private OperatorTask awaitOperatorTask(SharedAppRemediationWorkflow run) {
     for (int i = 0; i < 200; i++) {
       OperatorTask task = run.progress().pendingOperatorStep();
       if (task != null) return task;
+      PendingApproval approval = run.progress().pendingApproval();
+      if (approval != null) {
+        run.decide(
+            started.signed(
+                new ApprovalRequest(
+                    approval.gate(), LabHarness.APPROVER, true, "ok", approval.digest()),
+                approval));
+        continue;
+      }
       h.env.sleep(Duration.ofSeconds(30));
     }
     throw new AssertionError("no operator step became pending; progress: " + run.progress());

@@ -46,7 +46,8 @@ class SharedAppRemediationPeopleAndTimeTest {
       for (PendingApproval p : gates) {
         assertEquals(0, h.lab.effectCount("setSyncCycleEnabled", "SERVERA"), "not paused yet");
         run.waitAWhile();
-        run.stub.decide(new ApprovalRequest(p.gate(), "bob", true, "ok", p.digest()));
+        run.stub.decide(
+            run.signed(new ApprovalRequest(p.gate(), "bob", true, "ok", p.digest()), p));
       }
       RemediationResult result = run.drive(LabHarness.Operator.nobody()).succeeded();
 
@@ -78,12 +79,14 @@ class SharedAppRemediationPeopleAndTimeTest {
     try (LabHarness h = LabHarness.of("seed-pair")) {
       LabHarness.Run run = h.start(h.request());
       PendingApproval p = SharedAppRemediationWorkflowTest.awaitGate(run);
-      run.stub.decide(new ApprovalRequest(p.gate(), "bob", true, "ok", p.digest()));
+      run.stub.decide(run.signed(new ApprovalRequest(p.gate(), "bob", true, "ok", p.digest()), p));
       WorkflowUpdateException again =
           assertThrows(
               WorkflowUpdateException.class,
               () ->
-                  run.stub.decide(new ApprovalRequest(p.gate(), "carol", false, "no", p.digest())));
+                  run.stub.decide(
+                      run.signed(
+                          new ApprovalRequest(p.gate(), "carol", false, "no", p.digest()), p)));
       assertTrue(
           SharedAppRemediationWorkflowTest.rootMessage(again).contains("already settled"),
           SharedAppRemediationWorkflowTest.rootMessage(again));
@@ -215,7 +218,8 @@ class SharedAppRemediationPeopleAndTimeTest {
       h.env.sleep(Duration.ofMillis(p.deadline() - h.env.currentTimeMillis()));
       boolean accepted;
       try {
-        run.stub.decide(new ApprovalRequest(Gates.PLAN, "bob", true, "", p.planDigest()));
+        run.stub.decide(
+            run.signed(new ApprovalRequest(Gates.PLAN, "bob", true, "", p.planDigest()), p));
         accepted = true;
       } catch (WorkflowUpdateException refused) {
         accepted = false;

@@ -384,8 +384,8 @@ class SharedAppRemediationWorkflowTest {
       RemediationResult result =
           h.start(
                   h.request(
-                      false, new ApprovalPolicy(false, false, 3600), new Timings(120, 1, 120, 30)))
-              .drive(LabHarness.Operator.nobody())
+                      false, new ApprovalPolicy(true, false, 3600), new Timings(120, 1, 120, 30)))
+              .drive(LabHarness.Operator.approvingAs(LabHarness.APPROVER))
               .succeeded();
 
       assertEquals(Outcome.SUCCEEDED, result.outcome(), result.message());

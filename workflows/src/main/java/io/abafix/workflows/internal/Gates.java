@@ -1,5 +1,6 @@
 package io.abafix.workflows.internal;
 
+import io.abafix.activities.approval.ApprovalProof;
 import io.abafix.workflows.audit.AuditJournal;
 import io.abafix.workflows.model.ApprovalRequest;
 import io.abafix.workflows.model.PendingApproval;
@@ -41,8 +42,17 @@ public final class Gates {
   public record Request(
       String gate, String target, String description, Map<String, String> parameters) {}
 
-  /** How a gate was settled. */
-  public record Settled(String gate, String outcome, String by, String comment) {
+  /**
+   * How a gate was settled.
+   *
+   * @param proof the decider's signed proof, or null (a timeout, a policy, a typed name)
+   */
+  public record Settled(
+      String gate, String outcome, String by, String comment, ApprovalProof proof) {
+    public Settled(String gate, String outcome, String by, String comment) {
+      this(gate, outcome, by, comment, null);
+    }
+
     public boolean approved() {
       return "APPROVED".equals(outcome);
     }
@@ -210,7 +220,8 @@ public final class Gates {
               r.by(),
               (r.comment() == null ? "" : r.comment())
                   + (PLAN.equals(r.gate()) ? " (the whole plan, " + short12(r.digest()) + ")" : "")
-                  + (r.proof() == null ? "" : " [proof attached]")),
+                  + (r.proof() == null ? "" : " [signed in]"),
+              r.proof()),
           Executor.OPERATOR);
     }
     return String.join(", ", targets.stream().map(g -> g.pending.gate()).toList());
@@ -218,7 +229,9 @@ public final class Gates {
 
   /** Why a decision is refused, or null when it settles something. */
   private String refusal(ApprovalRequest r) {
-    if (r == null || r.by() == null || r.by().isBlank()) return "say who decides (--as NAME)";
+    if (r == null || (r.proof() == null && (r.by() == null || r.by().isBlank()))) {
+      return "sign in to decide (abafix approve signs you in with Entra ID)";
+    }
     List<PendingApproval> open = pending();
     if (r.gate() == null || r.gate().isBlank()) {
       return "name the gate you decide (--step S --server X, or --gate "
@@ -257,7 +270,10 @@ public final class Gates {
             + (r.digest() == null ? "" : ", not " + r.digest());
       }
     }
-    if (r.approve() && requester != null && r.by().trim().equalsIgnoreCase(requester.trim())) {
+    if (r.approve()
+        && requester != null
+        && r.by() != null
+        && r.by().trim().equalsIgnoreCase(requester.trim())) {
       return "two-person rule: " + r.by() + " started this run and cannot approve it";
     }
     return null;

@@ -52,8 +52,11 @@ public final class IdentitySteps {
       if (s.executor() != Executor.OPERATOR) {
         StepResult r =
             run.server(server)
-                .revertToServiceAccount(server, run.request.credentialReferenceFor(server));
-        return StepRecord.of(r).by(approver);
+                .revertToServiceAccount(
+                    server,
+                    run.request.credentialReferenceFor(server),
+                    approvals.authorization(s.key()));
+        return StepRecord.of(r).by(StepRecord.approvedBy(r, approver));
       }
       String account = st.expectedServiceAccountName();
       String by =

@@ -73,6 +73,9 @@ public final class RemediationRun {
 
   public String cancelReason;
 
+  /** The requester's signed start, once {@code abafix remediate} has sent it; else null. */
+  public io.abafix.activities.approval.ApprovalProof requesterProof;
+
   private final Map<String, SyncServerActivities> serverStubs = new HashMap<>();
 
   public RemediationRun(RemediationRequest request) {
