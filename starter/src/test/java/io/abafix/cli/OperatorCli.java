@@ -80,7 +80,7 @@ final class OperatorCli {
 
   /** {@code abafix confirm RUN --step STEP --server SERVER --as NAME}. */
   CommandLineRun confirm(String run, String step, String server, String as) {
-    return ok("confirm", run, "--step", step, "--server", server, "--as", as);
+    return ok(signed("confirm", run, "--step", step, "--server", server, "--as", as));
   }
 
   /** {@code abafix status RUN}. */

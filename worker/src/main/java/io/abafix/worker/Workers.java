@@ -14,6 +14,7 @@ import io.abafix.workflows.ConnectorParameterRepairWorkflowImpl;
 import io.abafix.workflows.FleetDiagnosisWorkflowImpl;
 import io.abafix.workflows.IncidentWorkflowImpl;
 import io.abafix.workflows.SharedAppRemediationWorkflowImpl;
+import io.abafix.workflows.incident.IncidentRules;
 import io.abafix.workflows.visibility.ActivitySummaries;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
@@ -41,22 +42,33 @@ public final class Workers {
             .build());
   }
 
-  /** Hosts the workflows on {@link TaskQueues#ORCHESTRATOR}. */
+  /** Hosts the workflows on {@link TaskQueues#ORCHESTRATOR}; every tenant's incidents attended. */
   public static Worker orchestrator(WorkerFactory factory) {
+    return orchestrator(factory, IncidentRules.attended());
+  }
+
+  /**
+   * Hosts the workflows on {@link TaskQueues#ORCHESTRATOR}, with the orchestrator's own incident
+   * rules per tenant, which the incident workflow asks for as a local activity.
+   */
+  public static Worker orchestrator(WorkerFactory factory, IncidentRules incidentRules) {
     Worker worker = factory.newWorker(TaskQueues.ORCHESTRATOR);
     worker.registerWorkflowImplementationTypes(
         SharedAppRemediationWorkflowImpl.class,
         ConnectorParameterRepairWorkflowImpl.class,
         IncidentWorkflowImpl.class,
         FleetDiagnosisWorkflowImpl.class);
+    worker.registerActivitiesImplementations(incidentRules);
     return worker;
   }
 
-  /** Graph steps on {@link TaskQueues#DIRECTORY}. */
+  /** Graph steps on {@link TaskQueues#DIRECTORY}, and the check of signed decisions. */
   public static Worker directory(
       WorkerFactory factory, Directory directory, ApprovalGuard approvals) {
     Worker worker = factory.newWorker(TaskQueues.DIRECTORY);
-    worker.registerActivitiesImplementations(new DirectoryActivitiesImpl(directory, approvals));
+    // The workflows check each signed decision here too, as it arrives (SignedDecisions).
+    worker.registerActivitiesImplementations(
+        new DirectoryActivitiesImpl(directory, approvals), approvals.decisionCheck());
     return worker;
   }
 

@@ -3,11 +3,13 @@ package io.abafix.workflows;
 import io.abafix.activities.FailureTypes;
 import io.abafix.activities.approval.ApprovalProof;
 import io.abafix.activities.approval.DecisionBinding;
+import io.abafix.activities.approval.VerifiedIdentity;
 import io.abafix.activities.model.AppRegistration;
 import io.abafix.activities.model.IdentityType;
 import io.abafix.activities.model.ServerState;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.internal.Gates;
+import io.abafix.workflows.internal.SignedDecisions;
 import io.abafix.workflows.internal.remediation.Compensations;
 import io.abafix.workflows.internal.remediation.FinalVerification;
 import io.abafix.workflows.internal.remediation.PlanApprovals;
@@ -35,6 +37,7 @@ import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -203,14 +206,38 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
       throw ApplicationFailure.newNonRetryableFailure(
           "this run's start is already signed", Gates.DECISION_REFUSED);
     }
+    VerifiedIdentity requester =
+        SignedDecisions.inWorkflow()
+            .verify(
+                start,
+                false,
+                signed ->
+                    signed.equals(
+                            DecisionBinding.start(
+                                signed.namespace(), signed.workflowId(), signed.runId()))
+                        ? null
+                        : "not a signed start of this run");
+    if (run.requesterProof != null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "this run's start is already signed", Gates.DECISION_REFUSED);
+    }
     run.requesterProof = start;
+    run.gates.requesterVerified(requester);
+    Map<String, String> who = new LinkedHashMap<>();
+    if (requester != null) {
+      who.put("signedInAs", requester.upn());
+      who.put("objectId", requester.objectId());
+      who.put("tenantId", requester.tenantId());
+      who.put("signedInAt", requester.issuedAt().toString());
+    }
     run.journal
         .entry("START_SIGNED")
         .target(PlannedStep.DIRECTORY)
         .executor(Executor.OPERATOR.name())
-        .actor(run.request.requestedBy())
+        .actor(requester == null ? run.request.requestedBy() : requester.label())
         .at(Workflow.currentTimeMillis())
         .outcome("INFO")
+        .after(who)
         .detail("the requester's signed start; the workers verify it under the two-person rule")
         .record();
     return "start signed";

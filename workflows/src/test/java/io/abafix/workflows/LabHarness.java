@@ -12,6 +12,7 @@ import io.abafix.lab.scenario.Scenario;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.ApprovalRequest;
+import io.abafix.workflows.model.ConfirmRequest;
 import io.abafix.workflows.model.DecisionScope;
 import io.abafix.workflows.model.PendingApproval;
 import io.abafix.workflows.model.RemediationRequest;
@@ -72,7 +73,8 @@ final class LabHarness implements AutoCloseable {
         .registerActivitiesImplementations(
             new DirectoryActivitiesImpl(
                 b.directory == null ? adapters.directory() : b.directory.apply(adapters),
-                lab.identities().guard(b.twoPerson)));
+                lab.identities().guard(b.twoPerson)),
+            lab.identities().guard(b.twoPerson).decisionCheck());
     for (String server : lab.serverNames()) {
       if (b.withoutWorker.contains(server)) continue;
       Worker worker = env.newWorker(TaskQueues.forServer(server));
@@ -161,6 +163,25 @@ final class LabHarness implements AutoCloseable {
         approvals,
         timings,
         REQUESTER);
+  }
+
+  /** {@code abafix confirm} on {@code stub}'s run, signed in as the lab user {@code user}. */
+  String signedConfirm(SharedAppRemediationWorkflow stub, String user, String step, String server) {
+    var execution = WorkflowStub.fromTyped(stub).getExecution();
+    var open = stub.progress().pendingOperatorStep();
+    String gate = open == null ? step + "@" + server : open.gate();
+    DecisionBinding binding =
+        DecisionBinding.confirm(
+            client.getOptions().getNamespace(),
+            execution.getWorkflowId(),
+            execution.getRunId(),
+            gate);
+    ApprovalProof proof =
+        lab.identities()
+            .user(user)
+            .map(u -> ApprovalProof.of(lab.identities().idToken(u.upn(), binding.nonce()), binding))
+            .orElse(null);
+    return stub.confirm(new ConfirmRequest(step, server, user, proof));
   }
 
   /** Starts a run. */
@@ -294,6 +315,14 @@ final class LabHarness implements AutoCloseable {
           DecisionBinding.start(
               client.getOptions().getNamespace(), execution.getWorkflowId(), execution.getRunId());
       stub.attestStart(ApprovalProof.of(lab.identities().idToken(user, start.nonce()), start));
+    }
+
+    /**
+     * Confirms an operator step the way {@code abafix confirm} does, signed in as {@code user}; a
+     * name that is no lab user confirms unsigned, which the run refuses.
+     */
+    String confirmAs(String user, String step, String server) {
+      return signedConfirm(stub, user, step, server);
     }
 
     /** Cancels the run the way {@code abafix cancel} does: the reason, then the cancellation. */

@@ -11,7 +11,6 @@ import io.abafix.lab.Lab;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.ApprovalRequest;
-import io.abafix.workflows.model.ConfirmRequest;
 import io.abafix.workflows.model.OperatorTask;
 import io.abafix.workflows.model.Outcome;
 import io.abafix.workflows.model.PendingApproval;
@@ -79,7 +78,7 @@ class OperatorStepTest {
     WorkflowUpdateException refused =
         assertThrows(
             WorkflowUpdateException.class,
-            () -> run.confirm(new ConfirmRequest("CONFIGURE_ABA", "SERVERB", "carol")));
+            () -> h.signedConfirm(run, "carol", "CONFIGURE_ABA", "SERVERB"));
     assertTrue(
         rootMessage(refused).contains("ABA is not configured with a new app yet"),
         rootMessage(refused));
@@ -89,14 +88,12 @@ class OperatorStepTest {
 
     // The person runs the wizard on SERVERB, then confirms.
     lab.host("SERVERB").configureApplicationAuthentication();
-    assertTrue(
-        run.confirm(new ConfirmRequest("CONFIGURE_ABA", "SERVERB", "carol"))
-            .startsWith("verified"));
+    assertTrue(h.signedConfirm(run, "carol", "CONFIGURE_ABA", "SERVERB").startsWith("verified"));
 
     OperatorTask next = awaitOperatorTask(run);
     assertEquals("CONFIGURE_ABA@SERVERA", next.gate());
     lab.host("SERVERA").configureApplicationAuthentication();
-    run.confirm(new ConfirmRequest("CONFIGURE_ABA", "SERVERA", "carol"));
+    h.signedConfirm(run, "carol", "CONFIGURE_ABA", "SERVERA");
 
     while (!result.isDone()) h.env.sleep(Duration.ofSeconds(30));
     RemediationResult done = result.join();
@@ -109,7 +106,10 @@ class OperatorStepTest {
     assertEquals(
         2,
         configured.stream()
-            .filter(e -> e.outcome().equals("DONE") && "carol".equals(e.actor()))
+            .filter(
+                e ->
+                    e.outcome().equals("DONE")
+                        && "carol@contoso.onmicrosoft.com (verified)".equals(e.actor()))
             .count());
   }
 

@@ -15,7 +15,6 @@ import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.internal.Gates;
 import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.ApprovalRequest;
-import io.abafix.workflows.model.ConfirmRequest;
 import io.abafix.workflows.model.OperatorTask;
 import io.abafix.workflows.model.Outcome;
 import io.abafix.workflows.model.PendingApproval;
@@ -175,17 +174,17 @@ class SharedAppRemediationPeopleAndTimeTest {
       WorkflowUpdateException other =
           assertThrows(
               WorkflowUpdateException.class,
-              () -> run.stub.confirm(new ConfirmRequest("CONFIGURE_ABA", "SERVERA", "carol")));
+              () -> run.confirmAs("carol", "CONFIGURE_ABA", "SERVERA"));
       assertTrue(
           SharedAppRemediationWorkflowTest.rootMessage(other)
               .contains("not CONFIGURE_ABA on SERVERA"),
           SharedAppRemediationWorkflowTest.rootMessage(other));
       h.lab.host("SERVERB").configureApplicationAuthentication();
-      run.stub.confirm(new ConfirmRequest("CONFIGURE_ABA", "SERVERB", "carol"));
+      run.confirmAs("carol", "CONFIGURE_ABA", "SERVERB");
       WorkflowUpdateException twice =
           assertThrows(
               WorkflowUpdateException.class,
-              () -> run.stub.confirm(new ConfirmRequest("CONFIGURE_ABA", "SERVERB", "dave")));
+              () -> run.confirmAs("dave", "CONFIGURE_ABA", "SERVERB"));
       assertTrue(
           SharedAppRemediationWorkflowTest.rootMessage(twice).contains("CONFIGURE_ABA@SERVERB"),
           SharedAppRemediationWorkflowTest.rootMessage(twice));
@@ -252,7 +251,7 @@ class SharedAppRemediationPeopleAndTimeTest {
       h.env.sleep(Duration.ofMillis(task.requestedAt() + 3_600_000L - h.env.currentTimeMillis()));
       boolean accepted;
       try {
-        run.stub.confirm(new ConfirmRequest("CONFIGURE_ABA", "SERVERB", "carol"));
+        run.confirmAs("carol", "CONFIGURE_ABA", "SERVERB");
         accepted = true;
       } catch (WorkflowUpdateException refused) {
         accepted = false;

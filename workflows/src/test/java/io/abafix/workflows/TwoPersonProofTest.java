@@ -1,11 +1,14 @@
 package io.abafix.workflows;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.model.Outcome;
 import io.abafix.workflows.model.RemediationResult;
+import io.temporal.client.WorkflowUpdateException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -43,15 +46,21 @@ class TwoPersonProofTest {
   }
 
   @Test
-  void theRequesterApprovingHerOwnRunIsRefusedByTheWorkerAndNothingIsReverted() {
+  void theRequesterApprovingHerOwnRunIsRefusedAsSheDecidesAndNothingIsReverted() {
     try (LabHarness h =
         LabHarness.builder(LabHarness.scenario("seed-pair")).twoPersonWorkers().start()) {
       LabHarness.Run run = h.start(h.request());
       run.attestStartAs("alice");
-      LabHarness.Finished end = run.drive(LabHarness.Operator.approvingAs("alice"));
 
-      String why = rootMessage(end.failed());
-      assertTrue(why.contains("two-person"), why);
+      // The run checks the sign-in as it arrives: alice started it, so her approval is refused
+      // to her at once (her workers would refuse it too), and the run keeps waiting.
+      WorkflowUpdateException refused =
+          assertThrows(
+              WorkflowUpdateException.class,
+              () -> run.drive(LabHarness.Operator.approvingAs("alice")));
+      String why = rootMessage(refused);
+      assertTrue(why.contains("two-person") && why.contains("alice@"), why);
+      assertFalse(run.stub.progress().pendingApprovals().isEmpty(), "the gates stay open");
       assertEquals(0, h.lab.effectCount("revertToServiceAccount", "SERVERA"));
       assertEquals(0, h.lab.effectCount("revertToServiceAccount", "SERVERB"));
     }

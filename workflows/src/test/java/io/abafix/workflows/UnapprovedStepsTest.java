@@ -112,7 +112,8 @@ class UnapprovedStepsTest {
         .registerWorkflowImplementationTypes(DirectStepsImpl.class);
     env.newWorker(TaskQueues.DIRECTORY)
         .registerActivitiesImplementations(
-            new DirectoryActivitiesImpl(adapters.directory(), lab.identities().guard(false)));
+            new DirectoryActivitiesImpl(adapters.directory(), lab.identities().guard(false)),
+            lab.identities().guard(false).decisionCheck());
     for (SyncServerHost host : adapters.hosts()) {
       env.newWorker(TaskQueues.forServer(host.serverName()))
           .registerActivitiesImplementations(

@@ -17,6 +17,14 @@ public final class ApprovalGuard {
     this.verifier = verifier;
   }
 
+  /**
+   * The check a workflow runs on a decision as it arrives, with this guard's trust and keys: the
+   * directory worker registers it beside its steps.
+   */
+  public DecisionCheck decisionCheck() {
+    return new DecisionCheckImpl(verifier);
+  }
+
   /** {@link #authorize(StepAuthorization, RunRef, String, String)} for the running activity. */
   public VerifiedApproval authorize(StepAuthorization proofs, String operation, String target) {
     return authorize(proofs, RunRef.ofCurrentActivity(), operation, target);

@@ -55,6 +55,12 @@ public record DecisionBinding(
     return new DecisionBinding(namespace, workflowId, runId, START, "", Map.of(), START);
   }
 
+  /** A person's confirmation that they did the operator step {@code gate} of a run. */
+  public static DecisionBinding confirm(
+      String namespace, String workflowId, String runId, String gate) {
+    return new DecisionBinding(namespace, workflowId, runId, gate, "", Map.of(), CONFIRM);
+  }
+
   /**
    * The canonical JSON the nonce hashes: fixed key order, sorted parameters, no whitespace.
    * Namespace, workflow id and run id are in it, so a proof cannot move to another run.

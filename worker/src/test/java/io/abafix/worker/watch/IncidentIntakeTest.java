@@ -20,11 +20,13 @@ import io.abafix.workflows.incident.IncidentConfig;
 import io.abafix.workflows.incident.IncidentPolicy;
 import io.abafix.workflows.incident.IncidentReport;
 import io.abafix.workflows.incident.IncidentResult;
+import io.abafix.workflows.incident.IncidentRules;
 import io.abafix.workflows.incident.IncidentState;
 import io.abafix.workflows.incident.IncidentStatus;
 import io.abafix.workflows.incident.ProposedRun;
 import io.abafix.workflows.incident.Remedy;
 import io.abafix.workflows.incident.ReportKind;
+import io.abafix.workflows.incident.TenantRules;
 import io.abafix.workflows.model.ApprovalRequest;
 import io.abafix.workflows.model.PendingApproval;
 import io.abafix.workflows.model.Timings;
@@ -79,13 +81,18 @@ class IncidentIntakeTest {
         Lab.fromScenario(Scenario.fromResource(scenario).withoutLatency(), env::currentTimeMillis);
     adapters = LabAdapters.start(lab);
     WorkerFactory factory = env.getWorkerFactory();
-    Workers.orchestrator(factory);
+    // The orchestrator's configuration: what each test's watchers ask for, as a tenant's rules.
+    Workers.orchestrator(
+        factory, IncidentRules.of(tenant -> new TenantRules(unattendedByOrchestrator, false)));
     Workers.directory(factory, adapters.directory(), lab.identities().guard(false));
     adapters.hosts().forEach(h -> Workers.server(factory, h, lab.identities().guard(false)));
     env.start();
   }
 
+  private volatile Set<Remedy> unattendedByOrchestrator = Set.of();
+
   private IncidentConfig config(Set<Remedy> unattended, Map<String, String> moduleSources) {
+    unattendedByOrchestrator = unattended;
     return new IncidentConfig(
         lab.tenantDomain(),
         lab.serverNames(),

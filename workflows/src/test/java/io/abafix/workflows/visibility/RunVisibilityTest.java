@@ -77,7 +77,8 @@ class RunVisibilityTest {
         .registerWorkflowImplementationTypes(SharedAppRemediationWorkflowImpl.class);
     env.newWorker(TaskQueues.DIRECTORY)
         .registerActivitiesImplementations(
-            new DirectoryActivitiesImpl(adapters.directory(), lab.identities().guard(false)));
+            new DirectoryActivitiesImpl(adapters.directory(), lab.identities().guard(false)),
+            lab.identities().guard(false).decisionCheck());
     for (String server : lab.serverNames()) {
       env.newWorker(TaskQueues.forServer(server))
           .registerActivitiesImplementations(

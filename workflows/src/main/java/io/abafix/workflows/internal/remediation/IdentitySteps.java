@@ -220,7 +220,7 @@ public final class IdentitySteps {
                 + s.step()
                 + " --server "
                 + s.target()
-                + " --as <your name>",
+                + " (it signs you in)",
             now());
     String saved = run.waitingFor;
     run.waitingFor = "an operator to do " + s.key() + " and confirm it";
@@ -232,8 +232,7 @@ public final class IdentitySteps {
             + " --step "
             + s.step()
             + " --server "
-            + s.target()
-            + " --as <your name>");
+            + s.target());
     try {
       return run.operatorTasks.await(
           task, missing, Duration.ofSeconds(run.request.approvals().timeoutSeconds()));

@@ -127,11 +127,7 @@ public final class PlanApprovals {
       String id = Workflow.getInfo().getWorkflowId();
       List<String> commands = new java.util.ArrayList<>();
       commands.add(
-          "abafix approve "
-              + id
-              + " --gate PLAN --digest "
-              + run.planDigest.substring(0, 12)
-              + " --as <your name>");
+          "abafix approve " + id + " --gate PLAN --digest " + run.planDigest.substring(0, 12));
       for (Gates.Request r : requests) {
         int at = r.gate().indexOf('@');
         commands.add(
@@ -144,8 +140,7 @@ public final class PlanApprovals {
                 + " --digest "
                 + io.abafix.workflows.plan.PlanDigest.ofGate(
                         run.planDigest, r.gate(), r.parameters())
-                    .substring(0, 12)
-                + " --as <your name>");
+                    .substring(0, 12));
       }
       run.visibility.phase("APPROVAL", null);
       run.visibility.waiting(
