@@ -96,6 +96,11 @@ public final class LabAdapters implements AutoCloseable {
     }
   }
 
+  /** The directory worker's certificate and private key (PEM), as the adapter reads them. */
+  public Path directoryWorkerPem() {
+    return workDir.resolve("directory-worker.pem");
+  }
+
   /** The Graph directory adapter, signed in to the fake endpoint with its own certificate. */
   public Directory directory() {
     return directory;

@@ -170,6 +170,7 @@ final class DemoCommand implements Callable<Integer> {
         audit = client.newWorkflowStub(SharedAppRemediationWorkflow.class, id).audit();
       }
       AuditExport.write(audit, auditOut);
+      Path auditKey = AuditExport.writePublicKey(env.auditPublicKey(), auditOut);
       LabSnapshot end = lab.snapshot();
       progress.println("outcome: " + outcome + ": " + message);
       progress.println("final state (read from the lab):");
@@ -187,6 +188,7 @@ final class DemoCommand implements Callable<Integer> {
       end.applications()
           .forEach(a -> progress.println("  app " + a.displayName() + "  appId " + a.appId()));
       progress.println("journal: " + audit.size() + " entries written to " + auditOut);
+      progress.println("  check it: abafix audit verify " + auditOut + " --public-key " + auditKey);
       Path report = reportBeside(auditOut);
       AuditFile written = AuditFile.read(auditOut);
       ReportCommand.write(
@@ -233,8 +235,9 @@ final class DemoCommand implements Callable<Integer> {
             keyFile != null && name.equals(PayloadEncryption.KEY_FILE)
                 ? keyFile.toString()
                 : System.getenv(name);
+    // An inline key in the environment is named and refused by fromEnvironment, not ignored.
     boolean configured =
-        env.apply(PayloadEncryption.KEY_FILE) != null || env.apply(PayloadEncryption.KEY) != null;
+        env.apply(PayloadEncryption.KEY_FILE) != null || env.apply("ABAFIX_ENCRYPTION_KEY") != null;
     AesGcmPayloadCodec codec;
     try {
       codec = configured ? PayloadEncryption.fromEnvironment(env) : PayloadEncryption.ephemeral();

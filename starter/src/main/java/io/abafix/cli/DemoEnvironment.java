@@ -6,10 +6,13 @@ import io.abafix.lab.LabAdapters;
 import io.abafix.lab.signin.LabBrowser;
 import io.abafix.worker.TemporalConnection;
 import io.abafix.worker.Workers;
+import io.abafix.workflows.audit.AuditSigning;
 import io.abafix.workflows.codec.AesGcmPayloadCodec;
 import io.abafix.workflows.codec.PayloadEncryption;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.WorkerFactory;
+import java.security.KeyPair;
+import java.security.PublicKey;
 
 /**
  * Everything the demo runs in one process: the embedded Temporal server, a client, and the
@@ -22,6 +25,7 @@ final class DemoEnvironment implements AutoCloseable {
   private final WorkflowClient client;
   private final WorkerFactory factory;
   private final Lab lab;
+  private final PublicKey auditPublicKey;
 
   private DemoEnvironment(
       EmbeddedTemporal temporal,
@@ -29,8 +33,10 @@ final class DemoEnvironment implements AutoCloseable {
       AesGcmPayloadCodec codec,
       WorkflowClient client,
       WorkerFactory factory,
-      Lab lab) {
+      Lab lab,
+      PublicKey auditPublicKey) {
     this.lab = lab;
+    this.auditPublicKey = auditPublicKey;
     this.temporal = temporal;
     this.adapters = adapters;
     this.codec = codec;
@@ -69,15 +75,22 @@ final class DemoEnvironment implements AutoCloseable {
     LabAdapters adapters = LabAdapters.start(lab);
     WorkflowClient client = TemporalConnection.at(address, codec);
     WorkerFactory factory = Workers.factory(client);
-    Workers.orchestrator(factory);
+    KeyPair auditKeys = AuditSigning.newKeyPair();
+    Workers.orchestrator(factory, AuditSigning.of(auditKeys));
     Workers.directory(factory, adapters.directory(), lab.identities().guard(false));
     adapters.hosts().forEach(host -> Workers.server(factory, host, lab.identities().guard(false)));
     factory.start();
-    return new DemoEnvironment(temporal, adapters, codec, client, factory, lab);
+    return new DemoEnvironment(
+        temporal, adapters, codec, client, factory, lab, auditKeys.getPublic());
   }
 
   String address() {
     return client.getWorkflowServiceStubs().getOptions().getTarget();
+  }
+
+  /** Verifies the journals this demo's orchestrator signs (its key is a throwaway one). */
+  PublicKey auditPublicKey() {
+    return auditPublicKey;
   }
 
   /** Whether the Temporal server is this process's own, gone when it closes. */

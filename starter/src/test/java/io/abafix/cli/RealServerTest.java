@@ -23,6 +23,7 @@ import io.abafix.workflows.IncidentWorkflow;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.WorkflowIds;
 import io.abafix.workflows.audit.AuditEntry;
+import io.abafix.workflows.audit.AuditSigning;
 import io.abafix.workflows.codec.PayloadEncryption;
 import io.abafix.workflows.incident.ChildRun;
 import io.abafix.workflows.incident.IncidentConfig;
@@ -126,6 +127,7 @@ class RealServerTest {
   private static ChildProcess orchestrator;
   private static Map<String, String> workerEnv;
   private static Path keyFile;
+  private static Path policy;
   private static WorkflowClient client;
   private static OperatorCli operator;
 
@@ -141,9 +143,23 @@ class RealServerTest {
     temporal = TemporalDevServer.start(cli, dir.resolve("temporal.db"), dir.resolve("logs"));
     keyFile = dir.resolve("abafix.key");
     assertEquals(0, CommandLineRun.of("keygen", keyFile.toString()).exitCode());
+    Path signingKey = dir.resolve("audit-signing.key");
+    assertEquals(
+        0, CommandLineRun.of("keygen", "--audit-signing", signingKey.toString()).exitCode());
+    policy = dir.resolve("server-worker-policy.json");
+    // The one credential name the runs use, mapped to its file, as a server's configuration does.
+    Files.writeString(
+        policy,
+        "{\"credentials\": {\"hybrid-identity-admin\":"
+            + " \"C:\\\\ProgramData\\\\abafix\\\\hybrid-identity-admin.xml\"}}");
     workerEnv =
         Map.of(
-            "TEMPORAL_ADDRESS", temporal.address(), PayloadEncryption.KEY_FILE, keyFile.toString());
+            "TEMPORAL_ADDRESS",
+            temporal.address(),
+            PayloadEncryption.KEY_FILE,
+            keyFile.toString(),
+            AuditSigning.KEY_FILE,
+            signingKey.toString());
     shared = new ProcessGroup(Files.createDirectories(dir.resolve("logs")));
     orchestrator = LabTopology.orchestrator(shared, WorkerMain.class.getName(), workerEnv);
     client =
@@ -632,8 +648,13 @@ class RealServerTest {
             daemonArgs,
             // Server and directory workers verify approvals, here with the lab's keys.
             LabWorkerMain.class.getName(),
+            LabWorkerMain.class.getName(),
             workerEnv,
-            serverArgs);
+            server -> {
+              List<String> all = new ArrayList<>(List.of("--policy", policy.toString()));
+              all.addAll(serverArgs.apply(server));
+              return all;
+            });
     signedIn = operator.signingInAt(lab);
     return lab;
   }

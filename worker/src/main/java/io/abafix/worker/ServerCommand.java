@@ -6,6 +6,7 @@ import io.abafix.activities.approval.ApprovalGuard;
 import io.abafix.activities.approval.ApprovalTrust;
 import io.abafix.activities.approval.IdTokenVerifier;
 import io.abafix.activities.model.ServerNames;
+import io.abafix.activities.policy.ServerWorkerPolicy;
 import io.abafix.activities.port.HostException;
 import io.abafix.activities.port.SyncServerHost;
 import io.abafix.activities.powershell.PowerShellScript;
@@ -173,6 +174,15 @@ final class ServerCommand implements Callable<Integer> {
               + " C:\\ProgramData\\abafix\\watcher-<server>.json, or ./watcher-<server>.json off Windows)")
   Path watchState;
 
+  @Option(
+      names = "--policy",
+      paramLabel = "FILE",
+      description =
+          "What this worker allows: module folders with their files' SHA-256, the pinned"
+              + " Gallery version, and the credential names it maps to CLIXML files (JSON; see"
+              + " README). Without it, no module source and no credential reference is accepted")
+  Path policyFile;
+
   private final Launcher launcher;
   private final LocalMachine machine;
   private final Function<ApprovalTrust, IdTokenVerifier> keys;
@@ -193,12 +203,13 @@ final class ServerCommand implements Callable<Integer> {
     if (machine.isWindows()) checkThisIsTheServer(server);
     String executable = powerShell();
     if (!machine.isWindows()) checkThisIsTheServer(server);
+    ServerWorkerPolicy policy = policy();
 
     ProcessPowerShellRunner runner = new ProcessPowerShellRunner(executable, scripts());
     if (capture != null) return capture(server, runner);
     // A capture changes nothing, so it needs no approver trust; a worker does.
     ApprovalGuard guard = approvals.guard(keys);
-    SyncServerHost host = new PowerShellSyncServerHost(server, runner, timeouts, hash);
+    SyncServerHost host = new PowerShellSyncServerHost(server, runner, timeouts, hash, policy);
     return launcher.run(
         temporal,
         f -> {
@@ -214,6 +225,16 @@ final class ServerCommand implements Callable<Integer> {
           return worker;
         },
         spec.commandLine().getOut());
+  }
+
+  /** What this worker's configuration allows; nothing when it names no policy file. */
+  private ServerWorkerPolicy policy() {
+    if (policyFile == null) return ServerWorkerPolicy.none();
+    try {
+      return ServerWorkerPolicy.load(policyFile);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
   }
 
   /** The watcher's settings, or null when this worker does not watch. Checked before starting. */

@@ -14,6 +14,7 @@ import io.abafix.workflows.ConnectorParameterRepairWorkflowImpl;
 import io.abafix.workflows.FleetDiagnosisWorkflowImpl;
 import io.abafix.workflows.IncidentWorkflowImpl;
 import io.abafix.workflows.SharedAppRemediationWorkflowImpl;
+import io.abafix.workflows.audit.AuditSigning;
 import io.abafix.workflows.incident.IncidentRules;
 import io.abafix.workflows.visibility.ActivitySummaries;
 import io.temporal.client.WorkflowClient;
@@ -42,17 +43,23 @@ public final class Workers {
             .build());
   }
 
-  /** Hosts the workflows on {@link TaskQueues#ORCHESTRATOR}; every tenant's incidents attended. */
-  public static Worker orchestrator(WorkerFactory factory) {
-    return orchestrator(factory, IncidentRules.attended());
+  /**
+   * Hosts the workflows on {@link TaskQueues#ORCHESTRATOR}, with the key that signs their journals
+   * (a local activity: the key stays in this process); every tenant's incidents attended.
+   */
+  public static Worker orchestrator(WorkerFactory factory, AuditSigning signer) {
+    return orchestrator(factory, signer, IncidentRules.attended());
   }
 
   /**
-   * Hosts the workflows on {@link TaskQueues#ORCHESTRATOR}, with the orchestrator's own incident
-   * rules per tenant, which the incident workflow asks for as a local activity.
+   * Hosts the workflows on {@link TaskQueues#ORCHESTRATOR}, with the key that signs their journals
+   * and the orchestrator's own incident rules per tenant (both local activities: the key and the
+   * rules stay in this process).
    */
-  public static Worker orchestrator(WorkerFactory factory, IncidentRules incidentRules) {
+  public static Worker orchestrator(
+      WorkerFactory factory, AuditSigning signer, IncidentRules incidentRules) {
     Worker worker = factory.newWorker(TaskQueues.ORCHESTRATOR);
+    worker.registerActivitiesImplementations(signer);
     worker.registerWorkflowImplementationTypes(
         SharedAppRemediationWorkflowImpl.class,
         ConnectorParameterRepairWorkflowImpl.class,

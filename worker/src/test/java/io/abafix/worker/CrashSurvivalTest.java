@@ -18,7 +18,6 @@ import io.abafix.lab.signin.LabIdentityProvider;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.WorkflowIds;
 import io.abafix.workflows.audit.AuditEntry;
-import io.abafix.workflows.codec.PayloadEncryption;
 import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.ApprovalRequest;
 import io.abafix.workflows.model.Outcome;
@@ -40,11 +39,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -146,8 +147,9 @@ class CrashSurvivalTest {
     for (String step : DESTRUCTIVE_STEPS) {
       daemonArgs.addAll(List.of("--latency", step + "=" + DESTRUCTIVE_STEP_MILLIS));
     }
-    Map<String, String> workerEnv =
-        Map.of("TEMPORAL_ADDRESS", address, PayloadEncryption.KEY, TestKeys.KEY_BASE64);
+    Map<String, String> workerEnv = new HashMap<>(TestKeys.VARIABLES);
+    workerEnv.put("TEMPORAL_ADDRESS", address);
+    Path policy = serverPolicy();
     ChildProcess orchestrator =
         LabTopology.orchestrator(processes, WorkerMain.class.getName(), workerEnv);
     LabTopology lab =
@@ -158,8 +160,9 @@ class CrashSurvivalTest {
             daemonArgs,
             // Server and directory workers verify approvals, here with the lab's keys.
             LabWorkerMain.class.getName(),
+            LabWorkerMain.class.getName(),
             workerEnv,
-            server -> List.of());
+            server -> List.of("--policy", policy.toString()));
     identityEndpoint = lab.identityEndpoint();
     approverTenant = lab.approverTenant();
     long ready = System.nanoTime();
@@ -392,6 +395,16 @@ class CrashSurvivalTest {
             "crash suite",
             pending.digest(),
             ApprovalProof.of(signIn("alice", binding), binding)));
+  }
+
+  /** The server workers' policy: the one credential name the run uses, mapped to its file. */
+  private Path serverPolicy() throws IOException {
+    Path policy = dir.resolve("server-worker-policy.json");
+    Files.writeString(
+        policy,
+        "{\"credentials\": {\"hybrid-identity-admin\":"
+            + " \"C:\\\\ProgramData\\\\abafix\\\\hybrid-identity-admin.xml\"}}");
+    return policy;
   }
 
   private static void awaitPort(int port, Duration within) throws InterruptedException {

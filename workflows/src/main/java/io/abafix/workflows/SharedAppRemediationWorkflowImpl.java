@@ -106,6 +106,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
         .record();
     if (run.plan.blocked()) {
       outcome = Outcome.FAILED;
+      closeJournal();
       throw ApplicationFailure.newNonRetryableFailure(
           "refused, nothing was changed: " + String.join("; ", run.plan.blockers()),
           FailureTypes.PRECONDITION_FAILED);
@@ -305,8 +306,17 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     run.current = "DONE";
     run.visibility.ended(how.name());
     drainHandlers();
+    closeJournal();
     if (how == Outcome.CANCELED) return new CanceledFailure(message);
     return ApplicationFailure.newNonRetryableFailure(message, REMEDIATION_FAILED);
+  }
+
+  /**
+   * The run's last signed digest, after its last record; signed even when the run is being
+   * cancelled.
+   */
+  private void closeJournal() {
+    Workflow.newDetachedCancellationScope(run.journal::close).run();
   }
 
   /**
@@ -341,6 +351,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     run.serverSteps.replaceAll((k, v) -> "done");
     run.visibility.ended(outcome.name());
     drainHandlers();
+    closeJournal();
     return new RemediationResult(
         outcome,
         message,

@@ -10,6 +10,7 @@ import io.abafix.lab.Lab;
 import io.abafix.lab.LabAdapters;
 import io.abafix.lab.scenario.Scenario;
 import io.abafix.workflows.audit.AuditEntry;
+import io.abafix.workflows.audit.AuditSigning;
 import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.ApprovalRequest;
 import io.abafix.workflows.model.ConfirmRequest;
@@ -43,6 +44,9 @@ import java.util.function.Function;
  * environment's, so skipped time is the lab's time too.
  */
 final class LabHarness implements AutoCloseable {
+  /** The orchestrator's audit signing key, a throwaway one per harness. */
+  final java.security.KeyPair auditKeys = AuditSigning.newKeyPair();
+
   static final String CREDENTIAL = "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml";
 
   /**
@@ -67,8 +71,9 @@ final class LabHarness implements AutoCloseable {
     this.pollInterval = b.timeSkipping ? Duration.ofSeconds(30) : Duration.ofMillis(100);
     this.lab = Lab.fromScenario(b.scenario, env::currentTimeMillis);
     this.adapters = LabAdapters.start(lab);
-    env.newWorker(TaskQueues.ORCHESTRATOR)
-        .registerWorkflowImplementationTypes(SharedAppRemediationWorkflowImpl.class);
+    Worker orchestrator = env.newWorker(TaskQueues.ORCHESTRATOR);
+    orchestrator.registerWorkflowImplementationTypes(SharedAppRemediationWorkflowImpl.class);
+    orchestrator.registerActivitiesImplementations(AuditSigning.of(auditKeys));
     env.newWorker(TaskQueues.DIRECTORY)
         .registerActivitiesImplementations(
             new DirectoryActivitiesImpl(

@@ -7,6 +7,7 @@ import io.abafix.activities.port.SyncServerHost;
 import io.abafix.lab.Lab;
 import io.abafix.lab.LabAdapters;
 import io.abafix.lab.scenario.Scenario;
+import io.abafix.workflows.audit.AuditSigning;
 import io.abafix.workflows.incident.IncidentRules;
 import io.abafix.workflows.incident.TenantRules;
 import io.temporal.client.WorkflowClient;
@@ -52,6 +53,7 @@ final class LabTemporal implements AutoCloseable {
     Map<String, TenantRules> rules = new ConcurrentHashMap<>();
     orchestrator.registerActivitiesImplementations(
         IncidentRules.of(t -> rules.getOrDefault(t, TenantRules.attended())));
+    orchestrator.registerActivitiesImplementations(AuditSigning.of(AuditSigning.newKeyPair()));
     env.newWorker(TaskQueues.DIRECTORY)
         .registerActivitiesImplementations(
             new DirectoryActivitiesImpl(adapters.directory(), lab.identities().guard(false)),

@@ -83,7 +83,18 @@ class UnapprovedStepsTest {
           List.of(
               () -> host.revertToServiceAccount(server, CREDENTIAL, proofs),
               () -> host.regenerateMachineId(server, NEW_ID, proofs),
-              () -> directory.deleteApplication(objectId, proofs));
+              // The attacker's workflow claims the app is in an approved plan: only the proof
+              // counts.
+              () ->
+                  directory.deleteApplication(
+                      objectId,
+                      proofs,
+                      new io.abafix.activities.model.ApprovedDeletions(
+                          Workflow.getInfo().getRunId(),
+                          List.of(
+                              new io.abafix.activities.model.ApprovedDeletions.ApprovedApp(
+                                  objectId, "", "ConnectSyncProvisioning_SERVERA")),
+                          1)));
       for (Runnable step : steps) {
         try {
           step.run();

@@ -51,9 +51,13 @@ public final class LabTopology {
    * Starts the daemon with {@code daemonArgs} (its {@code --work-dir} is {@code workDir}), then the
    * directory worker and the server workers, and waits until every worker polls.
    *
-   * @param workerMain the {@code abafix-worker} main class to launch: one that verifies approvals
-   *     with the keys named by {@link #JWKS_URL} (the lab's keys), since production trusts only
-   *     Entra ID's
+   * @param workerMain the {@code abafix-worker} main class for the server workers: one that
+   *     verifies approvals with the keys named by {@link #JWKS_URL} (the lab's keys), since
+   *     production trusts only Entra ID's
+   * @param directoryMain the directory worker's main class: a test-only entry point that verifies
+   *     approvals the same way and takes {@code --lab-graph-base-url URL --lab-identity-endpoint
+   *     URL} before the production command line, sending the worker to the daemon's loopback Entra
+   *     ID (the production worker has no such option)
    * @param workerEnvironment the Temporal address and payload key, as production passes them; the
    *     approver trust the daemon publishes ({@link #approverEnvironment()}) is added to it
    * @param serverArgs extra arguments for each server's worker, by server name
@@ -64,6 +68,7 @@ public final class LabTopology {
       Path workDir,
       List<String> daemonArgs,
       String workerMain,
+      String directoryMain,
       Map<String, String> workerEnvironment,
       Function<String, List<String>> serverArgs)
       throws IOException, InterruptedException {
@@ -81,19 +86,19 @@ public final class LabTopology {
     topology.directory =
         group.java(
             name + "-directory",
-            workerMain,
+            directoryMain,
             List.of(
+                "--lab-graph-base-url",
+                ready.get("graphBaseUrl").asText(),
+                "--lab-identity-endpoint",
+                ready.get("identityEndpoint").asText(),
                 "directory",
                 "--tenant-id",
                 ready.get("tenant").asText(),
                 "--client-id",
                 ready.get("clientId").asText(),
                 "--certificate",
-                ready.get("certificate").asText(),
-                "--graph-base-url",
-                ready.get("graphBaseUrl").asText(),
-                "--lab-identity-endpoint",
-                ready.get("identityEndpoint").asText()),
+                ready.get("certificate").asText()),
             environment,
             false);
     for (var e : (Iterable<Map.Entry<String, JsonNode>>) () -> ready.get("powershell").fields()) {

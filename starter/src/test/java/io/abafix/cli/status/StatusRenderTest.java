@@ -37,7 +37,9 @@ class StatusRenderTest {
         "DONE",
         Map.of(),
         Map.of(),
-        "ok");
+        "ok",
+        "",
+        "");
   }
 
   @Test

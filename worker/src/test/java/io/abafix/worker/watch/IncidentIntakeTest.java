@@ -83,7 +83,10 @@ class IncidentIntakeTest {
     WorkerFactory factory = env.getWorkerFactory();
     // The orchestrator's configuration: what each test's watchers ask for, as a tenant's rules.
     Workers.orchestrator(
-        factory, IncidentRules.of(tenant -> new TenantRules(unattendedByOrchestrator, false)));
+        factory,
+        io.abafix.workflows.audit.AuditSigning.of(
+            io.abafix.workflows.audit.AuditSigning.newKeyPair()),
+        IncidentRules.of(tenant -> new TenantRules(unattendedByOrchestrator, false)));
     Workers.directory(factory, adapters.directory(), lab.identities().guard(false));
     adapters.hosts().forEach(h -> Workers.server(factory, h, lab.identities().guard(false)));
     env.start();

@@ -73,8 +73,11 @@ class RunVisibilityTest {
         Lab.fromScenario(
             Scenario.fromResource("seed-pair").withoutLatency(), env::currentTimeMillis);
     adapters = LabAdapters.start(lab);
-    env.newWorker(TaskQueues.ORCHESTRATOR)
-        .registerWorkflowImplementationTypes(SharedAppRemediationWorkflowImpl.class);
+    var orchestrator = env.newWorker(TaskQueues.ORCHESTRATOR);
+    orchestrator.registerWorkflowImplementationTypes(SharedAppRemediationWorkflowImpl.class);
+    orchestrator.registerActivitiesImplementations(
+        io.abafix.workflows.audit.AuditSigning.of(
+            io.abafix.workflows.audit.AuditSigning.newKeyPair()));
     env.newWorker(TaskQueues.DIRECTORY)
         .registerActivitiesImplementations(
             new DirectoryActivitiesImpl(adapters.directory(), lab.identities().guard(false)),

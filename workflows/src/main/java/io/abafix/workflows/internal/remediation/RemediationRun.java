@@ -3,6 +3,7 @@ package io.abafix.workflows.internal.remediation;
 import io.abafix.activities.DirectoryActivities;
 import io.abafix.activities.SyncServerActivities;
 import io.abafix.activities.TaskQueues;
+import io.abafix.activities.model.ApprovedDeletions;
 import io.abafix.activities.model.ServerState;
 import io.abafix.workflows.audit.AuditJournal;
 import io.abafix.workflows.internal.DurableWaits;
@@ -157,5 +158,10 @@ public final class RemediationRun {
             "server " + s + " is named twice", io.abafix.activities.FailureTypes.PERMANENT);
       }
     }
+  }
+
+  /** What the directory worker may delete or restore in this run: the plan's apps. */
+  public ApprovedDeletions approvedDeletions() {
+    return ApprovedDeletions.of(Workflow.getInfo().getRunId(), plan.applicationsToDelete());
   }
 }
