@@ -190,7 +190,7 @@ final class DemoCommand implements Callable<Integer> {
       progress.println("journal: " + audit.size() + " entries written to " + auditOut);
       progress.println("  check it: abafix audit verify " + auditOut + " --public-key " + auditKey);
       Path report = reportBeside(auditOut);
-      AuditFile written = AuditFile.read(auditOut);
+      AuditFile written = AuditFile.read(auditOut, env.auditPublicKey());
       ReportCommand.write(
           RunReport.of(id, written.entries(), outcome.name(), written.verification()), report);
       progress.println("report: " + report);
