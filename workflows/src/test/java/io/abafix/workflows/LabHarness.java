@@ -275,7 +275,7 @@ final class LabHarness implements AutoCloseable {
               user -> {
                 DecisionBinding binding =
                     DecisionScope.PLAN.equalsIgnoreCase(d.gate())
-                        ? binding(d.gate(), d.approve())
+                        ? planBinding(pending, d.approve())
                         : bindingOf(pending, d.approve());
                 String token = lab.identities().idToken(user.upn(), binding.nonce());
                 return new ApprovalRequest(
@@ -298,6 +298,22 @@ final class LabHarness implements AutoCloseable {
           execution.getRunId(),
           pending.gate(),
           List.of(pending),
+          approve);
+    }
+
+    /**
+     * What a decision on the whole plan binds: over the gates open now, or, when they have just
+     * closed (a decision racing the deadline), over the gate the person saw.
+     */
+    DecisionBinding planBinding(PendingApproval seen, boolean approve) {
+      List<PendingApproval> open = stub.progress().pendingApprovals();
+      WorkflowExecution execution = WorkflowStub.fromTyped(stub).getExecution();
+      return DecisionScope.binding(
+          client.getOptions().getNamespace(),
+          execution.getWorkflowId(),
+          execution.getRunId(),
+          DecisionScope.PLAN,
+          open.isEmpty() ? List.of(seen) : open,
           approve);
     }
 

@@ -13,6 +13,7 @@ import io.abafix.activities.approval.ApprovalProof;
 import io.abafix.activities.approval.DecisionBinding;
 import io.abafix.activities.approval.ProvenParameters;
 import io.abafix.activities.approval.StepAuthorization;
+import io.abafix.activities.model.ApprovedDeletions.ApprovedApp;
 import io.abafix.activities.port.SyncServerHost;
 import io.abafix.lab.Lab;
 import io.abafix.lab.LabAdapters;
@@ -52,7 +53,7 @@ class UnapprovedStepsTest {
   public interface DirectSteps {
     /** Runs revert, machine id regeneration and app deletion with {@code proofs}; what failed. */
     @WorkflowMethod
-    List<String> destroy(String server, String objectId, boolean waitForProofs);
+    List<String> destroy(String server, ApprovedApp app, boolean waitForProofs);
 
     @SignalMethod
     void proofs(StepAuthorization proofs);
@@ -63,7 +64,8 @@ class UnapprovedStepsTest {
     private boolean given;
 
     @Override
-    public List<String> destroy(String server, String objectId, boolean waitForProofs) {
+    public List<String> destroy(String server, ApprovedApp app, boolean waitForProofs) {
+      String objectId = app.objectId();
       if (waitForProofs) Workflow.await(() -> given);
       ActivityOptions once =
           ActivityOptions.newBuilder()
@@ -90,11 +92,7 @@ class UnapprovedStepsTest {
                       objectId,
                       proofs,
                       new io.abafix.activities.model.ApprovedDeletions(
-                          Workflow.getInfo().getRunId(),
-                          List.of(
-                              new io.abafix.activities.model.ApprovedDeletions.ApprovedApp(
-                                  objectId, "", "ConnectSyncProvisioning_SERVERA")),
-                          1)));
+                          Workflow.getInfo().getRunId(), List.of(app), 1)));
       for (Runnable step : steps) {
         try {
           step.run();
@@ -139,8 +137,9 @@ class UnapprovedStepsTest {
     adapters.close();
   }
 
-  String sharedApp() {
-    return lab.snapshot().applications().get(0).id();
+  ApprovedApp sharedApp() {
+    var app = lab.snapshot().applications().get(0);
+    return new ApprovedApp(app.id(), app.appId(), app.displayName());
   }
 
   DirectSteps stub(String id) {
@@ -176,7 +175,7 @@ class UnapprovedStepsTest {
 
   @Test
   void aProofSignedForAnotherRunChangesNothing() {
-    String app = sharedApp();
+    ApprovedApp app = sharedApp();
     DecisionBinding elsewhere =
         new DecisionBinding(
             env.getNamespace(),
@@ -184,7 +183,7 @@ class UnapprovedStepsTest {
             "another-run",
             "ALL",
             "plan",
-            everything("SERVERA", app),
+            everything("SERVERA", app.objectId()),
             DecisionBinding.APPROVE);
     StepAuthorization replayed =
         new StepAuthorization(
@@ -200,7 +199,7 @@ class UnapprovedStepsTest {
 
   @Test
   void aValidProofForThisRunRunsTheSteps() {
-    String app = sharedApp();
+    ApprovedApp app = sharedApp();
     DirectSteps run = stub("direct-3");
     WorkflowExecution execution = WorkflowClient.start(run::destroy, "SERVERA", app, true);
     DecisionBinding binding =
@@ -210,7 +209,7 @@ class UnapprovedStepsTest {
             execution.getRunId(),
             "ALL",
             "plan",
-            everything("SERVERA", app),
+            everything("SERVERA", app.objectId()),
             DecisionBinding.APPROVE);
     run.proofs(
         new StepAuthorization(
@@ -218,7 +217,7 @@ class UnapprovedStepsTest {
     List<String> failures = WorkflowStub.fromTyped(run).getResult(List.class);
     assertEquals(List.of(), failures);
     assertEquals(1, lab.effectCount("revertToServiceAccount", "SERVERA"));
-    assertEquals(1, lab.effectCount("deleteApplication", app));
+    assertEquals(1, lab.effectCount("deleteApplication", app.objectId()));
     assertEquals(NEW_ID, lab.snapshot().server("SERVERA").machineId());
   }
 }
