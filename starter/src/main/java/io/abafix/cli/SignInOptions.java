@@ -34,12 +34,24 @@ final class SignInOptions {
   boolean deviceCode;
 
   /**
-   * Lab only, hidden: signs in at the lab's fake Entra ID on this loopback address, as the lab user
-   * {@code --as} names. Its tokens are signed with the lab's keys, which no production worker
-   * trusts.
+   * The lab's fake Entra ID on loopback, or null: set only by a test's command factory ({@link
+   * #atLab}), never by an option, so the production command line cannot be sent to another sign-in
+   * endpoint. Its tokens are signed with the lab's keys, which no production worker trusts.
    */
-  @Option(names = "--lab-identity-endpoint", hidden = true, paramLabel = "URL")
-  String labIdentityEndpoint;
+  private final URI labIdentityEndpoint;
+
+  SignInOptions() {
+    this(null);
+  }
+
+  private SignInOptions(URI labIdentityEndpoint) {
+    this.labIdentityEndpoint = labIdentityEndpoint;
+  }
+
+  /** Sign-in at the lab's fake Entra ID on {@code endpoint} (loopback only), as {@code --as}. */
+  static SignInOptions atLab(URI endpoint) {
+    return new SignInOptions(loopback(endpoint.toString()));
+  }
 
   /** Whether the options say which app to sign in to. */
   boolean configured() {
@@ -58,7 +70,7 @@ final class SignInOptions {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-    URI lab = labIdentityEndpoint == null ? null : loopback(labIdentityEndpoint);
+    URI lab = labIdentityEndpoint;
     return new EntraSignIn(
         trust,
         deviceCode,
@@ -81,6 +93,6 @@ final class SignInOptions {
     } catch (IllegalArgumentException | UnknownHostException e) {
       // refused below
     }
-    throw new UserError("--lab-identity-endpoint takes a loopback http address, got " + value);
+    throw new IllegalArgumentException("the lab's sign-in is on loopback http, not " + value);
   }
 }

@@ -8,6 +8,7 @@ import io.abafix.lab.signin.LabIdentityProvider;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 
 /**
  * What an operator types, against one Temporal: every {@code abafix} command the real-server suite
@@ -18,15 +19,18 @@ final class OperatorCli {
   private final String address;
   private final Path keyFile;
   private final List<String> signIn;
+  private final CommandLine.IFactory commands;
 
   OperatorCli(String address, Path keyFile) {
-    this(address, keyFile, List.of());
+    this(address, keyFile, List.of(), CommandLine.defaultFactory());
   }
 
-  private OperatorCli(String address, Path keyFile, List<String> signIn) {
+  private OperatorCli(
+      String address, Path keyFile, List<String> signIn, CommandLine.IFactory commands) {
     this.address = address;
     this.keyFile = keyFile;
     this.signIn = signIn;
+    this.commands = commands;
   }
 
   /**
@@ -41,9 +45,8 @@ final class OperatorCli {
             "--approver-tenant-id",
             lab.approverTenant(),
             "--approver-client-id",
-            LabIdentityProvider.ABAFIX_CLIENT_ID,
-            "--lab-identity-endpoint",
-            lab.identityEndpoint()));
+            LabIdentityProvider.ABAFIX_CLIENT_ID),
+        LabSignIn.at(lab.identityEndpoint()));
   }
 
   /** {@code abafix remediate --request FILE}; returns the run's id. */
@@ -97,7 +100,7 @@ final class OperatorCli {
   CommandLineRun ok(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--address", address, "--encryption-key-file", keyFile.toString()));
-    CommandLineRun run = CommandLineRun.of(all.toArray(String[]::new));
+    CommandLineRun run = CommandLineRun.with(commands, all.toArray(String[]::new));
     assertEquals(0, run.exitCode(), String.join(" ", args) + ": " + run.err() + run.out());
     return run;
   }

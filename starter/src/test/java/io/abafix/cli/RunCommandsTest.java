@@ -38,9 +38,13 @@ class RunCommandsTest {
   private record Result(int exitCode, String out, String err) {}
 
   private static Result abafix(String... args) {
+    return abafix(CommandLine.defaultFactory(), args);
+  }
+
+  private static Result abafix(CommandLine.IFactory commands, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cmd = Abafix.commandLine();
+    CommandLine cmd = Abafix.commandLine(commands);
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
     int code = cmd.execute(args);
@@ -124,12 +128,15 @@ class RunCommandsTest {
       assertTrue(typedName.err().contains("--approver-tenant-id"), typedName.err());
 
       String[] signIn = {
-        "--approver-tenant-id", lab.identities().tenantId(),
-        "--approver-client-id", LabIdentityProvider.ABAFIX_CLIENT_ID,
-        "--lab-identity-endpoint", env.adapters().entra().identityEndpoint().toString()
+        "--approver-tenant-id",
+        lab.identities().tenantId(),
+        "--approver-client-id",
+        LabIdentityProvider.ABAFIX_CLIENT_ID
       };
+      LabSignIn atLab = LabSignIn.at(env.adapters().entra().identityEndpoint());
       Result approve =
-          abafix(concat(concat(concat(new String[] {"approve", id}, gate), cluster), signIn));
+          abafix(
+              atLab, concat(concat(concat(new String[] {"approve", id}, gate), cluster), signIn));
       assertEquals(0, approve.exitCode(), approve.err());
       assertTrue(
           approve.out().contains("approved REVERT_TO_SERVICE_ACCOUNT@SERVERA, signed in"),
@@ -137,6 +144,7 @@ class RunCommandsTest {
       // The rest of the plan at once, signed in the same way.
       Result rest =
           abafix(
+              atLab,
               concat(
                   concat(new String[] {"approve", id, "--gate", "PLAN", "--as", "bob"}, cluster),
                   signIn));

@@ -11,7 +11,6 @@ import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.codec.AesGcmPayloadCodec;
 import io.abafix.workflows.codec.PayloadEncryption;
 import io.abafix.workflows.model.ApprovalPolicy;
-import io.abafix.workflows.model.ApprovalRequest;
 import io.abafix.workflows.model.PendingApproval;
 import io.abafix.workflows.model.RemediationRequest;
 import io.abafix.workflows.model.Timings;
@@ -131,7 +130,9 @@ class VisibilityOnRealTemporalTest {
       assertEquals(
           failedBefore, lines(abafix("list", "--failed").out(), "COMPENSATED"), "not failed yet");
 
-      run.decide(new ApprovalRequest(pending.gate(), "bob", false, "not today", pending.digest()));
+      // bob signs in at the lab's Entra ID and rejects, as abafix reject would.
+      AutoApprover bob = env.approver("bob");
+      Decisions.pin(env.client(), id).decide(pending, false, bob.user(), "not today", bob.signer());
       try {
         env.client().newUntypedWorkflowStub(id).getResult(Object.class);
       } catch (WorkflowFailedException expected) {

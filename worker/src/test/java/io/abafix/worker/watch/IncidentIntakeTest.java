@@ -28,6 +28,7 @@ import io.abafix.workflows.incident.Remedy;
 import io.abafix.workflows.incident.ReportKind;
 import io.abafix.workflows.incident.TenantRules;
 import io.abafix.workflows.model.ApprovalRequest;
+import io.abafix.workflows.model.DecisionScope;
 import io.abafix.workflows.model.PendingApproval;
 import io.abafix.workflows.model.Timings;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -282,14 +283,29 @@ class IncidentIntakeTest {
     assertEquals(
         List.of(List.of("SERVERA"), List.of("SERVERB")),
         waiting.proposal().stream().map(ProposedRun::servers).toList());
+    // alice signs in at the lab's Entra ID, as abafix approve would.
+    PendingApproval proposal = waiting.pendingApproval();
+    DecisionBinding binding =
+        DecisionScope.binding(
+            env.getWorkflowClient().getOptions().getNamespace(),
+            WorkflowIds.incident(lab.tenantDomain()),
+            env.getWorkflowClient()
+                .newUntypedWorkflowStub(WorkflowIds.incident(lab.tenantDomain()))
+                .describe()
+                .getExecution()
+                .getRunId(),
+            proposal.gate(),
+            List.of(proposal),
+            true);
     incident()
         .decide(
             new ApprovalRequest(
-                waiting.pendingApproval().gate(),
+                proposal.gate(),
                 "alice",
                 true,
                 "go",
-                waiting.pendingApproval().digest()));
+                proposal.digest(),
+                ApprovalProof.of(lab.identities().idToken("alice", binding.nonce()), binding)));
     IncidentResult result =
         env.getWorkflowClient()
             .newUntypedWorkflowStub(WorkflowIds.incident(lab.tenantDomain()))
