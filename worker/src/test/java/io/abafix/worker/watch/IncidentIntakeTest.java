@@ -322,7 +322,7 @@ class IncidentIntakeTest {
             .anyMatch(
                 e ->
                     e.step().equals("APPROVAL")
-                        && "alice".equals(e.actor())
+                        && "alice@contoso.onmicrosoft.com (verified)".equals(e.actor())
                         && "APPROVED".equals(e.outcome())));
   }
 }
