@@ -10,6 +10,7 @@ import io.abafix.worker.watch.IncidentReporter;
 import io.abafix.worker.watch.ServerWatcher;
 import io.abafix.worker.watch.WatcherOptions;
 import io.abafix.workflows.ConnectorParameterRepairWorkflowImpl;
+import io.abafix.workflows.FleetCaptureWorkflowImpl;
 import io.abafix.workflows.FleetDiagnosisWorkflowImpl;
 import io.abafix.workflows.IncidentWorkflowImpl;
 import io.abafix.workflows.SharedAppRemediationWorkflowImpl;
@@ -46,7 +47,8 @@ public final class Workers {
         SharedAppRemediationWorkflowImpl.class,
         ConnectorParameterRepairWorkflowImpl.class,
         IncidentWorkflowImpl.class,
-        FleetDiagnosisWorkflowImpl.class);
+        FleetDiagnosisWorkflowImpl.class,
+        FleetCaptureWorkflowImpl.class);
     return worker;
   }
 
