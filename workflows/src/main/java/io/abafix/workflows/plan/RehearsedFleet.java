@@ -120,7 +120,8 @@ public record RehearsedFleet(
               + abbreviate(planDigest)
               + " rehearsed, "
               + abbreviate(now.planDigest)
-              + " now): other operator steps, or another abafix version");
+              + " now): the rehearsal ran with other operator steps, another abafix version, or a"
+              + " lab copy that differs from the fleet");
     }
     return out;
   }
