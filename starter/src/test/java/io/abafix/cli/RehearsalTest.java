@@ -167,6 +167,33 @@ class RehearsalTest {
     }
   }
 
+  @Test
+  @Timeout(180)
+  void the_demo_shows_capture_rehearsal_and_the_rehearsed_run_in_one_output() throws Exception {
+    Path audit = dir.resolve("audit.jsonl");
+    CommandLineRun demo = CommandLineRun.of("demo", "--rehearse", "--audit-out", audit.toString());
+    assertEquals(0, demo.exitCode(), demo.err() + demo.out());
+    String out = demo.out();
+    int capture = out.indexOf("1. abafix capture");
+    int rehearse = out.indexOf("2. abafix rehearse");
+    int remediate = out.indexOf("3. abafix remediate --rehearsed");
+    assertTrue(0 <= capture && capture < rehearse && rehearse < remediate, out);
+    assertTrue(out.contains("the fleet and the plan are those rehearsed"), out);
+    String digest =
+        out.lines()
+            .map(String::strip)
+            .filter(l -> l.startsWith("plan digest "))
+            .findFirst()
+            .orElseThrow()
+            .substring("plan digest ".length());
+    String planned = null;
+    for (String line : Files.readAllLines(audit)) {
+      JsonNode e = JSON.readTree(line);
+      if (e.path("step").asText().equals("PLAN")) planned = e.path("after").path("digest").asText();
+    }
+    assertEquals(digest, planned, "the run planned what was rehearsed");
+  }
+
   /**
    * A lab fleet with its workers on an embedded Temporal, as a real fleet has them on a cluster.
    */
