@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     footerHeading = "%nExample:%n",
     footer = {
-      "  abafix capture --tenant contoso.onmicrosoft.com --server SERVERA --server SERVERB --out fleet.json"
+      "  abafix capture --tenant contoso.onmicrosoft.com \\",
+      "      --server SERVERA --server SERVERB --out fleet.json"
     },
     description =
         "Capture the fleet as it is now, changing nothing, for a rehearsal (abafix rehearse).")
