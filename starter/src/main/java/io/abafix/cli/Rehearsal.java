@@ -44,8 +44,11 @@ final class Rehearsal {
   /** Who approves and confirms in a rehearsal, as the journal shows it. */
   static final String REHEARSER = "rehearsal";
 
-  /** How far the clock moves between two looks at the run while nothing waits for a person. */
-  private static final Duration STRIDE = Duration.ofSeconds(15);
+  /**
+   * How far the clock moves between two looks at the run. A person's answer is timed from when it
+   * was asked, whatever the stride; a longer stride only means fewer looks.
+   */
+  private static final Duration STRIDE = Duration.ofSeconds(60);
 
   record Options(
       String credentialReference,
@@ -128,14 +131,13 @@ final class Rehearsal {
     CompletableFuture<RemediationResult> done = untyped.getResultAsync(RemediationResult.class);
     Map<String, PendingApproval> asked = new LinkedHashMap<>();
     Map<String, OperatorTask> operated = new LinkedHashMap<>();
-    Map<String, Long> dueAt = new HashMap<>();
     while (!done.isDone()) {
       Progress p = run.progress();
       long now = time.now();
       long next = now + STRIDE.toMillis();
       for (PendingApproval a : p.pendingApprovals()) {
         asked.putIfAbsent(a.gate(), a);
-        long due = dueAt.computeIfAbsent(a.gate(), g -> now + options.approvalDelay().toMillis());
+        long due = a.requestedAt() + options.approvalDelay().toMillis();
         if (now >= due) {
           run.decide(
               new ApprovalRequest(
@@ -146,8 +148,7 @@ final class Rehearsal {
       }
       OperatorTask task = p.pendingOperatorStep();
       if (task != null && !operated.containsKey(task.gate())) {
-        long due =
-            dueAt.computeIfAbsent(task.gate(), g -> now + options.operatorDelay().toMillis());
+        long due = task.requestedAt() + options.operatorDelay().toMillis();
         if (now >= due) {
           operate(lab, task, request.credentialReferenceFor(task.server()));
           operated.put(task.gate(), task);
