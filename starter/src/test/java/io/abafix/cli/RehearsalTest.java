@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.abafix.cli.rehearsal.FinalState;
+import io.abafix.cli.rehearsal.RehearsalFile;
 import io.abafix.lab.Lab;
 import io.abafix.lab.LabSnapshot;
 import io.abafix.lab.scenario.Scenario;
@@ -18,6 +19,7 @@ import io.abafix.workflows.codec.AesGcmPayloadCodec;
 import io.abafix.workflows.codec.PayloadEncryption;
 import io.abafix.workflows.model.RemediationResult;
 import io.abafix.workflows.plan.PlanDigest;
+import io.abafix.workflows.plan.RehearsedFleet;
 import io.temporal.client.WorkflowFailedException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -165,6 +167,52 @@ class RehearsalTest {
       assertEquals(2, format.code(), format.err());
       assertTrue(format.err().contains("format 'abafix-x/9'"), format.err());
     }
+  }
+
+  @Test
+  void remediate_rehearsed_refuses_other_servers_or_steps_and_a_rehearsal_that_failed()
+      throws Exception {
+    RehearsedFleet fleet = new RehearsedFleet("d1", List.of(), List.of());
+    Path ok = dir.resolve("ok.rehearsal.json");
+    new RehearsalFile(
+            RehearsalFile.FORMAT,
+            "contoso.onmicrosoft.com",
+            List.of("SERVERA", "SERVERB"),
+            List.of(),
+            "SUCCEEDED",
+            "2026-12-01T00:00:00Z",
+            fleet)
+        .write(ok);
+    CommandLineRun.of(
+            "remediate",
+            "--rehearsed",
+            ok.toString(),
+            "--server",
+            "SERVERA",
+            "--credential-ref",
+            CREDENTIAL)
+        .assertRefused(2, "SERVERA are not those rehearsed (SERVERA, SERVERB)");
+    CommandLineRun.of(
+            "remediate",
+            "--rehearsed",
+            ok.toString(),
+            "--operator-step",
+            "CONFIGURE_ABA",
+            "--credential-ref",
+            CREDENTIAL)
+        .assertRefused(2, "operator steps CONFIGURE_ABA are not those rehearsed (NONE)");
+    Path failed = dir.resolve("failed.rehearsal.json");
+    new RehearsalFile(
+            RehearsalFile.FORMAT,
+            "contoso.onmicrosoft.com",
+            List.of("SERVERA", "SERVERB"),
+            List.of(),
+            "COMPENSATED",
+            "2026-12-01T00:00:00Z",
+            fleet)
+        .write(failed);
+    CommandLineRun.of("remediate", "--rehearsed", failed.toString(), "--credential-ref", CREDENTIAL)
+        .assertRefused(2, "ended COMPENSATED: only a rehearsal that succeeded can be run for real");
   }
 
   @Test
