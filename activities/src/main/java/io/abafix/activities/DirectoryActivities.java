@@ -3,6 +3,7 @@ package io.abafix.activities;
 import io.abafix.activities.approval.StepAuthorization;
 import io.abafix.activities.model.AppRegistration;
 import io.abafix.activities.model.ApprovedDeletions;
+import io.abafix.activities.model.DirectoryCapture;
 import io.abafix.activities.model.StepResult;
 import io.temporal.activity.ActivityInterface;
 import java.util.List;
@@ -19,6 +20,13 @@ public interface DirectoryActivities {
 
   /** Every live {@code ConnectSyncProvisioning_*} app registration, all pages. */
   List<AppRegistration> listProvisioningApplications();
+
+  /**
+   * Every live {@code ConnectSyncProvisioning_*} app, whether each has a service principal, and
+   * which of {@code connectorAccounts} hold the Global Administrator role: what a rehearsal needs
+   * to build the tenant. Changes nothing.
+   */
+  DirectoryCapture captureDirectory(List<String> connectorAccounts);
 
   /**
    * Soft-deletes an app registration (restorable for 30 days). Does nothing when it is already in

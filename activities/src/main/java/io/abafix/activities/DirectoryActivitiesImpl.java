@@ -10,6 +10,7 @@ import io.abafix.activities.internal.Heartbeats;
 import io.abafix.activities.model.AppRegistration;
 import io.abafix.activities.model.ApprovedDeletions;
 import io.abafix.activities.model.ApprovedDeletions.ApprovedApp;
+import io.abafix.activities.model.DirectoryCapture;
 import io.abafix.activities.model.StepResult;
 import io.abafix.activities.port.Directory;
 import io.abafix.activities.port.HostException;
@@ -62,6 +63,20 @@ public class DirectoryActivitiesImpl implements DirectoryActivities {
   @Override
   public List<AppRegistration> listProvisioningApplications() {
     return call(() -> directory.listApplications(PROVISIONING_APP_PREFIX));
+  }
+
+  @Override
+  public DirectoryCapture captureDirectory(List<String> connectorAccounts) {
+    List<AppRegistration> apps = listProvisioningApplications();
+    List<String> withPrincipal = new java.util.ArrayList<>();
+    for (AppRegistration a : apps) {
+      if (call(() -> directory.servicePrincipalExists(a.appId()))) withPrincipal.add(a.appId());
+    }
+    List<String> admins = new java.util.ArrayList<>();
+    for (String account : connectorAccounts == null ? List.<String>of() : connectorAccounts) {
+      if (isGlobalAdministrator(account)) admins.add(account);
+    }
+    return new DirectoryCapture(apps, withPrincipal, connectorAccounts, admins);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.abafix.activities;
 import io.abafix.activities.approval.StepAuthorization;
 import io.abafix.activities.model.AuthenticationCheck;
 import io.abafix.activities.model.EventLogEntry;
+import io.abafix.activities.model.ServerCaptureResult;
 import io.abafix.activities.model.ServerState;
 import io.abafix.activities.model.StepResult;
 import io.temporal.activity.ActivityInterface;
@@ -26,6 +27,12 @@ public interface SyncServerActivities {
 
   /** Reads the server's state. Changes nothing. */
   ServerState inspectServer(String server);
+
+  /**
+   * Runs the read-only scripts and returns their raw answers, for a capture of the fleet. Changes
+   * nothing.
+   */
+  ServerCaptureResult captureServer(String server);
 
   /** {@code Set-ADSyncScheduler -SyncCycleEnabled $false}. A cycle already running goes on. */
   StepResult pauseScheduler(String server);

@@ -11,11 +11,13 @@ import io.abafix.activities.model.AbaParameters;
 import io.abafix.activities.model.AuthenticationCheck;
 import io.abafix.activities.model.EventLogEntry;
 import io.abafix.activities.model.IdentityType;
+import io.abafix.activities.model.ServerCaptureResult;
 import io.abafix.activities.model.ServerState;
 import io.abafix.activities.model.StepResult;
 import io.abafix.activities.model.Versions;
 import io.abafix.activities.port.HostException;
 import io.abafix.activities.port.SyncServerHost;
+import io.abafix.activities.powershell.CapturedServer;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.util.LinkedHashMap;
@@ -49,6 +51,23 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
     checkServer(server);
     return call(host::inspect);
   }
+
+  @Override
+  public ServerCaptureResult captureServer(String server) {
+    checkServer(server);
+    String capture = call(host::capture);
+    String account;
+    try {
+      account = CapturedServer.of(JSON.readTree(capture)).state().connectorAccount();
+    } catch (RuntimeException | java.io.IOException unreadable) {
+      // The capture is still worth having: rehearsing it names the shape that was not understood.
+      account = null;
+    }
+    return new ServerCaptureResult(server, capture, account);
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   @Override
   public StepResult pauseScheduler(String server) {

@@ -54,11 +54,19 @@ public final class Lab {
    */
   public record StepInProgress(String step, String server) {}
 
+  /**
+   * One step latency the lab served ({@code timing.stepLatencyMillis}).
+   *
+   * @param server the server, or null for the directory
+   * @param startedAt lab time at which the latency began, epoch millis
+   */
+  public record Latency(String step, String server, long startedAt, long millis) {}
+
   private Lab(Scenario scenario, LongSupplier clock) {
     this.scenario = scenario.validate();
     this.world = new LabWorld(scenario, clock);
     this.faults = new FaultInjector(scenario.faults());
-    this.guard = new PortGuard(faults, scenario.timing().stepLatencyMillis());
+    this.guard = new PortGuard(faults, scenario.timing().stepLatencyMillis(), world::now);
     for (String name : world.serverNames()) {
       hosts.put(name, new LabSyncServerHost(world, guard, name));
     }
@@ -290,6 +298,11 @@ public final class Lab {
   /** The server's whole Application event log, oldest first. */
   public List<EventLogEntry> events(String server) {
     return world.events(server);
+  }
+
+  /** Every step latency served so far, oldest first (none without {@code stepLatencyMillis}). */
+  public List<Latency> latencies() {
+    return guard.latencies();
   }
 
   public LabSnapshot snapshot() {

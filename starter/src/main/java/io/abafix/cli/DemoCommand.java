@@ -85,6 +85,13 @@ final class DemoCommand implements Callable<Integer> {
   boolean dryRun;
 
   @Option(
+      names = "--rehearse",
+      description =
+          "First capture the lab's fleet (abafix capture), rehearse the remediation on a copy of"
+              + " it (abafix rehearse), then run it with --rehearsed")
+  boolean rehearse;
+
+  @Option(
       names = "--server",
       description = "Remediate only this server of the scenario (repeat; default: every server)")
   List<String> servers;
@@ -144,10 +151,12 @@ final class DemoCommand implements Callable<Integer> {
     }
     // Everything that can be refused is checked before the embedded server starts.
     List<String> fleet = fleet(lab);
+    if (rehearse && dryRun) throw new UserError("--rehearse runs the remediation: drop --dry-run");
     RemediationRequest request = request(lab, fleet, credentialReference(lab, plan(lab, fleet)));
     try (DemoEnvironment env = environment.apply(lab)) {
       Render.demoHeader("abafix demo", lab, request.servers(), env).forEach(progress::println);
       WorkflowClient client = env.client();
+      if (rehearse) request = DemoRehearsal.rehearse(client, request, auditOut, progress);
       String id = RemediateCommand.start(client, request);
       progress.println("  run " + id + "; each step as it happens:");
       Outcome outcome;

@@ -65,7 +65,7 @@ final class DemoEnvironment implements AutoCloseable {
     return start(lab, address, null, codec);
   }
 
-  private static DemoEnvironment start(Lab lab, EmbeddedTemporal embedded) {
+  static DemoEnvironment start(Lab lab, EmbeddedTemporal embedded) {
     // A key of its own: the demo's history lives and dies with this process.
     return start(lab, embedded.address(), embedded, PayloadEncryption.ephemeral());
   }

@@ -11,6 +11,7 @@ import io.abafix.worker.watch.IncidentReporter;
 import io.abafix.worker.watch.ServerWatcher;
 import io.abafix.worker.watch.WatcherOptions;
 import io.abafix.workflows.ConnectorParameterRepairWorkflowImpl;
+import io.abafix.workflows.FleetCaptureWorkflowImpl;
 import io.abafix.workflows.FleetDiagnosisWorkflowImpl;
 import io.abafix.workflows.IncidentWorkflowImpl;
 import io.abafix.workflows.SharedAppRemediationWorkflowImpl;
@@ -64,7 +65,8 @@ public final class Workers {
         SharedAppRemediationWorkflowImpl.class,
         ConnectorParameterRepairWorkflowImpl.class,
         IncidentWorkflowImpl.class,
-        FleetDiagnosisWorkflowImpl.class);
+        FleetDiagnosisWorkflowImpl.class,
+        FleetCaptureWorkflowImpl.class);
     worker.registerActivitiesImplementations(incidentRules);
     return worker;
   }

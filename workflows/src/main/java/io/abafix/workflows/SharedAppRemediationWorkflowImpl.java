@@ -14,6 +14,7 @@ import io.abafix.workflows.internal.remediation.Compensations;
 import io.abafix.workflows.internal.remediation.FinalVerification;
 import io.abafix.workflows.internal.remediation.PlanApprovals;
 import io.abafix.workflows.internal.remediation.Preflight;
+import io.abafix.workflows.internal.remediation.RehearsalCheck;
 import io.abafix.workflows.internal.remediation.RemediationRun;
 import io.abafix.workflows.internal.remediation.Steps;
 import io.abafix.workflows.model.ApplicationSummary;
@@ -104,6 +105,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
         .after(Map.of("steps", String.valueOf(run.plan.steps().size()), "digest", run.planDigest))
         .detail(String.join("; ", run.plan.findings()))
         .record();
+    if (!RehearsalCheck.passes(run, fleet)) throw end(Outcome.FAILED, RehearsalCheck.refusal(run));
     if (run.plan.blocked()) {
       outcome = Outcome.FAILED;
       closeJournal();

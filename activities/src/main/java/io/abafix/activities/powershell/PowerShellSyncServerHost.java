@@ -228,6 +228,11 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
   }
 
   @Override
+  public String capture() {
+    return ServerCapture.text(ServerCapture.capture(serverName, runner, java.time.Instant.now()));
+  }
+
+  @Override
   public ServerState inspect() {
     RawAnswer r = raw(PowerShellScript.GET_SERVER_STATE, input());
     return ServerStateShape.interpret(serverName, r);

@@ -60,6 +60,11 @@ public final class RemediationRun {
   /** App ids (lower case) no server may keep using: the shared apps and the ones in use before. */
   public final Set<String> retiredAppIds = new LinkedHashSet<>();
 
+  /**
+   * How the fleet differs from its rehearsal (see {@link RehearsalCheck}); empty when it does not.
+   */
+  public List<String> rehearsalDifferences = List.of();
+
   /** When this run paused each server's scheduler (epoch millis), until it resumes it. */
   public final Map<String, Long> pausedAt = new LinkedHashMap<>();
 
