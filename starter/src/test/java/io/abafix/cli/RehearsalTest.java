@@ -319,7 +319,11 @@ class RehearsalTest {
       String id = after(started.out(), "started ");
       StringWriter journal = new StringWriter();
       return new RunFollower(
-              env.client(), id, new PrintWriter(journal), "alice", Duration.ofMillis(100))
+              env.client(),
+              id,
+              new PrintWriter(journal),
+              env.approver("alice"),
+              Duration.ofMillis(100))
           .follow();
     }
 
