@@ -66,6 +66,8 @@ final class AuditCommand implements Callable<Integer> {
   @Command(
       name = "verify",
       mixinStandardHelpOptions = true,
+      footerHeading = "%nExample:%n",
+      footer = {"  abafix audit verify audit.jsonl --public-key audit-signing.key.pub"},
       description = {
         "Check an exported journal: every record in order and unchanged, every digest signed by"
             + " the orchestrator's key, and the run's closing digest at the end.",

@@ -56,7 +56,7 @@ class CodecServerWebUiTest {
     String uiOrigin = "http://127.0.0.1:" + uiPort;
     String codecEndpoint = "http://127.0.0.1:" + codecPort;
 
-    Files.writeString(dir.resolve("abafix.key"), PayloadEncryption.newKeyBase64());
+    TestKeyFiles.write(dir.resolve("abafix.key"));
     AesGcmPayloadCodec codec =
         PayloadEncryption.fromEnvironment(
             Map.of(PayloadEncryption.KEY_FILE, dir.resolve("abafix.key").toString())::get);

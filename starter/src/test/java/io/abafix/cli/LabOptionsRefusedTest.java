@@ -13,7 +13,15 @@ class LabOptionsRefusedTest {
   void signing_in_at_another_identity_endpoint_is_an_unknown_option() {
     for (String command : new String[] {"approve", "reject", "confirm", "remediate"}) {
       CommandLineRun run =
-          CommandLineRun.of(command, "--lab-identity-endpoint", "http://127.0.0.1:1", "x");
+          CommandLineRun.of(
+              command,
+              "x",
+              "--step",
+              "CONFIGURE_ABA",
+              "--server",
+              "SERVERA",
+              "--lab-identity-endpoint",
+              "http://127.0.0.1:1");
       assertEquals(2, run.exitCode(), command + ": " + run.err());
       assertTrue(run.err().contains("Unknown option"), command + ": " + run.err());
       CommandLineRun help = CommandLineRun.of(command, "--help");

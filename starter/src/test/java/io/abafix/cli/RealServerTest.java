@@ -446,7 +446,7 @@ class RealServerTest {
           && answered.add("confirm " + progress.pendingOperatorStep().gate())) {
         var task = progress.pendingOperatorStep();
         lab.operatorStep(task.server(), WIZARD.get(task.step()));
-        operator.confirm(id, task.step(), task.server(), OPERATOR);
+        signedIn.confirm(id, task.step(), task.server(), OPERATOR);
         confirmed.add(task.gate());
       }
       Thread.sleep(20);

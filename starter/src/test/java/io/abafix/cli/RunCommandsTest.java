@@ -163,7 +163,11 @@ class RunCommandsTest {
       assertEquals(0, export.exitCode(), export.err());
       List<String> lines = Files.readAllLines(audit);
       assertTrue(
-          lines.stream().anyMatch(l -> l.contains("\"actor\":\"bob\"") && l.contains("APPROVED")),
+          lines.stream()
+              .anyMatch(
+                  l ->
+                      l.contains("\"actor\":\"bob@contoso.onmicrosoft.com (verified)\"")
+                          && l.contains("APPROVED")),
           lines.toString());
       assertTrue(
           lines.stream()

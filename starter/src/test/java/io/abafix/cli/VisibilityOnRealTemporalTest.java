@@ -23,7 +23,6 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +52,7 @@ class VisibilityOnRealTemporalTest {
   static void start() throws Exception {
     temporal = RealTemporal.start(dir);
     keyFile = dir.resolve("abafix.key");
-    Files.writeString(keyFile, PayloadEncryption.newKeyBase64());
+    TestKeyFiles.write(keyFile);
     codec =
         PayloadEncryption.fromEnvironment(
             Map.of(PayloadEncryption.KEY_FILE, keyFile.toString())::get);

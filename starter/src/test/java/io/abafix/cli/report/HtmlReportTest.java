@@ -193,13 +193,18 @@ class HtmlReportTest {
   @Test
   void an_edited_export_fails_the_chain_check_and_the_page_says_so() throws Exception {
     List<String> lines = new ArrayList<>(Files.readAllLines(demoExport()));
-    lines.set(8, lines.get(8).replace("demo (automatic approval)", "alice"));
+    // Someone names another approver in the first approval.
+    int approval = 0;
+    while (!lines.get(approval).contains("alice@contoso.onmicrosoft.com (verified)")) approval++;
+    lines.set(approval, lines.get(approval).replace("alice@", "mallory@"));
     Path edited = Files.write(dir.resolve("edited.jsonl"), lines);
     AuditFile file = AuditFile.read(edited);
     assertFalse(file.verification().intact());
     String html =
         HtmlReport.render(RunReport.of(null, file.entries(), null, file.verification()), NOW);
-    assertTrue(html.contains("FAILED</span> hash chain: line 9 of edited.jsonl"), html);
+    assertTrue(
+        html.contains("FAILED</span> hash chain: line " + (approval + 1) + " of edited.jsonl"),
+        html);
   }
 
   @Test
