@@ -1,5 +1,7 @@
 package io.abafix.cli;
 
+import io.abafix.activities.approval.DecisionBinding;
+import io.abafix.activities.approval.ApprovalProof;
 import io.abafix.cli.rehearsal.CaptureMapping;
 import io.abafix.cli.rehearsal.FinalState;
 import io.abafix.cli.rehearsal.FleetCaptureFile.CapturedFleet;
@@ -97,7 +99,16 @@ final class Rehearsal {
       try (DemoEnvironment env = DemoEnvironment.start(lab, temporal)) {
         RemediationRequest request = request(fleet, options);
         String id = RemediateCommand.start(env.client(), request);
-        return drive(env.client(), id, lab, start, time, options, request, mapped.facts());
+        return drive(
+            env.client(),
+            id,
+            lab,
+            start,
+            time,
+            options,
+            request,
+            mapped.facts(),
+            env.approver(DemoCommand.DEMO_APPROVER));
       }
     }
   }
@@ -124,9 +135,11 @@ final class Rehearsal {
       SkippedTime time,
       Options options,
       RemediationRequest request,
-      RehearsedFleet facts) {
-    SharedAppRemediationWorkflow run =
-        client.newWorkflowStub(SharedAppRemediationWorkflow.class, id);
+      RehearsedFleet facts,
+      AutoApprover approver) {
+    // The lab's approver signs every decision in at the lab's Entra ID, as abafix approve would.
+    Decisions.Pinned pinned = Decisions.pin(client, id);
+    SharedAppRemediationWorkflow run = pinned.stub();
     WorkflowStub untyped = client.newUntypedWorkflowStub(id);
     CompletableFuture<RemediationResult> done = untyped.getResultAsync(RemediationResult.class);
     Map<String, PendingApproval> asked = new LinkedHashMap<>();
@@ -139,9 +152,7 @@ final class Rehearsal {
         asked.putIfAbsent(a.gate(), a);
         long due = a.requestedAt() + options.approvalDelay().toMillis();
         if (now >= due) {
-          run.decide(
-              new ApprovalRequest(
-                  a.gate(), REHEARSER, true, "approved in the rehearsal", a.digest()));
+          pinned.decide(a, true, approver.user(), "approved in the rehearsal", approver.signer());
         } else {
           next = Math.min(next, due);
         }
@@ -152,7 +163,16 @@ final class Rehearsal {
         if (now >= due) {
           operate(lab, task, request.credentialReferenceFor(task.server()));
           operated.put(task.gate(), task);
-          run.confirm(new ConfirmRequest(task.step(), task.server(), REHEARSER));
+          DecisionBinding confirmed =
+              DecisionBinding.confirm(
+                  client.getOptions().getNamespace(), id, pinned.runId(), task.gate());
+          run.confirm(
+              new ConfirmRequest(
+                  task.step(),
+                  task.server(),
+                  approver.user(),
+                  ApprovalProof.of(
+                      approver.signer().sign(confirmed, approver.user()), confirmed)));
         } else {
           next = Math.min(next, due);
         }

@@ -262,8 +262,7 @@ class RehearsalTest {
     }
 
     static Fleet of(String scenario, Path dir) throws Exception {
-      Path key = dir.resolve("abafix.key");
-      Files.writeString(key, PayloadEncryption.newKeyBase64());
+      Path key = TestKeyFiles.write(dir.resolve("abafix.key"));
       AesGcmPayloadCodec codec =
           PayloadEncryption.fromEnvironment(
               Map.of(PayloadEncryption.KEY_FILE, key.toString())::get);
