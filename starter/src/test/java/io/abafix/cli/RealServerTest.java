@@ -263,7 +263,10 @@ class RealServerTest {
     // The wizard's step, done by a person at each server and confirmed with abafix confirm.
     assertEquals(List.of("CONFIGURE_ABA@SERVERB", "CONFIGURE_ABA@SERVERA"), confirmed);
     for (String server : lab.serverNames()) {
-      assertEquals(OPERATOR, only(journal, "CONFIGURE_ABA", server).actor(), "confirmed by bob");
+      assertEquals(
+          OPERATOR + "@contoso.onmicrosoft.com (verified)",
+          only(journal, "CONFIGURE_ABA", server).actor(),
+          "confirmed by bob, as his sign-in proves");
     }
     String[] killed = killedMidStep[0].split(":");
     AuditEntry midStep =
