@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -185,6 +186,62 @@ class AuditVerifyTest {
     int firstOfRange = firstOfSignedRange(i + 1);
     assertTrue(r.err().contains("record " + firstOfRange + ":"), firstOfRange + " " + r.err());
     assertTrue(r.err().contains("chain was recomputed"), r.err());
+  }
+
+  @Test
+  void a_rewrite_that_also_forges_every_digest_with_another_key_fails_on_the_signature()
+      throws Exception {
+    int i = middle();
+    List<String> lines = new ArrayList<>(export);
+    lines.set(i, edit(lines.get(i), n -> n.put("actor", "mallory")));
+    // Recompute every hash, and every digest from the edit on, signed with the forger's own key:
+    // all anyone without the orchestrator's key can do.
+    var forger =
+        io.abafix.workflows.audit.AuditSigning.of(
+            io.abafix.workflows.audit.AuditSigning.newKeyPair());
+    List<String> hashes = new ArrayList<>();
+    String prev = io.abafix.workflows.audit.AuditChain.GENESIS;
+    String lastDigestId = null;
+    for (int j = 0; j < lines.size(); j++) {
+      ObjectNode node = (ObjectNode) JSON.readTree(lines.get(j));
+      if (node.path("step").asText().equals("AUDIT_DIGEST")) {
+        Map<String, String> facts =
+            JSON.convertValue(
+                node.path("after"),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
+        var d = io.abafix.workflows.audit.AuditRecords.signedDigest(facts).digest();
+        if (j >= i) {
+          d =
+              new io.abafix.workflows.audit.AuditDigest(
+                  d.namespace(),
+                  d.workflowId(),
+                  d.runId(),
+                  d.firstSeq(),
+                  d.lastSeq(),
+                  d.count(),
+                  hashes.get(d.lastSeq() - 1),
+                  lastDigestId == null ? d.previousDigest() : lastDigestId,
+                  d.reason(),
+                  d.closing());
+          node.set(
+              "after",
+              JSON.valueToTree(io.abafix.workflows.audit.AuditRecords.digestFacts(forger.sign(d))));
+        }
+        lastDigestId = d.id();
+      }
+      if (j >= i) {
+        node.put("prev", prev);
+        node.remove("hash");
+        AuditEntry e = JSON.treeToValue(strip(node.deepCopy()), AuditEntry.class);
+        node.put("hash", io.abafix.workflows.audit.AuditChain.hashOf(e));
+        lines.set(j, io.abafix.workflows.audit.AuditChain.canonical(node));
+      }
+      prev = JSON.readTree(lines.get(j)).path("hash").asText();
+      hashes.add(prev);
+    }
+    assertEquals(null, AuditExport.firstBrokenLine(lines), "the forged chain is consistent");
+    Result r = verify(lines);
+    assertEquals(AuditCommand.TAMPERED, r.exitCode(), r.out());
   }
 
   /**

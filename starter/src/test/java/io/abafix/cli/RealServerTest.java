@@ -263,7 +263,10 @@ class RealServerTest {
     // The wizard's step, done by a person at each server and confirmed with abafix confirm.
     assertEquals(List.of("CONFIGURE_ABA@SERVERB", "CONFIGURE_ABA@SERVERA"), confirmed);
     for (String server : lab.serverNames()) {
-      assertEquals(OPERATOR, only(journal, "CONFIGURE_ABA", server).actor(), "confirmed by bob");
+      assertEquals(
+          OPERATOR + "@contoso.onmicrosoft.com (verified)",
+          only(journal, "CONFIGURE_ABA", server).actor(),
+          "confirmed by bob, as his sign-in proves");
     }
     String[] killed = killedMidStep[0].split(":");
     AuditEntry midStep =
@@ -575,7 +578,10 @@ class RealServerTest {
     for (AuditEntry e : journal) {
       if (e.step().equals("APPROVAL")) {
         assertEquals("APPROVED", e.outcome(), e.toString());
-        assertEquals(APPROVER, e.actor(), e.toString());
+        // The journal names whom the sign-in proves, never the name typed.
+        assertTrue(
+            e.actor().startsWith(APPROVER + "@") && e.actor().endsWith(" (verified)"),
+            e.toString());
         approved.add(e.after().get("gate"));
       } else if (APPROVED_STEPS.contains(e.step())) {
         String gate = e.step() + "@" + e.target().toUpperCase(Locale.ROOT);
