@@ -1,7 +1,7 @@
 package io.abafix.cli;
 
-import io.abafix.activities.approval.DecisionBinding;
 import io.abafix.activities.approval.ApprovalProof;
+import io.abafix.activities.approval.DecisionBinding;
 import io.abafix.cli.rehearsal.CaptureMapping;
 import io.abafix.cli.rehearsal.FinalState;
 import io.abafix.cli.rehearsal.FleetCaptureFile.CapturedFleet;
@@ -11,7 +11,6 @@ import io.abafix.lab.LabSnapshot;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.model.ApprovalPolicy;
-import io.abafix.workflows.model.ApprovalRequest;
 import io.abafix.workflows.model.ConfirmRequest;
 import io.abafix.workflows.model.OperatorTask;
 import io.abafix.workflows.model.Outcome;
@@ -171,8 +170,7 @@ final class Rehearsal {
                   task.step(),
                   task.server(),
                   approver.user(),
-                  ApprovalProof.of(
-                      approver.signer().sign(confirmed, approver.user()), confirmed)));
+                  ApprovalProof.of(approver.signer().sign(confirmed, approver.user()), confirmed)));
         } else {
           next = Math.min(next, due);
         }
