@@ -29,13 +29,19 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Parser from 'tree-sitter';
-// The package's main field names a directory, which Node resolves with a deprecation warning.
-import PowerShell from 'tree-sitter-powershell/bindings/node/index.js';
+import { createRequire } from 'node:module';
+// The WebAssembly build of the runtime and of the grammar: nothing compiles at install time, so
+// the packages install with their scripts switched off (npm ci --ignore-scripts).
+import { Parser, Language } from 'web-tree-sitter';
 import { loadCommandTable, localFunctions, checkCommands } from './commands.mjs';
 
+await Parser.init();
 const parser = new Parser();
-parser.setLanguage(PowerShell);
+parser.setLanguage(
+  await Language.load(
+    createRequire(import.meta.url).resolve('tree-sitter-powershell/tree-sitter-powershell.wasm'),
+  ),
+);
 
 const UTF8_BOM = '\uFEFF';
 

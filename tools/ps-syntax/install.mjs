@@ -1,7 +1,7 @@
-// Installs the gate's dependencies with `npm ci --no-audit --no-fund`, unless node_modules already
-// holds exactly what package-lock.json pins and the grammar loads. npm ci always starts from an
-// empty node_modules and tree-sitter compiles its native binding, so skipping it when nothing
-// changed saves most of the gate's time on every build.
+// Installs the gate's dependencies with `npm ci --ignore-scripts --no-audit --no-fund`, unless
+// node_modules already holds exactly what package-lock.json pins and the grammar loads. No package
+// script ever runs: the parser and the grammar are WebAssembly, shipped ready in the packages, and
+// npm checks every file against the lock's integrity hashes.
 
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -28,10 +28,9 @@ async function upToDate() {
       Object.keys(wanted).length === Object.keys(installed).length &&
       Object.entries(wanted).every(([path, id]) => installed[path] === id);
     if (!same) return false;
-    // A half-finished install can leave the lock behind without a working native binding.
-    const { default: Parser } = await import('tree-sitter');
-    const { default: PowerShell } = await import('tree-sitter-powershell/bindings/node/index.js');
-    new Parser().setLanguage(PowerShell);
+    // A half-finished install can leave the lock behind without a loadable runtime.
+    const { Parser } = await import('web-tree-sitter');
+    await Parser.init();
     return true;
   } catch {
     return false;
@@ -43,7 +42,7 @@ if (await upToDate()) {
   process.exit(0);
 }
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const run = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], {
+const run = spawnSync(npm, ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], {
   cwd: here,
   stdio: 'inherit',
   shell: process.platform === 'win32',

@@ -1,23 +1,63 @@
 package io.abafix.activities;
 
+import io.abafix.activities.approval.ApprovalGuard;
+import io.abafix.activities.approval.ProvenParameters;
+import io.abafix.activities.approval.RunRef;
+import io.abafix.activities.approval.StepAuthorization;
+import io.abafix.activities.approval.VerifiedApproval;
 import io.abafix.activities.internal.Failures;
 import io.abafix.activities.internal.Heartbeats;
 import io.abafix.activities.model.AppRegistration;
+import io.abafix.activities.model.ApprovedDeletions;
+import io.abafix.activities.model.ApprovedDeletions.ApprovedApp;
+import io.abafix.activities.model.DirectoryCapture;
 import io.abafix.activities.model.StepResult;
 import io.abafix.activities.port.Directory;
 import io.abafix.activities.port.HostException;
+import io.temporal.activity.Activity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-/** Runs directory steps through a {@link Directory}: Microsoft Graph, or the lab. */
+/**
+ * Runs directory steps through a {@link Directory}: Microsoft Graph, or the lab.
+ *
+ * <p>Deleting and restoring are guarded here, where the Graph credential is, not only in the
+ * planner: an app is touched only when it is a {@code ConnectSyncProvisioning_*} app that the
+ * approval names (object id, app id and display name all matching the live app), and a run deletes
+ * no more distinct apps than the approval allows. Anything else fails permanently before the
+ * request that would change it; when the approval itself does not cover the object id, before any
+ * request at all.
+ */
 public class DirectoryActivitiesImpl implements DirectoryActivities {
   private final Directory directory;
+  private final ApprovalGuard approvals;
+  private final Supplier<RunRef> currentRun;
 
-  public DirectoryActivitiesImpl(Directory directory) {
+  /** Object ids this worker deleted, by run: the per-run ceiling survives retries and replays. */
+  private final Map<String, Set<String>> deletedByRun = new ConcurrentHashMap<>();
+
+  /**
+   * @param approvals checks the signed approval every deletion carries
+   */
+  public DirectoryActivitiesImpl(Directory directory, ApprovalGuard approvals) {
+    this(directory, approvals, RunRef::ofCurrentActivity);
+  }
+
+  /**
+   * @param currentRun the run of the step being executed: from Temporal's activity info, which the
+   *     workflow cannot forge; a test that calls the activities directly names one
+   */
+  public DirectoryActivitiesImpl(
+      Directory directory, ApprovalGuard approvals, Supplier<RunRef> currentRun) {
+    if (approvals == null) throw new IllegalArgumentException("an approval guard is required");
     this.directory = directory;
+    this.approvals = approvals;
+    this.currentRun = currentRun;
   }
 
   @Override
@@ -26,19 +66,59 @@ public class DirectoryActivitiesImpl implements DirectoryActivities {
   }
 
   @Override
-  public StepResult deleteApplication(String objectId) {
+  public DirectoryCapture captureDirectory(List<String> connectorAccounts) {
+    List<AppRegistration> apps = listProvisioningApplications();
+    List<String> withPrincipal = new java.util.ArrayList<>();
+    for (AppRegistration a : apps) {
+      if (call(() -> directory.servicePrincipalExists(a.appId()))) withPrincipal.add(a.appId());
+    }
+    List<String> admins = new java.util.ArrayList<>();
+    for (String account : connectorAccounts == null ? List.<String>of() : connectorAccounts) {
+      if (isGlobalAdministrator(account)) admins.add(account);
+    }
+    return new DirectoryCapture(apps, withPrincipal, connectorAccounts, admins);
+  }
+
+  @Override
+  public StepResult deleteApplication(
+      String objectId, StepAuthorization approval, ApprovedDeletions approved) {
+    // First the approver's signature, before any request: it names the object ids it allows.
+    RunRef run = currentRun.get();
+    VerifiedApproval proof =
+        approvals.authorize(approval, run, ProvenParameters.DELETE_APPLICATION, objectId);
+    int signed =
+        ProvenParameters.values(proof.binding().parameters(), ProvenParameters.DELETE_APPLICATION)
+            .size();
+    ApprovedApp allowed = approvedApp(objectId, approved);
+    int ceiling = Math.min(approved.maxCount(), signed);
+    Set<String> deletedHere =
+        deletedByRun.computeIfAbsent(run.runId(), r -> ConcurrentHashMap.newKeySet());
     Optional<AppRegistration> live = call(() -> directory.getApplication(objectId));
     if (live.isEmpty()) {
       Optional<AppRegistration> deleted = call(() -> directory.getDeletedApplication(objectId));
       if (deleted.isPresent()) {
+        requireMatch(deleted.get(), allowed);
         return new StepResult(
-            false,
-            facts(deleted.get(), "deleted"),
-            facts(deleted.get(), "deleted"),
-            "already in deleted items",
-            SyncServerActivitiesImpl.attempt());
+                false,
+                facts(deleted.get(), "deleted"),
+                facts(deleted.get(), "deleted"),
+                "already in deleted items",
+                SyncServerActivitiesImpl.attempt())
+            .approvedBy(proof);
       }
       throw Failures.permanent("no app registration with object id " + objectId + " exists");
+    }
+    requireMatch(live.get(), allowed);
+    synchronized (deletedHere) {
+      if (!deletedHere.contains(objectId) && deletedHere.size() >= ceiling) {
+        throw Failures.permanent(
+            "refused to delete "
+                + objectId
+                + ": this run already deleted "
+                + deletedHere.size()
+                + " apps, all its approval allows");
+      }
+      deletedHere.add(objectId);
     }
     call(
         () -> {
@@ -46,20 +126,23 @@ public class DirectoryActivitiesImpl implements DirectoryActivities {
           return null;
         });
     return new StepResult(
-        true,
-        facts(live.get(), "live"),
-        facts(live.get(), "deleted"),
-        "soft-deleted " + live.get().displayName() + " (restorable for 30 days)",
-        SyncServerActivitiesImpl.attempt());
+            true,
+            facts(live.get(), "live"),
+            facts(live.get(), "deleted"),
+            "soft-deleted " + live.get().displayName() + " (restorable for 30 days)",
+            SyncServerActivitiesImpl.attempt())
+        .approvedBy(proof);
   }
 
   @Override
-  public StepResult restoreApplication(String objectId) {
+  public StepResult restoreApplication(String objectId, ApprovedDeletions approved) {
+    ApprovedApp allowed = approvedApp(objectId, approved);
     Optional<AppRegistration> live = call(() -> directory.getApplication(objectId));
     boolean changed = false;
     AppRegistration app;
     if (live.isPresent()) {
       app = live.get();
+      requireMatch(app, allowed);
     } else {
       app =
           call(() -> directory.getDeletedApplication(objectId))
@@ -69,6 +152,7 @@ public class DirectoryActivitiesImpl implements DirectoryActivities {
                           "app "
                               + objectId
                               + " is neither live nor in deleted items: it cannot be restored"));
+      requireMatch(app, allowed);
       call(
           () -> {
             directory.restoreApplication(objectId);
@@ -96,6 +180,84 @@ public class DirectoryActivitiesImpl implements DirectoryActivities {
   @Override
   public boolean isGlobalAdministrator(String userPrincipalName) {
     return call(() -> directory.isGlobalAdministrator(userPrincipalName));
+  }
+
+  /**
+   * The approval's entry for {@code objectId}, checked before any request is sent.
+   *
+   * @throws io.temporal.failure.ApplicationFailure permanent, when the approval does not name it,
+   *     is for another run, or names an app abafix does not own
+   */
+  private static ApprovedApp approvedApp(String objectId, ApprovedDeletions approved) {
+    if (approved == null || approved.runId() == null) {
+      throw Failures.permanent("refused to change app " + objectId + ": no approved plan names it");
+    }
+    String run = currentRunId();
+    if (run != null && !run.equals(approved.runId())) {
+      throw Failures.permanent(
+          "refused to change app "
+              + objectId
+              + ": the approval is for run "
+              + approved.runId()
+              + ", not this one");
+    }
+    if (approved.applications().size() > approved.maxCount()) {
+      throw Failures.permanent(
+          "refused: the approval names "
+              + approved.applications().size()
+              + " apps but allows "
+              + approved.maxCount());
+    }
+    ApprovedApp app =
+        approved.applications().stream()
+            .filter(a -> objectId != null && objectId.equalsIgnoreCase(a.objectId()))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    Failures.permanent(
+                        "refused to change app "
+                            + objectId
+                            + ": the approved plan does not name it"));
+    if (app.displayName() == null || !app.displayName().startsWith(PROVISIONING_APP_PREFIX)) {
+      throw Failures.permanent(
+          "refused to change app "
+              + objectId
+              + " ("
+              + app.displayName()
+              + "): abafix changes only "
+              + PROVISIONING_APP_PREFIX
+              + "* apps");
+    }
+    return app;
+  }
+
+  /** The app Graph returned must be the one that was approved, still named as abafix's. */
+  private static void requireMatch(AppRegistration found, ApprovedApp allowed) {
+    if (found.displayName() == null
+        || !found.displayName().startsWith(PROVISIONING_APP_PREFIX)
+        || !found.displayName().equals(allowed.displayName())
+        || !String.valueOf(found.appId()).equalsIgnoreCase(allowed.appId())) {
+      throw Failures.permanent(
+          "refused to change app "
+              + found.id()
+              + ": it is now "
+              + found.displayName()
+              + " (app id "
+              + found.appId()
+              + "), not the approved "
+              + allowed.displayName()
+              + " (app id "
+              + allowed.appId()
+              + ")");
+    }
+  }
+
+  private static String currentRunId() {
+    try {
+      return Activity.getExecutionContext().getInfo().getRunId();
+    } catch (IllegalStateException notInActivity) {
+      return null;
+    }
   }
 
   private static Map<String, String> facts(AppRegistration app, String state) {

@@ -20,12 +20,23 @@ public final class FailureTypes {
   /** The step's precondition no longer holds; the plan must be looked at again. */
   public static final String PRECONDITION_FAILED = "abafix.PreconditionFailed";
 
+  /**
+   * A destructive step without a valid signed approval for exactly this run and target: the worker
+   * refused it before touching anything.
+   */
+  public static final String APPROVAL_REFUSED = "abafix.ApprovalRefused";
+
   /** Transient: worth retrying (a busy service, throttling, a propagation delay). */
   public static final String TRANSIENT = "abafix.Transient";
 
   /** Every type that must never be retried, for {@code RetryOptions.setDoNotRetry}. */
   public static final String[] NON_RETRYABLE = {
-    PERMANENT, CERTIFICATE_NOT_REGISTERED, CREDENTIAL_UNAVAILABLE, WRONG_SERVER, PRECONDITION_FAILED
+    PERMANENT,
+    CERTIFICATE_NOT_REGISTERED,
+    CREDENTIAL_UNAVAILABLE,
+    WRONG_SERVER,
+    PRECONDITION_FAILED,
+    APPROVAL_REFUSED
   };
 
   private FailureTypes() {}

@@ -21,6 +21,7 @@ public final class StepBudgets {
   private static final Map<String, List<PowerShellScript>> SCRIPTS =
       Map.ofEntries(
           Map.entry("inspectServer", List.of(INSPECT)),
+          Map.entry("captureServer", PowerShellScript.readOnly()),
           Map.entry("pauseScheduler", List.of(INSPECT, PowerShellScript.SET_SYNC_CYCLE, INSPECT)),
           Map.entry("resumeScheduler", List.of(INSPECT, PowerShellScript.SET_SYNC_CYCLE, INSPECT)),
           Map.entry(

@@ -1,7 +1,9 @@
 package io.abafix.activities;
 
+import io.abafix.activities.approval.StepAuthorization;
 import io.abafix.activities.model.AuthenticationCheck;
 import io.abafix.activities.model.EventLogEntry;
+import io.abafix.activities.model.ServerCaptureResult;
 import io.abafix.activities.model.ServerState;
 import io.abafix.activities.model.StepResult;
 import io.temporal.activity.ActivityInterface;
@@ -13,6 +15,10 @@ import java.util.List;
  * refuses with {@link FailureTypes#WRONG_SERVER}, so a mis-routed step can never touch the wrong
  * machine.
  *
+ * <p>The destructive methods carry the signed approval that authorises them ({@link
+ * StepAuthorization}); the worker verifies it itself, before it touches anything, and refuses with
+ * {@link FailureTypes#APPROVAL_REFUSED} when it does not verify for this run and this server.
+ *
  * <p>Every changing method is idempotent: it inspects first and reports {@code changed=false} when
  * the effect is already there, so a retry after a lost reply does nothing twice.
  */
@@ -21,6 +27,12 @@ public interface SyncServerActivities {
 
   /** Reads the server's state. Changes nothing. */
   ServerState inspectServer(String server);
+
+  /**
+   * Runs the read-only scripts and returns their raw answers, for a capture of the fleet. Changes
+   * nothing.
+   */
+  ServerCaptureResult captureServer(String server);
 
   /** {@code Set-ADSyncScheduler -SyncCycleEnabled $false}. A cycle already running goes on. */
   StepResult pauseScheduler(String server);
@@ -34,18 +46,21 @@ public interface SyncServerActivities {
    * Verifies that the connector reports {@code ServiceAccount} afterwards.
    *
    * @throws io.temporal.failure.ApplicationFailure {@link FailureTypes#CREDENTIAL_UNAVAILABLE} when
-   *     the reference does not resolve on the server
+   *     the reference does not resolve on the server, {@link FailureTypes#APPROVAL_REFUSED} without
+   *     a valid approval of {@code revertToServiceAccount} for {@code server}
    */
-  StepResult revertToServiceAccount(String server, String credentialReference);
+  StepResult revertToServiceAccount(
+      String server, String credentialReference, StepAuthorization approval);
 
   /** Tries a sign-in with the connector's current identity. Changes nothing. */
   AuthenticationCheck testConnectorAuthentication(String server);
 
   /**
    * Stops ADSync, sets {@code SyncMachineIdentifier} to {@code newMachineId}, starts ADSync, and
-   * verifies the value. Does nothing when the id is already {@code newMachineId}.
+   * verifies the value. Does nothing when the id is already {@code newMachineId}. Needs a valid
+   * approval of {@code regenerateMachineId} for {@code server}.
    */
-  StepResult regenerateMachineId(String server, String newMachineId);
+  StepResult regenerateMachineId(String server, String newMachineId, StepAuthorization approval);
 
   /**
    * Rotates the application certificate. Does nothing when the certificate in use is no longer

@@ -1,5 +1,9 @@
 package io.abafix.activities;
 
+import io.abafix.activities.approval.ApprovalGuard;
+import io.abafix.activities.approval.ProvenParameters;
+import io.abafix.activities.approval.StepAuthorization;
+import io.abafix.activities.approval.VerifiedApproval;
 import io.abafix.activities.internal.Facts;
 import io.abafix.activities.internal.Failures;
 import io.abafix.activities.internal.Heartbeats;
@@ -7,11 +11,13 @@ import io.abafix.activities.model.AbaParameters;
 import io.abafix.activities.model.AuthenticationCheck;
 import io.abafix.activities.model.EventLogEntry;
 import io.abafix.activities.model.IdentityType;
+import io.abafix.activities.model.ServerCaptureResult;
 import io.abafix.activities.model.ServerState;
 import io.abafix.activities.model.StepResult;
 import io.abafix.activities.model.Versions;
 import io.abafix.activities.port.HostException;
 import io.abafix.activities.port.SyncServerHost;
+import io.abafix.activities.powershell.CapturedServer;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.util.LinkedHashMap;
@@ -29,9 +35,15 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
   private static final Pattern MACHINE_ID = Pattern.compile("[0-9a-fA-F]{32}");
 
   private final SyncServerHost host;
+  private final ApprovalGuard approvals;
 
-  public SyncServerActivitiesImpl(SyncServerHost host) {
+  /**
+   * @param approvals checks the signed approval every destructive step carries
+   */
+  public SyncServerActivitiesImpl(SyncServerHost host, ApprovalGuard approvals) {
+    if (approvals == null) throw new IllegalArgumentException("an approval guard is required");
     this.host = host;
+    this.approvals = approvals;
   }
 
   @Override
@@ -39,6 +51,23 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
     checkServer(server);
     return call(host::inspect);
   }
+
+  @Override
+  public ServerCaptureResult captureServer(String server) {
+    checkServer(server);
+    String capture = call(host::capture);
+    String account;
+    try {
+      account = CapturedServer.of(JSON.readTree(capture)).state().connectorAccount();
+    } catch (RuntimeException | java.io.IOException unreadable) {
+      // The capture is still worth having: rehearsing it names the shape that was not understood.
+      account = null;
+    }
+    return new ServerCaptureResult(server, capture, account);
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   @Override
   public StepResult pauseScheduler(String server) {
@@ -66,8 +95,16 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
   }
 
   @Override
-  public StepResult revertToServiceAccount(String server, String credentialReference) {
+  public StepResult revertToServiceAccount(
+      String server, String credentialReference, StepAuthorization approval) {
     checkServer(server);
+    VerifiedApproval approved =
+        approvals.authorize(approval, ProvenParameters.REVERT_TO_SERVICE_ACCOUNT, server);
+    return revert(server, credentialReference).approvedBy(approved);
+  }
+
+  /** The revert itself, once its approval is verified (the tests check its idempotency here). */
+  StepResult revert(String server, String credentialReference) {
     if (credentialReference == null || credentialReference.isBlank()) {
       throw ApplicationFailure.newNonRetryableFailure(
           "no credential reference for the revert on "
@@ -104,8 +141,16 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
   }
 
   @Override
-  public StepResult regenerateMachineId(String server, String newMachineId) {
+  public StepResult regenerateMachineId(
+      String server, String newMachineId, StepAuthorization approval) {
     checkServer(server);
+    VerifiedApproval approved =
+        approvals.authorize(approval, ProvenParameters.REGENERATE_MACHINE_ID, server);
+    return regenerate(server, newMachineId).approvedBy(approved);
+  }
+
+  /** The regeneration itself, once its approval is verified. */
+  StepResult regenerate(String server, String newMachineId) {
     if (newMachineId == null || !MACHINE_ID.matcher(newMachineId).matches()) {
       throw Failures.permanent("a machine id must be 32 hexadecimal characters: " + newMachineId);
     }

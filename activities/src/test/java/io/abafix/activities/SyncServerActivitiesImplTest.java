@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import io.abafix.activities.approval.ApprovalGuard;
+import io.abafix.activities.approval.ApprovalTrust;
+import io.abafix.activities.approval.IdTokenVerifier;
 import io.abafix.activities.model.AbaParameters;
 import io.abafix.activities.model.AuthenticationCheck;
 import io.abafix.activities.model.EventLogEntry;
@@ -18,6 +23,7 @@ import io.abafix.activities.powershell.PowerShellResult;
 import io.abafix.activities.powershell.PowerShellScript;
 import io.abafix.activities.powershell.PowerShellSyncServerHost;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -28,6 +34,22 @@ import org.junit.jupiter.api.Test;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class SyncServerActivitiesImplTest {
   private static final String ID = "3f1c9a2b7d4e4a6b8c0d1e2f3a4b5c6d";
+
+  /**
+   * Trusts no key, so it would refuse every proof: these tests check the steps after their approval
+   * is verified ({@code revert}, {@code regenerate}); the lab's ApprovalGuardTest checks the
+   * verification.
+   */
+  private static final ApprovalGuard NO_KEYS =
+      new ApprovalGuard(
+          new IdTokenVerifier(
+              new ApprovalTrust(
+                  "00000000-0000-0000-0000-00000000000a",
+                  "00000000-0000-0000-0000-00000000000b",
+                  null,
+                  false),
+              new ImmutableJWKSet<>(new JWKSet()),
+              Clock.systemUTC()));
 
   @Test
   void a_revert_already_done_is_recognised_from_the_connectors_user_principal_name()
@@ -49,8 +71,8 @@ class SyncServerActivitiesImplTest {
             });
 
     StepResult r =
-        new SyncServerActivitiesImpl(host)
-            .revertToServiceAccount("SERVERA", "clixml:C:\\ProgramData\\abafix\\hia.xml");
+        new SyncServerActivitiesImpl(host, NO_KEYS)
+            .revert("SERVERA", "clixml:C:\\ProgramData\\abafix\\hia.xml");
 
     assertFalse(r.changed(), r.detail());
     // A second revert would reset the password and restart the 15-minute propagation.
@@ -64,8 +86,8 @@ class SyncServerActivitiesImplTest {
     server.adSyncRunning = false; // the killed run stopped it and never started it again
 
     StepResult r =
-        new SyncServerActivitiesImpl(server)
-            .regenerateMachineId("SERVERA", "0123456789abcdef0123456789abcdef");
+        new SyncServerActivitiesImpl(server, NO_KEYS)
+            .regenerate("SERVERA", "0123456789abcdef0123456789abcdef");
 
     assertTrue(r.changed(), r.detail());
     assertTrue(server.adSyncRunning, "ADSync runs again");
@@ -78,8 +100,8 @@ class SyncServerActivitiesImplTest {
     server.machineId = "0123456789abcdef0123456789abcdef";
 
     StepResult r =
-        new SyncServerActivitiesImpl(server)
-            .regenerateMachineId("SERVERA", "0123456789abcdef0123456789abcdef");
+        new SyncServerActivitiesImpl(server, NO_KEYS)
+            .regenerate("SERVERA", "0123456789abcdef0123456789abcdef");
 
     assertFalse(r.changed());
     assertEquals(List.of(), server.calls);
@@ -91,16 +113,15 @@ class SyncServerActivitiesImplTest {
       FakeServer server = new FakeServer();
       server.wizardOpen = blocker.equals("wizard");
       server.schedulerSuspended = blocker.equals("suspended");
-      SyncServerActivitiesImpl steps = new SyncServerActivitiesImpl(server);
+      SyncServerActivitiesImpl steps = new SyncServerActivitiesImpl(server, NO_KEYS);
 
       ApplicationFailure revert =
           assertThrows(
-              ApplicationFailure.class,
-              () -> steps.revertToServiceAccount("SERVERA", "clixml:C:\\hia.xml"));
+              ApplicationFailure.class, () -> steps.revert("SERVERA", "clixml:C:\\hia.xml"));
       ApplicationFailure regenerate =
           assertThrows(
               ApplicationFailure.class,
-              () -> steps.regenerateMachineId("SERVERA", "fedcba9876543210fedcba9876543210"));
+              () -> steps.regenerate("SERVERA", "fedcba9876543210fedcba9876543210"));
 
       assertEquals(FailureTypes.PRECONDITION_FAILED, revert.getType(), revert.getMessage());
       assertTrue(revert.isNonRetryable());
@@ -118,8 +139,8 @@ class SyncServerActivitiesImplTest {
         assertThrows(
             ApplicationFailure.class,
             () ->
-                new SyncServerActivitiesImpl(server)
-                    .revertToServiceAccount("SERVERA", "clixml:C:\\hia.xml"));
+                new SyncServerActivitiesImpl(server, NO_KEYS)
+                    .revert("SERVERA", "clixml:C:\\hia.xml"));
 
     assertEquals(FailureTypes.TRANSIENT, e.getType());
     assertEquals(List.of(), server.calls);

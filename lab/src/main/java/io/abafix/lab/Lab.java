@@ -4,7 +4,12 @@ import io.abafix.activities.model.AuthenticationCheck;
 import io.abafix.activities.model.EventLogEntry;
 import io.abafix.lab.fault.FaultInjector;
 import io.abafix.lab.scenario.Scenario;
+import io.abafix.lab.signin.LabIdentityProvider;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +44,7 @@ public final class Lab {
   private final Map<String, LabSyncServerHost> hosts = new LinkedHashMap<>();
   private final LabDirectory directory;
   private final PortGuard guard;
+  private final LabIdentityProvider identities;
 
   /**
    * A port call that has started and not yet returned.
@@ -48,15 +54,53 @@ public final class Lab {
    */
   public record StepInProgress(String step, String server) {}
 
+  /**
+   * One step latency the lab served ({@code timing.stepLatencyMillis}).
+   *
+   * @param server the server, or null for the directory
+   * @param startedAt lab time at which the latency began, epoch millis
+   */
+  public record Latency(String step, String server, long startedAt, long millis) {}
+
   private Lab(Scenario scenario, LongSupplier clock) {
     this.scenario = scenario.validate();
     this.world = new LabWorld(scenario, clock);
     this.faults = new FaultInjector(scenario.faults());
-    this.guard = new PortGuard(faults, scenario.timing().stepLatencyMillis());
+    this.guard = new PortGuard(faults, scenario.timing().stepLatencyMillis(), world::now);
     for (String name : world.serverNames()) {
       hosts.put(name, new LabSyncServerHost(world, guard, name));
     }
     this.directory = new LabDirectory(world, guard);
+    this.identities = new LabIdentityProvider(world.domain(), new LabClock(clock));
+  }
+
+  /** The tenant's people and signing keys: signs the approvers' ID tokens. */
+  public LabIdentityProvider identities() {
+    return identities;
+  }
+
+  /** The lab's clock as a {@link Clock}, so tokens expire in the lab's (possibly skipped) time. */
+  private static final class LabClock extends Clock {
+    private final LongSupplier millis;
+
+    LabClock(LongSupplier millis) {
+      this.millis = millis;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis.getAsLong());
+    }
   }
 
   /** A lab in the scenario's initial state. */
@@ -254,6 +298,11 @@ public final class Lab {
   /** The server's whole Application event log, oldest first. */
   public List<EventLogEntry> events(String server) {
     return world.events(server);
+  }
+
+  /** Every step latency served so far, oldest first (none without {@code stepLatencyMillis}). */
+  public List<Latency> latencies() {
+    return guard.latencies();
   }
 
   public LabSnapshot snapshot() {

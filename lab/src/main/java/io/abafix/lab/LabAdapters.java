@@ -64,7 +64,8 @@ public final class LabAdapters implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a folder for the lab's certificate", e);
     }
-    FakeMicrosoftEntra entra = new FakeMicrosoftEntra(lab.directory(), lab.faults(), graphPageSize);
+    FakeMicrosoftEntra entra =
+        new FakeMicrosoftEntra(lab.directory(), lab.faults(), graphPageSize, lab.identities());
     try {
       TestCertificates.TestCertificate identity =
           TestCertificates.selfSigned("abafix-directory-lab");
@@ -93,6 +94,11 @@ public final class LabAdapters implements AutoCloseable {
       entra.close();
       throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
+  }
+
+  /** The directory worker's certificate and private key (PEM), as the adapter reads them. */
+  public Path directoryWorkerPem() {
+    return workDir.resolve("directory-worker.pem");
   }
 
   /** The Graph directory adapter, signed in to the fake endpoint with its own certificate. */

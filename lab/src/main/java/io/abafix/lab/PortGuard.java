@@ -22,10 +22,21 @@ final class PortGuard {
   private final FaultInjector faults;
   private final Map<String, Long> latencyMillis;
   private final List<Lab.StepInProgress> inProgress = new CopyOnWriteArrayList<>();
+  private final List<Lab.Latency> latencies = new CopyOnWriteArrayList<>();
+  private final java.util.function.LongSupplier clock;
 
-  PortGuard(FaultInjector faults, Map<String, Long> latencyMillis) {
+  PortGuard(
+      FaultInjector faults,
+      Map<String, Long> latencyMillis,
+      java.util.function.LongSupplier clock) {
     this.faults = faults;
     this.latencyMillis = Map.copyOf(latencyMillis);
+    this.clock = clock;
+  }
+
+  /** Every latency served so far, oldest first. */
+  List<Lab.Latency> latencies() {
+    return List.copyOf(latencies);
   }
 
   /**
@@ -67,7 +78,7 @@ final class PortGuard {
       throw new HostException(
           HostException.Category.PERMANENT, "injected permanent failure: " + step + " on " + where);
     }
-    pause(step, where);
+    pause(step, server, where);
     if (fault != null && fault.kind() == Fault.Kind.INTERRUPTED && firstHalf != null) {
       firstHalf.run();
       throw new HostException(
@@ -94,9 +105,10 @@ final class PortGuard {
         });
   }
 
-  private void pause(String step, String where) {
+  private void pause(String step, String server, String where) {
     long millis = latencyMillis.getOrDefault(step, 0L);
     if (millis <= 0) return;
+    latencies.add(new Lab.Latency(step, server, clock.getAsLong(), millis));
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {

@@ -22,6 +22,8 @@ import picocli.CommandLine.HelpCommand;
     subcommands = {
       DemoCommand.class,
       RemediateCommand.class,
+      CaptureCommand.class,
+      RehearseCommand.class,
       StatusCommand.class,
       AuditCommand.class,
       ReportCommand.class,

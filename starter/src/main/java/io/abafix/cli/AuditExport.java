@@ -1,46 +1,52 @@
 package io.abafix.cli;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.abafix.workflows.audit.AuditChain;
+import io.abafix.workflows.audit.AuditDigest;
 import io.abafix.workflows.audit.AuditEntry;
+import io.abafix.workflows.audit.AuditJournal;
+import io.abafix.workflows.audit.AuditRecords;
+import io.abafix.workflows.audit.AuditSigning;
+import io.abafix.workflows.audit.SignedDigest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Writes an audit journal as JSON Lines with a hash chain: each line carries {@code prev} (the
- * previous line's hash) and {@code hash} = SHA-256 of {@code prev} and the line's other fields, so
- * an edited, removed or reordered line breaks every hash after it.
+ * Writes an audit journal as JSON Lines, one record a line, with the hash chain the workflow
+ * computed as it recorded ({@code prev}, {@code hash}) and the digests the orchestrator signed
+ * ({@code AUDIT_DIGEST} records); and checks such a file ({@link #verify}).
  */
 public final class AuditExport {
   private static final ObjectMapper JSON =
-      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
-  private static final String GENESIS = "0".repeat(64);
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
   private AuditExport() {}
 
-  /** The journal as JSON Lines, hash-chained. */
+  /** The result of {@link #verify}: {@code firstBad} is the 1-based record, null when intact. */
+  public record Verification(Integer firstBad, String message, int records, int digests) {
+    public boolean intact() {
+      return firstBad == null;
+    }
+  }
+
+  /** The journal as JSON Lines. */
   public static List<String> lines(List<AuditEntry> entries) {
     List<String> lines = new ArrayList<>();
-    String prev = GENESIS;
     for (AuditEntry e : entries) {
       ObjectNode node = JSON.valueToTree(e);
       node.put("startedAtUtc", Instant.ofEpochMilli(e.startedAt()).toString());
       node.put("endedAtUtc", Instant.ofEpochMilli(e.endedAt()).toString());
-      node.put("prev", prev);
-      String hash = sha256(prev + canonical(node));
-      node.put("hash", hash);
-      lines.add(canonical(node));
-      prev = hash;
+      lines.add(AuditChain.canonical(node));
     }
     return lines;
   }
@@ -56,46 +62,174 @@ public final class AuditExport {
   }
 
   /**
-   * Checks a file's chain.
+   * Writes the key that verifies {@code auditFile} beside it, as {@code <auditFile>.pub}.
+   *
+   * @return the file written
+   */
+  public static Path writePublicKey(PublicKey key, Path auditFile) {
+    Path pub = Path.of(auditFile + ".pub");
+    try {
+      Files.writeString(pub, AuditSigning.publicKeyPem(key), StandardCharsets.US_ASCII);
+      return pub;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the audit public key to " + pub, e);
+    }
+  }
+
+  /**
+   * Checks a file's chain alone (not its signatures: see {@link #verify}).
    *
    * @return null when intact, else the 1-based line number of the first broken line
    */
   public static Integer firstBrokenLine(List<String> lines) {
-    String prev = GENESIS;
+    String prev = AuditChain.GENESIS;
     for (int i = 0; i < lines.size(); i++) {
       try {
-        ObjectNode node = (ObjectNode) JSON.readTree(lines.get(i));
-        String hash = node.path("hash").asText();
-        node.remove("hash");
-        if (!prev.equals(node.path("prev").asText())
-            || !hash.equals(sha256(prev + canonical(node)))) {
-          return i + 1;
-        }
-        prev = hash;
-      } catch (IOException | ClassCastException e) {
+        AuditEntry e = parse(lines.get(i));
+        if (!prev.equals(e.prev()) || !AuditChain.hashOf(e).equals(e.hash())) return i + 1;
+        prev = e.hash();
+      } catch (IllegalArgumentException ex) {
         return i + 1;
       }
     }
     return null;
   }
 
-  private static String canonical(ObjectNode node) {
-    try {
-      // Re-reading through a sorted map makes the text independent of field order.
-      Object sorted = JSON.treeToValue(node, java.util.TreeMap.class);
-      return JSON.writeValueAsString(sorted);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /**
+   * Checks an export against the orchestrator's public key: every record in order and unchanged
+   * (seq, chain, derived fields), every digest signed by that key and matching the records it
+   * covers, the digests chained, and the file ending with the run's closing digest. A file
+   * rewritten with its chain recomputed fails at the first digest whose signed head no longer
+   * matches.
+   */
+  public static Verification verify(List<String> lines, PublicKey key) {
+    String prev = AuditChain.GENESIS;
+    String runId = null;
+    AuditDigest lastDigest = null;
+    List<String> hashes = new ArrayList<>();
+    int digests = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      int n = i + 1;
+      AuditEntry e;
+      try {
+        e = parse(lines.get(i));
+      } catch (IllegalArgumentException ex) {
+        return bad(n, ex.getMessage(), digests);
+      }
+      if (e.seq() != n) {
+        return bad(
+            n,
+            "it says seq "
+                + e.seq()
+                + " where record "
+                + n
+                + " belongs: a record was removed, inserted or moved",
+            digests);
+      }
+      if (runId == null) runId = e.runId();
+      if (!runId.equals(e.runId())) {
+        return bad(n, "it belongs to run " + e.runId() + ", not " + runId, digests);
+      }
+      if (!prev.equals(e.prev())) {
+        return bad(n, "its prev is not the hash of record " + (n - 1), digests);
+      }
+      if (!AuditChain.hashOf(e).equals(e.hash())) {
+        return bad(n, "its content does not match its hash: a field was edited", digests);
+      }
+      if (lastDigest != null && lastDigest.closing()) {
+        return bad(n, "it follows the run's closing digest: nothing may", digests);
+      }
+      if (AuditJournal.DIGEST.equals(e.step())) {
+        SignedDigest signed;
+        try {
+          signed = AuditRecords.signedDigest(e.after());
+        } catch (IllegalArgumentException ex) {
+          return bad(n, "its digest is malformed: " + ex.getMessage(), digests);
+        }
+        if (signed.signature() == null) {
+          return bad(n, "the orchestrator did not sign this digest: " + e.detail(), digests);
+        }
+        if (!AuditSigning.verifies(signed, key)) {
+          return bad(n, "its signature does not verify with the given public key", digests);
+        }
+        AuditDigest d = signed.digest();
+        int expectedFirst = lastDigest == null ? 1 : lastDigest.lastSeq() + 1;
+        if (d.lastSeq() != n - 1 || d.firstSeq() != expectedFirst || !runId.equals(d.runId())) {
+          return bad(
+              n,
+              "the signed digest covers records "
+                  + d.firstSeq()
+                  + ".."
+                  + d.lastSeq()
+                  + ", but here it follows records "
+                  + expectedFirst
+                  + ".."
+                  + (n - 1),
+              digests);
+        }
+        if (!d.headHash().equals(hashes.get(n - 2))) {
+          // The chain is consistent, yet not the one that was signed: rewritten and recomputed.
+          return bad(
+              d.firstSeq(),
+              "records "
+                  + d.firstSeq()
+                  + ".."
+                  + d.lastSeq()
+                  + " are not the ones the orchestrator signed in record "
+                  + n
+                  + " (the chain was recomputed over changed records)",
+              digests);
+        }
+        String previous = lastDigest == null ? AuditChain.GENESIS : lastDigest.id();
+        if (!previous.equals(d.previousDigest())) {
+          return bad(n, "its previous digest is not the signed digest before it", digests);
+        }
+        lastDigest = d;
+        digests++;
+      }
+      prev = e.hash();
+      hashes.add(e.hash());
     }
+    if (lines.isEmpty()) return bad(1, "the file holds no record", 0);
+    if (lastDigest == null || !lastDigest.closing()) {
+      return bad(
+          lines.size() + 1,
+          "missing: the file ends at record "
+              + lines.size()
+              + " without the run's closing signed digest"
+              + (lastDigest == null ? "" : " (signed up to record " + lastDigest.lastSeq() + ")")
+              + ": it was cut off, or the run has not ended",
+          digests);
+    }
+    return new Verification(
+        null,
+        lines.size() + " records intact, " + digests + " signed digests verified",
+        lines.size(),
+        digests);
   }
 
-  private static String sha256(String text) {
+  private static Verification bad(int record, String why, int digests) {
+    return new Verification(record, "record " + record + ": " + why, record - 1, digests);
+  }
+
+  /** One line as a record; the readable timestamps must agree with the ones the hash covers. */
+  private static AuditEntry parse(String line) {
     try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+      JsonNode tree = JSON.readTree(line);
+      if (!(tree instanceof ObjectNode node)) throw new IllegalArgumentException("not an object");
+      JsonNode started = node.remove("startedAtUtc");
+      JsonNode ended = node.remove("endedAtUtc");
+      AuditEntry e = JSON.treeToValue(node, AuditEntry.class);
+      if (started == null
+          || ended == null
+          || !Instant.ofEpochMilli(e.startedAt()).toString().equals(started.asText())
+          || !Instant.ofEpochMilli(e.endedAt()).toString().equals(ended.asText())) {
+        throw new IllegalArgumentException(
+            "its startedAtUtc/endedAtUtc do not match startedAt/endedAt: a field was edited");
+      }
+      return e;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("it is not a journal record: " + e.getMessage());
     }
   }
 }

@@ -1,7 +1,13 @@
 package io.abafix.cli;
 
+import io.abafix.activities.approval.ApprovalProof;
+import io.abafix.activities.approval.DecisionBinding;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
+import io.abafix.workflows.internal.Gates;
 import io.abafix.workflows.model.ConfirmRequest;
+import io.abafix.workflows.model.OperatorTask;
+import io.temporal.client.WorkflowClient;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,8 +17,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code abafix confirm RUN --step S --server X --as NAME}: a person did an operator step. The run
- * verifies the effect on the server before it accepts the confirmation.
+ * {@code abafix confirm RUN --step S --server X}: a person did an operator step, and signs in to
+ * say so. The run verifies the sign-in and the effect on the server before it accepts the
+ * confirmation, and its journal names whom the sign-in proves.
  */
 @Command(
     name = "confirm",
@@ -20,12 +27,16 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExample:%n",
     footer = {
       "  abafix confirm abafix-remediation-contoso.onmicrosoft.com --step \\",
-      "      CONFIGURE_ABA --server SERVERB --as bob"
+      "      CONFIGURE_ABA --server SERVERB"
     },
-    description = "Confirm an operator step you did (the run verifies it on the server first).")
+    description = {
+      "Confirm an operator step you did (the run verifies it on the server first).",
+      "You sign in with Entra ID as for approve; the ID token's nonce binds this run and step."
+    })
 final class ConfirmCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin TemporalOptions temporal;
+  @Mixin SignInOptions signIn;
 
   @Parameters(paramLabel = "RUN", description = "The run's workflow id")
   String run;
@@ -36,17 +47,40 @@ final class ConfirmCommand implements Callable<Integer> {
   @Option(names = "--server", required = true, description = "The server you did it on")
   String server;
 
-  @Option(names = "--as", required = true, description = "Your name, for the audit")
+  @Option(
+      names = "--as",
+      paramLabel = "UPN",
+      description =
+          "Who you sign in as (a hint for the sign-in page, and a label); the journal names"
+              + " whoever actually signs in")
   String by;
 
   @Override
   public Integer call() {
+    DecisionSigner signer = signIn.signer(spec.commandLine().getErr());
+    WorkflowClient client = temporal.connect();
+    String runId = client.newUntypedWorkflowStub(run).describe().getExecution().getRunId();
+    SharedAppRemediationWorkflow stub =
+        client.newWorkflowStub(SharedAppRemediationWorkflow.class, run, Optional.of(runId));
+    // The run's own spelling of the task's gate, which the signed binding must match exactly.
+    OperatorTask open = stub.progress().pendingOperatorStep();
+    String gate =
+        open != null
+                && open.step().equalsIgnoreCase(step.trim())
+                && open.server().equalsIgnoreCase(server.trim())
+            ? open.gate()
+            : Gates.name(step.trim(), server.trim());
+    DecisionBinding binding =
+        DecisionBinding.confirm(client.getOptions().getNamespace(), run, runId, gate);
+    var out = spec.commandLine().getOut();
+    out.println("sign in to confirm " + binding.gate());
+    out.flush();
+    String token = signer.sign(binding, by);
     String verified =
-        temporal
-            .connect()
-            .newWorkflowStub(SharedAppRemediationWorkflow.class, run)
-            .confirm(new ConfirmRequest(step, server, by));
-    spec.commandLine().getOut().println(verified + "; confirmed by " + by);
+        stub.confirm(
+            new ConfirmRequest(
+                step, server, by == null ? "" : by, ApprovalProof.of(token, binding)));
+    out.println(verified + "; confirmed, signed in");
     return 0;
   }
 }

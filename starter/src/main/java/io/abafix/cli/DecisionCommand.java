@@ -1,13 +1,17 @@
 package io.abafix.cli;
 
+import io.abafix.activities.approval.ApprovalProof;
+import io.abafix.activities.approval.DecisionBinding;
 import io.abafix.workflows.IncidentWorkflow;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.WorkflowIds;
 import io.abafix.workflows.model.ApprovalRequest;
+import io.abafix.workflows.model.DecisionScope;
 import io.abafix.workflows.model.PendingApproval;
 import io.temporal.client.WorkflowClient;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,8 +31,15 @@ abstract class DecisionCommand implements Callable<Integer> {
   @Parameters(paramLabel = "RUN", description = "The run's workflow id")
   String run;
 
-  @Option(names = "--as", required = true, description = "Your name, for the audit")
+  @Option(
+      names = "--as",
+      paramLabel = "UPN",
+      description =
+          "Who you sign in as (a hint for the sign-in page, and a label); the decision names"
+              + " whoever actually signs in")
   String by;
+
+  @Mixin SignInOptions signIn;
 
   @Option(names = "--step", description = "The step you decide on, e.g. DELETE_APPLICATIONS")
   String step;
@@ -56,33 +67,71 @@ abstract class DecisionCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String name = gateName();
+    DecisionSigner signer = signIn.signer(spec.commandLine().getErr());
     WorkflowClient client = temporal.connect();
     boolean incident = WorkflowIds.isIncident(run);
+    String runId = client.newUntypedWorkflowStub(run).describe().getExecution().getRunId();
     List<PendingApproval> open =
         incident
             ? pendingOf(
-                client.newWorkflowStub(IncidentWorkflow.class, run).status().pendingApproval())
+                client
+                    .newWorkflowStub(IncidentWorkflow.class, run, Optional.of(runId))
+                    .status()
+                    .pendingApproval())
             : client
-                .newWorkflowStub(SharedAppRemediationWorkflow.class, run)
+                .newWorkflowStub(SharedAppRemediationWorkflow.class, run, Optional.of(runId))
                 .progress()
                 .pendingApprovals();
     String bound = digest == null ? digestNow(name, open) : digest;
-    ApprovalRequest decision = new ApprovalRequest(name, by, approve(), comment, bound);
+    DecisionBinding binding;
+    try {
+      binding =
+          DecisionScope.binding(
+              client.getOptions().getNamespace(), run, runId, name, open, approve());
+    } catch (IllegalArgumentException e) {
+      throw new UserError(
+          run + " has no open gate " + name + (open.isEmpty() ? "" : "; open: " + names(open)));
+    }
+    var out = spec.commandLine().getOut();
+    out.println(
+        "sign in to "
+            + (approve() ? "approve " : "reject ")
+            + binding.gate()
+            + " "
+            + binding.parameters()
+            + " (plan "
+            + binding.planDigest().substring(0, Math.min(12, binding.planDigest().length()))
+            + ")");
+    out.flush();
+    String token = signer.sign(binding, by);
+    ApprovalRequest decision =
+        new ApprovalRequest(
+            name,
+            by == null ? "" : by,
+            approve(),
+            comment,
+            bound,
+            ApprovalProof.of(token, binding));
     String decided =
         incident
-            ? client.newWorkflowStub(IncidentWorkflow.class, run).decide(decision)
-            : client.newWorkflowStub(SharedAppRemediationWorkflow.class, run).decide(decision);
-    spec.commandLine()
-        .getOut()
-        .println(
-            (approve() ? "approved " : "rejected ")
-                + decided
-                + " as "
-                + by
-                + (bound == null
-                    ? ""
-                    : " (digest " + bound.substring(0, Math.min(12, bound.length())) + ")"));
+            ? client
+                .newWorkflowStub(IncidentWorkflow.class, run, Optional.of(runId))
+                .decide(decision)
+            : client
+                .newWorkflowStub(SharedAppRemediationWorkflow.class, run, Optional.of(runId))
+                .decide(decision);
+    out.println(
+        (approve() ? "approved " : "rejected ")
+            + decided
+            + ", signed in"
+            + (bound == null
+                ? ""
+                : " (digest " + bound.substring(0, Math.min(12, bound.length())) + ")"));
     return 0;
+  }
+
+  private static String names(List<PendingApproval> open) {
+    return String.join(", ", open.stream().map(PendingApproval::gate).toList());
   }
 
   private String gateName() {
@@ -112,16 +161,23 @@ abstract class DecisionCommand implements Callable<Integer> {
     return p == null ? List.of() : List.of(p);
   }
 
-  /** {@code abafix approve RUN --step S --server X --as NAME}. */
+  /** {@code abafix approve RUN --step S --server X [--as UPN] [--device-code]}. */
   @Command(
       name = "approve",
       mixinStandardHelpOptions = true,
       footerHeading = "%nExample:%n",
       footer = {
         "  abafix approve abafix-remediation-contoso.onmicrosoft.com --step \\",
-        "      DELETE_APPLICATIONS --server directory --digest 7e1e71c35e9e --as alice"
+        "      DELETE_APPLICATIONS --server directory --digest 7e1e71c35e9e"
       },
-      description = "Approve a gate a run waits on (abafix status prints the exact command).")
+      description = {
+        "Approve a gate a run waits on (abafix status prints the exact command).",
+        "You sign in with Entra ID to abafix's app registration: in your browser (authorization"
+            + " code with PKCE, on a loopback redirect), or with --device-code on another device."
+            + " The ID token's nonce binds this run, the gate, the plan and exactly what the step"
+            + " will act on; the worker that acts verifies it, your app role (Abafix.Approver) and,"
+            + " under two-person, that you are not who started the run."
+      })
   static final class Approve extends DecisionCommand {
     @Override
     boolean approve() {
@@ -129,16 +185,19 @@ abstract class DecisionCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code abafix reject RUN --step S --server X --as NAME}: the run compensates and stops. */
+  /** {@code abafix reject RUN --step S --server X}: the run compensates and stops. */
   @Command(
       name = "reject",
       mixinStandardHelpOptions = true,
       footerHeading = "%nExample:%n",
       footer = {
         "  abafix reject abafix-remediation-contoso.onmicrosoft.com --gate PLAN \\",
-        "      --as alice --comment \"not during the change freeze\""
+        "      --device-code --comment \"not during the change freeze\""
       },
-      description = "Reject a gate a run waits on; the run compensates and stops.")
+      description = {
+        "Reject a gate a run waits on; the run compensates and stops.",
+        "You sign in with Entra ID as for approve."
+      })
   static final class Reject extends DecisionCommand {
     @Override
     boolean approve() {

@@ -56,7 +56,8 @@ import picocli.CommandLine.Spec;
             + " with an incident flow (rotation-breaks-a, blank-parameters) show the event-driven"
             + " path instead.")
 final class DemoCommand implements Callable<Integer> {
-  static final String DEMO_APPROVER = "demo (automatic approval)";
+  /** The lab user who signs in to approve every destructive step of a demo run. */
+  static final String DEMO_APPROVER = "alice";
 
   @Spec CommandSpec spec;
 
@@ -82,6 +83,13 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--dry-run", description = "Preflight and plan only")
   boolean dryRun;
+
+  @Option(
+      names = "--rehearse",
+      description =
+          "First capture the lab's fleet (abafix capture), rehearse the remediation on a copy of"
+              + " it (abafix rehearse), then run it with --rehearsed")
+  boolean rehearse;
 
   @Option(
       names = "--server",
@@ -143,10 +151,12 @@ final class DemoCommand implements Callable<Integer> {
     }
     // Everything that can be refused is checked before the embedded server starts.
     List<String> fleet = fleet(lab);
+    if (rehearse && dryRun) throw new UserError("--rehearse runs the remediation: drop --dry-run");
     RemediationRequest request = request(lab, fleet, credentialReference(lab, plan(lab, fleet)));
     try (DemoEnvironment env = environment.apply(lab)) {
       Render.demoHeader("abafix demo", lab, request.servers(), env).forEach(progress::println);
       WorkflowClient client = env.client();
+      if (rehearse) request = DemoRehearsal.rehearse(client, request, auditOut, progress);
       String id = RemediateCommand.start(client, request);
       progress.println("  run " + id + "; each step as it happens:");
       Outcome outcome;
@@ -154,7 +164,9 @@ final class DemoCommand implements Callable<Integer> {
       List<AuditEntry> audit;
       try {
         RemediationResult result =
-            new RunFollower(client, id, progress, DEMO_APPROVER, Duration.ofMillis(200)).follow();
+            new RunFollower(
+                    client, id, progress, env.approver(DEMO_APPROVER), Duration.ofMillis(200))
+                .follow();
         outcome = result.outcome();
         message = result.message();
         // The journal comes with the result: a query now would have a worker replay the whole
@@ -167,6 +179,7 @@ final class DemoCommand implements Callable<Integer> {
         audit = client.newWorkflowStub(SharedAppRemediationWorkflow.class, id).audit();
       }
       AuditExport.write(audit, auditOut);
+      Path auditKey = AuditExport.writePublicKey(env.auditPublicKey(), auditOut);
       LabSnapshot end = lab.snapshot();
       progress.println("outcome: " + outcome + ": " + message);
       progress.println("final state (read from the lab):");
@@ -184,8 +197,9 @@ final class DemoCommand implements Callable<Integer> {
       end.applications()
           .forEach(a -> progress.println("  app " + a.displayName() + "  appId " + a.appId()));
       progress.println("journal: " + audit.size() + " entries written to " + auditOut);
+      progress.println("  check it: abafix audit verify " + auditOut + " --public-key " + auditKey);
       Path report = reportBeside(auditOut);
-      AuditFile written = AuditFile.read(auditOut);
+      AuditFile written = AuditFile.read(auditOut, env.auditPublicKey());
       ReportCommand.write(
           RunReport.of(id, written.entries(), outcome.name(), written.verification()), report);
       progress.println("report: " + report);
@@ -230,8 +244,9 @@ final class DemoCommand implements Callable<Integer> {
             keyFile != null && name.equals(PayloadEncryption.KEY_FILE)
                 ? keyFile.toString()
                 : System.getenv(name);
+    // An inline key in the environment is named and refused by fromEnvironment, not ignored.
     boolean configured =
-        env.apply(PayloadEncryption.KEY_FILE) != null || env.apply(PayloadEncryption.KEY) != null;
+        env.apply(PayloadEncryption.KEY_FILE) != null || env.apply("ABAFIX_ENCRYPTION_KEY") != null;
     AesGcmPayloadCodec codec;
     try {
       codec = configured ? PayloadEncryption.fromEnvironment(env) : PayloadEncryption.ephemeral();

@@ -4,10 +4,13 @@ import io.abafix.lab.Lab;
 import io.abafix.lab.LabAdapters;
 import io.abafix.worker.TemporalConnection;
 import io.abafix.worker.Workers;
+import io.abafix.workflows.audit.AuditSigning;
 import io.abafix.workflows.codec.AesGcmPayloadCodec;
 import io.abafix.workflows.codec.PayloadEncryption;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.WorkerFactory;
+import java.security.KeyPair;
+import java.security.PublicKey;
 
 /**
  * Everything the demo runs in one process: the embedded Temporal server, a client, and the
@@ -19,13 +22,19 @@ final class DemoEnvironment implements AutoCloseable {
   private final AesGcmPayloadCodec codec;
   private final WorkflowClient client;
   private final WorkerFactory factory;
+  private final Lab lab;
+  private final PublicKey auditPublicKey;
 
   private DemoEnvironment(
       EmbeddedTemporal temporal,
       LabAdapters adapters,
       AesGcmPayloadCodec codec,
       WorkflowClient client,
-      WorkerFactory factory) {
+      WorkerFactory factory,
+      Lab lab,
+      PublicKey auditPublicKey) {
+    this.lab = lab;
+    this.auditPublicKey = auditPublicKey;
     this.temporal = temporal;
     this.adapters = adapters;
     this.codec = codec;
@@ -54,7 +63,7 @@ final class DemoEnvironment implements AutoCloseable {
     return start(lab, address, null, codec);
   }
 
-  private static DemoEnvironment start(Lab lab, EmbeddedTemporal embedded) {
+  static DemoEnvironment start(Lab lab, EmbeddedTemporal embedded) {
     // A key of its own: the demo's history lives and dies with this process.
     return start(lab, embedded.address(), embedded, PayloadEncryption.ephemeral());
   }
@@ -64,15 +73,22 @@ final class DemoEnvironment implements AutoCloseable {
     LabAdapters adapters = LabAdapters.start(lab);
     WorkflowClient client = TemporalConnection.at(address, codec);
     WorkerFactory factory = Workers.factory(client);
-    Workers.orchestrator(factory);
-    Workers.directory(factory, adapters.directory());
-    adapters.hosts().forEach(host -> Workers.server(factory, host));
+    KeyPair auditKeys = AuditSigning.newKeyPair();
+    Workers.orchestrator(factory, AuditSigning.of(auditKeys));
+    Workers.directory(factory, adapters.directory(), lab.identities().guard(false));
+    adapters.hosts().forEach(host -> Workers.server(factory, host, lab.identities().guard(false)));
     factory.start();
-    return new DemoEnvironment(temporal, adapters, codec, client, factory);
+    return new DemoEnvironment(
+        temporal, adapters, codec, client, factory, lab, auditKeys.getPublic());
   }
 
   String address() {
     return client.getWorkflowServiceStubs().getOptions().getTarget();
+  }
+
+  /** Verifies the journals this demo's orchestrator signs (its key is a throwaway one). */
+  PublicKey auditPublicKey() {
+    return auditPublicKey;
   }
 
   /** Whether the Temporal server is this process's own, gone when it closes. */
@@ -86,6 +102,17 @@ final class DemoEnvironment implements AutoCloseable {
 
   WorkflowClient client() {
     return client;
+  }
+
+  /**
+   * A lab user who approves by signing in: msal4j's interactive sign-in (authorization code with
+   * PKCE) against the lab's fake Entra ID, through a lab browser in which {@code user} signs in.
+   */
+  AutoApprover approver(String user) {
+    return AutoApprover.atLab(
+        lab.identities().trust(false),
+        adapters.entra().identityEndpoint(),
+        lab.identities().requireUser(user).upn());
   }
 
   /** The production adapters over the lab, e.g. for the event-driven demo's watchers. */

@@ -26,6 +26,14 @@ public final class EmbeddedTemporal implements AutoCloseable {
     return new EmbeddedTemporal(TestServer.createPortBoundServer(chosen, true), chosen);
   }
 
+  /**
+   * The server's clock, which skips ahead only when asked ({@link SkippedTime#sleep}): what a
+   * rehearsal waits out in full (a propagation, a person's delay) takes no real time.
+   */
+  public SkippedTime time() {
+    return new SkippedTime(address());
+  }
+
   public String address() {
     return "127.0.0.1:" + port;
   }

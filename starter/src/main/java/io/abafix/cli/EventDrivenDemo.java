@@ -1,5 +1,7 @@
 package io.abafix.cli;
 
+import io.abafix.activities.approval.ApprovalProof;
+import io.abafix.activities.approval.DecisionBinding;
 import io.abafix.activities.port.SyncServerHost;
 import io.abafix.cli.report.AuditFile;
 import io.abafix.cli.report.RunReport;
@@ -22,6 +24,8 @@ import io.abafix.workflows.incident.IncidentResult;
 import io.abafix.workflows.incident.IncidentStatus;
 import io.abafix.workflows.incident.Remedy;
 import io.abafix.workflows.model.ApprovalRequest;
+import io.abafix.workflows.model.DecisionScope;
+import io.abafix.workflows.model.PendingApproval;
 import io.abafix.workflows.model.Timings;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
@@ -62,6 +66,9 @@ final class EventDrivenDemo {
   private final boolean json;
   private final Function<Lab, DemoEnvironment> environment;
 
+  /** The lab user who approves each destructive step of the remediation the incident starts. */
+  private AutoApprover approver;
+
   EventDrivenDemo(
       PrintWriter progress,
       PrintWriter out,
@@ -84,6 +91,7 @@ final class EventDrivenDemo {
       Render.demoHeader("abafix demo (event-driven)", lab, lab.serverNames(), env)
           .forEach(progress::println);
       WorkflowClient client = env.client();
+      approver = env.approver(DemoCommand.DEMO_APPROVER);
       IncidentConfig config = config();
       TemporalIncidentReporter reporter = new TemporalIncidentReporter(client, config);
       for (SyncServerHost host : env.adapters().hosts()) {
@@ -228,13 +236,25 @@ final class EventDrivenDemo {
           run.plan().forEach(line -> progress.println("      " + line));
         }
         progress.println("  demo approves the proposal: " + status.pendingApproval().description());
+        // The demo's approver signs in at the lab's Entra ID, as abafix approve would.
+        PendingApproval proposal = status.pendingApproval();
+        String runId = client.newUntypedWorkflowStub(id).describe().getExecution().getRunId();
+        DecisionBinding binding =
+            DecisionScope.binding(
+                client.getOptions().getNamespace(),
+                id,
+                runId,
+                proposal.gate(),
+                List.of(proposal),
+                true);
         incident.decide(
             new ApprovalRequest(
-                status.pendingApproval().gate(),
-                DemoCommand.DEMO_APPROVER,
+                proposal.gate(),
+                approver.user(),
                 true,
                 "approved automatically by the demo",
-                status.pendingApproval().digest()));
+                proposal.digest(),
+                ApprovalProof.of(approver.signer().sign(binding, approver.user()), binding)));
       }
       for (ChildRun child : status.children()) {
         if (!followed.add(child.workflowId())) continue;
@@ -253,12 +273,7 @@ final class EventDrivenDemo {
   private void followChild(WorkflowClient client, ChildRun child) throws Exception {
     try {
       if (child.remedy() == Remedy.SHARED_APP_REMEDIATION) {
-        new RunFollower(
-                client,
-                child.workflowId(),
-                progress,
-                DemoCommand.DEMO_APPROVER,
-                Duration.ofMillis(200))
+        new RunFollower(client, child.workflowId(), progress, approver, Duration.ofMillis(200))
             .follow();
       } else {
         RepairCommand.follow(client, child.workflowId(), progress);

@@ -1,6 +1,10 @@
 package io.abafix.cli;
 
+import io.abafix.activities.approval.ApprovalProof;
+import io.abafix.activities.approval.DecisionBinding;
 import io.abafix.activities.model.ServerNames;
+import io.abafix.cli.rehearsal.CaptureRefused;
+import io.abafix.cli.rehearsal.RehearsalFile;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.WorkflowIds;
 import io.abafix.workflows.model.ApprovalPolicy;
@@ -16,6 +20,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,13 +97,43 @@ final class RemediateCommand implements Callable<Integer> {
   @Option(names = "--follow", description = "Print each step until the run ends")
   boolean follow;
 
+  /**
+   * With these, the requester signs the start of the run in with Entra ID right after it starts:
+   * workers on the two-person rule need it, to refuse the requester as approver.
+   */
+  @Mixin SignInOptions signIn;
+
+  @Option(
+      names = "--rehearsed",
+      paramLabel = "FILE",
+      description =
+          "Run only what was rehearsed (abafix rehearse): the tenant, servers and operator steps"
+              + " default to the rehearsal's, and preflight refuses, changing nothing, a fleet or"
+              + " plan that differs from it")
+  Path rehearsedFile;
+
   @Override
   public Integer call() {
     RemediationRequest request = request();
     WorkflowClient client = temporal.connect();
     PrintWriter out = spec.commandLine().getOut();
+    DecisionSigner signer = signIn.configured() ? signIn.signer(spec.commandLine().getErr()) : null;
     String id = start(client, request);
     out.println("started " + id + (request.dryRun() ? " (dry run)" : ""));
+    if (signer != null && !request.dryRun()) {
+      String runId = client.newUntypedWorkflowStub(id).describe().getExecution().getRunId();
+      DecisionBinding start = DecisionBinding.start(client.getOptions().getNamespace(), id, runId);
+      String token = signer.sign(start, request.requestedBy());
+      client
+          .newWorkflowStub(SharedAppRemediationWorkflow.class, id, Optional.of(runId))
+          .attestStart(ApprovalProof.of(token, start));
+      out.println("  start signed in");
+    }
+    if (request.rehearsed() != null) {
+      out.println(
+          "  as rehearsed: preflight refuses a fleet or plan other than plan digest "
+              + request.rehearsed().planDigest());
+    }
     out.println("  follow: abafix status " + id + "    journal: abafix audit " + id);
     if (!follow) return 0;
     RemediationResult result =
@@ -108,8 +143,69 @@ final class RemediateCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The request from the options or the file, checked; nothing is contacted. */
+  /** The request from the options or the files, checked; nothing is contacted. */
   RemediationRequest request() {
+    if (rehearsedFile == null) return unrehearsed();
+    RehearsalFile rehearsal;
+    try {
+      rehearsal = RehearsalFile.read(rehearsedFile);
+    } catch (CaptureRefused e) {
+      throw new UserError(e.getMessage());
+    }
+    if (!rehearsal.succeeded()) {
+      throw new UserError(
+          "the rehearsal in "
+              + rehearsedFile
+              + " ended "
+              + rehearsal.outcome()
+              + ": only a rehearsal that succeeded can be run for real");
+    }
+    if (requestFile == null) {
+      if (tenant == null) tenant = rehearsal.tenant();
+      if (servers == null) servers = rehearsal.servers();
+      if (operatorSteps == null) {
+        operatorSteps =
+            rehearsal.operatorSteps().isEmpty() ? List.of("NONE") : rehearsal.operatorSteps();
+      }
+    }
+    RemediationRequest r = unrehearsed();
+    List<String> named =
+        r.servers().stream().map(s -> s.toUpperCase(java.util.Locale.ROOT)).toList();
+    List<String> rehearsedServers =
+        rehearsal.servers().stream().map(s -> s.toUpperCase(java.util.Locale.ROOT)).toList();
+    if (!r.tenant().equalsIgnoreCase(rehearsal.tenant())) {
+      throw new UserError(
+          "tenant "
+              + r.tenant()
+              + " was not rehearsed: "
+              + rehearsedFile
+              + " is of "
+              + rehearsal.tenant());
+    }
+    if (!new java.util.HashSet<>(named).equals(new java.util.HashSet<>(rehearsedServers))) {
+      throw new UserError(
+          "the servers "
+              + String.join(", ", named)
+              + " are not those rehearsed ("
+              + String.join(", ", rehearsedServers)
+              + "): capture and rehearse this fleet");
+    }
+    List<String> steps = r.operatorSteps().stream().map(StepName::name).toList();
+    if (!new java.util.HashSet<>(steps)
+        .equals(new java.util.HashSet<>(rehearsal.operatorSteps()))) {
+      throw new UserError(
+          "operator steps "
+              + (steps.isEmpty() ? "NONE" : String.join(",", steps))
+              + " are not those rehearsed ("
+              + (rehearsal.operatorSteps().isEmpty()
+                  ? "NONE"
+                  : String.join(",", rehearsal.operatorSteps()))
+              + ")");
+    }
+    return r.rehearsedAs(rehearsal.fleet());
+  }
+
+  private RemediationRequest unrehearsed() {
     if (requestFile != null) {
       if (tenant != null || servers != null || credentialReference != null) {
         throw new UserError(
@@ -205,6 +301,11 @@ final class RemediateCommand implements Callable<Integer> {
   }
 
   private List<StepName> operatorSteps() {
+    return operatorSteps(operatorSteps);
+  }
+
+  /** The steps named with --operator-step: the documented two when none, nothing for NONE. */
+  static List<StepName> operatorSteps(List<String> operatorSteps) {
     if (operatorSteps == null) return RemediationRequest.DOCUMENTED_OPERATOR_STEPS;
     if (operatorSteps.size() == 1 && operatorSteps.get(0).equalsIgnoreCase("NONE"))
       return List.of();

@@ -20,7 +20,13 @@ final class Render {
   private Render() {}
 
   static String entry(AuditEntry e) {
-    String actor = e.actor() == null || e.actor().isBlank() ? "" : "  [" + e.actor() + "]";
+    String actor =
+        e.actor() == null || e.actor().isBlank()
+            ? ""
+            // A destructive step names the approver its worker verified.
+            : e.actor().endsWith("(verified)")
+                ? "  approved by " + e.actor()
+                : "  [" + e.actor() + "]";
     String attempts = e.attempts() > 1 ? "  (" + e.attempts() + " attempts)" : "";
     return String.format(
         "  %s  %3d  %-26s %-10s %-11s %s%s%s",
@@ -47,7 +53,7 @@ final class Render {
         + gate
         + " --digest "
         + p.digest().substring(0, 12)
-        + " --as <your name>";
+        + " (signs you in)";
   }
 
   /** The exact command that approves every gate at once, bound to the plan's digest. */
@@ -56,7 +62,7 @@ final class Render {
         + run
         + " --gate PLAN --digest "
         + p.planDigest().substring(0, 12)
-        + " --as <your name>";
+        + " (signs you in)";
   }
 
   static List<String> plan(Plan plan) {

@@ -8,6 +8,7 @@ import io.abafix.cli.report.RunReport;
 import io.abafix.cli.report.Verification;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.audit.AuditEntry;
+import io.abafix.workflows.audit.AuditSigning;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExample:%n",
     footer = {
       "  abafix report abafix-remediation-contoso.onmicrosoft.com --html run.html",
-      "  abafix report --from-audit audit.jsonl --html run.html"
+      "  abafix report --from-audit audit.jsonl --public-key audit.jsonl.pub \\",
+      "      --html run.html"
     },
     description =
         "Write a self-contained HTML report of a run (outcome, a timeline per server, before and"
@@ -54,6 +56,14 @@ final class ReportCommand implements Callable<Integer> {
       description = "An abafix audit export (JSON Lines) to report on instead of a run")
   Path fromAudit;
 
+  @Option(
+      names = "--public-key",
+      paramLabel = "K",
+      description =
+          "With --from-audit: the orchestrator's audit public key (FILE.pub of keygen"
+              + " --audit-signing), to check the export's signed digests")
+  Path publicKey;
+
   @Option(names = "--html", required = true, paramLabel = "FILE", description = "Where to write")
   Path html;
 
@@ -62,9 +72,19 @@ final class ReportCommand implements Callable<Integer> {
     if ((run == null) == (fromAudit == null)) {
       throw new UserError("give either a run id or --from-audit FILE, not both or neither");
     }
+    if (publicKey != null && fromAudit == null) {
+      throw new UserError("--public-key checks an export: give it with --from-audit FILE");
+    }
     RunReport report;
     if (fromAudit != null) {
-      AuditFile file = AuditFile.read(fromAudit);
+      AuditFile file;
+      try {
+        file =
+            AuditFile.read(
+                fromAudit, publicKey == null ? null : AuditSigning.readPublicKey(publicKey));
+      } catch (IllegalArgumentException e) {
+        throw new UserError(e.getMessage());
+      }
       report = RunReport.of(null, file.entries(), null, file.verification());
     } else {
       SharedAppRemediationWorkflow wf =

@@ -62,6 +62,13 @@ final class RequestFile {
     } catch (JsonProcessingException e) {
       throw new UserError(origin + describe(e));
     }
+    if (!r.approvals().required()) {
+      // Only a person's signed approval lets a destructive step run: a file cannot waive it.
+      throw new UserError(
+          origin
+              + "approvals.required cannot be false: every destructive step needs a signed"
+              + " approval, which the workers check themselves");
+    }
     if (!dryRun) return r;
     return new RemediationRequest(
         r.tenant(),

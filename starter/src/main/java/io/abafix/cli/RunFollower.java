@@ -2,7 +2,6 @@ package io.abafix.cli;
 
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.audit.AuditEntry;
-import io.abafix.workflows.model.ApprovalRequest;
 import io.abafix.workflows.model.PendingApproval;
 import io.abafix.workflows.model.Progress;
 import io.abafix.workflows.model.RemediationResult;
@@ -22,17 +21,18 @@ final class RunFollower {
   private final WorkflowClient client;
   private final String workflowId;
   private final PrintWriter out;
-  private final String autoApprover;
+  private final AutoApprover autoApprover;
   private final Duration pollInterval;
 
   /**
-   * @param autoApprover name to approve pending steps with, or null to leave them to a person
+   * @param autoApprover who signs in to approve pending steps (the demo), or null to leave them to
+   *     a person
    */
   RunFollower(
       WorkflowClient client,
       String workflowId,
       PrintWriter out,
-      String autoApprover,
+      AutoApprover autoApprover,
       Duration pollInterval) {
     this.client = client;
     this.workflowId = workflowId;
@@ -63,13 +63,9 @@ final class RunFollower {
       Progress progress = run.progress();
       PendingApproval pending = progress.pendingApproval();
       if (pending != null && autoApprover != null) {
-        run.decide(
-            new ApprovalRequest(
-                pending.gate(),
-                autoApprover,
-                true,
-                "approved automatically by the demo",
-                pending.digest()));
+        Decisions.pin(client, workflowId)
+            .decide(
+                pending, true, autoApprover.user(), "approved by the demo", autoApprover.signer());
       } else if (progress.pendingOperatorStep() != null
           && !progress.pendingOperatorStep().gate().equals(announced)) {
         announced = progress.pendingOperatorStep().gate();

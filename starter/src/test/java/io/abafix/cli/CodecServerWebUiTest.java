@@ -56,7 +56,7 @@ class CodecServerWebUiTest {
     String uiOrigin = "http://127.0.0.1:" + uiPort;
     String codecEndpoint = "http://127.0.0.1:" + codecPort;
 
-    Files.writeString(dir.resolve("abafix.key"), PayloadEncryption.newKeyBase64());
+    TestKeyFiles.write(dir.resolve("abafix.key"));
     AesGcmPayloadCodec codec =
         PayloadEncryption.fromEnvironment(
             Map.of(PayloadEncryption.KEY_FILE, dir.resolve("abafix.key").toString())::get);
@@ -77,10 +77,18 @@ class CodecServerWebUiTest {
                   "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml",
                   null,
                   false,
-                  new ApprovalPolicy(false, false, 600),
+                  new ApprovalPolicy(true, false, 600),
                   new Timings(60, 1, 60, 30),
                   "alice",
                   List.of()));
+      // bob signs in at the lab's Entra ID and approves, as abafix approve would.
+      new RunFollower(
+              env.client(),
+              id,
+              new java.io.PrintWriter(new java.io.StringWriter()),
+              env.approver("bob"),
+              java.time.Duration.ofMillis(100))
+          .follow();
       WorkflowStub run = env.client().newUntypedWorkflowStub(id);
       RemediationResult result = run.getResult(60, TimeUnit.SECONDS, RemediationResult.class);
       assertEquals(Outcome.SUCCEEDED, result.outcome());

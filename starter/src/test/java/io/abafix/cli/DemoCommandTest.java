@@ -51,6 +51,9 @@ class DemoCommandTest {
     assertTrue(summary.isObject(), run.out());
     assertEquals(1, run.out().strip().lines().count(), "one line on stdout: " + run.out());
     assertEquals("SUCCEEDED", summary.path("outcome").asText(), run.err());
+    assertTrue(
+        run.err().contains("approved by alice@contoso.onmicrosoft.com (verified)"),
+        "each destructive step names the approver its worker verified: " + run.err());
     assertTrue(summary.path("applications").isArray(), run.out());
     JsonNode servers = summary.path("servers");
     assertEquals(2, servers.size(), run.out());

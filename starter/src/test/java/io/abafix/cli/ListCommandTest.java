@@ -2,8 +2,6 @@ package io.abafix.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.abafix.workflows.codec.PayloadEncryption;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
@@ -18,7 +16,7 @@ class ListCommandTest {
   @Test
   void on_the_embedded_server_list_and_setup_say_in_one_line_that_they_cannot() throws Exception {
     Path key = dir.resolve("abafix.key");
-    Files.writeString(key, PayloadEncryption.newKeyBase64());
+    TestKeyFiles.write(key);
     try (EmbeddedTemporal temporal = EmbeddedTemporal.start(0)) {
       String[] cluster = {"--address", temporal.address(), "--encryption-key-file", key.toString()};
       CommandLineRun list = CommandLineRun.of(concat(new String[] {"list"}, cluster));

@@ -3,9 +3,12 @@ package io.abafix.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.abafix.lab.process.LabTopology;
+import io.abafix.lab.signin.LabIdentityProvider;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 
 /**
  * What an operator types, against one Temporal: every {@code abafix} command the real-server suite
@@ -15,10 +18,35 @@ import java.util.List;
 final class OperatorCli {
   private final String address;
   private final Path keyFile;
+  private final List<String> signIn;
+  private final CommandLine.IFactory commands;
 
   OperatorCli(String address, Path keyFile) {
+    this(address, keyFile, List.of(), CommandLine.defaultFactory());
+  }
+
+  private OperatorCli(
+      String address, Path keyFile, List<String> signIn, CommandLine.IFactory commands) {
     this.address = address;
     this.keyFile = keyFile;
+    this.signIn = signIn;
+    this.commands = commands;
+  }
+
+  /**
+   * The same operator, whose decisions sign in at {@code lab}'s fake Entra ID (as the {@code --as}
+   * user, through msal4j) and carry the ID token the lab's workers verify.
+   */
+  OperatorCli signingInAt(LabTopology lab) {
+    return new OperatorCli(
+        address,
+        keyFile,
+        List.of(
+            "--approver-tenant-id",
+            lab.approverTenant(),
+            "--approver-client-id",
+            LabIdentityProvider.ABAFIX_CLIENT_ID),
+        LabSignIn.at(lab.identityEndpoint()));
   }
 
   /** {@code abafix remediate --request FILE}; returns the run's id. */
@@ -29,14 +57,14 @@ final class OperatorCli {
     return started.substring("started ".length()).trim();
   }
 
-  /** {@code abafix approve RUN --gate G --as NAME}: every gate the run waits on. */
+  /** {@code abafix approve RUN --gate G --as NAME}, signed in as NAME: every open gate. */
   CommandLineRun approve(String run, String as) {
-    return ok("approve", run, "--gate", openGates(run), "--as", as);
+    return ok(signed("approve", run, "--gate", openGates(run), "--as", as));
   }
 
-  /** {@code abafix reject RUN --gate G --as NAME}. */
+  /** {@code abafix reject RUN --gate G --as NAME}, signed in as NAME. */
   CommandLineRun reject(String run, String as) {
-    return ok("reject", run, "--gate", openGates(run), "--as", as, "--comment", "not now");
+    return ok(signed("reject", run, "--gate", openGates(run), "--as", as, "--comment", "not now"));
   }
 
   /**
@@ -47,9 +75,15 @@ final class OperatorCli {
     return run.startsWith("abafix-incident-") ? "PROPOSAL" : "PLAN";
   }
 
+  private String[] signed(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(signIn);
+    return all.toArray(String[]::new);
+  }
+
   /** {@code abafix confirm RUN --step STEP --server SERVER --as NAME}. */
   CommandLineRun confirm(String run, String step, String server, String as) {
-    return ok("confirm", run, "--step", step, "--server", server, "--as", as);
+    return ok(signed("confirm", run, "--step", step, "--server", server, "--as", as));
   }
 
   /** {@code abafix status RUN}. */
@@ -66,7 +100,7 @@ final class OperatorCli {
   CommandLineRun ok(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--address", address, "--encryption-key-file", keyFile.toString()));
-    CommandLineRun run = CommandLineRun.of(all.toArray(String[]::new));
+    CommandLineRun run = CommandLineRun.with(commands, all.toArray(String[]::new));
     assertEquals(0, run.exitCode(), String.join(" ", args) + ": " + run.err() + run.out());
     return run;
   }

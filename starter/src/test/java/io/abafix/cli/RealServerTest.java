@@ -16,12 +16,14 @@ import io.abafix.lab.process.ChildProcess;
 import io.abafix.lab.process.LabTopology;
 import io.abafix.lab.process.ProcessGroup;
 import io.abafix.lab.temporal.TemporalDevServer;
+import io.abafix.worker.LabWorkerMain;
 import io.abafix.worker.TemporalConnection;
 import io.abafix.worker.WorkerMain;
 import io.abafix.workflows.IncidentWorkflow;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.WorkflowIds;
 import io.abafix.workflows.audit.AuditEntry;
+import io.abafix.workflows.audit.AuditSigning;
 import io.abafix.workflows.codec.PayloadEncryption;
 import io.abafix.workflows.incident.ChildRun;
 import io.abafix.workflows.incident.IncidentConfig;
@@ -125,11 +127,15 @@ class RealServerTest {
   private static ChildProcess orchestrator;
   private static Map<String, String> workerEnv;
   private static Path keyFile;
+  private static Path policy;
   private static WorkflowClient client;
   private static OperatorCli operator;
 
   /** This test's lab and workers; the Temporal server and the orchestrator are the class's. */
   private ProcessGroup processes;
+
+  /** The operator, signing decisions in at this test's lab. */
+  private OperatorCli signedIn;
 
   @BeforeAll
   static void startTemporalAndTheOrchestrator() throws Exception {
@@ -137,9 +143,23 @@ class RealServerTest {
     temporal = TemporalDevServer.start(cli, dir.resolve("temporal.db"), dir.resolve("logs"));
     keyFile = dir.resolve("abafix.key");
     assertEquals(0, CommandLineRun.of("keygen", keyFile.toString()).exitCode());
+    Path signingKey = dir.resolve("audit-signing.key");
+    assertEquals(
+        0, CommandLineRun.of("keygen", "--audit-signing", signingKey.toString()).exitCode());
+    policy = dir.resolve("server-worker-policy.json");
+    // The one credential name the runs use, mapped to its file, as a server's configuration does.
+    Files.writeString(
+        policy,
+        "{\"credentials\": {\"hybrid-identity-admin\":"
+            + " \"C:\\\\ProgramData\\\\abafix\\\\hybrid-identity-admin.xml\"}}");
     workerEnv =
         Map.of(
-            "TEMPORAL_ADDRESS", temporal.address(), PayloadEncryption.KEY_FILE, keyFile.toString());
+            "TEMPORAL_ADDRESS",
+            temporal.address(),
+            PayloadEncryption.KEY_FILE,
+            keyFile.toString(),
+            AuditSigning.KEY_FILE,
+            signingKey.toString());
     shared = new ProcessGroup(Files.createDirectories(dir.resolve("logs")));
     orchestrator = LabTopology.orchestrator(shared, WorkerMain.class.getName(), workerEnv);
     client =
@@ -182,7 +202,7 @@ class RealServerTest {
     String id = operator.remediate(request);
     awaitProgress(id, p -> p.pendingApproval() != null, "the first approval");
     assertTrue(operator.status(id).out().contains(id), operator.status(id).out());
-    operator.reject(id, APPROVER);
+    signedIn.reject(id, APPROVER);
     assertThrows(
         WorkflowFailedException.class,
         () -> client.newUntypedWorkflowStub(id).getResult(2, TimeUnit.MINUTES, Object.class));
@@ -212,7 +232,7 @@ class RealServerTest {
                 restartTemporal(id, figures, "waiting for approval of " + gate);
                 kills.add("Temporal, waiting for approval of " + gate);
                 long approved = System.nanoTime();
-                operator.approve(id, APPROVER);
+                signedIn.approve(id, APPROVER);
                 awaitStepRunning(lab, figures, approved, "approval to step running");
               } else if (kills.size() == 1 && !moment.running().isEmpty()) {
                 // 2. Temporal dies in the middle of a destructive step, and later the orchestrator.
@@ -243,7 +263,10 @@ class RealServerTest {
     // The wizard's step, done by a person at each server and confirmed with abafix confirm.
     assertEquals(List.of("CONFIGURE_ABA@SERVERB", "CONFIGURE_ABA@SERVERA"), confirmed);
     for (String server : lab.serverNames()) {
-      assertEquals(OPERATOR, only(journal, "CONFIGURE_ABA", server).actor(), "confirmed by bob");
+      assertEquals(
+          OPERATOR + "@contoso.onmicrosoft.com (verified)",
+          only(journal, "CONFIGURE_ABA", server).actor(),
+          "confirmed by bob, as his sign-in proves");
     }
     String[] killed = killedMidStep[0].split(":");
     AuditEntry midStep =
@@ -333,7 +356,7 @@ class RealServerTest {
     assertTrue(
         status.reports().stream().anyMatch(r -> "SERVERB".equalsIgnoreCase(r.server())),
         "SERVERB's watcher reported its event 906: " + status.reports());
-    operator.approve(incidentId, APPROVER);
+    signedIn.approve(incidentId, APPROVER);
 
     ChildRun child =
         await(
@@ -421,12 +444,12 @@ class RealServerTest {
       progress = queryProgress(id);
       if (progress.pendingApproval() != null
           && answered.add("approve " + progress.pendingApproval().gate())) {
-        operator.approve(id, APPROVER);
+        signedIn.approve(id, APPROVER);
       } else if (progress.pendingOperatorStep() != null
           && answered.add("confirm " + progress.pendingOperatorStep().gate())) {
         var task = progress.pendingOperatorStep();
         lab.operatorStep(task.server(), WIZARD.get(task.step()));
-        operator.confirm(id, task.step(), task.server(), OPERATOR);
+        signedIn.confirm(id, task.step(), task.server(), OPERATOR);
         confirmed.add(task.gate());
       }
       Thread.sleep(20);
@@ -555,14 +578,20 @@ class RealServerTest {
     for (AuditEntry e : journal) {
       if (e.step().equals("APPROVAL")) {
         assertEquals("APPROVED", e.outcome(), e.toString());
-        assertEquals(APPROVER, e.actor(), e.toString());
+        // The journal names whom the sign-in proves, never the name typed.
+        assertTrue(
+            e.actor().startsWith(APPROVER + "@") && e.actor().endsWith(" (verified)"),
+            e.toString());
         approved.add(e.after().get("gate"));
       } else if (APPROVED_STEPS.contains(e.step())) {
         String gate = e.step() + "@" + e.target().toUpperCase(Locale.ROOT);
         assertTrue(
             approved.stream().anyMatch(g -> g.equalsIgnoreCase(gate)),
             gate + " ran after its approval: " + journal);
-        assertEquals(APPROVER, e.actor(), "run on the approver's word: " + e);
+        assertEquals(
+            APPROVER + "@contoso.onmicrosoft.com (verified)",
+            e.actor(),
+            "run on the approver's word: " + e);
         only(journal, e.step(), e.target());
       }
     }
@@ -617,14 +646,23 @@ class RealServerTest {
     List<String> daemonArgs = new ArrayList<>();
     if (scenario != null) daemonArgs.addAll(List.of("--scenario", scenario));
     daemonArgs.addAll(args);
-    return LabTopology.start(
-        processes,
-        name,
-        dir.resolve(name).resolve("lab"),
-        daemonArgs,
-        WorkerMain.class.getName(),
-        workerEnv,
-        serverArgs);
+    LabTopology lab =
+        LabTopology.start(
+            processes,
+            name,
+            dir.resolve(name).resolve("lab"),
+            daemonArgs,
+            // Server and directory workers verify approvals, here with the lab's keys.
+            LabWorkerMain.class.getName(),
+            LabWorkerMain.class.getName(),
+            workerEnv,
+            server -> {
+              List<String> all = new ArrayList<>(List.of("--policy", policy.toString()));
+              all.addAll(serverArgs.apply(server));
+              return all;
+            });
+    signedIn = operator.signingInAt(lab);
+    return lab;
   }
 
   /**

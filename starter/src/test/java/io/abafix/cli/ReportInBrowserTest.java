@@ -89,6 +89,10 @@ class ReportInBrowserTest {
                               + "rows: [...document.querySelectorAll('#before-after-table tbody tr')]"
                               + "  .map(r => r.dataset.server + ' ' + r.className),"
                               + "outcome: document.getElementById('outcome').textContent,"
+                              + "deciders: [...document.querySelectorAll('#decisions tbody tr')]"
+                              + "  .map(r => r.textContent),"
+                              + "checks: [...document.querySelectorAll('#verification li')]"
+                              + "  .map(l => l.textContent),"
                               + "scripts: document.scripts.length})"))
                   .path("result")
                   .path("value")
@@ -107,6 +111,19 @@ class ReportInBrowserTest {
           List.of("SERVERA before", "SERVERA after", "SERVERB before", "SERVERB after"), rows);
       assertEquals("SUCCEEDED", dom.path("outcome").asText());
       assertEquals(0, dom.path("scripts").asInt(), "the page runs no script");
+      // Decisions name whom the sign-in proves; the verification covers the signed digests.
+      List<String> deciders = new ArrayList<>();
+      dom.path("deciders").forEach(r -> deciders.add(r.asText()));
+      List<String> approvals = deciders.stream().filter(r -> r.contains("APPROVED")).toList();
+      assertTrue(!approvals.isEmpty(), "the approvals are listed: " + deciders);
+      assertTrue(
+          approvals.stream().allMatch(r -> r.contains("(verified)") && r.contains("objectId")),
+          "every approval names a verified identity: " + approvals);
+      List<String> checks = new ArrayList<>();
+      dom.path("checks").forEach(c -> checks.add(c.asText()));
+      assertTrue(
+          checks.stream().anyMatch(c -> c.contains("signed digests") && c.contains("PASSED")),
+          "the signed digests were checked: " + checks);
 
       JsonNode shot =
           browser.call(

@@ -2,6 +2,7 @@ package io.abafix.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.abafix.workflows.model.ApprovalPolicy;
@@ -69,5 +70,21 @@ class RequestFileTest {
     assertEquals(ApprovalPolicy.standard(), r.approvals());
     assertEquals(Timings.standard(), r.timings());
     assertTrue(r.dryRun(), "--dry-run makes any request a dry run");
+  }
+
+  @Test
+  void a_request_cannot_switch_approval_off() throws IOException {
+    Path file =
+        Files.writeString(
+            dir.resolve("request.json"),
+            """
+            {"tenant": "contoso.onmicrosoft.com", "servers": ["SERVERA"],
+             "approvals": {"required": false, "twoPerson": false, "timeoutSeconds": 60}}
+            """);
+
+    UserError refused = assertThrows(UserError.class, () -> RequestFile.read(file, false));
+
+    assertTrue(
+        refused.getMessage().contains("approvals.required cannot be false"), refused.getMessage());
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.abafix.lab.Lab;
 import io.abafix.lab.scenario.Scenario;
+import io.abafix.lab.signin.LabIdentityProvider;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.codec.AesGcmPayloadCodec;
 import io.abafix.workflows.codec.PayloadEncryption;
@@ -37,9 +38,13 @@ class RunCommandsTest {
   private record Result(int exitCode, String out, String err) {}
 
   private static Result abafix(String... args) {
+    return abafix(CommandLine.defaultFactory(), args);
+  }
+
+  private static Result abafix(CommandLine.IFactory commands, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cmd = Abafix.commandLine();
+    CommandLine cmd = Abafix.commandLine(commands);
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
     int code = cmd.execute(args);
@@ -95,7 +100,7 @@ class RunCommandsTest {
               + id
               + " --step REVERT_TO_SERVICE_ACCOUNT --server SERVERA --digest "
               + pending.digest().substring(0, 12)
-              + " --as <your name>";
+              + " (signs you in)";
       assertTrue(status.out().contains(command), "the exact command is shown: " + status.out());
 
       Result unnamed = abafix(concat(new String[] {"approve", id, "--as", "bob"}, cluster));
@@ -107,26 +112,50 @@ class RunCommandsTest {
               "status", id, "--address", temporal.address(), "--encryption-key-file", otherKey());
       assertTrue(wrongKey.exitCode() != 0, "another key cannot read the run: " + wrongKey.out());
 
+      String[] gate = {
+        "--step",
+        "REVERT_TO_SERVICE_ACCOUNT",
+        "--server",
+        "SERVERA",
+        "--digest",
+        pending.digest().substring(0, 12),
+        "--as",
+        "bob"
+      };
+      Result typedName = abafix(concat(concat(new String[] {"approve", id}, gate), cluster));
+      assertEquals(
+          2, typedName.exitCode(), "a typed name alone is no approval: " + typedName.out());
+      assertTrue(typedName.err().contains("--approver-tenant-id"), typedName.err());
+
+      String[] signIn = {
+        "--approver-tenant-id",
+        lab.identities().tenantId(),
+        "--approver-client-id",
+        LabIdentityProvider.ABAFIX_CLIENT_ID
+      };
+      LabSignIn atLab = LabSignIn.at(env.adapters().entra().identityEndpoint());
       Result approve =
           abafix(
-              concat(
-                  new String[] {
-                    "approve",
-                    id,
-                    "--step",
-                    "REVERT_TO_SERVICE_ACCOUNT",
-                    "--server",
-                    "SERVERA",
-                    "--digest",
-                    pending.digest().substring(0, 12),
-                    "--as",
-                    "bob"
-                  },
-                  cluster));
+              atLab, concat(concat(concat(new String[] {"approve", id}, gate), cluster), signIn));
       assertEquals(0, approve.exitCode(), approve.err());
       assertTrue(
-          approve.out().contains("approved REVERT_TO_SERVICE_ACCOUNT@SERVERA as bob"),
+          approve.out().contains("approved REVERT_TO_SERVICE_ACCOUNT@SERVERA, signed in"),
           approve.out());
+      // The rest of the plan at once, signed in the same way.
+      Result rest =
+          abafix(
+              atLab,
+              concat(
+                  concat(new String[] {"approve", id, "--gate", "PLAN", "--as", "bob"}, cluster),
+                  signIn));
+      assertEquals(0, rest.exitCode(), rest.err());
+      for (int i = 0; i < 400 && lab.effectCount("revertToServiceAccount", "SERVERA") == 0; i++) {
+        Thread.sleep(50);
+      }
+      assertEquals(
+          1,
+          lab.effectCount("revertToServiceAccount", "SERVERA"),
+          "the worker accepted bob's signed approval and reverted SERVERA");
 
       Path audit = dir.resolve("audit.jsonl");
       Result export =
@@ -134,8 +163,19 @@ class RunCommandsTest {
       assertEquals(0, export.exitCode(), export.err());
       List<String> lines = Files.readAllLines(audit);
       assertTrue(
-          lines.stream().anyMatch(l -> l.contains("\"actor\":\"bob\"") && l.contains("APPROVED")),
+          lines.stream()
+              .anyMatch(
+                  l ->
+                      l.contains("\"actor\":\"bob@contoso.onmicrosoft.com (verified)\"")
+                          && l.contains("APPROVED")),
           lines.toString());
+      assertTrue(
+          lines.stream()
+              .anyMatch(
+                  l ->
+                      l.contains("REVERT_TO_SERVICE_ACCOUNT")
+                          && l.contains("bob@contoso.onmicrosoft.com (verified)")),
+          "the revert names the identity its worker verified: " + lines);
       assertNull(AuditExport.firstBrokenLine(lines));
     }
   }

@@ -9,10 +9,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import io.abafix.lab.Lab;
+import io.abafix.lab.powershell.FakePowerShellRunner;
 import io.abafix.lab.scenario.Scenario;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.codec.AesGcmPayloadCodec;
+import io.abafix.workflows.codec.PayloadEncryption;
+import io.abafix.workflows.codec.SecretFiles;
 import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.Outcome;
 import io.abafix.workflows.model.RemediationRequest;
@@ -35,9 +38,14 @@ import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 
 /**
- * A full remediation with a known secret in each server's credential store: the secret must appear
- * nowhere outside the servers (history, logs, audit, terminal), and the history must be unreadable
- * without the payload key.
+ * A full remediation with canaries planted everywhere a secret lives: the Hybrid Identity
+ * Administrator password in each server's credential store, the payload key (in its file), a PFX
+ * password (in the test's environment, set by the build), the directory worker's private key, the
+ * access tokens and client assertions the directory worker exchanges with the fake Entra ID (JWTs),
+ * and a script that prints a token and a password to stderr. None may appear outside where it lives
+ * (history as stored and decrypted, logs, audit, terminal), and the history must be unreadable
+ * without the payload key. What child processes inherit is checked with a real process by {@code
+ * ScriptOutputSecretsTest} in the activities module.
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class SecretsStayOnTheServerTest {
@@ -45,6 +53,11 @@ class SecretsStayOnTheServerTest {
   private static final String REFERENCE =
       "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml";
   private static final String ADMIN = "hia@contoso.onmicrosoft.com";
+
+  @org.junit.jupiter.api.io.TempDir Path keys;
+
+  /** {@code json/plain}, base64, as a history's JSON shows it. */
+  private static final String PLAIN = "anNvbi9wbGFpbg==";
 
   @Test
   void a_full_remediation_leaves_the_secret_on_the_servers_and_history_encrypted()
@@ -55,12 +68,23 @@ class SecretsStayOnTheServerTest {
     lab.setPassword(ADMIN, CANARY);
     for (String server : lab.serverNames()) lab.storeCredential(server, REFERENCE, ADMIN, CANARY);
 
+    String payloadKey = PayloadEncryption.newKeyBase64();
+    Path keyFile = keys.resolve("payload.key");
+    SecretFiles.createOwnerOnly(keyFile, payloadKey.getBytes(StandardCharsets.US_ASCII));
+    AesGcmPayloadCodec codec =
+        PayloadEncryption.fromEnvironment(
+            Map.of(PayloadEncryption.KEY_FILE, keyFile.toString())::get);
+
     StringWriter terminal = new StringWriter();
     String id;
     String rawHistory;
     List<String> audit;
     List<String> decryptedPayloads = new ArrayList<>();
-    try (DemoEnvironment env = DemoEnvironment.start(lab)) {
+    String workerPrivateKey;
+    try (EmbeddedTemporal temporal = EmbeddedTemporal.start(0);
+        DemoEnvironment env = DemoEnvironment.startAgainst(lab, temporal.address(), codec)) {
+      env.adapters().runner("SERVERB").behave(FakePowerShellRunner.Behaviour.SECRETS_ON_STDERR);
+      workerPrivateKey = pemBody(Files.readString(env.adapters().directoryWorkerPem()));
       WorkflowClient client = env.client();
       id =
           RemediateCommand.start(
@@ -75,7 +99,12 @@ class SecretsStayOnTheServerTest {
                   new Timings(60, 1, 60, 30),
                   "alice"));
       RemediationResult result =
-          new RunFollower(client, id, new PrintWriter(terminal), "bob", Duration.ofMillis(100))
+          new RunFollower(
+                  client,
+                  id,
+                  new PrintWriter(terminal),
+                  env.approver("bob"),
+                  Duration.ofMillis(100))
               .follow();
       assertEquals(Outcome.SUCCEEDED, result.outcome(), result.message());
 
@@ -103,8 +132,42 @@ class SecretsStayOnTheServerTest {
             "audit export", String.join("\n", audit),
             "terminal", terminal.toString(),
             "log file", logs);
+    Map<String, String> canaries = new java.util.LinkedHashMap<>();
+    canaries.put("the administrator's password", CANARY);
+    canaries.put("the payload key", payloadKey);
+    canaries.put("the PFX password", requiredEnv("ABAFIX_PFX_PASSWORD"));
+    canaries.put("the directory worker's private key", workerPrivateKey.substring(100, 164));
+    canaries.put("a token a script printed", FakePowerShellRunner.CANARY_TOKEN);
+    canaries.put("a password a script printed", FakePowerShellRunner.CANARY_PASSWORD);
     places.forEach(
-        (where, text) -> assertFalse(text.contains(CANARY), "the secret is in the " + where));
+        (where, text) ->
+            canaries.forEach(
+                (what, canary) ->
+                    assertFalse(text.contains(canary), what + " is in the " + where)));
+    // Access tokens and client assertions are JWTs: none may be anywhere. The one JWT a run
+    // carries by design is an approver's ID token, bound by its nonce to one decision, which the
+    // workers verify: it may be in the (encrypted) history, and nowhere else.
+    java.util.regex.Pattern jwt =
+        java.util.regex.Pattern.compile("eyJ[A-Za-z0-9_-]{4,}\\.(eyJ[A-Za-z0-9_-]{4,})\\.");
+    places.forEach(
+        (where, text) -> {
+          var m = jwt.matcher(text);
+          while (m.find()) {
+            String claims =
+                new String(
+                    java.util.Base64.getUrlDecoder().decode(m.group(1)),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            boolean approverIdToken =
+                claims.contains("\"nonce\"")
+                    && claims.contains(
+                        "\"" + io.abafix.lab.signin.LabIdentityProvider.ABAFIX_CLIENT_ID + "\"");
+            assertTrue(
+                approverIdToken && where.startsWith("history"),
+                "a JWT is in the " + where + (approverIdToken ? " (an approver's)" : ""));
+          }
+        });
+    // The script did print: what it printed is kept, redacted.
+    assertTrue(String.join("\n", audit).contains("[redacted]"), "stderr kept, redacted");
 
     // The decrypted history is what the run did; the stored one shows none of it.
     assertTrue(String.join("\n", decryptedPayloads).contains("ConnectSyncProvisioning_SERVERA"));
@@ -115,6 +178,18 @@ class SecretsStayOnTheServerTest {
           decodedDataOf(rawHistory).contains(marker),
           "stored history shows '" + marker + "' in clear");
     }
+  }
+
+  private static String requiredEnv(String name) {
+    String value = System.getenv(name);
+    assertTrue(value != null && value.contains("canary"), name + " is set by the build");
+    return value;
+  }
+
+  private static String pemBody(String pem) {
+    int key = pem.indexOf("-----BEGIN PRIVATE KEY-----");
+    assertTrue(key >= 0, "the PEM holds a private key");
+    return pem.substring(key + 27).replaceAll("\\s", "").replace("-----ENDPRIVATEKEY-----", "");
   }
 
   /** Every payload in a history, decrypted with the codec, as text. */
@@ -160,6 +235,25 @@ class SecretsStayOnTheServerTest {
   }
 
   private static void collect(JsonNode node, List<JsonNode> found) {
+    // Search attributes (such as TemporalChangeVersion) are indexed by the server: never encoded.
+    if (node.isObject() && node.has("indexedFields")) return;
+    // The SDK writes a marker's bookkeeping (change id, version, activity type) in plain JSON
+    // itself; what the workflow put there (a local activity's result) is encrypted.
+    if (node.isObject() && node.has("markerName")) {
+      node.path("details")
+          .elements()
+          .forEachRemaining(
+              d ->
+                  d.path("payloads")
+                      .elements()
+                      .forEachRemaining(
+                          p -> {
+                            if (!p.path("metadata").path("encoding").asText().equals(PLAIN)) {
+                              found.add(p);
+                            }
+                          }));
+      return;
+    }
     if (node.isObject() && node.has("metadata") && node.path("metadata").has("encoding")) {
       found.add(node);
       return;

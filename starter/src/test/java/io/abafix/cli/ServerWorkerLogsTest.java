@@ -59,7 +59,7 @@ class ServerWorkerLogsTest {
                   env.client(),
                   id,
                   new PrintWriter(new StringWriter()),
-                  "alice",
+                  env.approver("bob"),
                   Duration.ofMillis(50))
               .follow();
       assertEquals(Outcome.SUCCEEDED, result.outcome());

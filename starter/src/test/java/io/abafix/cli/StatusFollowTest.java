@@ -84,7 +84,7 @@ class StatusFollowTest {
                           env.client(),
                           id,
                           new PrintWriter(new StringWriter()),
-                          "alice",
+                          env.approver("bob"),
                           Duration.ofMillis(1500))
                       .follow());
 

@@ -62,7 +62,7 @@ class TemporalContainerTest {
                   env.client(),
                   id,
                   new PrintWriter(new StringWriter()),
-                  "bob",
+                  env.approver("bob"),
                   Duration.ofMillis(200))
               .follow();
       assertEquals(Outcome.SUCCEEDED, result.outcome(), result.message());

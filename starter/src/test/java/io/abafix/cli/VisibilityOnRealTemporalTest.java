@@ -11,7 +11,6 @@ import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.codec.AesGcmPayloadCodec;
 import io.abafix.workflows.codec.PayloadEncryption;
 import io.abafix.workflows.model.ApprovalPolicy;
-import io.abafix.workflows.model.ApprovalRequest;
 import io.abafix.workflows.model.PendingApproval;
 import io.abafix.workflows.model.RemediationRequest;
 import io.abafix.workflows.model.Timings;
@@ -24,7 +23,6 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +52,7 @@ class VisibilityOnRealTemporalTest {
   static void start() throws Exception {
     temporal = RealTemporal.start(dir);
     keyFile = dir.resolve("abafix.key");
-    Files.writeString(keyFile, PayloadEncryption.newKeyBase64());
+    TestKeyFiles.write(keyFile);
     codec =
         PayloadEncryption.fromEnvironment(
             Map.of(PayloadEncryption.KEY_FILE, keyFile.toString())::get);
@@ -131,7 +129,9 @@ class VisibilityOnRealTemporalTest {
       assertEquals(
           failedBefore, lines(abafix("list", "--failed").out(), "COMPENSATED"), "not failed yet");
 
-      run.decide(new ApprovalRequest(pending.gate(), "bob", false, "not today", pending.digest()));
+      // bob signs in at the lab's Entra ID and rejects, as abafix reject would.
+      AutoApprover bob = env.approver("bob");
+      Decisions.pin(env.client(), id).decide(pending, false, bob.user(), "not today", bob.signer());
       try {
         env.client().newUntypedWorkflowStub(id).getResult(Object.class);
       } catch (WorkflowFailedException expected) {

@@ -1,16 +1,20 @@
 package io.abafix.worker;
 
+import io.abafix.activities.approval.ApprovalGuard;
+import io.abafix.activities.approval.ApprovalTrust;
+import io.abafix.activities.approval.IdTokenVerifier;
+import io.abafix.activities.graph.GraphCloud;
 import io.abafix.activities.graph.GraphDirectory;
 import io.abafix.activities.graph.GraphDirectoryConfig;
 import io.abafix.activities.port.Directory;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,6 +54,7 @@ final class DirectoryCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin ConnectionOptions temporal;
+  @Mixin ApprovalOptions approvals;
 
   @Option(
       names = "--tenant-id",
@@ -91,33 +96,34 @@ final class DirectoryCommand implements Callable<Integer> {
               + GraphDirectoryConfig.DEFAULT_GRAPH_BASE_URL)
   String graphBaseUrl;
 
-  /**
-   * Lab only, hidden from help: sends the token requests msal4j would send to the authority host to
-   * this loopback address instead (see {@link GraphDirectoryConfig#identityEndpointOverride()}). It
-   * exists so that the production worker process can be tested against the lab's fake Entra ID; it
-   * accepts nothing but a loopback address, so it cannot send a client assertion off the machine.
-   */
-  @Option(
-      names = "--lab-identity-endpoint",
-      hidden = true,
-      paramLabel = "URL",
-      description = "Lab only: the loopback address of a fake Entra ID token endpoint")
-  String labIdentityEndpoint;
-
   private final Launcher launcher;
   private final LocalMachine machine;
+  private final Function<ApprovalTrust, IdTokenVerifier> keys;
+  private final UnaryOperator<GraphDirectoryConfig> wiring;
 
-  DirectoryCommand(Launcher launcher, LocalMachine machine) {
+  /**
+   * @param keys builds the approval verifier: Entra ID's published keys in production
+   * @param wiring the last word on the Graph configuration: nothing in production; a test-only
+   *     entry point uses it to send the worker to the lab's loopback Entra ID
+   */
+  DirectoryCommand(
+      Launcher launcher,
+      LocalMachine machine,
+      Function<ApprovalTrust, IdTokenVerifier> keys,
+      UnaryOperator<GraphDirectoryConfig> wiring) {
     this.launcher = launcher;
     this.machine = machine;
+    this.keys = keys;
+    this.wiring = wiring;
   }
 
   @Override
   public Integer call() {
     GraphDirectoryConfig config = config();
     Directory directory = connect(config);
+    ApprovalGuard guard = approvals.guard(keys);
     return launcher.run(
-        temporal, f -> Workers.directory(f, directory), spec.commandLine().getOut());
+        temporal, f -> Workers.directory(f, directory, guard), spec.commandLine().getOut());
   }
 
   private GraphDirectoryConfig config() {
@@ -150,22 +156,20 @@ final class DirectoryCommand implements Callable<Integer> {
         GraphDirectoryConfig.of(tenantId, clientId, certificate.toAbsolutePath());
     if (graphBaseUrl != null) {
       URI url = url("--graph-base-url", graphBaseUrl);
-      // The bearer token travels with every Graph request: never in clear text off the machine.
-      if (!"https".equals(url.getScheme()) && !isLoopback(url)) {
-        throw new UserError("--graph-base-url must be https (got " + graphBaseUrl + ")");
-      }
-      config = config.withGraphBaseUrl(url);
+      // The bearer token travels with every Graph request: only to Microsoft's own clouds, each
+      // with its own sign-in host and token scope.
+      GraphCloud cloud =
+          GraphCloud.ofGraphBaseUrl(url)
+              .orElseThrow(
+                  () ->
+                      new UserError(
+                          "--graph-base-url "
+                              + graphBaseUrl
+                              + " is not a Microsoft Graph cloud; use one of "
+                              + GraphCloud.known()));
+      config = config.withCloud(cloud);
     }
-    if (labIdentityEndpoint != null) {
-      URI url = url("--lab-identity-endpoint", labIdentityEndpoint);
-      if (!isLoopback(url)) {
-        throw new UserError(
-            "--lab-identity-endpoint is for the lab only and takes a loopback address (got "
-                + labIdentityEndpoint
-                + ")");
-      }
-      config = config.withIdentityEndpointOverride(url);
-    }
+    config = wiring.apply(config);
     if (pfxPasswordEnv == null) return config;
 
     String file = certificate.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -193,20 +197,6 @@ final class DirectoryCommand implements Callable<Integer> {
       return url;
     } catch (URISyntaxException e) {
       throw new UserError(option + " " + value + " is not an http(s) address with a host");
-    }
-  }
-
-  /** Whether the address names this machine by a loopback literal or {@code localhost}. */
-  private static boolean isLoopback(URI url) {
-    String host = url.getHost();
-    if (host.equalsIgnoreCase("localhost")) return true;
-    String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    // Only literals: resolving a name here would ask DNS, which could answer anything.
-    if (!literal.matches("[0-9.]+|[0-9A-Fa-f:]+")) return false;
-    try {
-      return InetAddress.getByName(literal).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
     }
   }
 

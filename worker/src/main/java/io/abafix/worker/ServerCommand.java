@@ -2,7 +2,11 @@ package io.abafix.worker;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.abafix.activities.TaskQueues;
+import io.abafix.activities.approval.ApprovalGuard;
+import io.abafix.activities.approval.ApprovalTrust;
+import io.abafix.activities.approval.IdTokenVerifier;
 import io.abafix.activities.model.ServerNames;
+import io.abafix.activities.policy.ServerWorkerPolicy;
 import io.abafix.activities.port.HostException;
 import io.abafix.activities.port.SyncServerHost;
 import io.abafix.activities.powershell.PowerShellScript;
@@ -25,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,6 +72,7 @@ final class ServerCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin ConnectionOptions temporal;
+  @Mixin ApprovalOptions approvals;
 
   @Option(
       names = "--name",
@@ -168,12 +174,24 @@ final class ServerCommand implements Callable<Integer> {
               + " C:\\ProgramData\\abafix\\watcher-<server>.json, or ./watcher-<server>.json off Windows)")
   Path watchState;
 
+  @Option(
+      names = "--policy",
+      paramLabel = "FILE",
+      description =
+          "What this worker allows: module folders with their files' SHA-256, the pinned"
+              + " Gallery version, and the credential names it maps to CLIXML files (JSON; see"
+              + " README). Without it, no module source and no credential reference is accepted")
+  Path policyFile;
+
   private final Launcher launcher;
   private final LocalMachine machine;
+  private final Function<ApprovalTrust, IdTokenVerifier> keys;
 
-  ServerCommand(Launcher launcher, LocalMachine machine) {
+  ServerCommand(
+      Launcher launcher, LocalMachine machine, Function<ApprovalTrust, IdTokenVerifier> keys) {
     this.launcher = launcher;
     this.machine = machine;
+    this.keys = keys;
   }
 
   @Override
@@ -185,14 +203,17 @@ final class ServerCommand implements Callable<Integer> {
     if (machine.isWindows()) checkThisIsTheServer(server);
     String executable = powerShell();
     if (!machine.isWindows()) checkThisIsTheServer(server);
+    ServerWorkerPolicy policy = policy();
 
     ProcessPowerShellRunner runner = new ProcessPowerShellRunner(executable, scripts());
     if (capture != null) return capture(server, runner);
-    SyncServerHost host = new PowerShellSyncServerHost(server, runner, timeouts, hash);
+    // A capture changes nothing, so it needs no approver trust; a worker does.
+    ApprovalGuard guard = approvals.guard(keys);
+    SyncServerHost host = new PowerShellSyncServerHost(server, runner, timeouts, hash, policy);
     return launcher.run(
         temporal,
         f -> {
-          Worker worker = Workers.server(f, host);
+          Worker worker = Workers.server(f, host, guard);
           if (watch != null) {
             IncidentConfig incident =
                 new IncidentConfig(watch.tenant(), fleet, credentialReference, null, null, null);
@@ -204,6 +225,16 @@ final class ServerCommand implements Callable<Integer> {
           return worker;
         },
         spec.commandLine().getOut());
+  }
+
+  /** What this worker's configuration allows; nothing when it names no policy file. */
+  private ServerWorkerPolicy policy() {
+    if (policyFile == null) return ServerWorkerPolicy.none();
+    try {
+      return ServerWorkerPolicy.load(policyFile);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
   }
 
   /** The watcher's settings, or null when this worker does not watch. Checked before starting. */

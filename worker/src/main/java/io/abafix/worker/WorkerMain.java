@@ -1,6 +1,11 @@
 package io.abafix.worker;
 
+import io.abafix.activities.approval.ApprovalTrust;
+import io.abafix.activities.approval.IdTokenVerifier;
+import io.abafix.activities.graph.GraphDirectoryConfig;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -42,15 +47,33 @@ public final class WorkerMain implements Callable<Integer> {
    * only in method bodies (such as the Graph SDK behind {@link DirectoryCommand}).
    */
   static CommandLine commandLine(Launcher launcher, LocalMachine machine) {
+    return commandLine(launcher, machine, IdTokenVerifier::forEntra, UnaryOperator.identity());
+  }
+
+  /**
+   * The command line with what only the lab's test entry point changes.
+   *
+   * @param keys builds the approval verifier for the configured trust: with Entra ID's published
+   *     keys in production; the lab's test entry point passes its own key source
+   * @param directoryWiring finishes the directory worker's Graph configuration: the identity in
+   *     production
+   */
+  static CommandLine commandLine(
+      Launcher launcher,
+      LocalMachine machine,
+      Function<ApprovalTrust, IdTokenVerifier> keys,
+      UnaryOperator<GraphDirectoryConfig> directoryWiring) {
     CommandLine.IFactory defaults = CommandLine.defaultFactory();
     CommandLine.IFactory factory =
         new CommandLine.IFactory() {
           @Override
           @SuppressWarnings("unchecked")
           public <K> K create(Class<K> cls) throws Exception {
-            if (cls == ServerCommand.class) return (K) new ServerCommand(launcher, machine);
-            if (cls == DirectoryCommand.class) return (K) new DirectoryCommand(launcher, machine);
-            if (cls == OrchestratorCommand.class) return (K) new OrchestratorCommand(launcher);
+            if (cls == ServerCommand.class) return (K) new ServerCommand(launcher, machine, keys);
+            if (cls == DirectoryCommand.class)
+              return (K) new DirectoryCommand(launcher, machine, keys, directoryWiring);
+            if (cls == OrchestratorCommand.class)
+              return (K) new OrchestratorCommand(launcher, machine);
             return defaults.create(cls);
           }
         };

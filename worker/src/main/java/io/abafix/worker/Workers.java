@@ -3,6 +3,7 @@ package io.abafix.worker;
 import io.abafix.activities.DirectoryActivitiesImpl;
 import io.abafix.activities.SyncServerActivitiesImpl;
 import io.abafix.activities.TaskQueues;
+import io.abafix.activities.approval.ApprovalGuard;
 import io.abafix.activities.port.Directory;
 import io.abafix.activities.port.SyncServerHost;
 import io.abafix.worker.logging.LogContextInterceptor;
@@ -10,9 +11,12 @@ import io.abafix.worker.watch.IncidentReporter;
 import io.abafix.worker.watch.ServerWatcher;
 import io.abafix.worker.watch.WatcherOptions;
 import io.abafix.workflows.ConnectorParameterRepairWorkflowImpl;
+import io.abafix.workflows.FleetCaptureWorkflowImpl;
 import io.abafix.workflows.FleetDiagnosisWorkflowImpl;
 import io.abafix.workflows.IncidentWorkflowImpl;
 import io.abafix.workflows.SharedAppRemediationWorkflowImpl;
+import io.abafix.workflows.audit.AuditSigning;
+import io.abafix.workflows.incident.IncidentRules;
 import io.abafix.workflows.visibility.ActivitySummaries;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
@@ -21,7 +25,8 @@ import io.temporal.worker.WorkerFactoryOptions;
 
 /**
  * The three worker roles, wired the same way in production, in the demo and in tests. Only the host
- * behind a role differs: PowerShell or Graph in production, the lab elsewhere.
+ * behind a role differs: PowerShell or Graph in production, the lab elsewhere; and so do the keys
+ * the {@link ApprovalGuard} checks approvals with: Entra ID's in production, the lab's elsewhere.
  */
 public final class Workers {
   private Workers() {}
@@ -39,28 +44,47 @@ public final class Workers {
             .build());
   }
 
-  /** Hosts the workflows on {@link TaskQueues#ORCHESTRATOR}. */
-  public static Worker orchestrator(WorkerFactory factory) {
+  /**
+   * Hosts the workflows on {@link TaskQueues#ORCHESTRATOR}, with the key that signs their journals
+   * (a local activity: the key stays in this process); every tenant's incidents attended.
+   */
+  public static Worker orchestrator(WorkerFactory factory, AuditSigning signer) {
+    return orchestrator(factory, signer, IncidentRules.attended());
+  }
+
+  /**
+   * Hosts the workflows on {@link TaskQueues#ORCHESTRATOR}, with the key that signs their journals
+   * and the orchestrator's own incident rules per tenant (both local activities: the key and the
+   * rules stay in this process).
+   */
+  public static Worker orchestrator(
+      WorkerFactory factory, AuditSigning signer, IncidentRules incidentRules) {
     Worker worker = factory.newWorker(TaskQueues.ORCHESTRATOR);
+    worker.registerActivitiesImplementations(signer);
     worker.registerWorkflowImplementationTypes(
         SharedAppRemediationWorkflowImpl.class,
         ConnectorParameterRepairWorkflowImpl.class,
         IncidentWorkflowImpl.class,
-        FleetDiagnosisWorkflowImpl.class);
+        FleetDiagnosisWorkflowImpl.class,
+        FleetCaptureWorkflowImpl.class);
+    worker.registerActivitiesImplementations(incidentRules);
     return worker;
   }
 
-  /** Graph steps on {@link TaskQueues#DIRECTORY}. */
-  public static Worker directory(WorkerFactory factory, Directory directory) {
+  /** Graph steps on {@link TaskQueues#DIRECTORY}, and the check of signed decisions. */
+  public static Worker directory(
+      WorkerFactory factory, Directory directory, ApprovalGuard approvals) {
     Worker worker = factory.newWorker(TaskQueues.DIRECTORY);
-    worker.registerActivitiesImplementations(new DirectoryActivitiesImpl(directory));
+    // The workflows check each signed decision here too, as it arrives (SignedDecisions).
+    worker.registerActivitiesImplementations(
+        new DirectoryActivitiesImpl(directory, approvals), approvals.decisionCheck());
     return worker;
   }
 
   /** One server's steps on {@code abafix-server-<name>}. */
-  public static Worker server(WorkerFactory factory, SyncServerHost host) {
+  public static Worker server(WorkerFactory factory, SyncServerHost host, ApprovalGuard approvals) {
     Worker worker = factory.newWorker(TaskQueues.forServer(host.serverName()));
-    worker.registerActivitiesImplementations(new SyncServerActivitiesImpl(host));
+    worker.registerActivitiesImplementations(new SyncServerActivitiesImpl(host, approvals));
     return worker;
   }
 

@@ -6,29 +6,46 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.abafix.activities.TaskQueues;
+import io.abafix.activities.approval.ApprovalProof;
+import io.abafix.activities.approval.DecisionBinding;
 import io.abafix.activities.model.IdentityType;
 import io.abafix.lab.process.ChildProcess;
 import io.abafix.lab.process.LabTopology;
 import io.abafix.lab.process.ProcessGroup;
+import io.abafix.lab.signin.LabIdentityProvider;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.WorkflowIds;
 import io.abafix.workflows.audit.AuditEntry;
-import io.abafix.workflows.codec.PayloadEncryption;
 import io.abafix.workflows.model.ApprovalPolicy;
+import io.abafix.workflows.model.ApprovalRequest;
 import io.abafix.workflows.model.Outcome;
+import io.abafix.workflows.model.PendingApproval;
 import io.abafix.workflows.model.RemediationRequest;
 import io.abafix.workflows.model.RemediationResult;
 import io.abafix.workflows.model.Timings;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testserver.TestServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +53,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -129,8 +147,9 @@ class CrashSurvivalTest {
     for (String step : DESTRUCTIVE_STEPS) {
       daemonArgs.addAll(List.of("--latency", step + "=" + DESTRUCTIVE_STEP_MILLIS));
     }
-    Map<String, String> workerEnv =
-        Map.of("TEMPORAL_ADDRESS", address, PayloadEncryption.KEY, TestKeys.KEY_BASE64);
+    Map<String, String> workerEnv = new HashMap<>(TestKeys.VARIABLES);
+    workerEnv.put("TEMPORAL_ADDRESS", address);
+    Path policy = serverPolicy();
     ChildProcess orchestrator =
         LabTopology.orchestrator(processes, WorkerMain.class.getName(), workerEnv);
     LabTopology lab =
@@ -139,9 +158,13 @@ class CrashSurvivalTest {
             "crash",
             dir.resolve("lab"),
             daemonArgs,
-            WorkerMain.class.getName(),
+            // Server and directory workers verify approvals, here with the lab's keys.
+            LabWorkerMain.class.getName(),
+            LabWorkerMain.class.getName(),
             workerEnv,
-            server -> List.of());
+            server -> List.of("--policy", policy.toString()));
+    identityEndpoint = lab.identityEndpoint();
+    approverTenant = lab.approverTenant();
     long ready = System.nanoTime();
 
     client = TemporalConnection.at(address, TestKeys.CODEC);
@@ -154,17 +177,18 @@ class CrashSurvivalTest {
                 .setWorkflowId(WorkflowIds.remediation(tenant))
                 .setTaskQueue(TaskQueues.ORCHESTRATOR)
                 .build());
-    WorkflowClient.start(
-        run::remediate,
-        new RemediationRequest(
-            tenant,
-            servers,
-            CREDENTIAL,
-            null,
-            false,
-            new ApprovalPolicy(false, false, 3600),
-            new Timings(120, 1, 120, 120, HEARTBEAT_SECONDS),
-            "crash-suite"));
+    WorkflowExecution execution =
+        WorkflowClient.start(
+            run::remediate,
+            new RemediationRequest(
+                tenant,
+                servers,
+                CREDENTIAL,
+                null,
+                false,
+                new ApprovalPolicy(true, false, 3600),
+                new Timings(120, 1, 120, 120, HEARTBEAT_SECONDS),
+                "crash-suite"));
 
     // Every destructive step of this scenario's plan, in whatever order the run reaches them.
     Set<CrashPoint> pending = new HashSet<>();
@@ -181,6 +205,7 @@ class CrashSurvivalTest {
       if (System.nanoTime() > deadline) {
         fail("never saw " + pending + " executing; crashed so far: " + crashes + processes.logs());
       }
+      approvePending(run, execution);
       Optional<CrashPoint> executing =
           lab.inProgress().stream()
               .map(step -> new CrashPoint(step.step(), step.server()))
@@ -199,10 +224,15 @@ class CrashSurvivalTest {
       worker.awaitPolling();
     }
 
-    RemediationResult result =
+    var outcome =
         client
             .newUntypedWorkflowStub(WorkflowIds.remediation(tenant))
-            .getResult(4, TimeUnit.MINUTES, RemediationResult.class);
+            .getResultAsync(RemediationResult.class);
+    while (!outcome.isDone() && System.nanoTime() < deadline + TimeUnit.MINUTES.toNanos(4)) {
+      approvePending(run, execution);
+      Thread.sleep(50);
+    }
+    RemediationResult result = outcome.get(1, TimeUnit.SECONDS);
     long finished = System.nanoTime();
 
     assertEquals(Outcome.SUCCEEDED, result.outcome(), result.message() + processes.logs());
@@ -282,6 +312,99 @@ class CrashSurvivalTest {
     if (client != null) client.getWorkflowServiceStubs().shutdownNow();
     // Workers first, then the lab, then Temporal: the reverse of the order they started in.
     if (processes != null) processes.close();
+  }
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private String approverTenant;
+  private String identityEndpoint;
+
+  /**
+   * Signs {@code user} in at the lab's fake Entra ID as a browser would (authorization code with
+   * PKCE), with the nonce of {@code binding}, and returns the ID token.
+   */
+  private String signIn(String user, DecisionBinding binding) throws Exception {
+    String verifier = "v" + UUID.randomUUID() + UUID.randomUUID();
+    String challenge =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                MessageDigest.getInstance("SHA-256")
+                    .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+    String redirect = "http://localhost:1/";
+    String base = identityEndpoint + "/" + approverTenant + "/oauth2/v2.0/";
+    HttpResponse<String> page =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        base
+                            + "authorize?response_type=code&client_id="
+                            + LabIdentityProvider.ABAFIX_CLIENT_ID
+                            + "&redirect_uri="
+                            + URLEncoder.encode(redirect, StandardCharsets.UTF_8)
+                            + "&code_challenge_method=S256&code_challenge="
+                            + challenge
+                            + "&login_hint="
+                            + user
+                            + "&nonce="
+                            + binding.nonce()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    String location = page.headers().firstValue("Location").orElseThrow();
+    String code =
+        URLDecoder.decode(
+            location.substring(location.indexOf("code=") + 5).split("&")[0],
+            StandardCharsets.UTF_8);
+    String form =
+        "grant_type=authorization_code&client_id="
+            + LabIdentityProvider.ABAFIX_CLIENT_ID
+            + "&code="
+            + URLEncoder.encode(code, StandardCharsets.UTF_8)
+            + "&redirect_uri="
+            + URLEncoder.encode(redirect, StandardCharsets.UTF_8)
+            + "&code_verifier="
+            + verifier;
+    HttpResponse<String> tokens =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return new ObjectMapper().readTree(tokens.body()).get("id_token").asText();
+  }
+
+  /** Approves the pending gate of {@code run}, if any, signed in as alice. */
+  private void approvePending(SharedAppRemediationWorkflow run, WorkflowExecution execution)
+      throws Exception {
+    PendingApproval pending = run.progress().pendingApproval();
+    if (pending == null) return;
+    DecisionBinding binding =
+        new DecisionBinding(
+            client.getOptions().getNamespace(),
+            execution.getWorkflowId(),
+            execution.getRunId(),
+            pending.gate(),
+            pending.planDigest(),
+            pending.parameters(),
+            DecisionBinding.APPROVE);
+    run.decide(
+        new ApprovalRequest(
+            pending.gate(),
+            "alice",
+            true,
+            "crash suite",
+            pending.digest(),
+            ApprovalProof.of(signIn("alice", binding), binding)));
+  }
+
+  /** The server workers' policy: the one credential name the run uses, mapped to its file. */
+  private Path serverPolicy() throws IOException {
+    Path policy = dir.resolve("server-worker-policy.json");
+    Files.writeString(
+        policy,
+        "{\"credentials\": {\"hybrid-identity-admin\":"
+            + " \"C:\\\\ProgramData\\\\abafix\\\\hybrid-identity-admin.xml\"}}");
+    return policy;
   }
 
   private static void awaitPort(int port, Duration within) throws InterruptedException {

@@ -51,7 +51,9 @@ class ServerWorkerProcessTest {
       Map<String, String> env = pb.environment();
       env.keySet().removeIf(k -> k.startsWith("TEMPORAL_"));
       env.put("TEMPORAL_ADDRESS", "127.0.0.1:" + port);
-      env.put(io.abafix.workflows.codec.PayloadEncryption.KEY, TestKeys.KEY_BASE64);
+      env.put("ABAFIX_APPROVER_TENANT_ID", "8d2e1c4a-5b6f-4a70-9c8d-1e2f3a4b5c6d");
+      env.put("ABAFIX_APPROVER_CLIENT_ID", "3b7f0c1e-9d2a-4c5b-8e6f-a1b2c3d4e5f6");
+      env.putAll(TestKeys.VARIABLES);
       Process worker = pb.start();
 
       List<String> output = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.abafix.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -14,6 +15,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -59,7 +61,25 @@ class WorkerMainTest {
     }
   }
 
+  /** Whose approvals the server and directory roles trust, as every deployment must say. */
+  static final List<String> APPROVERS =
+      List.of(
+          "--approver-tenant-id",
+          "8d2e1c4a-5b6f-4a70-9c8d-1e2f3a4b5c6d",
+          "--approver-client-id",
+          "3b7f0c1e-9d2a-4c5b-8e6f-a1b2c3d4e5f6");
+
   private Outcome run(RecordingLauncher launcher, LocalMachine machine, String... args) {
+    if (args.length > 0 && (args[0].equals("server") || args[0].equals("directory"))) {
+      List<String> all = new ArrayList<>(List.of(args[0]));
+      all.addAll(APPROVERS);
+      all.addAll(List.of(args).subList(1, args.length));
+      args = all.toArray(String[]::new);
+    }
+    return runAsGiven(launcher, machine, args);
+  }
+
+  private Outcome runAsGiven(RecordingLauncher launcher, LocalMachine machine, String... args) {
     CommandLine cmd = WorkerMain.commandLine(launcher, machine);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -79,6 +99,27 @@ class WorkerMainTest {
 
   private Path certificateFile(String name) throws IOException {
     return Files.writeString(dir.resolve(name), "not a certificate\n");
+  }
+
+  @Test
+  void server_and_directory_refuse_to_start_without_whose_approvals_to_trust() throws IOException {
+    RecordingLauncher launcher = new RecordingLauncher();
+    Outcome server = runAsGiven(launcher, LINUX, "server", "--name", "SERVERA");
+    assertEquals(2, server.exitCode(), server.err());
+    assertTrue(server.err().contains("--approver-tenant-id"), server.err());
+    Outcome badTenant =
+        runAsGiven(
+            launcher,
+            LINUX,
+            "server",
+            "--name",
+            "SERVERA",
+            "--approver-tenant-id",
+            "contoso",
+            "--approver-client-id",
+            "3b7f0c1e-9d2a-4c5b-8e6f-a1b2c3d4e5f6");
+    assertTrue(badTenant.err().contains("GUID"), badTenant.err());
+    assertFalse(launcher.started(), "nothing may start without an approval trust");
   }
 
   @Test
@@ -387,44 +428,32 @@ class WorkerMainTest {
   }
 
   @Test
-  void directory_refuses_graph_in_clear_text_off_this_machine() throws IOException {
+  void directory_refuses_a_graph_root_that_is_not_a_microsoft_cloud() throws IOException {
     String pem = certificateFile("worker.pem").toString();
-    Outcome outcome =
-        badInput(
-            LINUX,
-            "directory",
-            "--tenant-id",
-            APP_ID,
-            "--client-id",
-            APP_ID,
-            "--certificate",
-            pem,
-            "--graph-base-url",
-            "http://graph.example.com/v1.0");
-    assertTrue(outcome.err().contains("must be https"), outcome.err());
+    for (String url :
+        List.of(
+            "http://graph.example.com/v1.0",
+            "https://graph.example.com/v1.0",
+            "http://127.0.0.1:8080/v1.0",
+            "https://graph.microsoft.com.example.com/v1.0")) {
+      Outcome outcome =
+          badInput(
+              LINUX,
+              "directory",
+              "--tenant-id",
+              APP_ID,
+              "--client-id",
+              APP_ID,
+              "--certificate",
+              pem,
+              "--graph-base-url",
+              url);
+      assertTrue(outcome.err().contains("is not a Microsoft Graph cloud"), outcome.err());
+    }
   }
 
   @Test
-  void directory_takes_a_lab_identity_endpoint_on_loopback_only() throws IOException {
-    String pem = certificateFile("worker.pem").toString();
-    Outcome outcome =
-        badInput(
-            LINUX,
-            "directory",
-            "--tenant-id",
-            APP_ID,
-            "--client-id",
-            APP_ID,
-            "--certificate",
-            pem,
-            "--lab-identity-endpoint",
-            "http://login.example.com");
-    assertTrue(outcome.err().contains("loopback"), outcome.err());
-  }
-
-  @Test
-  void directory_pointed_at_a_local_graph_and_identity_endpoint_polls_its_queue()
-      throws IOException {
+  void directory_takes_a_national_cloud_with_its_own_sign_in_host_and_scope() throws IOException {
     Path pem =
         io.abafix.lab.graph.TestCertificates.selfSigned("directory worker")
             .writePem(dir.resolve("worker.pem"));
@@ -435,17 +464,80 @@ class WorkerMainTest {
             LINUX,
             "directory",
             "--tenant-id",
-            "contoso.onmicrosoft.com",
+            "contoso.onmicrosoft.us",
             "--client-id",
             APP_ID,
             "--certificate",
             pem.toString(),
             "--graph-base-url",
-            "http://127.0.0.1:1/v1.0",
+            "https://graph.microsoft.us/v1.0");
+    assertEquals(0, outcome.exitCode(), outcome.err());
+    var config =
+        io.abafix.activities.graph.GraphDirectoryConfig.of("t", APP_ID, pem)
+            .withCloud(io.abafix.activities.graph.GraphCloud.US_GOV);
+    assertEquals("https://graph.microsoft.us/.default", config.scope());
+    assertEquals("https://login.microsoftonline.us", config.authorityHost().toString());
+  }
+
+  @Test
+  void the_production_directory_worker_refuses_the_lab_identity_endpoint_as_unknown()
+      throws IOException {
+    String pem = certificateFile("worker.pem").toString();
+    Outcome outcome =
+        badInput(
+            LINUX,
+            "directory",
+            "--tenant-id",
+            APP_ID,
+            "--client-id",
+            APP_ID,
+            "--certificate",
+            pem,
             "--lab-identity-endpoint",
             "http://127.0.0.1:1");
-    assertEquals(0, outcome.exitCode(), outcome.err());
+    assertEquals(2, outcome.exitCode());
+    assertTrue(outcome.err().contains("Unknown options: '--lab-identity-endpoint'"), outcome.err());
+  }
+
+  @Test
+  void the_lab_entry_point_sends_the_directory_worker_to_a_loopback_graph_and_identity_endpoint()
+      throws IOException {
+    Path pem =
+        io.abafix.lab.graph.TestCertificates.selfSigned("directory worker")
+            .writePem(dir.resolve("worker.pem"));
+    RecordingLauncher launcher = new RecordingLauncher();
+    int code =
+        LabWorkerMain.run(
+            new String[] {
+              "--lab-graph-base-url",
+              "http://127.0.0.1:1/v1.0",
+              "--lab-identity-endpoint",
+              "http://127.0.0.1:1",
+              "directory",
+              "--tenant-id",
+              "contoso.onmicrosoft.com",
+              "--client-id",
+              APP_ID,
+              "--certificate",
+              pem.toString(),
+              "--approver-tenant-id",
+              "8d2e1c4a-5b6f-4a70-9c8d-1e2f3a4b5c6d",
+              "--approver-client-id",
+              "3b7f0c1e-9d2a-4c5b-8e6f-a1b2c3d4e5f6"
+            },
+            launcher,
+            LINUX,
+            io.abafix.activities.approval.IdTokenVerifier::forEntra);
+    assertEquals(0, code);
     assertEquals("abafix-directory", launcher.taskQueue);
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            LabWorkerMain.run(
+                new String[] {"--lab-identity-endpoint", "http://login.example.com", "directory"},
+                launcher,
+                LINUX,
+                io.abafix.activities.approval.IdTokenVerifier::forEntra));
   }
 
   @Test

@@ -33,7 +33,8 @@ import picocli.CommandLine;
 /** A worker started with {@code --metrics-port} serves the Temporal SDK's series for Prometheus. */
 @DisplayNameGeneration(ReplaceUnderscores.class)
 class WorkerMetricsTest {
-  private static final LocalMachine LINUX = new LocalMachine("Linux", name -> null);
+  /** The orchestrator's signing key comes from the machine's environment, as in production. */
+  private static final LocalMachine LINUX = new LocalMachine("Linux", TestKeys.ENVIRONMENT);
 
   @Test
   void after_a_run_the_endpoint_serves_the_series_the_readme_says_to_alert_on() throws Exception {

@@ -35,7 +35,7 @@ import picocli.CommandLine;
  */
 @DisplayNameGeneration(ReplaceUnderscores.class)
 class WorkerProcessTest {
-  private static final LocalMachine LINUX = new LocalMachine("Linux", name -> null);
+  private static final LocalMachine LINUX = new LocalMachine("Linux", TestKeys.ENVIRONMENT);
 
   private TestServer.PortBoundTestServer temporal;
   private String address;

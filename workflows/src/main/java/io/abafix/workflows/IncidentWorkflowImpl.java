@@ -10,6 +10,7 @@ import io.abafix.workflows.incident.IncidentConfig;
 import io.abafix.workflows.incident.IncidentPolicy;
 import io.abafix.workflows.incident.IncidentReport;
 import io.abafix.workflows.incident.IncidentResult;
+import io.abafix.workflows.incident.IncidentRules;
 import io.abafix.workflows.incident.IncidentState;
 import io.abafix.workflows.incident.IncidentStatus;
 import io.abafix.workflows.incident.ProposedRun;
@@ -23,6 +24,7 @@ import io.abafix.workflows.internal.incident.Reports;
 import io.abafix.workflows.model.ApprovalRequest;
 import io.abafix.workflows.plan.Executor;
 import io.abafix.workflows.visibility.RunVisibility;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,8 +62,9 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
   private List<ProposedRun> proposal = List.of();
 
   @Override
-  public IncidentResult handle(IncidentConfig config) {
-    this.config = config;
+  public IncidentResult handle(IncidentConfig requested) {
+    this.config = withOrchestratorRules(requested);
+    IncidentConfig config = this.config;
     journal = new AuditJournal(Workflow.getInfo().getRunId());
     reports = new Reports(journal, () -> state.name());
     gates = Gates.inWorkflow(journal, "this incident has no proposal waiting for a decision", null);
@@ -275,5 +278,24 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
 
   private static long now() {
     return Workflow.currentTimeMillis();
+  }
+
+  /**
+   * The requested configuration with the tenant's unattended remedies and two-person rule as the
+   * orchestrator's configuration says ({@link IncidentRules}): a watcher's signal cannot widen
+   * them. Runs begun before this rule keep what they were started with.
+   */
+  private static IncidentConfig withOrchestratorRules(IncidentConfig requested) {
+    if (Workflow.getVersion("orchestrator-incident-rules", Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      return requested;
+    }
+    IncidentRules rules =
+        Workflow.newLocalActivityStub(
+            IncidentRules.class,
+            LocalActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofSeconds(10))
+                .build());
+    return requested.withPolicy(rules.rulesFor(requested.tenant()).over(requested.policy()));
   }
 }

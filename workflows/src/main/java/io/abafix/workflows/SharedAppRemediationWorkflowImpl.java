@@ -1,14 +1,20 @@
 package io.abafix.workflows;
 
 import io.abafix.activities.FailureTypes;
+import io.abafix.activities.approval.ApprovalProof;
+import io.abafix.activities.approval.DecisionBinding;
+import io.abafix.activities.approval.VerifiedIdentity;
 import io.abafix.activities.model.AppRegistration;
 import io.abafix.activities.model.IdentityType;
 import io.abafix.activities.model.ServerState;
 import io.abafix.workflows.audit.AuditEntry;
+import io.abafix.workflows.internal.Gates;
+import io.abafix.workflows.internal.SignedDecisions;
 import io.abafix.workflows.internal.remediation.Compensations;
 import io.abafix.workflows.internal.remediation.FinalVerification;
 import io.abafix.workflows.internal.remediation.PlanApprovals;
 import io.abafix.workflows.internal.remediation.Preflight;
+import io.abafix.workflows.internal.remediation.RehearsalCheck;
 import io.abafix.workflows.internal.remediation.RemediationRun;
 import io.abafix.workflows.internal.remediation.Steps;
 import io.abafix.workflows.model.ApplicationSummary;
@@ -32,6 +38,7 @@ import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Workflow;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -98,8 +105,10 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
         .after(Map.of("steps", String.valueOf(run.plan.steps().size()), "digest", run.planDigest))
         .detail(String.join("; ", run.plan.findings()))
         .record();
+    if (!RehearsalCheck.passes(run, fleet)) throw end(Outcome.FAILED, RehearsalCheck.refusal(run));
     if (run.plan.blocked()) {
       outcome = Outcome.FAILED;
+      closeJournal();
       throw ApplicationFailure.newNonRetryableFailure(
           "refused, nothing was changed: " + String.join("; ", run.plan.blockers()),
           FailureTypes.PRECONDITION_FAILED);
@@ -181,6 +190,63 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
   }
 
   @Override
+  public void validateStart(ApprovalProof start) {
+    if (run == null) throw new IllegalStateException("the run has not started yet");
+    if (start == null
+        || start.idToken() == null
+        || !DecisionBinding.START.equals(start.decision())
+        || !DecisionBinding.START.equals(start.gate())) {
+      throw new IllegalArgumentException("not a signed start of this run");
+    }
+    if (run.requesterProof != null) {
+      throw new IllegalArgumentException("this run's start is already signed");
+    }
+  }
+
+  @Override
+  public String attestStart(ApprovalProof start) {
+    if (run.requesterProof != null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "this run's start is already signed", Gates.DECISION_REFUSED);
+    }
+    VerifiedIdentity requester =
+        SignedDecisions.inWorkflow()
+            .verify(
+                start,
+                false,
+                signed ->
+                    signed.equals(
+                            DecisionBinding.start(
+                                signed.namespace(), signed.workflowId(), signed.runId()))
+                        ? null
+                        : "not a signed start of this run");
+    if (run.requesterProof != null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "this run's start is already signed", Gates.DECISION_REFUSED);
+    }
+    run.requesterProof = start;
+    run.gates.requesterVerified(requester);
+    Map<String, String> who = new LinkedHashMap<>();
+    if (requester != null) {
+      who.put("signedInAs", requester.upn());
+      who.put("objectId", requester.objectId());
+      who.put("tenantId", requester.tenantId());
+      who.put("signedInAt", requester.issuedAt().toString());
+    }
+    run.journal
+        .entry("START_SIGNED")
+        .target(PlannedStep.DIRECTORY)
+        .executor(Executor.OPERATOR.name())
+        .actor(requester == null ? run.request.requestedBy() : requester.label())
+        .at(Workflow.currentTimeMillis())
+        .outcome("INFO")
+        .after(who)
+        .detail("the requester's signed start; the workers verify it under the two-person rule")
+        .record();
+    return "start signed";
+  }
+
+  @Override
   public void explainCancellation(CancelRequest r) {
     if (run == null || r == null || r.reason() == null || run.cancelReason != null) return;
     run.cancelReason = r.reason().strip() + (r.by() == null ? "" : ", by " + r.by());
@@ -242,8 +308,17 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     run.current = "DONE";
     run.visibility.ended(how.name());
     drainHandlers();
+    closeJournal();
     if (how == Outcome.CANCELED) return new CanceledFailure(message);
     return ApplicationFailure.newNonRetryableFailure(message, REMEDIATION_FAILED);
+  }
+
+  /**
+   * The run's last signed digest, after its last record; signed even when the run is being
+   * cancelled.
+   */
+  private void closeJournal() {
+    Workflow.newDetachedCancellationScope(run.journal::close).run();
   }
 
   /**
@@ -278,6 +353,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     run.serverSteps.replaceAll((k, v) -> "done");
     run.visibility.ended(outcome.name());
     drainHandlers();
+    closeJournal();
     return new RemediationResult(
         outcome,
         message,

@@ -33,6 +33,11 @@ public final class WorkflowIds {
     return id.startsWith("abafix-remediation-");
   }
 
+  /** A capture of the fleet for a rehearsal; several may run at once, as diagnoses do. */
+  public static String capture(String tenant, String suffix) {
+    return "abafix-capture-" + tenant.toLowerCase(Locale.ROOT) + "-" + suffix;
+  }
+
   /** An on-demand diagnosis; several may run at once, so the id ends in a unique suffix. */
   public static String diagnosis(String tenant, String suffix) {
     return "abafix-diagnose-" + tenant.toLowerCase(Locale.ROOT) + "-" + suffix;

@@ -11,6 +11,7 @@ import io.abafix.workflows.incident.IncidentReport;
 import io.abafix.workflows.incident.IncidentResult;
 import io.abafix.workflows.incident.Remedy;
 import io.abafix.workflows.incident.ReportKind;
+import io.abafix.workflows.incident.TenantRules;
 import io.abafix.workflows.model.ApprovalRequest;
 import io.abafix.workflows.model.Outcome;
 import io.abafix.workflows.model.RemediationResult;
@@ -179,6 +180,8 @@ class HistoryRecorder {
       String tenant = t.lab.tenantDomain();
       String id = WorkflowIds.incident(tenant);
       WorkflowClient client = t.client();
+      t.incidentRules.put(
+          tenant, new TenantRules(Set.of(Remedy.CONNECTOR_PARAMETER_REPAIR), false));
       IncidentWorkflow incident = client.newWorkflowStub(IncidentWorkflow.class, options(id));
       BatchRequest request = client.newSignalWithStartRequest();
       request.add(

@@ -6,15 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.abafix.activities.TaskQueues;
+import io.abafix.activities.approval.ApprovalProof;
+import io.abafix.activities.approval.DecisionBinding;
 import io.abafix.workflows.incident.IncidentConfig;
 import io.abafix.workflows.incident.IncidentPolicy;
 import io.abafix.workflows.incident.IncidentResult;
 import io.abafix.workflows.incident.IncidentState;
 import io.abafix.workflows.incident.IncidentStatus;
 import io.abafix.workflows.incident.Remedy;
+import io.abafix.workflows.incident.TenantRules;
 import io.abafix.workflows.internal.incident.ChildRuns;
 import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.ApprovalRequest;
+import io.abafix.workflows.model.DecisionScope;
 import io.abafix.workflows.model.PendingApproval;
 import io.abafix.workflows.model.Progress;
 import io.abafix.workflows.model.RemediationRequest;
@@ -101,6 +105,21 @@ class IncidentWorkflowTest {
   }
 
   @Test
+  void a_signal_that_says_unattended_does_not_make_an_incident_unattended() {
+    try (LabTemporal t = LabTemporal.start("seed-pair")) {
+      // The orchestrator's configuration leaves the tenant attended; the signal claims otherwise.
+      openAsSignalled(t, policy(Set.of(Remedy.SHARED_APP_REMEDIATION), false, 0), 1);
+
+      IncidentStatus waiting = await(t, s -> s.pendingApproval() != null);
+      assertEquals(IncidentState.AWAITING_APPROVAL, waiting.state(), waiting.toString());
+      // No remediation has started: it waits for a person's approval of the proposal.
+      assertThrows(
+          io.grpc.StatusRuntimeException.class,
+          () -> status(t, WorkflowIds.remediation(t.lab.tenantDomain())));
+    }
+  }
+
+  @Test
   void a_remediation_already_running_is_left_alone_and_named() {
     try (LabTemporal t = LabTemporal.start("seed-pair")) {
       String remediation = WorkflowIds.remediation(t.lab.tenantDomain());
@@ -145,8 +164,27 @@ class IncidentWorkflowTest {
       WorkflowUpdateException refused =
           assertThrows(
               WorkflowUpdateException.class,
-              () ->
-                  child.decide(new ApprovalRequest("PLAN", "alice", true, "", gate.planDigest())));
+              () -> {
+                var execution =
+                    t.client().newUntypedWorkflowStub(remediation).describe().getExecution();
+                DecisionBinding plan =
+                    DecisionScope.binding(
+                        t.client().getOptions().getNamespace(),
+                        remediation,
+                        execution.getRunId(),
+                        DecisionScope.PLAN,
+                        child.progress().pendingApprovals(),
+                        true);
+                String token = t.lab.identities().idToken("alice", plan.nonce());
+                child.decide(
+                    new ApprovalRequest(
+                        "PLAN",
+                        "alice",
+                        true,
+                        "",
+                        gate.planDigest(),
+                        ApprovalProof.of(token, plan)));
+              });
       assertTrue(
           SharedAppRemediationWorkflowTest.rootMessage(refused).contains("two-person rule"),
           SharedAppRemediationWorkflowTest.rootMessage(refused));
@@ -167,7 +205,15 @@ class IncidentWorkflowTest {
     return new IncidentPolicy(unattended, DEBOUNCE, 3600, twoPerson, 30, limit);
   }
 
+  /** Opens the incident with the orchestrator configured as {@code policy} says. */
   private static void open(LabTemporal t, IncidentPolicy policy, long recordId) {
+    t.incidentRules.put(
+        t.lab.tenantDomain(), new TenantRules(policy.unattended(), policy.twoPerson()));
+    openAsSignalled(t, policy, recordId);
+  }
+
+  /** Opens the incident with a signal carrying {@code policy}, whatever the orchestrator says. */
+  private static void openAsSignalled(LabTemporal t, IncidentPolicy policy, long recordId) {
     String tenant = t.lab.tenantDomain();
     IncidentWorkflow incident =
         t.client()
@@ -206,8 +252,21 @@ class IncidentWorkflowTest {
         .newWorkflowStub(IncidentWorkflow.class, WorkflowIds.incident(t.lab.tenantDomain()));
   }
 
+  /** Decides as {@code abafix approve} or {@code reject} would, signed in as the lab user. */
   private static void decide(LabTemporal t, PendingApproval p, String by, boolean approve) {
-    incident(t).decide(new ApprovalRequest(p.gate(), by, approve, "", p.digest()));
+    DecisionBinding binding =
+        DecisionScope.binding(
+            t.client().getOptions().getNamespace(),
+            WorkflowIds.incident(t.lab.tenantDomain()),
+            runId(t),
+            p.gate(),
+            List.of(p),
+            approve);
+    String token = t.lab.identities().idToken(by, binding.nonce());
+    incident(t)
+        .decide(
+            new ApprovalRequest(
+                p.gate(), by, approve, "", p.digest(), ApprovalProof.of(token, binding)));
   }
 
   private static IncidentStatus await(LabTemporal t, Predicate<IncidentStatus> until) {

@@ -3,17 +3,23 @@ package io.abafix.workflows;
 import io.abafix.activities.DirectoryActivitiesImpl;
 import io.abafix.activities.SyncServerActivitiesImpl;
 import io.abafix.activities.TaskQueues;
+import io.abafix.activities.approval.ApprovalProof;
+import io.abafix.activities.approval.DecisionBinding;
 import io.abafix.activities.port.Directory;
 import io.abafix.lab.Lab;
 import io.abafix.lab.LabAdapters;
 import io.abafix.lab.scenario.Scenario;
 import io.abafix.workflows.audit.AuditEntry;
+import io.abafix.workflows.audit.AuditSigning;
 import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.ApprovalRequest;
+import io.abafix.workflows.model.ConfirmRequest;
+import io.abafix.workflows.model.DecisionScope;
 import io.abafix.workflows.model.PendingApproval;
 import io.abafix.workflows.model.RemediationRequest;
 import io.abafix.workflows.model.RemediationResult;
 import io.abafix.workflows.model.Timings;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
@@ -38,9 +44,17 @@ import java.util.function.Function;
  * environment's, so skipped time is the lab's time too.
  */
 final class LabHarness implements AutoCloseable {
+  /** The orchestrator's audit signing key, a throwaway one per harness. */
+  final java.security.KeyPair auditKeys = AuditSigning.newKeyPair();
+
   static final String CREDENTIAL = "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml";
-  static final String REQUESTER = "alice";
-  static final String APPROVER = "alice-approver";
+
+  /**
+   * Lab users (see {@link io.abafix.lab.signin.LabIdentityProvider}): carol starts, alice approves.
+   */
+  static final String REQUESTER = "carol";
+
+  static final String APPROVER = "alice";
 
   /** How long the operator waits between looks; virtual time when time skipping is on. */
   private final Duration pollInterval;
@@ -57,16 +71,20 @@ final class LabHarness implements AutoCloseable {
     this.pollInterval = b.timeSkipping ? Duration.ofSeconds(30) : Duration.ofMillis(100);
     this.lab = Lab.fromScenario(b.scenario, env::currentTimeMillis);
     this.adapters = LabAdapters.start(lab);
-    env.newWorker(TaskQueues.ORCHESTRATOR)
-        .registerWorkflowImplementationTypes(SharedAppRemediationWorkflowImpl.class);
+    Worker orchestrator = env.newWorker(TaskQueues.ORCHESTRATOR);
+    orchestrator.registerWorkflowImplementationTypes(SharedAppRemediationWorkflowImpl.class);
+    orchestrator.registerActivitiesImplementations(AuditSigning.of(auditKeys));
     env.newWorker(TaskQueues.DIRECTORY)
         .registerActivitiesImplementations(
             new DirectoryActivitiesImpl(
-                b.directory == null ? adapters.directory() : b.directory.apply(adapters)));
+                b.directory == null ? adapters.directory() : b.directory.apply(adapters),
+                lab.identities().guard(b.twoPerson)),
+            lab.identities().guard(b.twoPerson).decisionCheck());
     for (String server : lab.serverNames()) {
       if (b.withoutWorker.contains(server)) continue;
       Worker worker = env.newWorker(TaskQueues.forServer(server));
-      worker.registerActivitiesImplementations(new SyncServerActivitiesImpl(adapters.host(server)));
+      worker.registerActivitiesImplementations(
+          new SyncServerActivitiesImpl(adapters.host(server), lab.identities().guard(b.twoPerson)));
     }
     env.start();
     this.client = env.getWorkflowClient();
@@ -92,6 +110,7 @@ final class LabHarness implements AutoCloseable {
     private boolean timeSkipping = true;
     private Function<LabAdapters, Directory> directory;
     private final Set<String> withoutWorker = new HashSet<>();
+    private boolean twoPerson;
 
     private Builder(Scenario scenario) {
       this.scenario = scenario;
@@ -112,6 +131,12 @@ final class LabHarness implements AutoCloseable {
     /** No worker polls this server's task queue, as when its worker was never started. */
     Builder withoutWorkerFor(String server) {
       withoutWorker.add(server.toUpperCase(Locale.ROOT));
+      return this;
+    }
+
+    /** The workers enforce the two-person rule: a signed start, and an approver who differs. */
+    Builder twoPersonWorkers() {
+      this.twoPerson = true;
       return this;
     }
 
@@ -143,6 +168,25 @@ final class LabHarness implements AutoCloseable {
         approvals,
         timings,
         REQUESTER);
+  }
+
+  /** {@code abafix confirm} on {@code stub}'s run, signed in as the lab user {@code user}. */
+  String signedConfirm(SharedAppRemediationWorkflow stub, String user, String step, String server) {
+    var execution = WorkflowStub.fromTyped(stub).getExecution();
+    var open = stub.progress().pendingOperatorStep();
+    String gate = open == null ? step + "@" + server : open.gate();
+    DecisionBinding binding =
+        DecisionBinding.confirm(
+            client.getOptions().getNamespace(),
+            execution.getWorkflowId(),
+            execution.getRunId(),
+            gate);
+    ApprovalProof proof =
+        lab.identities()
+            .user(user)
+            .map(u -> ApprovalProof.of(lab.identities().idToken(u.upn(), binding.nonce()), binding))
+            .orElse(null);
+    return stub.confirm(new ConfirmRequest(step, server, user, proof));
   }
 
   /** Starts a run. */
@@ -209,13 +253,97 @@ final class LabHarness implements AutoCloseable {
         PendingApproval pending = stub.progress().pendingApproval();
         ApprovalRequest decision = pending == null ? null : operator.decide(pending);
         if (decision != null) {
-          stub.decide(decision);
+          stub.decide(signed(decision, pending));
           continue;
         }
         if (result.isDone()) return finished();
         env.sleep(firstLooksShort(looks));
       }
       throw new AssertionError("the run did not end; progress: " + stub.progress());
+    }
+
+    /**
+     * The decision with the proof the CLI would attach: an ID token of the lab user it names, whose
+     * nonce binds this run, the gate, the plan and the parameters. A name that is no lab user stays
+     * a typed name without a proof.
+     */
+    ApprovalRequest signed(ApprovalRequest d, PendingApproval pending) {
+      if (d.proof() != null) return d;
+      return lab.identities()
+          .user(d.by())
+          .map(
+              user -> {
+                DecisionBinding binding =
+                    DecisionScope.PLAN.equalsIgnoreCase(d.gate())
+                        ? planBinding(pending, d.approve())
+                        : bindingOf(pending, d.approve());
+                String token = lab.identities().idToken(user.upn(), binding.nonce());
+                return new ApprovalRequest(
+                    d.gate(),
+                    d.by(),
+                    d.approve(),
+                    d.comment(),
+                    d.digest(),
+                    ApprovalProof.of(token, binding));
+              })
+          .orElse(d);
+    }
+
+    /** What a decision on {@code pending}, open or not, in this run binds. */
+    DecisionBinding bindingOf(PendingApproval pending, boolean approve) {
+      WorkflowExecution execution = WorkflowStub.fromTyped(stub).getExecution();
+      return DecisionScope.binding(
+          client.getOptions().getNamespace(),
+          execution.getWorkflowId(),
+          execution.getRunId(),
+          pending.gate(),
+          List.of(pending),
+          approve);
+    }
+
+    /**
+     * What a decision on the whole plan binds: over the gates open now, or, when they have just
+     * closed (a decision racing the deadline), over the gate the person saw.
+     */
+    DecisionBinding planBinding(PendingApproval seen, boolean approve) {
+      List<PendingApproval> open = stub.progress().pendingApprovals();
+      WorkflowExecution execution = WorkflowStub.fromTyped(stub).getExecution();
+      return DecisionScope.binding(
+          client.getOptions().getNamespace(),
+          execution.getWorkflowId(),
+          execution.getRunId(),
+          DecisionScope.PLAN,
+          open.isEmpty() ? List.of(seen) : open,
+          approve);
+    }
+
+    /** What a decision on {@code gate} (or {@code PLAN}) in this run binds. */
+    DecisionBinding binding(String gate, boolean approve) {
+      WorkflowExecution execution = WorkflowStub.fromTyped(stub).getExecution();
+      return DecisionScope.binding(
+          client.getOptions().getNamespace(),
+          execution.getWorkflowId(),
+          execution.getRunId(),
+          gate,
+          stub.progress().pendingApprovals(),
+          approve);
+    }
+
+    /** Signs the run's start in as {@code user}, the way {@code abafix remediate} does. */
+    void attestStartAs(String user) {
+      WorkflowExecution execution = WorkflowStub.fromTyped(stub).getExecution();
+      DecisionBinding start =
+          DecisionBinding.start(
+              client.getOptions().getNamespace(), execution.getWorkflowId(), execution.getRunId());
+      stub.attestStart(ApprovalProof.of(lab.identities().idToken(user, start.nonce()), start));
+    }
+
+    /**
+     * Confirms an operator step the way {@code abafix confirm} does, signed in as {@code user}; a
+     * name that is no lab user confirms unsigned, which the run refuses.
+     */
+    String confirmAs(String user, String step, String server) {
+      return signedConfirm(stub, user, step, server);
     }
 
     /** Cancels the run the way {@code abafix cancel} does: the reason, then the cancellation. */
@@ -231,7 +359,7 @@ final class LabHarness implements AutoCloseable {
         PendingApproval pending = stub.progress().pendingApproval();
         ApprovalRequest decision = pending == null ? null : operator.decide(pending);
         if (decision != null) {
-          stub.decide(decision);
+          stub.decide(signed(decision, pending));
           continue;
         }
         env.sleep(firstLooksShort(looks));

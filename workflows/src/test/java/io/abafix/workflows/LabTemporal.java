@@ -7,9 +7,14 @@ import io.abafix.activities.port.SyncServerHost;
 import io.abafix.lab.Lab;
 import io.abafix.lab.LabAdapters;
 import io.abafix.lab.scenario.Scenario;
+import io.abafix.workflows.audit.AuditSigning;
+import io.abafix.workflows.incident.IncidentRules;
+import io.abafix.workflows.incident.TenantRules;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A time-skipping Temporal test environment with a worker per task queue, over a lab reached
@@ -20,10 +25,18 @@ final class LabTemporal implements AutoCloseable {
   final Lab lab;
   final LabAdapters adapters;
 
-  private LabTemporal(TestWorkflowEnvironment env, Lab lab, LabAdapters adapters) {
+  /** The orchestrator's configured incident rules, per tenant (attended when absent). */
+  final Map<String, TenantRules> incidentRules;
+
+  private LabTemporal(
+      TestWorkflowEnvironment env,
+      Lab lab,
+      LabAdapters adapters,
+      Map<String, TenantRules> incidentRules) {
     this.env = env;
     this.lab = lab;
     this.adapters = adapters;
+    this.incidentRules = incidentRules;
   }
 
   static LabTemporal start(String scenario) {
@@ -37,14 +50,21 @@ final class LabTemporal implements AutoCloseable {
         ConnectorParameterRepairWorkflowImpl.class,
         IncidentWorkflowImpl.class,
         FleetDiagnosisWorkflowImpl.class);
+    Map<String, TenantRules> rules = new ConcurrentHashMap<>();
+    orchestrator.registerActivitiesImplementations(
+        IncidentRules.of(t -> rules.getOrDefault(t, TenantRules.attended())));
+    orchestrator.registerActivitiesImplementations(AuditSigning.of(AuditSigning.newKeyPair()));
     env.newWorker(TaskQueues.DIRECTORY)
-        .registerActivitiesImplementations(new DirectoryActivitiesImpl(adapters.directory()));
+        .registerActivitiesImplementations(
+            new DirectoryActivitiesImpl(adapters.directory(), lab.identities().guard(false)),
+            lab.identities().guard(false).decisionCheck());
     for (SyncServerHost host : adapters.hosts()) {
       env.newWorker(TaskQueues.forServer(host.serverName()))
-          .registerActivitiesImplementations(new SyncServerActivitiesImpl(host));
+          .registerActivitiesImplementations(
+              new SyncServerActivitiesImpl(host, lab.identities().guard(false)));
     }
     env.start();
-    return new LabTemporal(env, lab, adapters);
+    return new LabTemporal(env, lab, adapters, rules);
   }
 
   WorkflowClient client() {

@@ -10,9 +10,10 @@ import io.abafix.activities.model.IdentityType;
 import io.abafix.lab.Lab;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.model.ApprovalPolicy;
-import io.abafix.workflows.model.ConfirmRequest;
+import io.abafix.workflows.model.ApprovalRequest;
 import io.abafix.workflows.model.OperatorTask;
 import io.abafix.workflows.model.Outcome;
+import io.abafix.workflows.model.PendingApproval;
 import io.abafix.workflows.model.RemediationRequest;
 import io.abafix.workflows.model.RemediationResult;
 import io.abafix.workflows.model.Timings;
@@ -52,12 +53,13 @@ class OperatorStepTest {
             LabHarness.CREDENTIAL,
             null,
             false,
-            new ApprovalPolicy(false, false, 3600),
+            new ApprovalPolicy(true, false, 3600),
             Timings.standard(),
             LabHarness.REQUESTER,
             List.of(StepName.CONFIGURE_ABA));
     String id = WorkflowIds.remediation(lab.tenantDomain());
-    SharedAppRemediationWorkflow run = h.start(request).stub;
+    started = h.start(request);
+    SharedAppRemediationWorkflow run = started.stub;
     CompletableFuture<RemediationResult> result =
         h.client.newUntypedWorkflowStub(id).getResultAsync(RemediationResult.class);
 
@@ -76,7 +78,7 @@ class OperatorStepTest {
     WorkflowUpdateException refused =
         assertThrows(
             WorkflowUpdateException.class,
-            () -> run.confirm(new ConfirmRequest("CONFIGURE_ABA", "SERVERB", "carol")));
+            () -> h.signedConfirm(run, "carol", "CONFIGURE_ABA", "SERVERB"));
     assertTrue(
         rootMessage(refused).contains("ABA is not configured with a new app yet"),
         rootMessage(refused));
@@ -86,14 +88,12 @@ class OperatorStepTest {
 
     // The person runs the wizard on SERVERB, then confirms.
     lab.host("SERVERB").configureApplicationAuthentication();
-    assertTrue(
-        run.confirm(new ConfirmRequest("CONFIGURE_ABA", "SERVERB", "carol"))
-            .startsWith("verified"));
+    assertTrue(h.signedConfirm(run, "carol", "CONFIGURE_ABA", "SERVERB").startsWith("verified"));
 
     OperatorTask next = awaitOperatorTask(run);
     assertEquals("CONFIGURE_ABA@SERVERA", next.gate());
     lab.host("SERVERA").configureApplicationAuthentication();
-    run.confirm(new ConfirmRequest("CONFIGURE_ABA", "SERVERA", "carol"));
+    h.signedConfirm(run, "carol", "CONFIGURE_ABA", "SERVERA");
 
     while (!result.isDone()) h.env.sleep(Duration.ofSeconds(30));
     RemediationResult done = result.join();
@@ -106,14 +106,29 @@ class OperatorStepTest {
     assertEquals(
         2,
         configured.stream()
-            .filter(e -> e.outcome().equals("DONE") && "carol".equals(e.actor()))
+            .filter(
+                e ->
+                    e.outcome().equals("DONE")
+                        && "carol@contoso.onmicrosoft.com (verified)".equals(e.actor()))
             .count());
   }
+
+  /** The run under test, for signing its approvals as the CLI would. */
+  private LabHarness.Run started;
 
   private OperatorTask awaitOperatorTask(SharedAppRemediationWorkflow run) {
     for (int i = 0; i < 200; i++) {
       OperatorTask task = run.progress().pendingOperatorStep();
       if (task != null) return task;
+      PendingApproval approval = run.progress().pendingApproval();
+      if (approval != null) {
+        run.decide(
+            started.signed(
+                new ApprovalRequest(
+                    approval.gate(), LabHarness.APPROVER, true, "ok", approval.digest()),
+                approval));
+        continue;
+      }
       h.env.sleep(Duration.ofSeconds(30));
     }
     throw new AssertionError("no operator step became pending; progress: " + run.progress());

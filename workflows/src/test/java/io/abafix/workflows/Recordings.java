@@ -10,8 +10,8 @@ import io.abafix.workflows.incident.IncidentReport;
 import io.abafix.workflows.incident.IncidentResult;
 import io.abafix.workflows.incident.Remedy;
 import io.abafix.workflows.incident.ReportKind;
+import io.abafix.workflows.incident.TenantRules;
 import io.abafix.workflows.model.ApprovalPolicy;
-import io.abafix.workflows.model.ConfirmRequest;
 import io.abafix.workflows.model.OperatorTask;
 import io.abafix.workflows.model.Outcome;
 import io.abafix.workflows.model.RemediationRequest;
@@ -53,7 +53,7 @@ final class Recordings {
         OperatorTask task = run.stub.progress().pendingOperatorStep();
         assertEquals("CONFIGURE_ABA@" + server, task.gate());
         h.lab.host(server).configureApplicationAuthentication();
-        run.stub.confirm(new ConfirmRequest("CONFIGURE_ABA", server, "carol"));
+        run.confirmAs("carol", "CONFIGURE_ABA", server);
       }
       var done = run.drive(LabHarness.Operator.approvingAs(LabHarness.APPROVER)).succeeded();
       assertEquals(Outcome.SUCCEEDED, done.outcome(), done.message());
@@ -107,6 +107,7 @@ final class Recordings {
       String tenant = t.lab.tenantDomain();
       String id = WorkflowIds.incident(tenant);
       WorkflowClient client = t.client();
+      t.incidentRules.put(tenant, new TenantRules(Set.of(Remedy.SHARED_APP_REMEDIATION), false));
       IncidentWorkflow incident =
           client.newWorkflowStub(IncidentWorkflow.class, HistoryRecorder.options(id));
       BatchRequest request = client.newSignalWithStartRequest();

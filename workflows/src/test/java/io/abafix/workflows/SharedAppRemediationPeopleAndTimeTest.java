@@ -15,7 +15,6 @@ import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.internal.Gates;
 import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.ApprovalRequest;
-import io.abafix.workflows.model.ConfirmRequest;
 import io.abafix.workflows.model.OperatorTask;
 import io.abafix.workflows.model.Outcome;
 import io.abafix.workflows.model.PendingApproval;
@@ -46,7 +45,8 @@ class SharedAppRemediationPeopleAndTimeTest {
       for (PendingApproval p : gates) {
         assertEquals(0, h.lab.effectCount("setSyncCycleEnabled", "SERVERA"), "not paused yet");
         run.waitAWhile();
-        run.stub.decide(new ApprovalRequest(p.gate(), "bob", true, "ok", p.digest()));
+        run.stub.decide(
+            run.signed(new ApprovalRequest(p.gate(), "bob", true, "ok", p.digest()), p));
       }
       RemediationResult result = run.drive(LabHarness.Operator.nobody()).succeeded();
 
@@ -78,12 +78,14 @@ class SharedAppRemediationPeopleAndTimeTest {
     try (LabHarness h = LabHarness.of("seed-pair")) {
       LabHarness.Run run = h.start(h.request());
       PendingApproval p = SharedAppRemediationWorkflowTest.awaitGate(run);
-      run.stub.decide(new ApprovalRequest(p.gate(), "bob", true, "ok", p.digest()));
+      run.stub.decide(run.signed(new ApprovalRequest(p.gate(), "bob", true, "ok", p.digest()), p));
       WorkflowUpdateException again =
           assertThrows(
               WorkflowUpdateException.class,
               () ->
-                  run.stub.decide(new ApprovalRequest(p.gate(), "carol", false, "no", p.digest())));
+                  run.stub.decide(
+                      run.signed(
+                          new ApprovalRequest(p.gate(), "carol", false, "no", p.digest()), p)));
       assertTrue(
           SharedAppRemediationWorkflowTest.rootMessage(again).contains("already settled"),
           SharedAppRemediationWorkflowTest.rootMessage(again));
@@ -172,17 +174,17 @@ class SharedAppRemediationPeopleAndTimeTest {
       WorkflowUpdateException other =
           assertThrows(
               WorkflowUpdateException.class,
-              () -> run.stub.confirm(new ConfirmRequest("CONFIGURE_ABA", "SERVERA", "carol")));
+              () -> run.confirmAs("carol", "CONFIGURE_ABA", "SERVERA"));
       assertTrue(
           SharedAppRemediationWorkflowTest.rootMessage(other)
               .contains("not CONFIGURE_ABA on SERVERA"),
           SharedAppRemediationWorkflowTest.rootMessage(other));
       h.lab.host("SERVERB").configureApplicationAuthentication();
-      run.stub.confirm(new ConfirmRequest("CONFIGURE_ABA", "SERVERB", "carol"));
+      run.confirmAs("carol", "CONFIGURE_ABA", "SERVERB");
       WorkflowUpdateException twice =
           assertThrows(
               WorkflowUpdateException.class,
-              () -> run.stub.confirm(new ConfirmRequest("CONFIGURE_ABA", "SERVERB", "dave")));
+              () -> run.confirmAs("dave", "CONFIGURE_ABA", "SERVERB"));
       assertTrue(
           SharedAppRemediationWorkflowTest.rootMessage(twice).contains("CONFIGURE_ABA@SERVERB"),
           SharedAppRemediationWorkflowTest.rootMessage(twice));
@@ -215,7 +217,8 @@ class SharedAppRemediationPeopleAndTimeTest {
       h.env.sleep(Duration.ofMillis(p.deadline() - h.env.currentTimeMillis()));
       boolean accepted;
       try {
-        run.stub.decide(new ApprovalRequest(Gates.PLAN, "bob", true, "", p.planDigest()));
+        run.stub.decide(
+            run.signed(new ApprovalRequest(Gates.PLAN, "bob", true, "", p.planDigest()), p));
         accepted = true;
       } catch (WorkflowUpdateException refused) {
         accepted = false;
@@ -248,7 +251,7 @@ class SharedAppRemediationPeopleAndTimeTest {
       h.env.sleep(Duration.ofMillis(task.requestedAt() + 3_600_000L - h.env.currentTimeMillis()));
       boolean accepted;
       try {
-        run.stub.confirm(new ConfirmRequest("CONFIGURE_ABA", "SERVERB", "carol"));
+        run.confirmAs("carol", "CONFIGURE_ABA", "SERVERB");
         accepted = true;
       } catch (WorkflowUpdateException refused) {
         accepted = false;

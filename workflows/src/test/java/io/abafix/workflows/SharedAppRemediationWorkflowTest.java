@@ -223,7 +223,7 @@ class SharedAppRemediationWorkflowTest {
       assertRemediationFailed(run.failed(), "DELETE_APPLICATIONS@directory");
       AuditEntry rejection = approvalOf("DELETE_APPLICATIONS@directory", run.audit()).orElseThrow();
       assertEquals("REJECTED", rejection.outcome());
-      assertEquals("bob", rejection.actor());
+      assertEquals("bob@contoso.onmicrosoft.com (verified)", rejection.actor());
       LabSnapshot after = h.lab.snapshot();
       assertTrue(after.applicationByAppId(sharedAppId).isPresent(), "the shared app was kept");
       assertLeftSafe(before, after);
@@ -384,8 +384,8 @@ class SharedAppRemediationWorkflowTest {
       RemediationResult result =
           h.start(
                   h.request(
-                      false, new ApprovalPolicy(false, false, 3600), new Timings(120, 1, 120, 30)))
-              .drive(LabHarness.Operator.nobody())
+                      false, new ApprovalPolicy(true, false, 3600), new Timings(120, 1, 120, 30)))
+              .drive(LabHarness.Operator.approvingAs(LabHarness.APPROVER))
               .succeeded();
 
       assertEquals(Outcome.SUCCEEDED, result.outcome(), result.message());
@@ -518,7 +518,10 @@ class SharedAppRemediationWorkflowTest {
           approvalOf(step.key(), audit)
               .orElseThrow(() -> new AssertionError(step.key() + " has an approval entry"));
       assertEquals("APPROVED", approval.outcome(), step.key());
-      assertEquals(approver, approval.actor(), step.key() + " approved by " + approver);
+      // The journal names whom the sign-in proves, never the name typed.
+      assertTrue(
+          approval.actor().startsWith(approver + "@") && approval.actor().endsWith(" (verified)"),
+          step.key() + " approved by " + approval.actor() + ", not the verified " + approver);
     }
   }
 

@@ -109,6 +109,26 @@ public record GraphDirectoryConfig(
         endpoint);
   }
 
+  /** The same configuration for a national cloud: its Graph root and its sign-in host. */
+  public GraphDirectoryConfig withCloud(GraphCloud cloud) {
+    return new GraphDirectoryConfig(
+        tenantId,
+        clientId,
+        certificatePath,
+        pfxPasswordEnvVar,
+        cloud.authorityHost(),
+        cloud.graphBaseUrl(),
+        identityEndpointOverride);
+  }
+
+  /**
+   * The token scope: that of the cloud whose Graph root {@code graphBaseUrl} is; the public cloud's
+   * for a local test endpoint.
+   */
+  public String scope() {
+    return GraphCloud.ofGraphBaseUrl(graphBaseUrl).orElse(GraphCloud.GLOBAL).scope();
+  }
+
   /** The authority msal4j signs in against: {@code <authorityHost>/<tenantId>/}. */
   public String authority() {
     return authorityHost + "/" + tenantId + "/";

@@ -25,14 +25,16 @@ import java.util.concurrent.CompletionException;
  * per request costs nothing.
  */
 final class MsalAccessTokenProvider implements AccessTokenProvider {
-  static final String GRAPH_SCOPE = "https://graph.microsoft.com/.default";
+  static final String GRAPH_SCOPE = GraphCloud.GLOBAL.scope();
 
   private final ConfidentialClientApplication app;
   private final AllowedHostsValidator allowedHosts;
   private final String clientId;
+  private final String scope;
   private final String thumbprint;
 
   MsalAccessTokenProvider(GraphDirectoryConfig config, SigningCertificate certificate) {
+    this.scope = config.scope();
     this.clientId = config.clientId();
     this.thumbprint = certificate.thumbprint();
     // Tokens go only to the configured Graph host, never to a host a nextLink might name.
@@ -62,7 +64,7 @@ final class MsalAccessTokenProvider implements AccessTokenProvider {
   public String getAuthorizationToken(URI uri, Map<String, Object> additionalContext) {
     if (!allowedHosts.isUrlHostValid(uri)) return "";
     try {
-      return app.acquireToken(ClientCredentialParameters.builder(Set.of(GRAPH_SCOPE)).build())
+      return app.acquireToken(ClientCredentialParameters.builder(Set.of(scope)).build())
           .join()
           .accessToken();
     } catch (CompletionException e) {

@@ -13,13 +13,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The msal4j HTTP client used only when {@link GraphDirectoryConfig#identityEndpointOverride()} is
- * set: it sends each request that msal4j addresses to the authority host to the override address
- * instead, keeping path and query. msal4j insists on an https authority, so this is how a test
- * points it at a plain-http endpoint on loopback without weakening anything in production, where
- * msal4j's own client is used.
+ * The msal4j HTTP client used only when an identity endpoint override is set (for Graph, {@link
+ * GraphDirectoryConfig#identityEndpointOverride()}; for sign-in, the labs) set: it sends each
+ * request that msal4j addresses to the authority host to the override address instead, keeping path
+ * and query. msal4j insists on an https authority, so this is how a test points it at a plain-http
+ * endpoint on loopback without weakening anything in production, where msal4j's own client is used.
  */
-final class RedirectingIdentityHttpClient implements IHttpClient {
+public final class RedirectingIdentityHttpClient implements IHttpClient {
   // java.net.http sets these itself and refuses them from callers.
   private static final Set<String> RESTRICTED_HEADERS =
       Set.of("host", "connection", "content-length", "expect", "upgrade");
@@ -28,7 +28,7 @@ final class RedirectingIdentityHttpClient implements IHttpClient {
   private final String replacement;
   private final HttpClient http;
 
-  RedirectingIdentityHttpClient(URI authorityHost, URI replacement) {
+  public RedirectingIdentityHttpClient(URI authorityHost, URI replacement) {
     this.authorityHost = authorityHost.toString();
     this.replacement = replacement.toString();
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();

@@ -20,9 +20,26 @@ public record StepResult(
     String detail,
     int attempt) {
 
+  /** The fact naming who approved the step, as its worker verified the proof. */
+  public static final String APPROVED_BY = "approvedBy";
+
   public StepResult {
     before = facts(before);
     after = facts(after);
+  }
+
+  /**
+   * This result with the verified approver in its facts, for the journal: the UPN with
+   * "(verified)", the {@code oid}, the tenant and when Entra ID issued the token.
+   */
+  public StepResult approvedBy(io.abafix.activities.approval.VerifiedApproval approval) {
+    java.util.Map<String, String> facts = new java.util.LinkedHashMap<>(after);
+    facts.put(APPROVED_BY, approval.approver().label());
+    facts.put("approverObjectId", approval.approver().objectId());
+    facts.put("approverTenantId", approval.approver().tenantId());
+    facts.put("approvalIssuedAt", approval.approver().issuedAt().toString());
+    if (approval.requester() != null) facts.put("requestedBy", approval.requester().label());
+    return new StepResult(changed, before, facts, detail, attempt);
   }
 
   /** A sorted, immutable copy in which a missing value reads "(none)". */

@@ -27,6 +27,19 @@ public interface SyncServerHost {
   /** The server name this host acts on. */
   String serverName();
 
+  /**
+   * What the read-only operations answer, raw, as one capture ({@code abafix-capture/1}, see {@link
+   * io.abafix.activities.powershell.ServerCapture}): the same answers a run interprets. Changes
+   * nothing.
+   *
+   * @throws HostException PERMANENT when this host has no raw answers to give
+   */
+  default String capture() {
+    throw new HostException(
+        HostException.Category.PERMANENT,
+        serverName() + " is not reached through the PowerShell adapter: it has no raw answers");
+  }
+
   /** Reads the server's state: scheduler, identity, machine id, ABA parameters, versions. */
   ServerState inspect();
 

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.abafix.activities.model.AuthenticationCheck;
 import io.abafix.activities.model.EventLogEntry;
 import io.abafix.activities.model.ServerState;
+import io.abafix.activities.policy.Redaction;
+import io.abafix.activities.policy.ServerWorkerPolicy;
 import io.abafix.activities.port.HostException;
 import io.abafix.activities.port.HostException.Category;
 import io.abafix.activities.port.SyncServerHost;
@@ -122,6 +124,7 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
 
   private final String serverName;
   private final PowerShellRunner runner;
+  private final ServerWorkerPolicy policy;
   private final Map<PowerShellScript, Duration> timeouts;
   private final String certificateSha256;
 
@@ -131,7 +134,7 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
    * @throws HostException PERMANENT when {@code serverName} is not a NetBIOS name
    */
   public PowerShellSyncServerHost(String serverName, PowerShellRunner runner) {
-    this(serverName, runner, Map.of(), null);
+    this(serverName, runner, Map.of(), null, ServerWorkerPolicy.unrestricted());
   }
 
   /**
@@ -140,7 +143,34 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
    */
   public PowerShellSyncServerHost(
       String serverName, PowerShellRunner runner, Map<PowerShellScript, Duration> timeouts) {
-    this(serverName, runner, timeouts, null);
+    this(serverName, runner, timeouts, null, ServerWorkerPolicy.unrestricted());
+  }
+
+  /**
+   * @param policy what this worker's configuration allows (module sources, credential names),
+   *     checked before any process starts
+   * @throws HostException PERMANENT when {@code serverName} is not a NetBIOS name
+   */
+  public PowerShellSyncServerHost(
+      String serverName,
+      PowerShellRunner runner,
+      Map<PowerShellScript, Duration> timeouts,
+      ServerWorkerPolicy policy) {
+    this(serverName, runner, timeouts, null, policy);
+  }
+
+  /**
+   * @param certificateSha256 the SHA-256 hash of the certificate for ABA (see the five-argument
+   *     constructor)
+   * @throws HostException PERMANENT when {@code serverName} is not a NetBIOS name or the hash is
+   *     not a SHA-256 hash
+   */
+  public PowerShellSyncServerHost(
+      String serverName,
+      PowerShellRunner runner,
+      Map<PowerShellScript, Duration> timeouts,
+      String certificateSha256) {
+    this(serverName, runner, timeouts, certificateSha256, ServerWorkerPolicy.unrestricted());
   }
 
   /**
@@ -148,6 +178,8 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
    *     administrator provides for ABA (BYOC, in the LOCAL_MACHINE store), which lets rotation and
    *     ABA configuration run unattended; null when there is none, and those steps are then refused
    *     as operator steps
+   * @param policy what this worker's configuration allows (module sources, credential names),
+   *     checked before any process starts
    * @throws HostException PERMANENT when {@code serverName} is not a NetBIOS name or the hash is
    *     not a SHA-256 hash (a 40-hex SHA-1 thumbprint is refused by name)
    */
@@ -155,7 +187,9 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
       String serverName,
       PowerShellRunner runner,
       Map<PowerShellScript, Duration> timeouts,
-      String certificateSha256) {
+      String certificateSha256,
+      ServerWorkerPolicy policy) {
+    this.policy = Objects.requireNonNull(policy, "policy");
     this.serverName = requireServerName(serverName);
     this.runner = Objects.requireNonNull(runner, "runner");
     this.timeouts = new EnumMap<>(PowerShellScript.class);
@@ -191,6 +225,11 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
   @Override
   public String serverName() {
     return serverName;
+  }
+
+  @Override
+  public String capture() {
+    return ServerCapture.text(ServerCapture.capture(serverName, runner, java.time.Instant.now()));
   }
 
   @Override
@@ -236,7 +275,9 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
           "a credential reference such as clixml:C:\\ProgramData\\abafix\\hia.xml is required");
     }
     ObjectNode in =
-        input().put("accountName", accountName).put("credentialReference", credentialReference);
+        input()
+            .put("accountName", accountName)
+            .put("credentialReference", policy.resolveCredential(credentialReference));
     raw(PowerShellScript.REVERT_TO_SERVICE_ACCOUNT, in).read("call");
   }
 
@@ -362,9 +403,23 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
    */
   @Override
   public void installAdSyncTools(String source) {
+    policy.checkModuleSource(source);
     String checked = requireModuleSource(source);
-    raw(PowerShellScript.INSTALL_AD_SYNC_TOOLS, input().put("source", checked))
-        .read("adSyncToolsModules");
+    RawRead modules =
+        raw(PowerShellScript.INSTALL_AD_SYNC_TOOLS, input().put("source", checked))
+            .read("adSyncToolsModules");
+    policy
+        .galleryVersion()
+        .filter(pinned -> SyncServerHost.GALLERY.equals(checked))
+        .ifPresent(
+            pinned -> {
+              String version = ServerStateShape.highestVersion(modules);
+              if (!pinned.equals(version)) {
+                throw new HostException(
+                    Category.PERMANENT,
+                    "the Gallery installed ADSyncTools " + version + ", not the pinned " + pinned);
+              }
+            });
   }
 
   @Override
@@ -486,8 +541,11 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
               category,
               script.fileName(),
               code,
-              on(script) + code + ": " + (message == null ? "(no message)" : message),
-              result.stderr());
+              on(script)
+                  + code
+                  + ": "
+                  + (message == null ? "(no message)" : Redaction.redact(message)),
+              Redaction.redact(result.stderr()));
         });
   }
 
@@ -545,8 +603,9 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
     return stderr == null || stderr.isBlank() ? "" : "; stderr: " + tail(stderr);
   }
 
+  /** The end of what a script wrote, with anything shaped like a secret taken out. */
   private static String tail(String text) {
-    String t = text.strip();
+    String t = Redaction.redact(text).strip();
     return t.length() <= STDERR_TAIL ? t : "..." + t.substring(t.length() - STDERR_TAIL);
   }
 

@@ -1,5 +1,6 @@
 package io.abafix.activities.powershell;
 
+import io.abafix.activities.policy.ChildEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * for example {@code pwsh}. The scripts are copied out of the jar once into a folder private to
  * this process's user and checked against the jar before every run. The JSON input is written to
  * stdin, which is then closed; stdout and stderr are read concurrently so that neither pipe can
- * fill and stall the script. On timeout or interruption the whole process tree is killed.
+ * fill and stall the script. On timeout or interruption the whole process tree is killed. The
+ * process gets an allow-listed environment ({@link ChildEnvironment}), never the worker's own.
  *
  * <p>Thread safe: one instance serves every activity thread of a worker.
  */
@@ -110,7 +112,9 @@ public final class ProcessPowerShellRunner implements PowerShellRunner {
 
     Process process;
     try {
-      process = new ProcessBuilder(command).start();
+      ProcessBuilder builder = new ProcessBuilder(command);
+      ChildEnvironment.restrict(builder.environment());
+      process = builder.start();
     } catch (IOException e) {
       throw new PowerShellRunException(
           PowerShellRunException.Reason.NOT_STARTED,

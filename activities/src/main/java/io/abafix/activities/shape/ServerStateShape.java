@@ -240,6 +240,11 @@ public final class ServerStateShape {
         "ConnectorIdentityType ServiceAccount or Application");
   }
 
+  /** The highest version of the ADSyncTools modules read, or null when the read failed. */
+  public static String highestVersion(RawRead read) {
+    return adSyncToolsVersion(read);
+  }
+
   private static String adSyncToolsVersion(RawRead read) {
     if (read.failed()) return null;
     String best = null;

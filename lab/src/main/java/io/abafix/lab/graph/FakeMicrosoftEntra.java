@@ -11,6 +11,7 @@ import io.abafix.activities.port.Directory;
 import io.abafix.activities.port.HostException;
 import io.abafix.lab.fault.Fault;
 import io.abafix.lab.fault.FaultInjector;
+import io.abafix.lab.signin.LabIdentityProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -114,6 +115,7 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
       Set.of("graph.directoryRole", "microsoft.graph.directoryRole");
 
   private final Directory directory;
+  private final FakeSignIn signIn;
   private final FaultInjector faults;
   private final int pageSize;
   private final HttpServer server;
@@ -136,7 +138,17 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
    * @param pageSize the most app registrations one page holds (a smaller {@code $top} wins)
    */
   public FakeMicrosoftEntra(Directory directory, FaultInjector faults, int pageSize) {
+    this(directory, faults, pageSize, null);
+  }
+
+  /**
+   * @param people the tenant's users and signing keys, for people's sign-ins (see {@link
+   *     FakeSignIn}); null serves no sign-in endpoints
+   */
+  public FakeMicrosoftEntra(
+      Directory directory, FaultInjector faults, int pageSize, LabIdentityProvider people) {
     if (directory == null) throw new IllegalArgumentException("directory is required");
+    this.signIn = people == null ? null : new FakeSignIn(people);
     if (pageSize < 1) throw new IllegalArgumentException("pageSize must be at least 1");
     this.directory = directory;
     this.faults = faults == null ? FaultInjector.none() : faults;
@@ -170,6 +182,15 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
   /** Where msal4j's token requests go: {@code GraphDirectoryConfig.identityEndpointOverride}. */
   public URI identityEndpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /**
+   * A person at a device-code prompt enters {@code userCode} and signs in as {@code user} (a lab
+   * user, e.g. {@code alice}).
+   */
+  public void completeDeviceCode(String userCode, String user) {
+    if (signIn == null) throw new IllegalStateException("this fake serves no sign-ins");
+    signIn.completeDeviceCode(userCode, user);
   }
 
   /** The Graph root: {@code GraphDirectoryConfig.graphBaseUrl}. */
@@ -293,6 +314,22 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
     if (method.equals("POST") && TOKEN_PATH.matcher(path).matches()) {
       return new Route(TOKEN, false, this::token);
     }
+    if (signIn != null) {
+      Optional<String> op = signIn.operation(method, path);
+      if (op.isPresent()) {
+        return new Route(
+            op.get(),
+            false,
+            c ->
+                reply(
+                    switch (op.get()) {
+                      case FakeSignIn.OPENID_CONFIGURATION -> signIn.openidConfiguration();
+                      case FakeSignIn.KEYS -> signIn.keys();
+                      case FakeSignIn.AUTHORIZE -> signIn.authorize(c.query());
+                      default -> signIn.deviceCode(formAndQuery(c));
+                    }));
+      }
+    }
     if (!path.startsWith("/v1.0/")) return unsupported();
     List<String> s = List.of(path.substring("/v1.0/".length()).split("/"));
     if (s.get(0).equals("applications")) {
@@ -353,6 +390,13 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
     String tenant = path.group(1);
     Map<String, String> form = parseQuery(new String(call.body(), StandardCharsets.UTF_8));
     String clientId = form.getOrDefault("client_id", "");
+    if (signIn != null
+        && signIn.knownTenant(tenant)
+        && FakeSignIn.answersGrant(form.get("grant_type"))) {
+      // msal4j sends a device code sign-in's extra parameters (the nonce) on the token request's
+      // URL.
+      return reply(signIn.token(formAndQuery(call)));
+    }
     if (!"client_credentials".equals(form.get("grant_type"))) {
       return aadError(
           400,
@@ -781,6 +825,17 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
     body.put("trace_id", traceId);
     body.put("correlation_id", correlationId);
     return json(status, body);
+  }
+
+  /** The form fields of a POST and its query parameters, the form winning. */
+  private static Map<String, String> formAndQuery(Call c) {
+    Map<String, String> all = new LinkedHashMap<>(c.query());
+    all.putAll(parseQuery(new String(c.body(), StandardCharsets.UTF_8)));
+    return all;
+  }
+
+  private static Reply reply(FakeSignIn.Answer a) {
+    return new Reply(a.status(), a.headers(), a.body());
   }
 
   private static Reply withRetryAfter(Reply reply, long seconds) {

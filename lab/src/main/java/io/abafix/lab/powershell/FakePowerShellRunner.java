@@ -54,8 +54,20 @@ public final class FakePowerShellRunner implements PowerShellRunner {
     /** Prints a host warning line, then the answer, as a chatty module can make happen. */
     HOST_OUTPUT_BEFORE_ANSWER,
     /** Answers, and writes a warning to stderr, as a deprecated cmdlet does. */
-    WARNING_ON_STDERR
+    WARNING_ON_STDERR,
+    /**
+     * Answers, and writes secrets to stderr, as a careless cmdlet can: a token ({@link
+     * #CANARY_TOKEN}) and a password pair ({@link #CANARY_PASSWORD}). None may be kept.
+     */
+    SECRETS_ON_STDERR
   }
+
+  /** A JSON Web Token a script printed by accident. */
+  public static final String CANARY_TOKEN =
+      "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzdGRlcnItY2FuYXJ5In0.c3RkZXJyLWNhbmFyeS1zaWduYXR1cmU";
+
+  /** A password a script printed by accident. */
+  public static final String CANARY_PASSWORD = "Stderr-Canary-Pa55-4e1b";
 
   /** One run: which script, and exactly what it was given on stdin. */
   public record Invocation(PowerShellScript script, String stdinJson) {}
@@ -168,9 +180,17 @@ public final class FakePowerShellRunner implements PowerShellRunner {
               + stdout;
     }
     String stderr =
-        behaviour == Behaviour.WARNING_ON_STDERR
-            ? "WARNING: " + script.fileName() + ": this cmdlet is deprecated.\r\n"
-            : "";
+        switch (behaviour) {
+          case WARNING_ON_STDERR ->
+              "WARNING: " + script.fileName() + ": this cmdlet is deprecated.\r\n";
+          case SECRETS_ON_STDERR ->
+              "VERBOSE: token "
+                  + CANARY_TOKEN
+                  + "\r\nVERBOSE: connecting with password="
+                  + CANARY_PASSWORD
+                  + "\r\n";
+          default -> "";
+        };
     return new PowerShellResult(answer.ok ? 0 : 1, stdout, stderr);
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.abafix.lab.Lab;
 import io.abafix.lab.daemon.LabDaemon;
+import io.abafix.lab.signin.LabIdentityProvider;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,6 +38,9 @@ public final class LabTopology {
   private final HttpClient http = HttpClient.newHttpClient();
   private ChildProcess directory;
 
+  /** The environment variable that tells the lab's worker entry point where the lab's keys are. */
+  public static final String JWKS_URL = "ABAFIX_LAB_JWKS_URL";
+
   private LabTopology(ChildProcess daemon, JsonNode ready) {
     this.daemon = daemon;
     this.ready = ready;
@@ -47,8 +51,15 @@ public final class LabTopology {
    * Starts the daemon with {@code daemonArgs} (its {@code --work-dir} is {@code workDir}), then the
    * directory worker and the server workers, and waits until every worker polls.
    *
-   * @param workerMain the {@code abafix-worker} main class
-   * @param workerEnvironment the Temporal address and payload key, as production passes them
+   * @param workerMain the {@code abafix-worker} main class for the server workers: one that
+   *     verifies approvals with the keys named by {@link #JWKS_URL} (the lab's keys), since
+   *     production trusts only Entra ID's
+   * @param directoryMain the directory worker's main class: a test-only entry point that verifies
+   *     approvals the same way and takes {@code --lab-graph-base-url URL --lab-identity-endpoint
+   *     URL} before the production command line, sending the worker to the daemon's loopback Entra
+   *     ID (the production worker has no such option)
+   * @param workerEnvironment the Temporal address and payload key, as production passes them; the
+   *     approver trust the daemon publishes ({@link #approverEnvironment()}) is added to it
    * @param serverArgs extra arguments for each server's worker, by server name
    */
   public static LabTopology start(
@@ -57,6 +68,7 @@ public final class LabTopology {
       Path workDir,
       List<String> daemonArgs,
       String workerMain,
+      String directoryMain,
       Map<String, String> workerEnvironment,
       Function<String, List<String>> serverArgs)
       throws IOException, InterruptedException {
@@ -69,23 +81,25 @@ public final class LabTopology {
         JSON.readTree(
             daemon.awaitLine(l -> l.startsWith("{\"ready\":true"), Duration.ofMinutes(1)));
     LabTopology topology = new LabTopology(daemon, ready);
+    Map<String, String> environment = new java.util.HashMap<>(workerEnvironment);
+    environment.putAll(topology.approverEnvironment());
     topology.directory =
         group.java(
             name + "-directory",
-            workerMain,
+            directoryMain,
             List.of(
+                "--lab-graph-base-url",
+                ready.get("graphBaseUrl").asText(),
+                "--lab-identity-endpoint",
+                ready.get("identityEndpoint").asText(),
                 "directory",
                 "--tenant-id",
                 ready.get("tenant").asText(),
                 "--client-id",
                 ready.get("clientId").asText(),
                 "--certificate",
-                ready.get("certificate").asText(),
-                "--graph-base-url",
-                ready.get("graphBaseUrl").asText(),
-                "--lab-identity-endpoint",
-                ready.get("identityEndpoint").asText()),
-            workerEnvironment,
+                ready.get("certificate").asText()),
+            environment,
             false);
     for (var e : (Iterable<Map.Entry<String, JsonNode>>) () -> ready.get("powershell").fields()) {
       String server = e.getKey();
@@ -107,7 +121,7 @@ public final class LabTopology {
               name + "-" + server.toLowerCase(java.util.Locale.ROOT),
               workerMain,
               command,
-              workerEnvironment,
+              environment,
               false));
     }
     topology.directory.awaitPolling();
@@ -123,6 +137,42 @@ public final class LabTopology {
         group.java("orchestrator", workerMain, List.of("orchestrator"), workerEnvironment, false);
     orchestrator.awaitPolling();
     return orchestrator;
+  }
+
+  /**
+   * The approver trust of the lab's workers, as environment variables: the tenant and app whose
+   * sign-ins approve ({@code ABAFIX_APPROVER_TENANT_ID}, {@code ABAFIX_APPROVER_CLIENT_ID}, read by
+   * the production options) and where the lab's fake Entra ID publishes its signing keys ({@link
+   * #JWKS_URL}, read only by the lab's entry point).
+   */
+  public Map<String, String> approverEnvironment() {
+    return approverEnvironment(identityEndpoint(), tenant());
+  }
+
+  /**
+   * {@link #approverEnvironment()} of the workers of a lab daemon whose tenant is {@code tenant}
+   * and whose fake Entra ID listens on {@code identityEndpoint} (both from its ready line), for
+   * workers started apart from a topology.
+   */
+  public static Map<String, String> approverEnvironment(String identityEndpoint, String tenant) {
+    String approverTenant = LabIdentityProvider.tenantIdFor(tenant);
+    return Map.of(
+        "ABAFIX_APPROVER_TENANT_ID",
+        approverTenant,
+        "ABAFIX_APPROVER_CLIENT_ID",
+        LabIdentityProvider.ABAFIX_CLIENT_ID,
+        JWKS_URL,
+        identityEndpoint + "/" + approverTenant + "/discovery/v2.0/keys");
+  }
+
+  /** The tenant id the lab's fake Entra ID signs ID tokens for. */
+  public String approverTenant() {
+    return LabIdentityProvider.tenantIdFor(tenant());
+  }
+
+  /** The lab's fake Entra ID (sign-in, tokens, keys), on loopback. */
+  public String identityEndpoint() {
+    return ready.get("identityEndpoint").asText();
   }
 
   public String tenant() {

@@ -20,7 +20,9 @@ class ScriptDiagnosticsTest {
     FakePowerShellRunner runner =
         new FakePowerShellRunner(lab.host("SERVERA"))
             .behave(FakePowerShellRunner.Behaviour.WARNING_ON_STDERR);
-    var activities = new SyncServerActivitiesImpl(new PowerShellSyncServerHost("SERVERA", runner));
+    var activities =
+        new SyncServerActivitiesImpl(
+            new PowerShellSyncServerHost("SERVERA", runner), lab.identities().guard(false));
 
     StepResult paused = activities.pauseScheduler("SERVERA");
 
@@ -34,7 +36,8 @@ class ScriptDiagnosticsTest {
     Lab lab = Lab.loadResource("seed-pair", () -> 1_760_000_000_000L);
     var activities =
         new SyncServerActivitiesImpl(
-            new PowerShellSyncServerHost("SERVERA", new FakePowerShellRunner(lab.host("SERVERA"))));
+            new PowerShellSyncServerHost("SERVERA", new FakePowerShellRunner(lab.host("SERVERA"))),
+            lab.identities().guard(false));
 
     assertFalse(activities.pauseScheduler("SERVERA").after().containsKey("stderr"));
   }

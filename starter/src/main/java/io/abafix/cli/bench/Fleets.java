@@ -95,7 +95,10 @@ public final class Fleets {
     return Scenario.fromJson(json, "bench-" + pairs);
   }
 
-  /** A remediation of {@code servers}, approved in advance, with the given bounds. */
+  /**
+   * A remediation of {@code servers} with the given bounds, whose destructive steps wait for a
+   * signed approval, as every production run's do.
+   */
   static RemediationRequest request(String tenant, List<String> servers, Timings timings) {
     return new RemediationRequest(
         tenant,
@@ -103,7 +106,7 @@ public final class Fleets {
         CREDENTIAL,
         null,
         false,
-        new ApprovalPolicy(false, false, 600),
+        new ApprovalPolicy(true, false, 600),
         timings,
         "bench");
   }

@@ -6,18 +6,23 @@ import io.abafix.activities.TaskQueues;
 import io.abafix.bench.NoOpWorkflow;
 import io.abafix.bench.NoOpWorkflowImpl;
 import io.abafix.cli.EmbeddedTemporal;
+import io.abafix.cli.LabApprover;
 import io.abafix.lab.LabAdapters;
 import io.abafix.lab.daemon.LabDaemon;
 import io.abafix.lab.process.ChildProcess;
+import io.abafix.lab.process.LabTopology;
 import io.abafix.lab.process.ProcessGroup;
 import io.abafix.worker.TemporalConnection;
 import io.abafix.worker.Workers;
+import io.abafix.workflows.audit.AuditSigning;
 import io.abafix.workflows.codec.PayloadEncryption;
+import io.abafix.workflows.codec.SecretFiles;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,10 +35,14 @@ import java.util.function.Consumer;
 
 /**
  * Worker footprint: abafix's per-server worker process against a bare Temporal worker process, both
- * started from what they ship ({@code java -jar}), with the same JVM and flags, against one
- * embedded Temporal server. Starts alternate between the two; each start is timed until the worker
- * prints that it polls, and its resident memory is read a moment later. Then the last abafix worker
- * runs a remediation's steps (the lab's daemon and a directory worker process serve the rest; the
+ * started from what they ship ({@code java -cp BUNDLE MAIN}), with the same JVM and flags, against
+ * one embedded Temporal server. abafix's worker starts as the lab's worker processes do ({@link
+ * LabTopology}): its shipped bundle with the worker's lab entry point ({@code LabWorkerMain}, from
+ * the worker's test jar) in front, which verifies approvals with the lab's keys ({@value
+ * LabTopology#JWKS_URL}) where production verifies them with Entra ID's; the rest is the production
+ * command line. Starts alternate between the two; each start is timed until the worker prints that
+ * it polls, and its resident memory is read a moment later. Then the last abafix worker runs a
+ * remediation's steps (the lab's daemon and a directory worker process serve the rest; the
  * orchestrator runs here) and the last bare worker runs as many no-op activities, and each one's
  * memory is read again.
  */
@@ -76,6 +85,9 @@ final class FootprintBench {
     }
   }
 
+  /** The worker's lab entry point, in the worker's test jar. */
+  static final String LAB_WORKER_MAIN = "io.abafix.worker.LabWorkerMain";
+
   private FootprintBench() {}
 
   static Result measure(Path home, Path workDir, int starts, Consumer<String> progress)
@@ -83,7 +95,8 @@ final class FootprintBench {
     Path serverJar = home.resolve("worker/target/server/abafix-worker.jar");
     Path fullJar = home.resolve("worker/target/abafix-worker.jar");
     Path bareJar = home.resolve("bench/target/abafix-bench.jar");
-    for (Path jar : List.of(serverJar, fullJar, bareJar)) {
+    Path labEntry = home.resolve("worker/target/abafix-worker-tests.jar");
+    for (Path jar : List.of(serverJar, fullJar, bareJar, labEntry)) {
       if (!Files.isRegularFile(jar)) {
         throw new IllegalStateException(
             jar + " is missing: build first (mvn -B -DskipTests package)");
@@ -97,11 +110,14 @@ final class FootprintBench {
     Files.createDirectories(workDir);
     // The JVM's defaults, as a service runs java -jar: the same for both.
     List<String> flags = List.of();
-    String key = PayloadEncryption.newKeyBase64();
+    Path keyFile = workDir.resolve("payload.key");
+    SecretFiles.createOwnerOnly(
+        keyFile,
+        (PayloadEncryption.newKeyBase64() + "\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     try (EmbeddedTemporal temporal = EmbeddedTemporal.start(0);
         ProcessGroup group = new ProcessGroup(workDir)) {
       String address = temporal.address();
-      Map<String, String> env = Map.of("TEMPORAL_ADDRESS", address, PayloadEncryption.KEY, key);
       ChildProcess daemon =
           group.java(
               "lab",
@@ -119,6 +135,12 @@ final class FootprintBench {
           new ObjectMapper()
               .readTree(
                   daemon.awaitLine(l -> l.startsWith("{\"ready\":true"), Duration.ofMinutes(1)));
+      String tenant = ready.get("tenant").asText();
+      String identityEndpoint = ready.get("identityEndpoint").asText();
+      Map<String, String> env = new LinkedHashMap<>();
+      env.put("TEMPORAL_ADDRESS", address);
+      env.put(PayloadEncryption.KEY_FILE, keyFile.toString());
+      env.putAll(LabTopology.approverEnvironment(identityEndpoint, tenant));
       Map<String, List<String>> serverArgs = new LinkedHashMap<>();
       ready
           .get("powershell")
@@ -141,6 +163,7 @@ final class FootprintBench {
       WorkflowClient client =
           TemporalConnection.at(address, PayloadEncryption.fromEnvironment(env::get));
       WorkerFactory factory = Workers.factory(client);
+      Approvals approvals = null;
       // The bare worker speaks plain payloads: its workflow runs on a client of its own.
       WorkflowClient plain =
           WorkflowClient.newInstance(
@@ -153,32 +176,34 @@ final class FootprintBench {
         running.add(
             WorkerProcesses.start(
                 flags,
-                fullJar,
+                List.of(labEntry, fullJar),
+                LAB_WORKER_MAIN,
                 List.of(
+                    "--lab-graph-base-url",
+                    ready.get("graphBaseUrl").asText(),
+                    "--lab-identity-endpoint",
+                    identityEndpoint,
                     "directory",
                     "--tenant-id",
-                    ready.get("tenant").asText(),
+                    tenant,
                     "--client-id",
                     ready.get("clientId").asText(),
                     "--certificate",
-                    ready.get("certificate").asText(),
-                    "--graph-base-url",
-                    ready.get("graphBaseUrl").asText(),
-                    "--lab-identity-endpoint",
-                    ready.get("identityEndpoint").asText()),
+                    ready.get("certificate").asText()),
                 env,
                 workDir.resolve("directory.log")));
         for (String other : servers.subList(1, servers.size())) {
           running.add(
               WorkerProcesses.start(
                   flags,
-                  serverJar,
+                  List.of(labEntry, serverJar),
+                  LAB_WORKER_MAIN,
                   serverArgs.get(other),
                   env,
                   workDir.resolve(other.toLowerCase(java.util.Locale.ROOT) + ".log")));
         }
         String bareQueue = "bench-bare";
-        Workers.orchestrator(factory);
+        Workers.orchestrator(factory, AuditSigning.of(AuditSigning.newKeyPair()));
         Worker noOp = plainFactory.newWorker("bench-noop-workflows");
         noOp.registerWorkflowImplementationTypes(NoOpWorkflowImpl.class);
         factory.start();
@@ -195,7 +220,8 @@ final class FootprintBench {
           bare =
               WorkerProcesses.start(
                   flags,
-                  bareJar,
+                  List.of(bareJar),
+                  "io.abafix.bench.BareWorker",
                   List.of(address, bareQueue),
                   Map.of(),
                   workDir.resolve("bare-" + i + ".log"));
@@ -210,7 +236,8 @@ final class FootprintBench {
           abafix =
               WorkerProcesses.start(
                   flags,
-                  serverJar,
+                  List.of(labEntry, serverJar),
+                  LAB_WORKER_MAIN,
                   serverArgs.get(measured),
                   env,
                   workDir.resolve(measured.toLowerCase(java.util.Locale.ROOT) + "-" + i + ".log"));
@@ -234,11 +261,10 @@ final class FootprintBench {
         }
 
         String id = "bench-footprint";
+        approvals = new Approvals(LabApprover.of(tenant, URI.create(identityEndpoint), client));
         LabDeployment.succeeded(
             LabDeployment.start(
-                    client,
-                    id,
-                    Fleets.request(ready.get("tenant").asText(), servers, Fleets.quick()))
+                    client, approvals, id, Fleets.request(tenant, servers, Fleets.quick()), a -> {})
                 .get(10, TimeUnit.MINUTES),
             "the footprint benchmark's remediation");
         int k = RunHistory.fetch(client, id).on(TaskQueues.forServer(measured)).size();
@@ -273,6 +299,7 @@ final class FootprintBench {
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
         throw new IllegalStateException("the footprint benchmark's remediation: " + e, e);
       } finally {
+        if (approvals != null) approvals.close();
         factory.shutdownNow();
         plainFactory.shutdownNow();
         factory.awaitTermination(10, TimeUnit.SECONDS);

@@ -2,12 +2,15 @@ package io.abafix.cli.bench;
 
 import io.abafix.activities.SyncServerActivitiesImpl;
 import io.abafix.activities.TaskQueues;
+import io.abafix.activities.approval.ApprovalGuard;
 import io.abafix.activities.port.SyncServerHost;
+import io.abafix.cli.LabApprover;
 import io.abafix.lab.Lab;
 import io.abafix.lab.LabAdapters;
 import io.abafix.worker.TemporalConnection;
 import io.abafix.worker.Workers;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
+import io.abafix.workflows.audit.AuditSigning;
 import io.abafix.workflows.codec.PayloadEncryption;
 import io.abafix.workflows.model.Outcome;
 import io.abafix.workflows.model.RemediationRequest;
@@ -19,18 +22,24 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * abafix as the demo deploys it, in this process, against a Temporal server that is already up: the
- * orchestrator, the directory worker and one worker per lab server, wired by {@link Workers} to the
- * production PowerShell and Graph adapters over the lab, with payload encryption on.
+ * orchestrator (signing its journals with a key of its own), the directory worker and one worker
+ * per lab server, wired by {@link Workers} to the production PowerShell and Graph adapters over the
+ * lab, their approvals verified with the lab's keys, with payload encryption on. The demo's
+ * approver approves each run's plan as soon as it asks ({@link Approvals}).
  */
 final class LabDeployment implements AutoCloseable {
   private final LabAdapters adapters;
   private final WorkflowClient client;
   private final WorkerFactory factory;
+  private final Approvals approvals;
+  private final Map<String, LabApprover.Approval> approved = new ConcurrentHashMap<>();
 
   LabDeployment(Lab lab, String address) {
     this(lab, address, false, 0);
@@ -49,34 +58,55 @@ final class LabDeployment implements AutoCloseable {
         graphPageSize > 0 ? LabAdapters.start(lab, graphPageSize) : LabAdapters.start(lab);
     this.client = TemporalConnection.at(address, PayloadEncryption.ephemeral());
     this.factory = Workers.factory(client);
-    Workers.orchestrator(factory);
-    Workers.directory(factory, adapters.directory());
+    ApprovalGuard guard = lab.identities().guard(false);
+    Workers.orchestrator(factory, AuditSigning.of(AuditSigning.newKeyPair()));
+    Workers.directory(factory, adapters.directory(), guard);
     for (SyncServerHost host : adapters.hosts()) {
       if (onePollerPerServer) {
         factory
             .newWorker(
                 TaskQueues.forServer(host.serverName()),
                 WorkerOptions.newBuilder().setMaxConcurrentActivityTaskPollers(1).build())
-            .registerActivitiesImplementations(new SyncServerActivitiesImpl(host));
+            .registerActivitiesImplementations(new SyncServerActivitiesImpl(host, guard));
       } else {
-        Workers.server(factory, host);
+        Workers.server(factory, host, guard);
       }
     }
     factory.start();
+    this.approvals =
+        new Approvals(LabApprover.of(lab, adapters.entra().identityEndpoint(), client));
   }
 
   WorkflowClient client() {
     return client;
   }
 
-  /** Starts a remediation under {@code workflowId} (unique per run, so runs can overlap). */
+  /**
+   * Starts a remediation under {@code workflowId} (unique per run, so runs can overlap), approved
+   * as soon as it asks.
+   */
   CompletableFuture<RemediationResult> start(String workflowId, RemediationRequest request) {
-    return start(client, workflowId, request);
+    return start(client, approvals, workflowId, request, a -> approved.put(workflowId, a));
   }
 
-  /** The same through any client of the deployment's Temporal. */
+  /** When run {@code workflowId} asked for approval and when its decision was signed. */
+  LabApprover.Approval approval(String workflowId) {
+    LabApprover.Approval a = approved.get(workflowId);
+    if (a == null) throw new IllegalStateException(workflowId + " was not approved");
+    return a;
+  }
+
+  /**
+   * The same through any client of the deployment's Temporal, approved by {@code approvals}.
+   *
+   * @return the run's result; failed at once when its approval fails
+   */
   static CompletableFuture<RemediationResult> start(
-      WorkflowClient client, String workflowId, RemediationRequest request) {
+      WorkflowClient client,
+      Approvals approvals,
+      String workflowId,
+      RemediationRequest request,
+      java.util.function.Consumer<LabApprover.Approval> whenApproved) {
     WorkflowOptions options =
         RunDescriptions.remediation(
                 workflowId,
@@ -90,7 +120,22 @@ final class LabDeployment implements AutoCloseable {
     SharedAppRemediationWorkflow run =
         client.newWorkflowStub(SharedAppRemediationWorkflow.class, options);
     WorkflowClient.start(run::remediate, request);
-    return WorkflowStub.fromTyped(run).getResultAsync(RemediationResult.class);
+    CompletableFuture<RemediationResult> result =
+        WorkflowStub.fromTyped(run).getResultAsync(RemediationResult.class);
+    CompletableFuture<RemediationResult> outcome = new CompletableFuture<>();
+    result.whenComplete(
+        (r, e) -> {
+          if (e != null) outcome.completeExceptionally(e);
+          else outcome.complete(r);
+        });
+    approvals
+        .approve(workflowId, result)
+        .whenComplete(
+            (a, e) -> {
+              if (a != null) whenApproved.accept(a);
+              else if (!result.isDone()) outcome.completeExceptionally(e);
+            });
+    return outcome;
   }
 
   /** The result, which must be a success: a failed run measures nothing. */
@@ -104,6 +149,7 @@ final class LabDeployment implements AutoCloseable {
 
   @Override
   public void close() {
+    approvals.close();
     factory.shutdownNow();
     factory.awaitTermination(10, TimeUnit.SECONDS);
     client.getWorkflowServiceStubs().shutdownNow();

@@ -2,6 +2,7 @@ package io.abafix.cli.bench;
 
 import io.abafix.activities.TaskQueues;
 import io.abafix.cli.EmbeddedTemporal;
+import io.abafix.cli.LabApprover;
 import io.abafix.lab.Lab;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.model.RemediationResult;
@@ -20,8 +21,9 @@ import java.util.function.Consumer;
  * its scheduler stayed paused (the journal's SYNC_PAUSED entry) against the floor: the time its own
  * steps took while it was paused (from the history: each activity's last attempt, start to close),
  * plus what is left of its new service account's propagation when its sign-in wait begins; and the
- * run's wall time against its critical path, the union of every step's time and every propagation.
- * The rest is orchestration: scheduling, workflow tasks, and the wait's poll interval.
+ * run's wall time against its critical path, the union of every step's time, every propagation and
+ * the approver's answer (from the run's request to her signed decision). The rest is orchestration:
+ * scheduling, workflow tasks, and the wait's poll interval.
  */
 final class PausedWindowBench {
   static final double TARGET = 1.05;
@@ -158,18 +160,34 @@ final class PausedWindowBench {
                   .start(id, Fleets.request(lab.tenantDomain(), lab.serverNames(), timings))
                   .join(),
               "the sync-paused benchmark's remediation");
+      LabApprover.Approval approval = deployment.approval(id);
       return analyse(
           RunHistory.fetch(deployment.client(), id),
           result.audit(),
           lab.serverNames(),
-          propagationSeconds * 1000);
+          propagationSeconds * 1000,
+          List.of(new long[] {approval.askedAt(), approval.signedAt()}));
     }
   }
 
   /** The figures of one run, from its history and its journal. */
   static Run analyse(
       RunHistory history, List<AuditEntry> audit, List<String> servers, long propagationMillis) {
+    return analyse(history, audit, servers, propagationMillis, List.of());
+  }
+
+  /**
+   * The same, with the intervals in which a person answered (from a request to its signed answer):
+   * the procedure's time too, on the critical path.
+   */
+  static Run analyse(
+      RunHistory history,
+      List<AuditEntry> audit,
+      List<String> servers,
+      long propagationMillis,
+      List<long[]> personMillis) {
     Intervals all = new Intervals();
+    for (long[] p : personMillis) all.add(p[0], p[1]);
     Map<String, Intervals> own = new LinkedHashMap<>();
     Map<String, String> queueOwner = new LinkedHashMap<>();
     for (String s : servers) {

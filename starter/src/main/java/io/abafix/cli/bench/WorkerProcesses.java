@@ -11,9 +11,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Worker JVMs started from their shipped bundles ({@code java -jar}), with the same JVM and the
- * same flags for abafix's and the bare worker, and what the benchmark reads of them: how long until
- * a worker says it polls, and its resident memory.
+ * Worker JVMs started from their shipped bundles, with the same JVM and the same flags and the same
+ * way of starting ({@code java -cp BUNDLE MAIN}) for abafix's and the bare worker, and what the
+ * benchmark reads of them: how long until a worker says it polls, and its resident memory.
  */
 final class WorkerProcesses {
   private WorkerProcesses() {}
@@ -40,16 +40,25 @@ final class WorkerProcesses {
   }
 
   /**
-   * Starts {@code java FLAGS -jar JAR ARGS} with {@code env} (and no TEMPORAL_ or ABAFIX_ settings
-   * of this process's own), logging to {@code log}, and waits for its {@code polling } line.
+   * Starts {@code java FLAGS -cp CLASSPATH MAIN ARGS} with {@code env} (and no TEMPORAL_ or ABAFIX_
+   * settings of this process's own), logging to {@code log}, and waits for its {@code polling }
+   * line. Each jar's manifest brings its {@code lib/} folder, as under {@code java -jar}.
    */
   static Started start(
-      List<String> jvmFlags, Path jar, List<String> args, Map<String, String> env, Path log)
+      List<String> jvmFlags,
+      List<Path> classpath,
+      String mainClass,
+      List<String> args,
+      Map<String, String> env,
+      Path log)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmFlags);
-    command.addAll(List.of("-jar", jar.toString()));
+    command.add("-cp");
+    command.add(
+        String.join(java.io.File.pathSeparator, classpath.stream().map(Path::toString).toList()));
+    command.add(mainClass);
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.redirectOutput(log.toFile());
@@ -65,13 +74,17 @@ final class WorkerProcesses {
       }
       if (!process.isAlive()) {
         throw new IllegalStateException(
-            jar + " exited " + process.exitValue() + " before polling:\n" + Files.readString(log));
+            mainClass
+                + " exited "
+                + process.exitValue()
+                + " before polling:\n"
+                + Files.readString(log));
       }
       Thread.sleep(5);
     }
     process.destroyForcibly();
     throw new IllegalStateException(
-        jar + " did not poll within 2 minutes:\n" + Files.readString(log));
+        mainClass + " did not poll within 2 minutes:\n" + Files.readString(log));
   }
 
   /** VmRSS of a process, kB, from /proc. */

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,6 +22,17 @@ public record AuditFile(List<Entry> entries, Verification verification) {
    * @throws IllegalArgumentException when the file is missing, empty or a line is not JSON
    */
   public static AuditFile read(Path file) {
+    return read(file, null);
+  }
+
+  /**
+   * Reads and checks an export: its hash chain and, with the orchestrator's audit public key, the
+   * signed digests that make a rewrite with a recomputed chain detectable.
+   *
+   * @param publicKey the key of {@code abafix keygen --audit-signing}, or null (then the signatures
+   *     are reported as not checked)
+   */
+  public static AuditFile read(Path file, PublicKey publicKey) {
     List<String> lines;
     try {
       lines =
@@ -64,6 +76,22 @@ public record AuditFile(List<Entry> entries, Verification verification) {
                     + file.getFileName()
                     + " does not match its hash or the line before it: the file was edited,"
                     + " cut or reordered after export");
-    return new AuditFile(List.copyOf(entries), Verification.of(chain));
+    Verification.Check signatures;
+    if (publicKey == null) {
+      signatures =
+          new Verification.Check(
+              "signed digests",
+              Verification.State.NOT_CHECKED,
+              "no public key given: report with --public-key K (the orchestrator's audit key) to"
+                  + " check the signatures");
+    } else {
+      AuditExport.Verification signed = AuditExport.verify(lines, publicKey);
+      signatures =
+          new Verification.Check(
+              "signed digests",
+              signed.intact() ? Verification.State.PASSED : Verification.State.FAILED,
+              signed.message());
+    }
+    return new AuditFile(List.copyOf(entries), Verification.of(chain, signatures));
   }
 }

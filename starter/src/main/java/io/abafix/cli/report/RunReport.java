@@ -110,6 +110,8 @@ public record RunReport(
       if (e.decision() || e.step().equals("REQUEST")) decisions.add(e);
       learnAppNames(e, appNames);
 
+      // The journal's signed digests are about the record, not a server: no timeline of their own.
+      if (e.step().equals("AUDIT_DIGEST")) continue;
       byTarget.computeIfAbsent(e.target(), t -> new ArrayList<>()).add(e);
       if (e.target().equals(DIRECTORY) || e.target().isBlank()) continue;
       // The server's state as the journal last saw it.

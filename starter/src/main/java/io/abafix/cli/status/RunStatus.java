@@ -207,13 +207,7 @@ public record RunStatus(
       if (task != null) {
         next.add(task.instructions());
         next.add(
-            "abafix confirm "
-                + runId
-                + " --step "
-                + task.step()
-                + " --server "
-                + task.server()
-                + " --as <your name>");
+            "abafix confirm " + runId + " --step " + task.step() + " --server " + task.server());
       }
       for (String s : workersMissing) {
         next.add(
@@ -243,15 +237,14 @@ public record RunStatus(
         p.digest() == null
             ? ""
             : " --digest " + p.digest().substring(0, Math.min(12, p.digest().length()));
-    return "abafix approve " + run + " " + gate + digest + " --as <your name>";
+    return "abafix approve " + run + " " + gate + digest;
   }
 
   static String approvePlanCommand(String run, PendingApproval p) {
     return "abafix approve "
         + run
         + " --gate PLAN --digest "
-        + p.planDigest().substring(0, Math.min(12, p.planDigest().length()))
-        + " --as <your name>";
+        + p.planDigest().substring(0, Math.min(12, p.planDigest().length()));
   }
 
   /** Whether the run has ended. */

@@ -107,7 +107,8 @@ class BenchReportTest {
             Stats.of(List.of(6.0, 6.0, 6.0)),
             Stats.of(List.of(1.0, 1.0, 1.0)),
             6.0,
-            5.5);
+            5.5,
+            Stats.of(List.of(120.0, 130.0, 140.0)));
     FleetBench.Result fleet =
         new FleetBench.Result(
             "pairs", List.of(size(10, 1.0), size(100, 4.0), size(500, fleet500Seconds)));

@@ -17,39 +17,8 @@ class PausedWindowBenchTest {
     // A paused from 1000 to 9000. Its steps: revert 1000-1500, sign-in wait scheduled at 1600
     // (propagation 5000 from the revert: until 6500, the last look 6600-6700), configure
     // 7000-8000. B's step 2000-3000 runs inside A's window; orchestration fills the gaps.
-    RunHistory history =
-        new RunHistory(
-            100,
-            0,
-            10_000,
-            List.of(
-                new RunHistory.Activity(
-                    "RevertToServiceAccount", "abafix-server-servera", 900, 1000, 1500),
-                new RunHistory.Activity(
-                    "RotateApplicationCertificate", "abafix-server-serverb", 1900, 2000, 3000),
-                new RunHistory.Activity("AwaitSignIn", "abafix-server-servera", 1600, 6600, 6700),
-                new RunHistory.Activity(
-                    "ConfigureApplicationAuthentication",
-                    "abafix-server-servera",
-                    6900,
-                    7000,
-                    8000)));
-    List<AuditEntry> audit =
-        List.of(
-            new AuditEntry(
-                "run",
-                1,
-                "SYNC_PAUSED",
-                "SERVERA",
-                "WORKFLOW",
-                null,
-                1000,
-                9000,
-                0,
-                "INFO",
-                Map.of(),
-                Map.of(),
-                ""));
+    RunHistory history = history();
+    List<AuditEntry> audit = audit();
 
     PausedWindowBench.Run run =
         PausedWindowBench.analyse(history, audit, List.of("SERVERA", "SERVERB"), 5000);
@@ -62,5 +31,58 @@ class PausedWindowBenchTest {
     assertEquals(500 + 4900 + 100 + 1000, a.allStepsMillis());
     assertEquals(Map.of("SERVERB RotateApplicationCertificate", 1000L), a.othersStepsMillis());
     assertEquals(10_000, run.wallMillis());
+  }
+
+  @Test
+  void the_critical_path_holds_the_approvers_answer_but_no_servers_floor_does() {
+    // The approver answers from 200 to 600, before any scheduler is paused.
+    PausedWindowBench.Run without =
+        PausedWindowBench.analyse(history(), audit(), List.of("SERVERA", "SERVERB"), 5000);
+    PausedWindowBench.Run with =
+        PausedWindowBench.analyse(
+            history(),
+            audit(),
+            List.of("SERVERA", "SERVERB"),
+            5000,
+            List.of(new long[] {200, 600}));
+
+    assertEquals(500 + 4900 + 100 + 1000, without.criticalPathMillis());
+    assertEquals(400 + 500 + 4900 + 100 + 1000, with.criticalPathMillis());
+    assertEquals(without.servers().get(0).ownFloorMillis(), with.servers().get(0).ownFloorMillis());
+  }
+
+  private static RunHistory history() {
+    return new RunHistory(
+        100,
+        0,
+        10_000,
+        List.of(
+            new RunHistory.Activity(
+                "RevertToServiceAccount", "abafix-server-servera", 900, 1000, 1500),
+            new RunHistory.Activity(
+                "RotateApplicationCertificate", "abafix-server-serverb", 1900, 2000, 3000),
+            new RunHistory.Activity("AwaitSignIn", "abafix-server-servera", 1600, 6600, 6700),
+            new RunHistory.Activity(
+                "ConfigureApplicationAuthentication", "abafix-server-servera", 6900, 7000, 8000)));
+  }
+
+  private static List<AuditEntry> audit() {
+    return List.of(
+        new AuditEntry(
+            "run",
+            1,
+            "SYNC_PAUSED",
+            "SERVERA",
+            "WORKFLOW",
+            null,
+            1000,
+            9000,
+            0,
+            "INFO",
+            Map.of(),
+            Map.of(),
+            "",
+            null,
+            null));
   }
 }

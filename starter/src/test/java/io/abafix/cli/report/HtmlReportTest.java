@@ -44,7 +44,7 @@ class HtmlReportTest {
     assertEquals(
         List.of("SERVERA", "SERVERB"),
         r.serverLanes().stream().map(RunReport.Lane::target).toList());
-    assertEquals(4, r.retries(), "two sign-in checks took 3 attempts each");
+    assertEquals(6, r.retries(), "two sign-in checks took 4 attempts each");
 
     RunReport.ServerStates a = r.states().get(0);
     assertEquals("SERVERA", a.server());
@@ -60,19 +60,36 @@ class HtmlReportTest {
     assertEquals("0212a5eb-e36a-4362-8e8b-dd7871f45eaa", a.after().applicationId());
     assertEquals("enabled", a.after().scheduler());
 
-    // SERVERA is paused from its PAUSE_SCHEDULER (entry 6) to its RESUME_SCHEDULER (entry 26).
+    // SERVERA is paused from the moment its PAUSE_SCHEDULER began until its RESUME_SCHEDULER
+    // ended, as the run's own SYNC_PAUSED entry records.
     RunReport.Lane laneA = r.serverLanes().get(0);
     assertEquals(1, laneA.paused().size());
-    assertEquals(r.entries().get(5).endedAt(), laneA.paused().get(0)[0]);
-    assertEquals(r.entries().get(25).endedAt(), laneA.paused().get(0)[1]);
+    assertEquals(startOf(r, "PAUSE_SCHEDULER", "SERVERA"), laneA.paused().get(0)[0]);
+    assertEquals(endOf(r, "RESUME_SCHEDULER", "SERVERA"), laneA.paused().get(0)[1]);
 
     String html = HtmlReport.render(r, NOW);
     assertTrue(html.contains("<figure class=\"timeline\" data-server=\"SERVERA\">"), html);
     assertTrue(html.contains("<figure class=\"timeline\" data-server=\"SERVERB\">"), html);
     assertTrue(html.contains("<table id=\"before-after-table\">"));
-    assertTrue(html.contains("\u00d73</text>"), "a step that took 3 attempts says so");
+    assertTrue(html.contains("\u00d74</text>"), "a step that took 4 attempts says so");
     assertTrue(html.contains("kind-approval"), "the waits for approval show");
     assertTrue(html.contains("PASSED</span> hash chain"), "the chain was checked");
+  }
+
+  private static long startOf(RunReport r, String step, String target) {
+    return r.entries().stream()
+        .filter(e -> e.step().equals(step) && e.target().equals(target))
+        .findFirst()
+        .orElseThrow()
+        .startedAt();
+  }
+
+  private static long endOf(RunReport r, String step, String target) {
+    return r.entries().stream()
+        .filter(e -> e.step().equals(step) && e.target().equals(target))
+        .findFirst()
+        .orElseThrow()
+        .endedAt();
   }
 
   @Test
@@ -193,13 +210,18 @@ class HtmlReportTest {
   @Test
   void an_edited_export_fails_the_chain_check_and_the_page_says_so() throws Exception {
     List<String> lines = new ArrayList<>(Files.readAllLines(demoExport()));
-    lines.set(8, lines.get(8).replace("demo (automatic approval)", "alice"));
+    // Someone names another approver in the first approval.
+    int approval = 0;
+    while (!lines.get(approval).contains("alice@contoso.onmicrosoft.com (verified)")) approval++;
+    lines.set(approval, lines.get(approval).replace("alice@", "mallory@"));
     Path edited = Files.write(dir.resolve("edited.jsonl"), lines);
     AuditFile file = AuditFile.read(edited);
     assertFalse(file.verification().intact());
     String html =
         HtmlReport.render(RunReport.of(null, file.entries(), null, file.verification()), NOW);
-    assertTrue(html.contains("FAILED</span> hash chain: line 9 of edited.jsonl"), html);
+    assertTrue(
+        html.contains("FAILED</span> hash chain: line " + (approval + 1) + " of edited.jsonl"),
+        html);
   }
 
   @Test

@@ -37,7 +37,9 @@ class StatusRenderTest {
         "DONE",
         Map.of(),
         Map.of(),
-        "ok");
+        "ok",
+        "",
+        "");
   }
 
   @Test
@@ -79,7 +81,7 @@ class StatusRenderTest {
             "abafix approve "
                 + RUN
                 + " --step REVERT_TO_SERVICE_ACCOUNT --server SERVERA"
-                + " --digest dddddddddddd --as <your name>"),
+                + " --digest dddddddddddd"),
         s.next());
     List<String> screen = StatusRender.screen(s);
     assertTrue(
@@ -88,7 +90,7 @@ class StatusRenderTest {
         screen.contains(
             "    abafix approve "
                 + RUN
-                + " --step REVERT_TO_SERVICE_ACCOUNT --server SERVERA --digest dddddddddddd --as <your name>"));
+                + " --step REVERT_TO_SERVICE_ACCOUNT --server SERVERA --digest dddddddddddd"));
 
     // Piped: the first look lists every step; the next lists only what changed.
     List<String> first = StatusRender.changes(null, s, t);

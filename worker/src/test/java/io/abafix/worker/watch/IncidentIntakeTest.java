@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.abafix.activities.approval.ApprovalProof;
+import io.abafix.activities.approval.DecisionBinding;
 import io.abafix.activities.model.IdentityType;
 import io.abafix.lab.Lab;
 import io.abafix.lab.LabAdapters;
@@ -11,21 +13,28 @@ import io.abafix.lab.LabSnapshot;
 import io.abafix.lab.scenario.Scenario;
 import io.abafix.worker.Workers;
 import io.abafix.workflows.IncidentWorkflow;
+import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.WorkflowIds;
 import io.abafix.workflows.incident.ChildRun;
 import io.abafix.workflows.incident.IncidentConfig;
 import io.abafix.workflows.incident.IncidentPolicy;
 import io.abafix.workflows.incident.IncidentReport;
 import io.abafix.workflows.incident.IncidentResult;
+import io.abafix.workflows.incident.IncidentRules;
 import io.abafix.workflows.incident.IncidentState;
 import io.abafix.workflows.incident.IncidentStatus;
 import io.abafix.workflows.incident.ProposedRun;
 import io.abafix.workflows.incident.Remedy;
 import io.abafix.workflows.incident.ReportKind;
+import io.abafix.workflows.incident.TenantRules;
 import io.abafix.workflows.model.ApprovalRequest;
+import io.abafix.workflows.model.DecisionScope;
+import io.abafix.workflows.model.PendingApproval;
 import io.abafix.workflows.model.Timings;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.WorkerFactory;
 import java.nio.file.Path;
@@ -36,7 +45,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -70,13 +82,21 @@ class IncidentIntakeTest {
         Lab.fromScenario(Scenario.fromResource(scenario).withoutLatency(), env::currentTimeMillis);
     adapters = LabAdapters.start(lab);
     WorkerFactory factory = env.getWorkerFactory();
-    Workers.orchestrator(factory);
-    Workers.directory(factory, adapters.directory());
-    adapters.hosts().forEach(h -> Workers.server(factory, h));
+    // The orchestrator's configuration: what each test's watchers ask for, as a tenant's rules.
+    Workers.orchestrator(
+        factory,
+        io.abafix.workflows.audit.AuditSigning.of(
+            io.abafix.workflows.audit.AuditSigning.newKeyPair()),
+        IncidentRules.of(tenant -> new TenantRules(unattendedByOrchestrator, false)));
+    Workers.directory(factory, adapters.directory(), lab.identities().guard(false));
+    adapters.hosts().forEach(h -> Workers.server(factory, h, lab.identities().guard(false)));
     env.start();
   }
 
+  private volatile Set<Remedy> unattendedByOrchestrator = Set.of();
+
   private IncidentConfig config(Set<Remedy> unattended, Map<String, String> moduleSources) {
+    unattendedByOrchestrator = unattended;
     return new IncidentConfig(
         lab.tenantDomain(),
         lab.serverNames(),
@@ -111,6 +131,54 @@ class IncidentIntakeTest {
             new WatcherOptions(
                 lab.tenantDomain(), Duration.ofSeconds(5), dir.resolve(server + ".json"), null))
         .withClock(clock);
+  }
+
+  /**
+   * The incident's result, approving each destructive step of the remediation it started as the lab
+   * user {@code user} would from the CLI: signed in, the nonce binding this run and gate.
+   */
+  private IncidentResult resultApprovingTheRemediationAs(String user) throws Exception {
+    WorkflowClient client = env.getWorkflowClient();
+    CompletableFuture<IncidentResult> result =
+        client
+            .newUntypedWorkflowStub(WorkflowIds.incident(lab.tenantDomain()))
+            .getResultAsync(IncidentResult.class);
+    String id = WorkflowIds.remediation(lab.tenantDomain());
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (!result.isDone() && System.currentTimeMillis() < deadline) {
+      try {
+        WorkflowStub untyped = client.newUntypedWorkflowStub(id);
+        String runId = untyped.describe().getExecution().getRunId();
+        SharedAppRemediationWorkflow run =
+            client.newWorkflowStub(SharedAppRemediationWorkflow.class, id, Optional.of(runId));
+        PendingApproval p = run.progress().pendingApproval();
+        if (p != null) {
+          DecisionBinding binding =
+              new DecisionBinding(
+                  client.getOptions().getNamespace(),
+                  id,
+                  runId,
+                  p.gate(),
+                  p.planDigest(),
+                  p.parameters(),
+                  DecisionBinding.APPROVE);
+          run.decide(
+              new ApprovalRequest(
+                  p.gate(),
+                  user,
+                  true,
+                  "ok",
+                  p.digest(),
+                  ApprovalProof.of(lab.identities().idToken(user, binding.nonce()), binding)));
+          continue;
+        }
+      } catch (io.temporal.client.WorkflowNotFoundException
+          | io.grpc.StatusRuntimeException notYet) {
+        // The incident has not started its remediation yet.
+      }
+      env.sleep(Duration.ofSeconds(5));
+    }
+    return result.get(30, TimeUnit.SECONDS);
   }
 
   private IncidentWorkflow incident() {
@@ -153,10 +221,7 @@ class IncidentIntakeTest {
         runs.executions.get(1).getRunId(),
         "the second report joined the incident the first one started");
 
-    IncidentResult result =
-        env.getWorkflowClient()
-            .newUntypedWorkflowStub(WorkflowIds.incident(lab.tenantDomain()))
-            .getResult(IncidentResult.class);
+    IncidentResult result = resultApprovingTheRemediationAs("alice");
 
     assertEquals(2, result.reports().size());
     assertEquals(
@@ -218,14 +283,29 @@ class IncidentIntakeTest {
     assertEquals(
         List.of(List.of("SERVERA"), List.of("SERVERB")),
         waiting.proposal().stream().map(ProposedRun::servers).toList());
+    // alice signs in at the lab's Entra ID, as abafix approve would.
+    PendingApproval proposal = waiting.pendingApproval();
+    DecisionBinding binding =
+        DecisionScope.binding(
+            env.getWorkflowClient().getOptions().getNamespace(),
+            WorkflowIds.incident(lab.tenantDomain()),
+            env.getWorkflowClient()
+                .newUntypedWorkflowStub(WorkflowIds.incident(lab.tenantDomain()))
+                .describe()
+                .getExecution()
+                .getRunId(),
+            proposal.gate(),
+            List.of(proposal),
+            true);
     incident()
         .decide(
             new ApprovalRequest(
-                waiting.pendingApproval().gate(),
+                proposal.gate(),
                 "alice",
                 true,
                 "go",
-                waiting.pendingApproval().digest()));
+                proposal.digest(),
+                ApprovalProof.of(lab.identities().idToken("alice", binding.nonce()), binding)));
     IncidentResult result =
         env.getWorkflowClient()
             .newUntypedWorkflowStub(WorkflowIds.incident(lab.tenantDomain()))
@@ -242,7 +322,7 @@ class IncidentIntakeTest {
             .anyMatch(
                 e ->
                     e.step().equals("APPROVAL")
-                        && "alice".equals(e.actor())
+                        && "alice@contoso.onmicrosoft.com (verified)".equals(e.actor())
                         && "APPROVED".equals(e.outcome())));
   }
 }

@@ -1,5 +1,11 @@
 package io.abafix.workflows.audit;
 
+import io.temporal.activity.LocalActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInfo;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -9,10 +15,22 @@ import java.util.TreeMap;
 /**
  * The journal a workflow keeps of its steps. Lives in workflow state, so it is rebuilt on replay
  * and served by query while the run goes on. Not thread safe: only the workflow thread writes it.
+ *
+ * <p>Each record is hash-chained to the one before as it is recorded ({@link AuditChain}). {@link
+ * #seal} and {@link #close} have the orchestrator sign a digest of the chain's head ({@link
+ * AuditDigest}) and record it as a record of its own, so that an export can be checked against a
+ * key the workflow never sees.
  */
 public final class AuditJournal {
+  /** The step name of a signed digest record. */
+  public static final String DIGEST = "AUDIT_DIGEST";
+
+  private static final String SIGNED_AUDIT = "abafix-signed-audit";
+
   private final String runId;
   private final List<AuditEntry> entries = new ArrayList<>();
+  private AuditDigest lastDigest;
+  private AuditSigningActivities signer;
 
   public AuditJournal(String runId) {
     this.runId = runId;
@@ -31,7 +49,8 @@ public final class AuditJournal {
       Map<String, String> before,
       Map<String, String> after,
       String detail) {
-    AuditEntry entry =
+    String prev = entries.isEmpty() ? AuditChain.GENESIS : entries.get(entries.size() - 1).hash();
+    AuditEntry unhashed =
         new AuditEntry(
             runId,
             entries.size() + 1,
@@ -45,9 +64,99 @@ public final class AuditJournal {
             outcome,
             sorted(before),
             sorted(after),
-            detail);
+            detail,
+            prev,
+            null);
+    AuditEntry entry = withHash(unhashed, AuditChain.hashOf(unhashed));
     entries.add(entry);
     return entry;
+  }
+
+  /**
+   * Has the orchestrator sign the records so far, after a destructive step ({@code reason} names
+   * it). Does nothing when nothing was recorded since the last digest. Workflow code only.
+   */
+  public void seal(String reason) {
+    if (lastDigest != null && lastDigest.lastSeq() == entries.size()) return;
+    sign(reason, false);
+  }
+
+  /** The run's last digest: call once, when the run ends, after its last record. */
+  public void close() {
+    if (lastDigest != null && lastDigest.closing()) return;
+    sign("END", true);
+  }
+
+  private void sign(String reason, boolean closing) {
+    if (entries.isEmpty()) return;
+    // Runs started before signed digests existed replay as they ran.
+    if (Workflow.getVersion(SIGNED_AUDIT, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      return;
+    }
+    WorkflowInfo info = Workflow.getInfo();
+    int first = lastDigest == null ? 1 : lastDigest.lastSeq() + 1;
+    int last = entries.size();
+    AuditDigest digest =
+        new AuditDigest(
+            info.getNamespace(),
+            info.getWorkflowId(),
+            runId,
+            first,
+            last,
+            last - first + 1,
+            entries.get(last - 1).hash(),
+            lastDigest == null ? AuditChain.GENESIS : lastDigest.id(),
+            reason,
+            closing);
+    long now = Workflow.currentTimeMillis();
+    try {
+      // Signed even while the run is being cancelled: the digest covers what was done.
+      SignedDigest[] holder = new SignedDigest[1];
+      Workflow.newDetachedCancellationScope(() -> holder[0] = signer().sign(digest)).run();
+      SignedDigest signed = holder[0];
+      record(
+          DIGEST,
+          "journal",
+          "WORKFLOW",
+          null,
+          now,
+          Workflow.currentTimeMillis(),
+          1,
+          "SIGNED",
+          Map.of(),
+          AuditRecords.digestFacts(signed),
+          reason);
+    } catch (ActivityFailure e) {
+      // The run goes on; verify reports the gap, naming this record.
+      record(
+          DIGEST,
+          "journal",
+          "WORKFLOW",
+          null,
+          now,
+          Workflow.currentTimeMillis(),
+          1,
+          "FAILED",
+          Map.of(),
+          AuditRecords.digestFacts(new SignedDigest(digest, null, null, null)),
+          "the orchestrator could not sign: " + e.getCause().getMessage());
+    }
+    lastDigest = digest;
+  }
+
+  private AuditSigningActivities signer() {
+    if (signer == null) {
+      signer =
+          Workflow.newLocalActivityStub(
+              AuditSigningActivities.class,
+              LocalActivityOptions.newBuilder()
+                  .setStartToCloseTimeout(Duration.ofSeconds(10))
+                  .setScheduleToCloseTimeout(Duration.ofMinutes(1))
+                  .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(5).build())
+                  .build());
+    }
+    return signer;
   }
 
   /**
@@ -64,6 +173,25 @@ public final class AuditJournal {
 
   public int size() {
     return entries.size();
+  }
+
+  private static AuditEntry withHash(AuditEntry e, String hash) {
+    return new AuditEntry(
+        e.runId(),
+        e.seq(),
+        e.step(),
+        e.target(),
+        e.executor(),
+        e.actor(),
+        e.startedAt(),
+        e.endedAt(),
+        e.attempts(),
+        e.outcome(),
+        e.before(),
+        e.after(),
+        e.detail(),
+        e.prev(),
+        hash);
   }
 
   private static Map<String, String> sorted(Map<String, String> facts) {

@@ -55,6 +55,19 @@ public record IncidentConfig(
     this(tenant, servers, credentialReference, moduleSources, policy, timings, null, null);
   }
 
+  /** The same configuration under another policy. */
+  public IncidentConfig withPolicy(IncidentPolicy policy) {
+    return new IncidentConfig(
+        tenant,
+        servers,
+        credentialReference,
+        moduleSources,
+        policy,
+        timings,
+        operatorSteps,
+        carried);
+  }
+
   /** The same configuration, for the next run of the incident, carrying these reports. */
   public IncidentConfig carrying(List<IncidentReport> reports) {
     return new IncidentConfig(

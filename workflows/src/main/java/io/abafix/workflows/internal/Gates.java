@@ -1,7 +1,11 @@
 package io.abafix.workflows.internal;
 
+import io.abafix.activities.approval.ApprovalProof;
+import io.abafix.activities.approval.DecisionBinding;
+import io.abafix.activities.approval.VerifiedIdentity;
 import io.abafix.workflows.audit.AuditJournal;
 import io.abafix.workflows.model.ApprovalRequest;
+import io.abafix.workflows.model.DecisionScope;
 import io.abafix.workflows.model.PendingApproval;
 import io.abafix.workflows.plan.Executor;
 import io.abafix.workflows.plan.PlanDigest;
@@ -41,8 +45,22 @@ public final class Gates {
   public record Request(
       String gate, String target, String description, Map<String, String> parameters) {}
 
-  /** How a gate was settled. */
-  public record Settled(String gate, String outcome, String by, String comment) {
+  /**
+   * How a gate was settled.
+   *
+   * @param proof the decider's signed proof, or null (a timeout, a policy, a typed name)
+   */
+  public record Settled(
+      String gate,
+      String outcome,
+      String by,
+      String comment,
+      ApprovalProof proof,
+      VerifiedIdentity signer) {
+    public Settled(String gate, String outcome, String by, String comment) {
+      this(gate, outcome, by, comment, null, null);
+    }
+
     public boolean approved() {
       return "APPROVED".equals(outcome);
     }
@@ -63,6 +81,8 @@ public final class Gates {
   private final LongSupplier clock;
   private final String nothingPending;
   private final String requester;
+  private final SignedDecisions.Verifier verifier;
+  private String requesterObjectId;
   private final Map<String, Gate> gates = new LinkedHashMap<>();
 
   /**
@@ -70,15 +90,41 @@ public final class Gates {
    * @param requester who started the run, under the two-person rule; null when it does not apply
    */
   public Gates(AuditJournal journal, LongSupplier clock, String nothingPending, String requester) {
+    this(journal, clock, nothingPending, requester, (proof, role, expected) -> null);
+  }
+
+  /**
+   * @param verifier checks each signed decision as it arrives ({@link SignedDecisions})
+   */
+  public Gates(
+      AuditJournal journal,
+      LongSupplier clock,
+      String nothingPending,
+      String requester,
+      SignedDecisions.Verifier verifier) {
     this.journal = journal;
     this.clock = clock;
     this.nothingPending = nothingPending;
     this.requester = requester;
+    this.verifier = verifier;
   }
 
-  /** In a workflow: the workflow's clock. */
+  /** In a workflow: the workflow's clock, and its orchestrator's check of signed decisions. */
   public static Gates inWorkflow(AuditJournal journal, String nothingPending, String requester) {
-    return new Gates(journal, Workflow::currentTimeMillis, nothingPending, requester);
+    return new Gates(
+        journal,
+        Workflow::currentTimeMillis,
+        nothingPending,
+        requester,
+        SignedDecisions.inWorkflow());
+  }
+
+  /**
+   * The requester's verified start: under the two-person rule, an approval signed by the same
+   * person ({@code oid}) is refused here, as the workers refuse it.
+   */
+  public void requesterVerified(VerifiedIdentity requester) {
+    if (requester != null) this.requesterObjectId = requester.objectId();
   }
 
   // ---- the workflow's side ------------------------------------------------------------------
@@ -200,6 +246,21 @@ public final class Gates {
     if (refusal != null) {
       throw ApplicationFailure.newNonRetryableFailure(refusal, DECISION_REFUSED);
     }
+    VerifiedIdentity who = verifier.verify(r.proof(), r.approve(), b -> bindingRefusal(r, b));
+    if (who != null) {
+      // The check took time: the gate may have been settled (or timed out) meanwhile.
+      refusal = refusal(r);
+      if (refusal == null
+          && r.approve()
+          && ((requesterObjectId != null && requesterObjectId.equals(who.objectId()))
+              // A run an incident started names the proposal's verified approver as requester.
+              || (requester != null && requester.trim().equalsIgnoreCase(who.label())))) {
+        refusal = "two-person rule: " + who.upn() + " started this run and cannot approve it";
+      }
+      if (refusal != null) {
+        throw ApplicationFailure.newNonRetryableFailure(refusal, DECISION_REFUSED);
+      }
+    }
     List<Gate> targets = targets(r.gate());
     for (Gate g : targets) {
       settle(
@@ -207,10 +268,12 @@ public final class Gates {
           new Settled(
               g.pending.gate(),
               r.approve() ? "APPROVED" : "REJECTED",
-              r.by(),
+              who == null ? r.by() : who.label(),
               (r.comment() == null ? "" : r.comment())
                   + (PLAN.equals(r.gate()) ? " (the whole plan, " + short12(r.digest()) + ")" : "")
-                  + (r.proof() == null ? "" : " [proof attached]")),
+                  + (r.proof() == null || who != null ? "" : " [signed in]"),
+              r.proof(),
+              who),
           Executor.OPERATOR);
     }
     return String.join(", ", targets.stream().map(g -> g.pending.gate()).toList());
@@ -218,7 +281,9 @@ public final class Gates {
 
   /** Why a decision is refused, or null when it settles something. */
   private String refusal(ApprovalRequest r) {
-    if (r == null || r.by() == null || r.by().isBlank()) return "say who decides (--as NAME)";
+    if (r == null || (r.proof() == null && (r.by() == null || r.by().isBlank()))) {
+      return "sign in to decide (abafix approve signs you in with Entra ID)";
+    }
     List<PendingApproval> open = pending();
     if (r.gate() == null || r.gate().isBlank()) {
       return "name the gate you decide (--step S --server X, or --gate "
@@ -257,10 +322,51 @@ public final class Gates {
             + (r.digest() == null ? "" : ", not " + r.digest());
       }
     }
-    if (r.approve() && requester != null && r.by().trim().equalsIgnoreCase(requester.trim())) {
+    if (r.approve()
+        && requester != null
+        && r.by() != null
+        && r.by().trim().equalsIgnoreCase(requester.trim())) {
       return "two-person rule: " + r.by() + " started this run and cannot approve it";
     }
     return null;
+  }
+
+  /**
+   * Why the signed decision does not fit the gate it names as the run shows that gate now (what the
+   * person signed must be what the gate asks), or null when it does.
+   */
+  private String bindingRefusal(ApprovalRequest r, DecisionBinding signed) {
+    DecisionBinding now;
+    try {
+      now =
+          DecisionScope.binding(
+              signed.namespace(),
+              signed.workflowId(),
+              signed.runId(),
+              r.gate().trim(),
+              pending(),
+              r.approve());
+    } catch (IllegalArgumentException e) {
+      return "no open gate " + r.gate();
+    }
+    if (now.equals(signed)) return null;
+    return "the sign-in was made for "
+        + signed.decision()
+        + " "
+        + signed.gate()
+        + " "
+        + signed.parameters()
+        + " (plan "
+        + short12(signed.planDigest())
+        + "), not for "
+        + now.decision()
+        + " "
+        + now.gate()
+        + " "
+        + now.parameters()
+        + " (plan "
+        + short12(now.planDigest())
+        + "): sign in again";
   }
 
   private List<Gate> targets(String name) {
@@ -282,6 +388,12 @@ public final class Gates {
     Map<String, String> after = new LinkedHashMap<>(g.pending.parameters());
     after.put("gate", g.pending.gate());
     after.put("digest", g.pending.digest());
+    if (s.signer() != null) {
+      after.put("signedInAs", s.signer().upn());
+      after.put("objectId", s.signer().objectId());
+      after.put("tenantId", s.signer().tenantId());
+      after.put("signedInAt", s.signer().issuedAt().toString());
+    }
     journal
         .entry("APPROVAL")
         .target(g.target)

@@ -1,6 +1,8 @@
 package io.abafix.workflows.internal;
 
 import io.abafix.activities.FailureTypes;
+import io.abafix.activities.approval.DecisionBinding;
+import io.abafix.activities.approval.VerifiedIdentity;
 import io.abafix.workflows.audit.AuditJournal;
 import io.abafix.workflows.model.ConfirmRequest;
 import io.abafix.workflows.model.OperatorTask;
@@ -54,8 +56,16 @@ public final class OperatorTasks {
   private String confirmedBy;
   private Claim claim;
 
+  private final SignedDecisions.Verifier verifier;
+
+  /** In a workflow: confirmations are signed, and checked as they arrive. */
   public OperatorTasks(AuditJournal journal) {
+    this(journal, SignedDecisions.inWorkflow());
+  }
+
+  public OperatorTasks(AuditJournal journal, SignedDecisions.Verifier verifier) {
     this.journal = journal;
+    this.verifier = verifier;
   }
 
   /** The task waiting for a person, or null. */
@@ -145,6 +155,30 @@ public final class OperatorTasks {
     if (refusal != null) {
       throw ApplicationFailure.newNonRetryableFailure(refusal, CONFIRMATION_REFUSED);
     }
+    String gate0 = task.gate();
+    VerifiedIdentity who =
+        verifier.verify(
+            r.proof(),
+            false,
+            signed ->
+                signed.equals(
+                        DecisionBinding.confirm(
+                            signed.namespace(), signed.workflowId(), signed.runId(), gate0))
+                    ? null
+                    : "the sign-in was made to confirm "
+                        + signed.gate()
+                        + ", not "
+                        + gate0
+                        + ": sign in again");
+    if (who != null) {
+      // The check took time: the task may have closed, or another confirmation come, meanwhile.
+      refusal = refusal(r);
+      if (refusal == null && !task.gate().equals(gate0)) refusal = gate0 + " is no longer open";
+      if (refusal != null) {
+        throw ApplicationFailure.newNonRetryableFailure(refusal, CONFIRMATION_REFUSED);
+      }
+      r = new ConfirmRequest(r.step(), r.server(), who.label(), r.proof());
+    }
     Claim mine = new Claim(r);
     claim = mine;
     state = State.CHECKING;
@@ -163,7 +197,9 @@ public final class OperatorTasks {
   }
 
   private String refusal(ConfirmRequest r) {
-    if (r == null || r.by() == null || r.by().isBlank()) return "say who did it (--as NAME)";
+    if (r == null || (r.proof() == null && (r.by() == null || r.by().isBlank()))) {
+      return "sign in to confirm (abafix confirm signs you in with Entra ID)";
+    }
     if (task == null) return "nothing in this run is waiting for an operator step";
     String named = r.step() + " on " + r.server();
     if (!task.step().equalsIgnoreCase(String.valueOf(r.step()))

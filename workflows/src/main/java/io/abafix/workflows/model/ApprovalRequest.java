@@ -10,12 +10,19 @@ package io.abafix.workflows.model;
  * @param digest the digest of what was looked at: the gate's {@link PendingApproval#digest()}, or
  *     for {@code PLAN} the plan's digest (all of it, or its first 12 or more characters); required
  *     to approve, so that an approval cannot settle a gate whose parameters changed since
- * @param proof an opaque proof of who decided (a signed token), or null; kept for the audit
+ * @param proof the decider's Entra ID sign-in, whose nonce binds this run, the gate, the plan and
+ *     the parameters ({@link io.abafix.activities.approval.DecisionBinding}); the workers refuse a
+ *     destructive step without a valid one, whatever {@code by} says
  */
 public record ApprovalRequest(
-    String gate, String by, boolean approve, String comment, String digest, String proof) {
+    String gate,
+    String by,
+    boolean approve,
+    String comment,
+    String digest,
+    io.abafix.activities.approval.ApprovalProof proof) {
 
-  /** A decision without a proof. */
+  /** A decision without a proof: a typed name, which no worker accepts for a destructive step. */
   public ApprovalRequest(String gate, String by, boolean approve, String comment, String digest) {
     this(gate, by, approve, comment, digest, null);
   }

@@ -1,5 +1,6 @@
 package io.abafix.workflows.model;
 
+import io.abafix.workflows.plan.RehearsedFleet;
 import io.abafix.workflows.plan.StepName;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,9 @@ import java.util.Map;
  * @param requestedBy who started the run, for the audit and the two-person rule
  * @param operatorSteps steps a person performs and confirms (e.g. CONFIGURE_ABA in the wizard); the
  *     others are automated
+ * @param rehearsed what a rehearsal of this run met (its plan digest and the fleet's facts); when
+ *     set, preflight refuses, changing nothing, a fleet or plan that differs from it; null for a
+ *     run that was not rehearsed
  */
 public record RemediationRequest(
     String tenant,
@@ -28,13 +32,56 @@ public record RemediationRequest(
     Timings timings,
     String requestedBy,
     List<StepName> operatorSteps,
-    String origin) {
+    String origin,
+    RehearsedFleet rehearsed) {
 
   /**
    * Microsoft's procedure uses the wizard for these; the cmdlets exist but need an admin sign-in.
    */
   public static final List<StepName> DOCUMENTED_OPERATOR_STEPS =
       List.of(StepName.ROTATE_CERTIFICATE, StepName.CONFIGURE_ABA);
+
+  /** A request that was not rehearsed. */
+  public RemediationRequest(
+      String tenant,
+      List<String> servers,
+      String credentialReference,
+      Map<String, String> credentialReferences,
+      boolean dryRun,
+      ApprovalPolicy approvals,
+      Timings timings,
+      String requestedBy,
+      List<StepName> operatorSteps,
+      String origin) {
+    this(
+        tenant,
+        servers,
+        credentialReference,
+        credentialReferences,
+        dryRun,
+        approvals,
+        timings,
+        requestedBy,
+        operatorSteps,
+        origin,
+        null);
+  }
+
+  /** This request, bound to what its rehearsal met. */
+  public RemediationRequest rehearsedAs(RehearsedFleet fleet) {
+    return new RemediationRequest(
+        tenant,
+        servers,
+        credentialReference,
+        credentialReferences,
+        dryRun,
+        approvals,
+        timings,
+        requestedBy,
+        operatorSteps,
+        origin,
+        fleet);
+  }
 
   /** A request started by a person at the CLI. */
   public RemediationRequest(

@@ -28,8 +28,7 @@ public record RunDescriptions(
             + servers.size()
             + " servers). Destructive steps wait for an approval.\n\n"
             + facts(tenant, servers)
-            + commands(
-                id, "`abafix approve " + id + " --as <your name>` (or `reject`) when a step waits"),
+            + commands(id, "`abafix approve " + id + "` (or `reject`) when a step waits"),
         indexed
             ? SearchAttributes.atStart(
                 SearchAttributes.KIND_REMEDIATION, tenant, servers, "PREFLIGHT")
@@ -59,7 +58,7 @@ public record RunDescriptions(
             + " parameters, certificates near expiry), diagnoses the fleet and proposes the"
             + " workflow that fixes it; starts it once approved.\n\n"
             + facts(tenant, servers)
-            + commands(id, "`abafix approve " + id + " --as <your name>` to start the proposal"),
+            + commands(id, "`abafix approve " + id + "` to start the proposal"),
         indexed
             ? SearchAttributes.atStart(
                 SearchAttributes.KIND_INCIDENT, tenant, servers, "COLLECTING")

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.abafix.activities.DirectoryActivitiesImpl;
 import io.abafix.activities.SyncServerActivitiesImpl;
 import io.abafix.activities.TaskQueues;
+import io.abafix.activities.approval.ApprovalProof;
+import io.abafix.activities.approval.DecisionBinding;
 import io.abafix.lab.Lab;
 import io.abafix.lab.LabAdapters;
 import io.abafix.lab.scenario.Scenario;
@@ -71,13 +73,19 @@ class RunVisibilityTest {
         Lab.fromScenario(
             Scenario.fromResource("seed-pair").withoutLatency(), env::currentTimeMillis);
     adapters = LabAdapters.start(lab);
-    env.newWorker(TaskQueues.ORCHESTRATOR)
-        .registerWorkflowImplementationTypes(SharedAppRemediationWorkflowImpl.class);
+    var orchestrator = env.newWorker(TaskQueues.ORCHESTRATOR);
+    orchestrator.registerWorkflowImplementationTypes(SharedAppRemediationWorkflowImpl.class);
+    orchestrator.registerActivitiesImplementations(
+        io.abafix.workflows.audit.AuditSigning.of(
+            io.abafix.workflows.audit.AuditSigning.newKeyPair()));
     env.newWorker(TaskQueues.DIRECTORY)
-        .registerActivitiesImplementations(new DirectoryActivitiesImpl(adapters.directory()));
+        .registerActivitiesImplementations(
+            new DirectoryActivitiesImpl(adapters.directory(), lab.identities().guard(false)),
+            lab.identities().guard(false).decisionCheck());
     for (String server : lab.serverNames()) {
       env.newWorker(TaskQueues.forServer(server))
-          .registerActivitiesImplementations(new SyncServerActivitiesImpl(adapters.host(server)));
+          .registerActivitiesImplementations(
+              new SyncServerActivitiesImpl(adapters.host(server), lab.identities().guard(false)));
     }
     env.start();
   }
@@ -199,7 +207,26 @@ class RunVisibilityTest {
         details = currentDetails(id);
       }
       gates.add(pending);
-      run.decide(new ApprovalRequest(pending.gate(), "bob", true, "ok", pending.digest()));
+      // Signed in as bob, as abafix approve does: the workers verify the proof.
+      String runId = client.newUntypedWorkflowStub(id).describe().getExecution().getRunId();
+      DecisionBinding binding =
+          new DecisionBinding(
+              client.getOptions().getNamespace(),
+              id,
+              runId,
+              pending.gate(),
+              pending.planDigest(),
+              pending.parameters(),
+              DecisionBinding.APPROVE);
+      String token = lab.identities().idToken("bob", binding.nonce());
+      run.decide(
+          new ApprovalRequest(
+              pending.gate(),
+              "bob",
+              true,
+              "ok",
+              pending.digest(),
+              ApprovalProof.of(token, binding)));
     }
     assertTrue(result.isDone(), "the run did not end: " + run.progress());
     return new Seen(id, result.join(), gates, waiting, phase, details);

@@ -75,7 +75,8 @@ public final class ChildRuns {
       if (run.remedy() == Remedy.SHARED_APP_REMEDIATION) {
         SharedAppRemediationWorkflow child =
             Workflow.newChildWorkflowStub(SharedAppRemediationWorkflow.class, options);
-        boolean unattended = config.policy().isUnattended(run.remedy());
+        // Unattended lets the remediation start without a person; its destructive steps still
+        // wait for a signed approval, which no policy can stand in for.
         RemediationRequest request =
             new RemediationRequest(
                 config.tenant(),
@@ -84,9 +85,7 @@ public final class ChildRuns {
                 null,
                 false,
                 new ApprovalPolicy(
-                    !unattended,
-                    config.policy().twoPerson(),
-                    config.policy().approvalTimeoutSeconds()),
+                    true, config.policy().twoPerson(), config.policy().approvalTimeoutSeconds()),
                 config.timings(),
                 approver,
                 config.operatorSteps(),

@@ -131,7 +131,7 @@ public final class Compensations {
             .record();
         return true;
       }
-      StepResult r = run.directory.restoreApplication(app.id());
+      StepResult r = run.directory.restoreApplication(app.id(), run.approvedDeletions());
       restore(started)
           .attempts(r.attempt())
           .outcome(r.changed() ? "COMPENSATED" : "NO_CHANGE")

@@ -48,7 +48,10 @@ public final class DirectorySteps {
     int changed = 0;
     for (AppRegistration app : apps) {
       run.saga.addCompensation(() -> compensations.restoreIfStillUsed(app));
-      StepResult r = run.directory.deleteApplication(app.id());
+      StepResult r =
+          run.directory.deleteApplication(
+              app.id(), approvals.authorization(s.key()), run.approvedDeletions());
+      approver = StepRecord.approvedBy(r, approver);
       attempts = Math.max(attempts, r.attempt());
       if (r.changed()) changed++;
       before.put(app.displayName(), app.appId() + " live");

@@ -52,8 +52,11 @@ public final class IdentitySteps {
       if (s.executor() != Executor.OPERATOR) {
         StepResult r =
             run.server(server)
-                .revertToServiceAccount(server, run.request.credentialReferenceFor(server));
-        return StepRecord.of(r).by(approver);
+                .revertToServiceAccount(
+                    server,
+                    run.request.credentialReferenceFor(server),
+                    approvals.authorization(s.key()));
+        return StepRecord.of(r).by(StepRecord.approvedBy(r, approver));
       }
       String account = st.expectedServiceAccountName();
       String by =
@@ -217,7 +220,7 @@ public final class IdentitySteps {
                 + s.step()
                 + " --server "
                 + s.target()
-                + " --as <your name>",
+                + " (it signs you in)",
             now());
     String saved = run.waitingFor;
     run.waitingFor = "an operator to do " + s.key() + " and confirm it";
@@ -229,8 +232,7 @@ public final class IdentitySteps {
             + " --step "
             + s.step()
             + " --server "
-            + s.target()
-            + " --as <your name>");
+            + s.target());
     try {
       return run.operatorTasks.await(
           task, missing, Duration.ofSeconds(run.request.approvals().timeoutSeconds()));

@@ -3,6 +3,7 @@ package io.abafix.workflows.internal.remediation;
 import static io.abafix.workflows.internal.remediation.RemediationRun.key;
 
 import io.abafix.activities.model.ServerState;
+import io.abafix.activities.model.StepResult;
 import io.abafix.workflows.plan.PlannedStep;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +58,9 @@ public final class MachineIdSteps {
       ServerState st = run.server(server).inspectServer(server);
       String approver = approvals.confirm(s, PlanApprovals.regenerate(st.machineId(), newId));
       if (!st.equals(run.server(server).inspectServer(server))) continue;
-      return StepRecord.of(run.server(server).regenerateMachineId(server, newId)).by(approver);
+      StepResult r =
+          run.server(server).regenerateMachineId(server, newId, approvals.authorization(s.key()));
+      return StepRecord.of(r).by(StepRecord.approvedBy(r, approver));
     }
   }
 }

@@ -1,6 +1,8 @@
 package io.abafix.workflows.internal.remediation;
 
 import io.abafix.activities.FailureTypes;
+import io.abafix.activities.approval.ProvenParameters;
+import io.abafix.activities.approval.StepAuthorization;
 import io.abafix.activities.model.AppRegistration;
 import io.abafix.activities.model.ServerState;
 import io.abafix.workflows.internal.Gates;
@@ -25,6 +27,7 @@ public final class PlanApprovals {
   private final RemediationRun run;
   private final Map<String, Gates.Settled> approved = new HashMap<>();
   private final Map<String, Map<String, String>> approvedParameters = new HashMap<>();
+  private boolean proven;
 
   public PlanApprovals(RemediationRun run) {
     this.run = run;
@@ -40,6 +43,8 @@ public final class PlanApprovals {
     for (String server : run.plan.regenerateMachineId()) {
       run.newMachineIds.put(server, Workflow.randomUUID().toString().replace("-", ""));
     }
+    // Runs started before signed approvals show their gates without the operations they authorise.
+    proven = Workflow.getVersion("proven-parameters", Workflow.DEFAULT_VERSION, 1) >= 1;
     List<Gates.Request> requests =
         run.plan.steps().stream()
             .filter(PlannedStep::destructive)
@@ -57,9 +62,16 @@ public final class PlanApprovals {
    * @param now the parameters computed from what the server reports now
    * @return who approved
    */
-  public String confirm(PlannedStep step, Map<String, String> now) {
+  public String confirm(PlannedStep step, Map<String, String> asNow) {
     String gate = step.key();
-    if (now.equals(approvedParameters.get(gate))) return approved.get(gate).by();
+    Map<String, String> now = proven(step, asNow);
+    boolean expiring = proven && expiresBeforeTheStepEnds(approved.get(gate));
+    if (now.equals(approvedParameters.get(gate)) && !expiring) return approved.get(gate).by();
+    if (expiring && now.equals(approvedParameters.get(gate))) {
+      // The worker refuses an expired sign-in: ask the person again rather than fail the step.
+      settle(List.of(request(step, now, " (the approver's sign-in has expired: approve again)")));
+      return approved.get(gate).by();
+    }
     Map<String, String> was = approvedParameters.getOrDefault(gate, Map.of());
     String changed =
         String.join(
@@ -70,6 +82,35 @@ public final class PlanApprovals {
                 .toList());
     settle(List.of(request(step, now, " (changed since approval: " + changed + ")")));
     return approved.get(gate).by();
+  }
+
+  /** How long before its expiry a sign-in is asked again for: a step's time, and some to spare. */
+  private static final Duration SIGN_IN_MARGIN = Duration.ofMinutes(15);
+
+  /**
+   * Whether the approval's ID token expires before its step can be done (its claim, unverified).
+   */
+  private static boolean expiresBeforeTheStepEnds(Gates.Settled s) {
+    if (s == null || s.proof() == null || s.proof().idToken() == null) return false;
+    try {
+      java.util.Date exp =
+          com.nimbusds.jwt.JWTParser.parse(s.proof().idToken())
+              .getJWTClaimsSet()
+              .getExpirationTime();
+      return exp != null
+          && exp.getTime() < Workflow.currentTimeMillis() + SIGN_IN_MARGIN.toMillis();
+    } catch (java.text.ParseException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The proofs the gate's step carries to its worker: the signed approval that settled it, which
+   * the worker verifies itself before it acts.
+   */
+  public StepAuthorization authorization(String gate) {
+    Gates.Settled s = approved.get(gate);
+    return new StepAuthorization(run.requesterProof, s == null ? null : s.proof());
   }
 
   private void settle(List<Gates.Request> requests) {
@@ -86,11 +127,7 @@ public final class PlanApprovals {
       String id = Workflow.getInfo().getWorkflowId();
       List<String> commands = new java.util.ArrayList<>();
       commands.add(
-          "abafix approve "
-              + id
-              + " --gate PLAN --digest "
-              + run.planDigest.substring(0, 12)
-              + " --as <your name>");
+          "abafix approve " + id + " --gate PLAN --digest " + run.planDigest.substring(0, 12));
       for (Gates.Request r : requests) {
         int at = r.gate().indexOf('@');
         commands.add(
@@ -103,8 +140,7 @@ public final class PlanApprovals {
                 + " --digest "
                 + io.abafix.workflows.plan.PlanDigest.ofGate(
                         run.planDigest, r.gate(), r.parameters())
-                    .substring(0, 12)
-                + " --as <your name>");
+                    .substring(0, 12));
       }
       run.visibility.phase("APPROVAL", null);
       run.visibility.waiting(
@@ -147,8 +183,35 @@ public final class PlanApprovals {
   }
 
   private Gates.Request request(PlannedStep s, Map<String, String> parameters, String note) {
-    return new Gates.Request(s.key(), s.target(), s.description() + note, parameters);
+    return new Gates.Request(s.key(), s.target(), s.description() + note, proven(s, parameters));
   }
+
+  /**
+   * The parameters with the operation the approval authorises and its target, which the approver's
+   * signed decision binds and the worker checks ({@link ProvenParameters}).
+   */
+  private Map<String, String> proven(PlannedStep s, Map<String, String> parameters) {
+    if (!proven || parameters.keySet().stream().anyMatch(PROVEN::contains)) return parameters;
+    Map<String, String> m = new LinkedHashMap<>(parameters);
+    switch (s.step()) {
+      case REVERT_TO_SERVICE_ACCOUNT ->
+          m.put(ProvenParameters.REVERT_TO_SERVICE_ACCOUNT, s.target());
+      case REGENERATE_MACHINE_ID -> m.put(ProvenParameters.REGENERATE_MACHINE_ID, s.target());
+      case DELETE_APPLICATIONS ->
+          m.put(
+              ProvenParameters.DELETE_APPLICATION,
+              ProvenParameters.list(
+                  run.plan.applicationsToDelete().stream().map(AppRegistration::id).toList()));
+      default -> {}
+    }
+    return m;
+  }
+
+  private static final java.util.Set<String> PROVEN =
+      java.util.Set.of(
+          ProvenParameters.REVERT_TO_SERVICE_ACCOUNT,
+          ProvenParameters.REGENERATE_MACHINE_ID,
+          ProvenParameters.DELETE_APPLICATION);
 
   /** What each destructive step will act on, as planned from preflight. */
   private Map<String, String> planned(PlannedStep s) {

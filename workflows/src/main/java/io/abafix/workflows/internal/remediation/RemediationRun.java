@@ -3,6 +3,7 @@ package io.abafix.workflows.internal.remediation;
 import io.abafix.activities.DirectoryActivities;
 import io.abafix.activities.SyncServerActivities;
 import io.abafix.activities.TaskQueues;
+import io.abafix.activities.model.ApprovedDeletions;
 import io.abafix.activities.model.ServerState;
 import io.abafix.workflows.audit.AuditJournal;
 import io.abafix.workflows.internal.DurableWaits;
@@ -59,6 +60,11 @@ public final class RemediationRun {
   /** App ids (lower case) no server may keep using: the shared apps and the ones in use before. */
   public final Set<String> retiredAppIds = new LinkedHashSet<>();
 
+  /**
+   * How the fleet differs from its rehearsal (see {@link RehearsalCheck}); empty when it does not.
+   */
+  public List<String> rehearsalDifferences = List.of();
+
   /** When this run paused each server's scheduler (epoch millis), until it resumes it. */
   public final Map<String, Long> pausedAt = new LinkedHashMap<>();
 
@@ -72,6 +78,9 @@ public final class RemediationRun {
   public long waitDeadline;
 
   public String cancelReason;
+
+  /** The requester's signed start, once {@code abafix remediate} has sent it; else null. */
+  public io.abafix.activities.approval.ApprovalProof requesterProof;
 
   private final Map<String, SyncServerActivities> serverStubs = new HashMap<>();
 
@@ -154,5 +163,10 @@ public final class RemediationRun {
             "server " + s + " is named twice", io.abafix.activities.FailureTypes.PERMANENT);
       }
     }
+  }
+
+  /** What the directory worker may delete or restore in this run: the plan's apps. */
+  public ApprovedDeletions approvedDeletions() {
+    return ApprovedDeletions.of(Workflow.getInfo().getRunId(), plan.applicationsToDelete());
   }
 }

@@ -43,6 +43,15 @@ public record StepRecord(
     return new StepRecord("SKIPPED", 0, null, facts, facts, detail, List.of());
   }
 
+  /**
+   * Who approved a destructive step, as its worker verified it ({@code approvedBy} in the step's
+   * facts, e.g. {@code alice@contoso.onmicrosoft.com (verified)}); {@code fallback} otherwise.
+   */
+  public static String approvedBy(StepResult r, String fallback) {
+    String verified = r.after().get(StepResult.APPROVED_BY);
+    return verified == null ? fallback : verified;
+  }
+
   public StepRecord by(String who) {
     return new StepRecord(outcome, attempts, who, before, after, detail, problems);
   }

@@ -56,6 +56,7 @@ public final class Steps {
           };
     } catch (TemporalFailure e) {
       entry(s, started).outcome("FAILED").detail(run.describe(e, s.target())).record();
+      if (s.destructive()) run.journal.seal(s.key());
       throw e;
     }
     entry(s, started)
@@ -66,6 +67,8 @@ public final class Steps {
         .after(r.after())
         .detail(r.detail())
         .record();
+    // Each destructive step is signed as soon as it is recorded, not only at the end.
+    if (s.destructive()) run.journal.seal(s.key());
     return r.problems();
   }
 

@@ -1,0 +1,57 @@
+package io.abafix.activities.approval;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Whose sign-ins a worker trusts as approvals: one Entra ID tenant, one app registration (the
+ * tokens' audience), and the app role an approver must hold.
+ *
+ * @param tenantId the tenant's id (a GUID): pins the issuer {@code
+ *     https://login.microsoftonline.com/<tenantId>/v2.0} and the {@code tid} claim
+ * @param clientId the application (client) id of abafix's app registration: the {@code aud}
+ * @param approverRole the app role an approver's token must carry in {@code roles}
+ * @param twoPerson when true, a step also needs the requester's signed start, and the approver's
+ *     {@code oid} must differ from the requester's
+ */
+public record ApprovalTrust(
+    String tenantId, String clientId, String approverRole, boolean twoPerson) {
+
+  public static final String DEFAULT_APPROVER_ROLE = "Abafix.Approver";
+
+  /** Entra ID's public cloud sign-in host. */
+  public static final String AUTHORITY_HOST = "https://login.microsoftonline.com";
+
+  private static final Pattern GUID =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
+  public ApprovalTrust {
+    tenantId = require(tenantId, "the approvers' tenant id");
+    clientId = require(clientId, "the client id of abafix's app registration");
+    approverRole =
+        approverRole == null || approverRole.isBlank() ? DEFAULT_APPROVER_ROLE : approverRole;
+  }
+
+  /** The issuer of v2.0 ID tokens for the tenant, pinned exactly. */
+  public String issuer() {
+    return AUTHORITY_HOST + "/" + tenantId + "/v2.0";
+  }
+
+  /** Where the tenant publishes its signing keys. */
+  public URI jwksUri() {
+    return URI.create(AUTHORITY_HOST + "/" + tenantId + "/discovery/v2.0/keys");
+  }
+
+  /** The authority msal4j signs in against. */
+  public String authority() {
+    return AUTHORITY_HOST + "/" + tenantId + "/";
+  }
+
+  private static String require(String guid, String what) {
+    if (guid == null || !GUID.matcher(guid.trim().toLowerCase(Locale.ROOT)).matches()) {
+      throw new IllegalArgumentException(what + " must be a GUID, got: " + guid);
+    }
+    return guid.trim().toLowerCase(Locale.ROOT);
+  }
+}

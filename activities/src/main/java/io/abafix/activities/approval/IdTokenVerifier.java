@@ -1,0 +1,156 @@
+package io.abafix.activities.approval;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import java.net.MalformedURLException;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+
+/**
+ * Verifies an Entra ID v2.0 ID token as proof of one decision: an RS256 signature by one of the
+ * tenant's published keys (no other algorithm, so neither {@code alg: none} nor HS256 keyed with a
+ * public key gets through), the pinned issuer, {@code tid}, {@code aud}, {@code exp} with a small
+ * clock skew, the nonce the decision's binding gives, and, for approvers, the app role.
+ *
+ * <p>The key source is given by constructor: {@link #forEntra} fetches the tenant's keys from Entra
+ * ID; tests and the lab pass their own.
+ */
+public final class IdTokenVerifier {
+  /** How far the worker's clock may differ from Entra ID's. */
+  public static final Duration CLOCK_SKEW = Duration.ofMinutes(2);
+
+  private final ApprovalTrust trust;
+  private final DefaultJWTProcessor<SecurityContext> processor;
+  private final Clock clock;
+
+  public IdTokenVerifier(ApprovalTrust trust, JWKSource<SecurityContext> keys, Clock clock) {
+    if (trust == null || keys == null || clock == null) {
+      throw new IllegalArgumentException("trust, keys and clock are required");
+    }
+    this.trust = trust;
+    this.clock = clock;
+    this.processor = new DefaultJWTProcessor<>();
+    processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256, keys));
+    // The claims are checked below, against this verifier's clock, each with its own reason.
+    processor.setJWTClaimsSetVerifier(null);
+  }
+
+  /** A verifier with the tenant's keys from Entra ID (cached, refreshed on an unknown key id). */
+  public static IdTokenVerifier forEntra(ApprovalTrust trust) {
+    try {
+      return new IdTokenVerifier(
+          trust,
+          JWKSourceBuilder.<SecurityContext>create(trust.jwksUri().toURL()).build(),
+          Clock.systemUTC());
+    } catch (MalformedURLException e) {
+      throw new IllegalArgumentException("bad key location " + trust.jwksUri(), e);
+    }
+  }
+
+  public ApprovalTrust trust() {
+    return trust;
+  }
+
+  /**
+   * @param expectedNonce the nonce of the binding the caller computed itself
+   * @param requireRole whether the token must carry the approver role (a requester's need not)
+   * @return who signed in
+   * @throws ProofRefusedException naming the first check that failed
+   */
+  public VerifiedIdentity verify(String idToken, String expectedNonce, boolean requireRole)
+      throws ProofRefusedException {
+    if (idToken == null || idToken.isBlank()) {
+      throw new ProofRefusedException("no ID token: a typed name is not a proof");
+    }
+    JWT jwt;
+    try {
+      jwt = JWTParser.parse(idToken.trim());
+    } catch (ParseException e) {
+      throw new ProofRefusedException("not a JWT");
+    }
+    if (!(jwt instanceof SignedJWT signed)) {
+      throw new ProofRefusedException(
+          "the token is not signed (alg " + jwt.getHeader().getAlgorithm() + ")");
+    }
+    if (!JWSAlgorithm.RS256.equals(signed.getHeader().getAlgorithm())) {
+      throw new ProofRefusedException(
+          "the token is signed with " + signed.getHeader().getAlgorithm() + ", not RS256");
+    }
+    JWTClaimsSet claims;
+    try {
+      claims = processor.process(signed, null);
+    } catch (BadJOSEException | JOSEException e) {
+      throw new ProofRefusedException(
+          "the signature does not verify against the tenant's published keys", e);
+    }
+    try {
+      return checkClaims(claims, expectedNonce, requireRole);
+    } catch (ParseException e) {
+      throw new ProofRefusedException("a claim has the wrong type: " + e.getMessage());
+    }
+  }
+
+  private VerifiedIdentity checkClaims(JWTClaimsSet c, String expectedNonce, boolean requireRole)
+      throws ProofRefusedException, ParseException {
+    if (!trust.issuer().equals(c.getIssuer())) {
+      throw new ProofRefusedException(
+          "issuer " + c.getIssuer() + " is not the trusted " + trust.issuer());
+    }
+    String tid = c.getStringClaim("tid");
+    if (!trust.tenantId().equals(tid)) {
+      throw new ProofRefusedException("tenant " + tid + " is not the trusted " + trust.tenantId());
+    }
+    List<String> aud = c.getAudience();
+    if (aud == null || aud.size() != 1 || !trust.clientId().equals(aud.get(0))) {
+      throw new ProofRefusedException(
+          "audience " + aud + " is not abafix's app " + trust.clientId());
+    }
+    Instant now = clock.instant();
+    Date exp = c.getExpirationTime();
+    if (exp == null || !now.isBefore(exp.toInstant().plus(CLOCK_SKEW))) {
+      throw new ProofRefusedException(
+          "the token expired at " + (exp == null ? "?" : exp.toInstant()));
+    }
+    Date nbf = c.getNotBeforeTime();
+    if (nbf != null && now.isBefore(nbf.toInstant().minus(CLOCK_SKEW))) {
+      throw new ProofRefusedException("the token is not valid before " + nbf.toInstant());
+    }
+    Date iat = c.getIssueTime();
+    if (iat == null || now.isBefore(iat.toInstant().minus(CLOCK_SKEW))) {
+      throw new ProofRefusedException("the token has no issue time, or one in the future");
+    }
+    String nonce = c.getStringClaim("nonce");
+    if (expectedNonce == null || !expectedNonce.equals(nonce)) {
+      throw new ProofRefusedException(
+          "the token's nonce was made for another decision (run, gate, plan or parameters)");
+    }
+    String oid = c.getStringClaim("oid");
+    if (oid == null || oid.isBlank()) {
+      throw new ProofRefusedException("the token names no user (oid)");
+    }
+    List<String> roles = c.getStringListClaim("roles");
+    roles = roles == null ? List.of() : List.copyOf(roles);
+    if (requireRole && !roles.contains(trust.approverRole())) {
+      throw new ProofRefusedException(
+          c.getStringClaim("preferred_username")
+              + " does not hold the app role "
+              + trust.approverRole());
+    }
+    String upn = c.getStringClaim("preferred_username");
+    return new VerifiedIdentity(upn == null ? oid : upn, oid, tid, iat.toInstant(), roles);
+  }
+}

@@ -1,0 +1,197 @@
+package io.abafix.lab.graph;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.abafix.activities.DirectoryActivitiesImpl;
+import io.abafix.activities.FailureTypes;
+import io.abafix.activities.approval.ApprovalProof;
+import io.abafix.activities.approval.DecisionBinding;
+import io.abafix.activities.approval.ProvenParameters;
+import io.abafix.activities.approval.RunRef;
+import io.abafix.activities.approval.StepAuthorization;
+import io.abafix.activities.graph.GraphDirectory;
+import io.abafix.activities.graph.GraphDirectoryConfig;
+import io.abafix.activities.model.AppRegistration;
+import io.abafix.activities.model.ApprovedDeletions;
+import io.abafix.lab.fault.FaultInjector;
+import io.abafix.lab.graph.TestCertificates.TestCertificate;
+import io.abafix.lab.signin.LabIdentityProvider;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator.ReplaceUnderscores;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The directory activities' own guard, through the real Graph adapter to the fake Entra ID, which
+ * records every request: what the approval does not cover is refused before anything is sent.
+ */
+@DisplayNameGeneration(ReplaceUnderscores.class)
+class DirectoryGuardTest {
+  private static final String TENANT = "contoso.onmicrosoft.com";
+  private static final String WORKER_APP = "11111111-2222-3333-4444-555555555555";
+  private static final String RUN = "run-1";
+  private static final RunRef THIS_RUN = new RunRef("default", "abafix-remediation-" + TENANT, RUN);
+  private final LabIdentityProvider approvers =
+      new LabIdentityProvider(TENANT, java.time.Clock.systemUTC());
+
+  private static TestCertificate workerCertificate;
+
+  @TempDir Path dir;
+  private FakeMicrosoftEntra entra;
+  private final AppRegistration shared = app("ConnectSyncProvisioning_SERVERA_0123456789ab");
+  private final AppRegistration other = app("ConnectSyncProvisioning_SERVERC_ba9876543210");
+  private final AppRegistration payroll = app("Payroll");
+  private DirectoryActivitiesImpl activities;
+
+  @BeforeAll
+  static void createCertificate() {
+    workerCertificate = TestCertificates.selfSigned("abafix directory worker");
+  }
+
+  @BeforeEach
+  void connect() throws IOException {
+    InMemoryDirectory tenant = new InMemoryDirectory().add(shared).add(other).add(payroll);
+    entra = new FakeMicrosoftEntra(tenant, FaultInjector.none(), 100);
+    entra.registerClient(WORKER_APP, workerCertificate.certificate());
+    activities =
+        new DirectoryActivitiesImpl(
+            new GraphDirectory(
+                GraphDirectoryConfig.of(
+                        TENANT, WORKER_APP, workerCertificate.writePem(dir.resolve("worker.pem")))
+                    .withGraphBaseUrl(entra.graphBaseUrl())
+                    .withIdentityEndpointOverride(entra.identityEndpoint())),
+            approvers.guard(false),
+            () -> THIS_RUN);
+  }
+
+  @AfterEach
+  void stop() {
+    entra.close();
+  }
+
+  @Test
+  void an_app_the_plan_names_is_deleted_and_restored() {
+    ApprovedDeletions approval = ApprovedDeletions.of(RUN, List.of(shared));
+    assertTrue(activities.deleteApplication(shared.id(), signed(shared), approval).changed());
+    assertEquals(1, entra.requests(FakeMicrosoftEntra.DELETE_APPLICATION).size());
+    assertTrue(activities.restoreApplication(shared.id(), approval).changed());
+    assertEquals(1, entra.requests(FakeMicrosoftEntra.RESTORE_APPLICATION).size());
+  }
+
+  @Test
+  void an_app_the_plan_does_not_name_sends_no_request() {
+    ApprovedDeletions approval = ApprovedDeletions.of(RUN, List.of(shared));
+    // Signed for both, but the plan names only the shared app.
+    assertRefused(
+        () -> activities.deleteApplication(other.id(), signed(shared, other), approval),
+        "does not name it");
+    assertRefused(() -> activities.restoreApplication(other.id(), approval), "does not name it");
+    assertEquals(List.of(), entra.requests());
+  }
+
+  @Test
+  void an_app_not_named_connect_sync_provisioning_sends_no_request_even_when_approved() {
+    ApprovedDeletions approval = ApprovedDeletions.of(RUN, List.of(payroll));
+    assertRefused(
+        () -> activities.deleteApplication(payroll.id(), signed(payroll), approval), "only");
+    assertRefused(() -> activities.restoreApplication(payroll.id(), approval), "only");
+    assertEquals(List.of(), entra.requests());
+  }
+
+  @Test
+  void an_approval_that_misnames_the_live_app_deletes_nothing() {
+    // The approval calls Payroll's object id a provisioning app: Graph says otherwise.
+    ApprovedDeletions approval =
+        new ApprovedDeletions(
+            RUN,
+            List.of(
+                new ApprovedDeletions.ApprovedApp(
+                    payroll.id(), payroll.appId(), "ConnectSyncProvisioning_FAKE_000000000000")),
+            1);
+    assertRefused(
+        () -> activities.deleteApplication(payroll.id(), signed(payroll), approval),
+        "not the approved");
+    assertEquals(List.of(), entra.requests(FakeMicrosoftEntra.DELETE_APPLICATION));
+  }
+
+  @Test
+  void no_more_apps_than_the_plan_counts_are_deleted_in_one_run() {
+    ApprovedDeletions approval =
+        new ApprovedDeletions(
+            RUN, ApprovedDeletions.of(RUN, List.of(shared, other)).applications(), 1);
+    StepAuthorization both = signed(shared, other);
+    assertRefused(() -> activities.deleteApplication(shared.id(), both, approval), "allows 1");
+    ApprovedDeletions one = ApprovedDeletions.of(RUN, List.of(shared));
+    activities.deleteApplication(shared.id(), both, one);
+    activities.restoreApplication(shared.id(), one);
+    activities.deleteApplication(shared.id(), both, one); // the same app again: still one app
+    ApprovedDeletions widened = ApprovedDeletions.of(RUN, List.of(shared, other));
+    ApprovedDeletions sameCount =
+        new ApprovedDeletions(RUN, widened.applications().subList(1, 2), 1);
+    assertRefused(
+        () -> activities.deleteApplication(other.id(), both, sameCount), "already deleted 1");
+    assertEquals(2, entra.requests(FakeMicrosoftEntra.DELETE_APPLICATION).size());
+  }
+
+  @Test
+  void no_approval_at_all_sends_no_request() {
+    assertRefused(
+        () -> activities.deleteApplication(shared.id(), signed(shared), null), "no approved plan");
+    ApplicationFailure unsigned =
+        assertThrows(
+            ApplicationFailure.class,
+            () ->
+                activities.deleteApplication(
+                    shared.id(), null, ApprovedDeletions.of(RUN, List.of(shared))));
+    assertEquals(FailureTypes.APPROVAL_REFUSED, unsigned.getType());
+    ApplicationFailure otherApp =
+        assertThrows(
+            ApplicationFailure.class,
+            () ->
+                activities.deleteApplication(
+                    shared.id(), signed(other), ApprovedDeletions.of(RUN, List.of(shared))));
+    assertEquals(FailureTypes.APPROVAL_REFUSED, otherApp.getType());
+    assertEquals(List.of(), entra.requests());
+  }
+
+  /** alice's signed approval, for this run, of deleting exactly these apps. */
+  private StepAuthorization signed(AppRegistration... apps) {
+    DecisionBinding binding =
+        new DecisionBinding(
+            THIS_RUN.namespace(),
+            THIS_RUN.workflowId(),
+            THIS_RUN.runId(),
+            "DELETE_APPLICATIONS@directory",
+            "plan-digest",
+            Map.of(
+                ProvenParameters.DELETE_APPLICATION,
+                ProvenParameters.list(
+                    java.util.Arrays.stream(apps).map(AppRegistration::id).toList())),
+            DecisionBinding.APPROVE);
+    return new StepAuthorization(
+        null, ApprovalProof.of(approvers.idToken("alice", binding.nonce()), binding));
+  }
+
+  private static void assertRefused(Runnable call, String why) {
+    ApplicationFailure e = assertThrows(ApplicationFailure.class, call::run);
+    assertEquals(FailureTypes.PERMANENT, e.getType());
+    assertTrue(e.isNonRetryable());
+    assertTrue(e.getOriginalMessage().contains(why), e.getOriginalMessage());
+  }
+
+  private static AppRegistration app(String displayName) {
+    return new AppRegistration(
+        UUID.randomUUID().toString(), UUID.randomUUID().toString(), displayName, List.of());
+  }
+}

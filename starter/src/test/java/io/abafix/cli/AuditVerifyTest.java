@@ -1,0 +1,268 @@
+package io.abafix.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.abafix.lab.Lab;
+import io.abafix.lab.scenario.Scenario;
+import io.abafix.workflows.SharedAppRemediationWorkflow;
+import io.abafix.workflows.audit.AuditChain;
+import io.abafix.workflows.audit.AuditEntry;
+import io.abafix.workflows.audit.AuditJournal;
+import io.abafix.workflows.model.ApprovalPolicy;
+import io.abafix.workflows.model.Outcome;
+import io.abafix.workflows.model.RemediationRequest;
+import io.abafix.workflows.model.RemediationResult;
+import io.abafix.workflows.model.Timings;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code abafix audit verify} on the export of a real run (signed by the demo orchestrator's key):
+ * the untouched file passes; each kind of tampering fails, naming the first bad record.
+ */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class AuditVerifyTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static List<String> export;
+  private static String publicKeyPem;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void runOnce(@TempDir Path keys) throws Exception {
+    Lab lab =
+        Lab.fromScenario(
+            Scenario.fromResource("seed-pair").withoutLatency(), System::currentTimeMillis);
+    try (DemoEnvironment env = DemoEnvironment.start(lab)) {
+      String id =
+          RemediateCommand.start(
+              env.client(),
+              new RemediationRequest(
+                  lab.tenantDomain(),
+                  lab.serverNames(),
+                  "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml",
+                  null,
+                  false,
+                  new ApprovalPolicy(true, false, 600),
+                  new Timings(60, 1, 60, 30),
+                  "alice"));
+      RemediationResult result =
+          new RunFollower(
+                  env.client(),
+                  id,
+                  new PrintWriter(new StringWriter()),
+                  env.approver("bob"),
+                  Duration.ofMillis(100))
+              .follow();
+      assertEquals(Outcome.SUCCEEDED, result.outcome(), result.message());
+      List<AuditEntry> entries =
+          env.client().newWorkflowStub(SharedAppRemediationWorkflow.class, id).audit();
+      export = AuditExport.lines(entries);
+      publicKeyPem =
+          Files.readString(
+              AuditExport.writePublicKey(env.auditPublicKey(), keys.resolve("audit.jsonl")));
+    }
+  }
+
+  private record Result(int exitCode, String out, String err) {}
+
+  private Result verify(List<String> lines) throws Exception {
+    Path file = Files.write(dir.resolve("audit.jsonl"), lines);
+    Path key = Files.writeString(dir.resolve("audit.pub"), publicKeyPem);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cmd = Abafix.commandLine();
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    int code = cmd.execute("audit", "verify", file.toString(), "--public-key", key.toString());
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private void assertFailsAt(List<String> lines, int record) throws Exception {
+    Result r = verify(lines);
+    assertEquals(AuditCommand.TAMPERED, r.exitCode(), r.out() + r.err());
+    assertTrue(r.err().contains("record " + record + ":"), r.err());
+  }
+
+  /** The index of the first record that is neither the first nor a digest nor the last. */
+  private static int middle() {
+    for (int i = export.size() / 2; i < export.size() - 2; i++) {
+      if (!export.get(i).contains(AuditJournal.DIGEST)) return i;
+    }
+    throw new AssertionError("no middle record");
+  }
+
+  @Test
+  void an_untouched_export_passes_with_every_digest_signed() throws Exception {
+    Result r = verify(export);
+    assertEquals(0, r.exitCode(), r.err());
+    long digests = export.stream().filter(l -> l.contains(AuditJournal.DIGEST)).count();
+    assertTrue(digests >= 3, "a digest after each destructive step and at the end: " + digests);
+    assertTrue(
+        r.out().contains(export.size() + " records intact, " + digests + " signed digests"),
+        r.out());
+  }
+
+  @Test
+  void an_edited_field_fails_at_that_record() throws Exception {
+    int i = middle();
+    List<String> lines = new ArrayList<>(export);
+    lines.set(i, edit(lines.get(i), n -> n.put("actor", "mallory")));
+    assertFailsAt(lines, i + 1);
+  }
+
+  @Test
+  void a_removed_middle_record_fails_at_the_one_that_took_its_place() throws Exception {
+    int i = middle();
+    List<String> lines = new ArrayList<>(export);
+    lines.remove(i);
+    assertFailsAt(lines, i + 1);
+  }
+
+  @Test
+  void an_inserted_record_fails_at_the_insertion() throws Exception {
+    int i = middle();
+    List<String> lines = new ArrayList<>(export);
+    lines.add(i, lines.get(1));
+    assertFailsAt(lines, i + 1);
+  }
+
+  @Test
+  void two_records_swapped_fail_at_the_first_of_them() throws Exception {
+    int i = middle();
+    List<String> lines = new ArrayList<>(export);
+    String a = lines.get(i);
+    lines.set(i, lines.get(i + 1));
+    lines.set(i + 1, a);
+    assertFailsAt(lines, i + 1);
+  }
+
+  @Test
+  void the_last_record_cut_off_fails_as_missing() throws Exception {
+    List<String> lines = new ArrayList<>(export.subList(0, export.size() - 1));
+    assertFailsAt(lines, export.size());
+  }
+
+  @Test
+  void a_rewrite_with_the_chain_recomputed_fails_at_the_first_digest_that_covers_it()
+      throws Exception {
+    int i = middle();
+    List<String> lines = new ArrayList<>(export);
+    lines.set(i, edit(lines.get(i), n -> n.put("actor", "mallory")));
+    // Recompute every hash from there on, as someone rewriting the file would.
+    String prev = JSON.readTree(lines.get(i - 1)).path("hash").asText();
+    for (int j = i; j < lines.size(); j++) {
+      String p = prev;
+      ObjectNode node = (ObjectNode) JSON.readTree(lines.get(j));
+      node.put("prev", p);
+      node.remove("hash");
+      AuditEntry e = JSON.treeToValue(strip(node.deepCopy()), AuditEntry.class);
+      String hash = AuditChain.hashOf(e);
+      node.put("hash", hash);
+      lines.set(j, AuditChain.canonical(node));
+      prev = hash;
+    }
+    // The chain itself is consistent again...
+    assertEquals(null, AuditExport.firstBrokenLine(lines));
+    // ...but not the one that was signed: the range holding the edit is named.
+    Result r = verify(lines);
+    assertEquals(AuditCommand.TAMPERED, r.exitCode(), r.out());
+    int firstOfRange = firstOfSignedRange(i + 1);
+    assertTrue(r.err().contains("record " + firstOfRange + ":"), firstOfRange + " " + r.err());
+    assertTrue(r.err().contains("chain was recomputed"), r.err());
+  }
+
+  @Test
+  void a_rewrite_that_also_forges_every_digest_with_another_key_fails_on_the_signature()
+      throws Exception {
+    int i = middle();
+    List<String> lines = new ArrayList<>(export);
+    lines.set(i, edit(lines.get(i), n -> n.put("actor", "mallory")));
+    // Recompute every hash, and every digest from the edit on, signed with the forger's own key:
+    // all anyone without the orchestrator's key can do.
+    var forger =
+        io.abafix.workflows.audit.AuditSigning.of(
+            io.abafix.workflows.audit.AuditSigning.newKeyPair());
+    List<String> hashes = new ArrayList<>();
+    String prev = io.abafix.workflows.audit.AuditChain.GENESIS;
+    String lastDigestId = null;
+    for (int j = 0; j < lines.size(); j++) {
+      ObjectNode node = (ObjectNode) JSON.readTree(lines.get(j));
+      if (node.path("step").asText().equals("AUDIT_DIGEST")) {
+        Map<String, String> facts =
+            JSON.convertValue(
+                node.path("after"),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
+        var d = io.abafix.workflows.audit.AuditRecords.signedDigest(facts).digest();
+        if (j >= i) {
+          d =
+              new io.abafix.workflows.audit.AuditDigest(
+                  d.namespace(),
+                  d.workflowId(),
+                  d.runId(),
+                  d.firstSeq(),
+                  d.lastSeq(),
+                  d.count(),
+                  hashes.get(d.lastSeq() - 1),
+                  lastDigestId == null ? d.previousDigest() : lastDigestId,
+                  d.reason(),
+                  d.closing());
+          node.set(
+              "after",
+              JSON.valueToTree(io.abafix.workflows.audit.AuditRecords.digestFacts(forger.sign(d))));
+        }
+        lastDigestId = d.id();
+      }
+      if (j >= i) {
+        node.put("prev", prev);
+        node.remove("hash");
+        AuditEntry e = JSON.treeToValue(strip(node.deepCopy()), AuditEntry.class);
+        node.put("hash", io.abafix.workflows.audit.AuditChain.hashOf(e));
+        lines.set(j, io.abafix.workflows.audit.AuditChain.canonical(node));
+      }
+      prev = JSON.readTree(lines.get(j)).path("hash").asText();
+      hashes.add(prev);
+    }
+    assertEquals(null, AuditExport.firstBrokenLine(lines), "the forged chain is consistent");
+    Result r = verify(lines);
+    assertEquals(AuditCommand.TAMPERED, r.exitCode(), r.out());
+  }
+
+  /**
+   * The first record of the signed range that holds {@code record}: a range starts at the previous
+   * digest's own record.
+   */
+  private static int firstOfSignedRange(int record) {
+    int first = 1;
+    for (int j = 0; j < record - 1; j++) {
+      if (export.get(j).contains(AuditJournal.DIGEST)) first = j + 1;
+    }
+    return first;
+  }
+
+  private static ObjectNode strip(ObjectNode node) {
+    node.remove("startedAtUtc");
+    node.remove("endedAtUtc");
+    return node;
+  }
+
+  private static String edit(String line, UnaryOperator<ObjectNode> change) throws Exception {
+    return AuditChain.canonical(change.apply((ObjectNode) JSON.readTree(line)));
+  }
+}

@@ -1,0 +1,65 @@
+package io.abafix.worker;
+
+import io.abafix.activities.approval.ApprovalGuard;
+import io.abafix.activities.approval.ApprovalTrust;
+import io.abafix.activities.approval.IdTokenVerifier;
+import java.util.function.Function;
+import picocli.CommandLine.Option;
+
+/**
+ * Whose signed approvals this worker accepts for its destructive steps. Every value can also come
+ * from the environment. There is no option that turns the check off: a worker that is not told whom
+ * to trust does not start.
+ */
+final class ApprovalOptions {
+  @Option(
+      names = "--approver-tenant-id",
+      paramLabel = "GUID",
+      defaultValue = "${env:ABAFIX_APPROVER_TENANT_ID}",
+      description =
+          "The Entra ID tenant whose sign-ins approve destructive steps (default:"
+              + " ABAFIX_APPROVER_TENANT_ID)")
+  String tenantId;
+
+  @Option(
+      names = "--approver-client-id",
+      paramLabel = "APP_ID",
+      defaultValue = "${env:ABAFIX_APPROVER_CLIENT_ID}",
+      description =
+          "The application (client) id of abafix's app registration that approvers sign in to:"
+              + " the ID tokens' audience (default: ABAFIX_APPROVER_CLIENT_ID)")
+  String clientId;
+
+  @Option(
+      names = "--approver-role",
+      paramLabel = "ROLE",
+      defaultValue = "${env:ABAFIX_APPROVER_ROLE:-" + ApprovalTrust.DEFAULT_APPROVER_ROLE + "}",
+      description = "The app role an approver must hold (default: ${DEFAULT-VALUE})")
+  String role;
+
+  @Option(
+      names = "--two-person",
+      defaultValue = "${env:ABAFIX_TWO_PERSON:-false}",
+      description =
+          "Also require the requester's signed start, and an approver who is someone else"
+              + " (default: ABAFIX_TWO_PERSON, else false)")
+  boolean twoPerson;
+
+  /**
+   * The guard over the configured trust, with keys from {@code keys} (Entra ID's, in production).
+   */
+  ApprovalGuard guard(Function<ApprovalTrust, IdTokenVerifier> keys) {
+    if (tenantId == null || tenantId.isBlank() || clientId == null || clientId.isBlank()) {
+      throw new UserError(
+          "--approver-tenant-id and --approver-client-id are required: this worker verifies the"
+              + " signed approval of every destructive step against them");
+    }
+    ApprovalTrust trust;
+    try {
+      trust = new ApprovalTrust(tenantId, clientId, role, twoPerson);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
+    return new ApprovalGuard(keys.apply(trust));
+  }
+}
