@@ -54,9 +54,10 @@ public final class Heartbeats {
 
   /**
    * Runs {@code work} on the calling thread, heartbeating the current activity attempt every
-   * quarter of its heartbeat timeout (at most every {@link #MAX_INTERVAL}) until it returns or
-   * throws. Outside an activity, or when the activity has no heartbeat timeout, it just runs {@code
-   * work}, so code and tests that call an implementation directly need nothing set up.
+   * quarter of its heartbeat timeout (at most every {@link #MAX_INTERVAL}), the first time one such
+   * interval after the call begins, until it returns or throws. Outside an activity, or when the
+   * activity has no heartbeat timeout, it just runs {@code work}, so code and tests that call an
+   * implementation directly need nothing set up.
    *
    * @return what {@code work} returns; whatever it throws passes through unchanged
    */
@@ -72,7 +73,10 @@ public final class Heartbeats {
 
     long every = clamp(timeout.dividedBy(4)).toMillis();
     Beat beat = new Beat(context, Thread.currentThread());
-    ScheduledFuture<?> task = TIMER.scheduleAtFixedRate(beat, 0, every, TimeUnit.MILLISECONDS);
+    // The first beat waits one interval: the attempt's start already told Temporal it is alive, and
+    // most calls end sooner, so they cost no heartbeat request (a round trip, and on a real cluster
+    // a write to its database).
+    ScheduledFuture<?> task = TIMER.scheduleAtFixedRate(beat, every, every, TimeUnit.MILLISECONDS);
     try {
       return work.get();
     } finally {
