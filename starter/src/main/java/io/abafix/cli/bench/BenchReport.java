@@ -41,6 +41,14 @@ public final class BenchReport {
     }
   }
 
+  /** " (overhead 80 s, footprint 40 s, ...)", or nothing when the sections were not timed. */
+  private static String sections(java.util.Map<String, Long> seconds) {
+    if (seconds == null || seconds.isEmpty()) return "";
+    List<String> parts = new java.util.ArrayList<>();
+    seconds.forEach((section, s) -> parts.add(section + " " + s + " s"));
+    return " (" + String.join(", ", parts) + ")";
+  }
+
   public static String markdown(BenchFigures f, String jsonFile) {
     StringBuilder md = new StringBuilder();
     Machine m = f.machine();
@@ -49,7 +57,9 @@ public final class BenchReport {
         .append(f.command())
         .append("` in ")
         .append(f.totalSeconds())
-        .append(" s; every figure and sample is also in [")
+        .append(" s")
+        .append(sections(f.sectionSeconds()))
+        .append("; every figure and sample is also in [")
         .append(jsonFile)
         .append("](")
         .append(jsonFile)

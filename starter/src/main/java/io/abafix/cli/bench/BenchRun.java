@@ -102,14 +102,17 @@ public final class BenchRun {
                   + TemporalDevServer.HOW_TO_ENABLE
                   + ".";
         }
+        done.ended("overhead", progress);
         save.run();
       }
       if (sections.contains("footprint")) {
         done.footprint = FootprintBench.measure(home, work.resolve("footprint"), starts, progress);
+        done.ended("footprint", progress);
         save.run();
       }
       if (sections.contains("paused")) {
         done.paused = PausedWindowBench.measure(timeScale, pausedRuns, progress);
+        done.ended("paused", progress);
         save.run();
       }
       if (sections.contains("fleet")) {
@@ -123,6 +126,7 @@ public final class BenchRun {
                   done.fleet = partial;
                   save.run();
                 });
+        done.ended("fleet", progress);
       }
     } finally {
       deleteTree(work);
@@ -137,12 +141,24 @@ public final class BenchRun {
     FleetBench.Result fleet;
     FootprintBench.Result footprint;
     PausedWindowBench.Result paused;
+    final java.util.Map<String, Long> seconds = new java.util.LinkedHashMap<>();
+    private long sectionBegan = System.nanoTime();
+
+    /** Times the section that just ended, from the end of the one before. */
+    void ended(String section, Consumer<String> progress) {
+      long now = System.nanoTime();
+      long s = (now - sectionBegan) / 1_000_000_000;
+      seconds.put(section, s);
+      sectionBegan = now;
+      progress.accept(section + " took " + s + " s");
+    }
 
     BenchFigures figures(Machine machine, String command, long began) {
       return new BenchFigures(
           machine,
           command,
           (System.nanoTime() - began) / 1_000_000_000,
+          seconds.isEmpty() ? null : new java.util.LinkedHashMap<>(seconds),
           List.copyOf(overhead),
           realServerNote,
           fleet,

@@ -146,7 +146,15 @@ class BenchReportTest {
                         new PausedWindowBench.Server(
                             "SERVERB", 20_500, 20_000, 20_200, Map.of())))));
     return new BenchFigures(
-        LOADED, "abafix bench", 300, List.of(overhead), null, fleet, footprint, paused);
+        LOADED,
+        "abafix bench",
+        300,
+        java.util.Map.of("overhead", 30L),
+        List.of(overhead),
+        null,
+        fleet,
+        footprint,
+        paused);
   }
 
   private static FleetBench.Size size(int tenants, double seconds) {
