@@ -72,22 +72,28 @@ public final class LabApprover {
   }
 
   /**
+   * Whether the run may be waiting for approval: where the server indexes the run's search
+   * attributes, it says what the run waits for without a query (which would be a workflow task on
+   * the orchestrator); elsewhere, always.
+   */
+  public boolean mayAsk(String workflowId) {
+    if (!indexed) return true;
+    String waiting =
+        client
+            .newUntypedWorkflowStub(workflowId)
+            .describe()
+            .getTypedSearchAttributes()
+            .get(SearchAttributes.WAITING_FOR);
+    return RunVisibility.WAITING_APPROVAL.equals(waiting);
+  }
+
+  /**
    * One look at the run: when it waits for approval, approve every open gate.
    *
    * @return the approval, or null when the run does not ask (yet)
    */
   public Approval approveIfAsked(String workflowId) {
-    // Where the server indexes the run's search attributes, it says what the run waits for
-    // without a query, which would be a workflow task on the orchestrator under measurement.
-    if (indexed) {
-      String waiting =
-          client
-              .newUntypedWorkflowStub(workflowId)
-              .describe()
-              .getTypedSearchAttributes()
-              .get(SearchAttributes.WAITING_FOR);
-      if (!RunVisibility.WAITING_APPROVAL.equals(waiting)) return null;
-    }
+    if (!mayAsk(workflowId)) return null;
     Decisions.Pinned pinned = Decisions.pin(client, workflowId);
     SharedAppRemediationWorkflow run = pinned.stub();
     List<PendingApproval> open = run.progress().pendingApprovals();

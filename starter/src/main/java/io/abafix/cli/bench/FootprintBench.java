@@ -141,6 +141,14 @@ final class FootprintBench {
       env.put("TEMPORAL_ADDRESS", address);
       env.put(PayloadEncryption.KEY_FILE, keyFile.toString());
       env.putAll(LabTopology.approverEnvironment(identityEndpoint, tenant));
+      // The server worker's own configuration: the one credential name the run uses, mapped to its
+      // file, as a server's configuration does.
+      Path policy = workDir.resolve("server-worker-policy.json");
+      Files.writeString(
+          policy,
+          "{\"credentials\": {\"hybrid-identity-admin\": \""
+              + Fleets.CREDENTIAL.substring("clixml:".length()).replace("\\", "\\\\")
+              + "\"}}");
       Map<String, List<String>> serverArgs = new LinkedHashMap<>();
       ready
           .get("powershell")
@@ -156,7 +164,9 @@ final class FootprintBench {
                           "--powershell",
                           e.getValue().asText(),
                           "--certificate-sha256",
-                          LabAdapters.certificateSha256(e.getKey()))));
+                          LabAdapters.certificateSha256(e.getKey()),
+                          "--policy",
+                          policy.toString())));
       List<String> servers = List.copyOf(serverArgs.keySet());
       String measured = servers.get(0);
       List<WorkerProcesses.Started> running = new ArrayList<>();

@@ -32,7 +32,7 @@ final class WorkerProcesses {
         // Gone already.
       }
       process.destroy();
-      if (!process.waitFor(40, TimeUnit.SECONDS)) {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
       }
