@@ -14,16 +14,20 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Approvals implements AutoCloseable {
   /** How often a waiting run is looked at: a person who answers at once, give or take this. */
-  static final long LOOK = 10;
+  static final long LOOK = 50;
 
   static final int LOOKS_PER_SECOND = 200;
 
   static final int SIGNERS = 4;
 
+  /** How many times a run's approval is tried before its wait fails. */
+  static final int ATTEMPTS = 5;
+
   private final LabApprover approver;
   private final Map<String, CompletableFuture<LabApprover.Approval>> asking =
       new ConcurrentHashMap<>();
   private final java.util.Set<String> signing = ConcurrentHashMap.newKeySet();
+  private final Map<String, Integer> failures = new ConcurrentHashMap<>();
   private final java.util.concurrent.ExecutorService signers;
   private final Thread thread;
   private volatile boolean closed;
@@ -68,7 +72,9 @@ final class Approvals implements AutoCloseable {
         try {
           if (!approver.mayAsk(id)) continue;
         } catch (RuntimeException failed) {
-          if (asking.remove(id) != null) e.getValue().completeExceptionally(failed);
+          if (failures.merge(id, 1, Integer::sum) >= ATTEMPTS && asking.remove(id) != null) {
+            e.getValue().completeExceptionally(failed);
+          }
           continue;
         }
         signing.add(id);
@@ -87,7 +93,11 @@ final class Approvals implements AutoCloseable {
       LabApprover.Approval a = approver.approveIfAsked(id);
       if (a != null && asking.remove(id) != null) approval.complete(a);
     } catch (RuntimeException failed) {
-      if (asking.remove(id) != null) approval.completeExceptionally(failed);
+      // A query or a decision that times out on a loaded server is tried again at the next look,
+      // as a person would; one that keeps failing fails the run's wait.
+      if (failures.merge(id, 1, Integer::sum) >= ATTEMPTS && asking.remove(id) != null) {
+        approval.completeExceptionally(failed);
+      }
     } finally {
       signing.remove(id);
     }
