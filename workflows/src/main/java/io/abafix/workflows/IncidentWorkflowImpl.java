@@ -15,6 +15,7 @@ import io.abafix.workflows.incident.IncidentStatus;
 import io.abafix.workflows.incident.ProposedRun;
 import io.abafix.workflows.incident.Remedy;
 import io.abafix.workflows.internal.Gates;
+import io.abafix.workflows.internal.Route;
 import io.abafix.workflows.internal.StepOptions;
 import io.abafix.workflows.internal.incident.Assessment;
 import io.abafix.workflows.internal.incident.ChildRuns;
@@ -55,6 +56,7 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
   private Gates gates;
   private ChildRuns children;
   private IncidentConfig config;
+  private Route route;
   private IncidentState state = IncidentState.COLLECTING;
   private Diagnosis diagnosis;
   private List<ProposedRun> proposal = List.of();
@@ -62,6 +64,7 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
   @Override
   public IncidentResult handle(IncidentConfig config) {
     this.config = config;
+    this.route = Route.of(config.tenant());
     journal = new AuditJournal(Workflow.getInfo().getRunId());
     reports = new Reports(journal, () -> state.name());
     gates = Gates.inWorkflow(journal, "this incident has no proposal waiting for a decision", null);
@@ -215,7 +218,7 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
   // ---- steps ------------------------------------------------------------------------------
 
   private FleetFacts survey() {
-    return Proposals.survey(config, reports.all(), journal, this::server);
+    return Proposals.survey(route, config, reports.all(), journal, this::server);
   }
 
   /**
@@ -270,7 +273,8 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
   }
 
   private SyncServerActivities server(String name) {
-    return serverStubs.computeIfAbsent(name, n -> StepOptions.serverStub(n, config.timings()));
+    return serverStubs.computeIfAbsent(
+        name, n -> StepOptions.serverStub(route, n, config.timings()));
   }
 
   private static long now() {

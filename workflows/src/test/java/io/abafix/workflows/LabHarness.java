@@ -59,13 +59,13 @@ final class LabHarness implements AutoCloseable {
     this.adapters = LabAdapters.start(lab);
     env.newWorker(TaskQueues.ORCHESTRATOR)
         .registerWorkflowImplementationTypes(SharedAppRemediationWorkflowImpl.class);
-    env.newWorker(TaskQueues.DIRECTORY)
+    env.newWorker(TaskQueues.directory(lab.tenantDomain()))
         .registerActivitiesImplementations(
             new DirectoryActivitiesImpl(
                 b.directory == null ? adapters.directory() : b.directory.apply(adapters)));
     for (String server : lab.serverNames()) {
       if (b.withoutWorker.contains(server)) continue;
-      Worker worker = env.newWorker(TaskQueues.forServer(server));
+      Worker worker = env.newWorker(TaskQueues.forServer(lab.tenantDomain(), server));
       worker.registerActivitiesImplementations(new SyncServerActivitiesImpl(adapters.host(server)));
     }
     env.start();

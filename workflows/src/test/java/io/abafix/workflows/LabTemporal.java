@@ -37,10 +37,10 @@ final class LabTemporal implements AutoCloseable {
         ConnectorParameterRepairWorkflowImpl.class,
         IncidentWorkflowImpl.class,
         FleetDiagnosisWorkflowImpl.class);
-    env.newWorker(TaskQueues.DIRECTORY)
+    env.newWorker(TaskQueues.directory(lab.tenantDomain()))
         .registerActivitiesImplementations(new DirectoryActivitiesImpl(adapters.directory()));
     for (SyncServerHost host : adapters.hosts()) {
-      env.newWorker(TaskQueues.forServer(host.serverName()))
+      env.newWorker(TaskQueues.forServer(lab.tenantDomain(), host.serverName()))
           .registerActivitiesImplementations(new SyncServerActivitiesImpl(host));
     }
     env.start();

@@ -73,10 +73,10 @@ class RunVisibilityTest {
     adapters = LabAdapters.start(lab);
     env.newWorker(TaskQueues.ORCHESTRATOR)
         .registerWorkflowImplementationTypes(SharedAppRemediationWorkflowImpl.class);
-    env.newWorker(TaskQueues.DIRECTORY)
+    env.newWorker(TaskQueues.directory(lab.tenantDomain()))
         .registerActivitiesImplementations(new DirectoryActivitiesImpl(adapters.directory()));
     for (String server : lab.serverNames()) {
-      env.newWorker(TaskQueues.forServer(server))
+      env.newWorker(TaskQueues.forServer(lab.tenantDomain(), server))
           .registerActivitiesImplementations(new SyncServerActivitiesImpl(adapters.host(server)));
     }
     env.start();
