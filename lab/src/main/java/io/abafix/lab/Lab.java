@@ -5,6 +5,7 @@ import io.abafix.activities.model.EventLogEntry;
 import io.abafix.lab.fault.FaultInjector;
 import io.abafix.lab.scenario.Scenario;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,6 +48,19 @@ public final class Lab {
    * @param server the server it acts on (upper case), or null for the directory
    */
   public record StepInProgress(String step, String server) {}
+
+  /**
+   * One call a step made into the lab, through the production adapters.
+   *
+   * @param tenant the tenant key of the step it came for (its header, see {@code StepTenant}), or
+   *     null for a call outside a tenant's step
+   * @param target the server (upper case), or {@code directory}
+   * @param operation the adapter method, e.g. {@code revertToServiceAccount}, {@code
+   *     listApplications}
+   */
+  public record Call(String tenant, String target, String operation) {}
+
+  private final List<Call> calls = java.util.Collections.synchronizedList(new ArrayList<>());
 
   private Lab(Scenario scenario, LongSupplier clock) {
     this.scenario = scenario.validate();
@@ -130,6 +144,18 @@ public final class Lab {
    */
   public Map<String, Integer> effectCounts() {
     return world.effectCounts();
+  }
+
+  /** Records a call a step made into this lab (see {@link LabAdapters}). */
+  void recordCall(String tenant, String target, String operation) {
+    calls.add(new Call(tenant, target, operation));
+  }
+
+  /** Every call steps made into this lab through the production adapters, in order. */
+  public List<Call> calls() {
+    synchronized (calls) {
+      return List.copyOf(calls);
+    }
   }
 
   /**

@@ -65,8 +65,8 @@ final class DemoEnvironment implements AutoCloseable {
     WorkflowClient client = TemporalConnection.at(address, codec);
     WorkerFactory factory = Workers.factory(client);
     Workers.orchestrator(factory);
-    Workers.directory(factory, adapters.directory());
-    adapters.hosts().forEach(host -> Workers.server(factory, host));
+    Workers.directory(factory, lab.tenantDomain(), adapters.directory());
+    adapters.hosts().forEach(host -> Workers.server(factory, lab.tenantDomain(), host));
     factory.start();
     return new DemoEnvironment(temporal, adapters, codec, client, factory);
   }

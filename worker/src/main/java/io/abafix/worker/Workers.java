@@ -5,7 +5,12 @@ import io.abafix.activities.SyncServerActivitiesImpl;
 import io.abafix.activities.TaskQueues;
 import io.abafix.activities.port.Directory;
 import io.abafix.activities.port.SyncServerHost;
+import io.abafix.activities.tenant.TenantThrottle;
 import io.abafix.worker.logging.LogContextInterceptor;
+import io.abafix.worker.tenants.Tenant;
+import io.abafix.worker.tenants.TenantGuard;
+import io.abafix.worker.tenants.TenantPolicies;
+import io.abafix.worker.tenants.TenantsFile;
 import io.abafix.worker.watch.IncidentReporter;
 import io.abafix.worker.watch.ServerWatcher;
 import io.abafix.worker.watch.WatcherOptions;
@@ -13,11 +18,13 @@ import io.abafix.workflows.ConnectorParameterRepairWorkflowImpl;
 import io.abafix.workflows.FleetDiagnosisWorkflowImpl;
 import io.abafix.workflows.IncidentWorkflowImpl;
 import io.abafix.workflows.SharedAppRemediationWorkflowImpl;
+import io.abafix.workflows.incident.TenantPolicyActivities;
 import io.abafix.workflows.visibility.ActivitySummaries;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.worker.WorkerOptions;
 
 /**
  * The three worker roles, wired the same way in production, in the demo and in tests. Only the host
@@ -35,32 +42,96 @@ public final class Workers {
     return WorkerFactory.newInstance(
         client,
         WorkerFactoryOptions.newBuilder()
-            .setWorkerInterceptors(new ActivitySummaries(), new LogContextInterceptor())
+            .setWorkerInterceptors(
+                new ActivitySummaries(), new TenantGuard(), new LogContextInterceptor())
             .build());
   }
 
-  /** Hosts the workflows on {@link TaskQueues#ORCHESTRATOR}. */
+  /**
+   * Hosts the workflows on {@link TaskQueues#ORCHESTRATOR}, for every tenant, with no tenants file:
+   * an incident follows the policy its watchers pass.
+   */
   public static Worker orchestrator(WorkerFactory factory) {
+    return orchestrator(factory, TenantPolicyActivities.unconfigured());
+  }
+
+  /**
+   * As {@link #orchestrator(WorkerFactory)}, with each tenant's policy from the tenants file.
+   *
+   * @param tenants the deployment's tenants file; null for none
+   */
+  public static Worker orchestrator(WorkerFactory factory, TenantsFile tenants) {
+    return orchestrator(
+        factory,
+        tenants == null ? TenantPolicyActivities.unconfigured() : new TenantPolicies(tenants));
+  }
+
+  private static Worker orchestrator(WorkerFactory factory, TenantPolicyActivities policies) {
     Worker worker = factory.newWorker(TaskQueues.ORCHESTRATOR);
     worker.registerWorkflowImplementationTypes(
         SharedAppRemediationWorkflowImpl.class,
         ConnectorParameterRepairWorkflowImpl.class,
         IncidentWorkflowImpl.class,
         FleetDiagnosisWorkflowImpl.class);
+    worker.registerActivitiesImplementations(policies);
     return worker;
   }
 
-  /** Graph steps on {@link TaskQueues#DIRECTORY}. */
-  public static Worker directory(WorkerFactory factory, Directory directory) {
-    Worker worker = factory.newWorker(TaskQueues.DIRECTORY);
-    worker.registerActivitiesImplementations(new DirectoryActivitiesImpl(directory));
+  /**
+   * One tenant's Graph steps on {@link TaskQueues#directory}, through that tenant's own directory
+   * (its own sign-in, HTTP client and Graph budget, see {@link TenantThrottle}), with its own share
+   * of activity slots.
+   */
+  public static Worker directory(WorkerFactory factory, Tenant tenant, Directory directory) {
+    return directory(factory, tenant.id(), tenant.limits(), directory);
+  }
+
+  /** One tenant's Graph steps with the standard limits. */
+  public static Worker directory(WorkerFactory factory, String tenant, Directory directory) {
+    return directory(factory, tenant, new Tenant.Limits(null, null), directory);
+  }
+
+  private static Worker directory(
+      WorkerFactory factory, String tenant, Tenant.Limits limits, Directory directory) {
+    Worker worker =
+        factory.newWorker(
+            TaskQueues.directory(tenant),
+            WorkerOptions.newBuilder()
+                .setMaxConcurrentActivityExecutionSize(limits.maxConcurrentSteps())
+                .build());
+    worker.registerActivitiesImplementations(
+        new DirectoryActivitiesImpl(
+            new TenantThrottle(tenant, directory, limits.graphRequestsPerSecond())));
     return worker;
   }
 
-  /** One server's steps on {@code abafix-server-<name>}. */
-  public static Worker server(WorkerFactory factory, SyncServerHost host) {
+  /**
+   * One server's steps on {@code abafix-server-<name>@<tenant>}.
+   *
+   * @param tenant the tenant the server syncs, as requests name it
+   */
+  public static Worker server(WorkerFactory factory, String tenant, SyncServerHost host) {
+    Worker worker = factory.newWorker(TaskQueues.forServer(tenant, host.serverName()));
+    worker.registerActivitiesImplementations(new SyncServerActivitiesImpl(host));
+    return worker;
+  }
+
+  /**
+   * The tenant-blind queue {@code abafix-server-<name>}, polled beside the tenant's while runs
+   * started before tenant routing finish (see the README's "Changing a workflow").
+   */
+  public static Worker serverDraining(WorkerFactory factory, SyncServerHost host) {
     Worker worker = factory.newWorker(TaskQueues.forServer(host.serverName()));
     worker.registerActivitiesImplementations(new SyncServerActivitiesImpl(host));
+    return worker;
+  }
+
+  /**
+   * The tenant-blind {@link TaskQueues#DIRECTORY}, while runs from before tenant routing finish.
+   */
+  public static Worker directoryDraining(WorkerFactory factory, Directory directory) {
+    Worker worker = factory.newWorker(TaskQueues.DIRECTORY);
+    worker.registerActivitiesImplementations(new DirectoryActivitiesImpl(directory));
     return worker;
   }
 

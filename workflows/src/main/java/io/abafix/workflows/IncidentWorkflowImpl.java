@@ -14,6 +14,7 @@ import io.abafix.workflows.incident.IncidentState;
 import io.abafix.workflows.incident.IncidentStatus;
 import io.abafix.workflows.incident.ProposedRun;
 import io.abafix.workflows.incident.Remedy;
+import io.abafix.workflows.incident.TenantPolicyActivities;
 import io.abafix.workflows.internal.Gates;
 import io.abafix.workflows.internal.Route;
 import io.abafix.workflows.internal.StepOptions;
@@ -57,6 +58,18 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
   private ChildRuns children;
   private IncidentConfig config;
   private Route route;
+
+  /** The change id of reading the tenant's policy from the orchestrator's tenants file. */
+  static final String TENANT_POLICY = "tenant-policy";
+
+  private final TenantPolicyActivities tenantPolicies =
+      Workflow.newLocalActivityStub(
+          TenantPolicyActivities.class,
+          io.temporal.activity.LocalActivityOptions.newBuilder()
+              .setStartToCloseTimeout(java.time.Duration.ofSeconds(10))
+              .setRetryOptions(
+                  io.temporal.common.RetryOptions.newBuilder().setMaximumAttempts(5).build())
+              .build());
   private IncidentState state = IncidentState.COLLECTING;
   private Diagnosis diagnosis;
   private List<ProposedRun> proposal = List.of();
@@ -65,6 +78,18 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
   public IncidentResult handle(IncidentConfig config) {
     this.config = config;
     this.route = Route.of(config.tenant());
+    String policySource = "the watchers' configuration";
+    if (Workflow.getVersion(TENANT_POLICY, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      TenantPolicyActivities.TenantPolicy configured = tenantPolicies.policyFor(config.tenant());
+      if (configured.configured()) {
+        config = config.withPolicy(configured.policy());
+        this.config = config;
+        policySource =
+            configured.listed()
+                ? "the orchestrator's tenants file"
+                : "the standard policy: the orchestrator's tenants file does not list this tenant";
+      }
+    }
     journal = new AuditJournal(Workflow.getInfo().getRunId());
     reports = new Reports(journal, () -> state.name());
     gates = Gates.inWorkflow(journal, "this incident has no proposal waiting for a decision", null);
@@ -80,6 +105,7 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
             Map.of(
                 "servers", String.join(", ", config.servers()),
                 "unattended", String.valueOf(policy.unattended()),
+                "policy", policySource,
                 "carried", String.valueOf(config.carried().size())))
         .detail(
             "incident for "

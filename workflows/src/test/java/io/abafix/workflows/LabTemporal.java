@@ -37,6 +37,8 @@ final class LabTemporal implements AutoCloseable {
         ConnectorParameterRepairWorkflowImpl.class,
         IncidentWorkflowImpl.class,
         FleetDiagnosisWorkflowImpl.class);
+    orchestrator.registerActivitiesImplementations(
+        io.abafix.workflows.incident.TenantPolicyActivities.unconfigured());
     env.newWorker(TaskQueues.directory(lab.tenantDomain()))
         .registerActivitiesImplementations(new DirectoryActivitiesImpl(adapters.directory()));
     for (SyncServerHost host : adapters.hosts()) {

@@ -68,6 +68,19 @@ public record IncidentConfig(
         reports);
   }
 
+  /** The same configuration under another policy (the orchestrator's, for this tenant). */
+  public IncidentConfig withPolicy(IncidentPolicy other) {
+    return new IncidentConfig(
+        tenant,
+        servers,
+        credentialReference,
+        moduleSources,
+        other,
+        timings,
+        operatorSteps,
+        carried);
+  }
+
   public String moduleSourceFor(String server) {
     for (Map.Entry<String, String> e : moduleSources.entrySet()) {
       if (e.getKey().equalsIgnoreCase(server)) return e.getValue();

@@ -1,0 +1,156 @@
+package io.abafix.worker.tenants;
+
+import io.abafix.activities.TaskQueues;
+import io.abafix.activities.graph.GraphCloud;
+import io.abafix.workflows.incident.IncidentPolicy;
+import io.abafix.workflows.incident.Remedy;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One tenant of a deployment, as the tenants file lists it ({@link TenantsFile}).
+ *
+ * @param id how requests name the tenant (its tenant id, a GUID, or its initial domain); its queues
+ *     carry it lower-cased ({@link TaskQueues#tenantKey}), and the directory worker signs in to it
+ * @param displayName for people: logs, the demo's summary
+ * @param cloud the Microsoft cloud the tenant lives in; {@code GLOBAL} when absent
+ * @param graph the directory worker's own app registration in this tenant
+ * @param policy what may run without a person, and who approves
+ * @param limits this tenant's share of the directory deployment
+ */
+public record Tenant(
+    String id, String displayName, GraphCloud cloud, Graph graph, Policy policy, Limits limits) {
+  private static final Pattern GUID =
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  public Tenant {
+    if (id == null || id.isBlank()) throw new IllegalArgumentException("id is missing");
+    TaskQueues.tenantKey(id); // refuses what cannot name a queue
+    if (displayName == null || displayName.isBlank()) {
+      throw new IllegalArgumentException("displayName is missing for tenant " + id);
+    }
+    if (cloud == null) cloud = GraphCloud.GLOBAL;
+    if (graph == null) throw new IllegalArgumentException("graph is missing for tenant " + id);
+    if (policy == null) policy = new Policy(null, null, null, null);
+    if (limits == null) limits = new Limits(null, null);
+  }
+
+  /** The key the tenant's queues carry. */
+  public String key() {
+    return TaskQueues.tenantKey(id);
+  }
+
+  /**
+   * The Graph credentials reference: never a secret itself.
+   *
+   * @param clientId the application (client) id of the directory worker's app registration
+   * @param certificate a file with its certificate and private key (PEM, or PKCS#12 .pfx/.p12)
+   * @param pfxPasswordEnv for PKCS#12: the NAME of the environment variable with its password
+   */
+  public record Graph(String clientId, String certificate, String pfxPasswordEnv) {
+    public Graph {
+      if (clientId == null || !GUID.matcher(clientId).matches()) {
+        throw new IllegalArgumentException(
+            "clientId " + clientId + " is not a GUID (the app registration's client id)");
+      }
+      if (certificate == null || certificate.isBlank()) {
+        throw new IllegalArgumentException("certificate is missing");
+      }
+      if (pfxPasswordEnv != null && !pfxPasswordEnv.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw new IllegalArgumentException(
+            "pfxPasswordEnv takes the NAME of an environment variable, not a password");
+      }
+    }
+  }
+
+  /**
+   * @param unattended remedies that may start without a person (the incident's proposal) and run
+   *     their destructive steps unapproved; empty means every one waits for a person
+   * @param approvers who approves for this tenant
+   * @param twoPerson whoever started a run may not approve it
+   * @param incident the incident's timing; the standard values where absent
+   */
+  public record Policy(
+      Set<Remedy> unattended, Approvers approvers, Boolean twoPerson, Incident incident) {
+    public Policy {
+      unattended = unattended == null ? Set.of() : Set.copyOf(unattended);
+      if (unattended.contains(Remedy.NONE)) {
+        throw new IllegalArgumentException(
+            "unattended: NONE is not a workflow (use SHARED_APP_REMEDIATION,"
+                + " CONNECTOR_PARAMETER_REPAIR)");
+      }
+      if (approvers == null) approvers = new Approvers(null, null);
+      if (twoPerson == null) twoPerson = false;
+      if (incident == null) incident = new Incident(null, null, null);
+    }
+
+    /** The incident workflow's policy for this tenant. */
+    public IncidentPolicy incidentPolicy() {
+      return new IncidentPolicy(
+          unattended,
+          incident.debounceSeconds(),
+          incident.approvalTimeoutSeconds(),
+          twoPerson,
+          incident.expiryWarningDays());
+    }
+  }
+
+  /**
+   * Who may approve: the members of an Entra group, or the holders of an app role.
+   *
+   * @param group the object id or display name of the approvers' group
+   * @param appRole the app role an approver's sign-in carries, e.g. {@code Abafix.Approver}
+   */
+  public record Approvers(String group, String appRole) {}
+
+  /** The incident's timing; each absent value is the standard one. */
+  public record Incident(
+      Long debounceSeconds, Long approvalTimeoutSeconds, Integer expiryWarningDays) {
+    public Incident {
+      IncidentPolicy standard = IncidentPolicy.standard();
+      if (debounceSeconds == null) debounceSeconds = standard.debounceSeconds();
+      if (approvalTimeoutSeconds == null)
+        approvalTimeoutSeconds = standard.approvalTimeoutSeconds();
+      if (expiryWarningDays == null) expiryWarningDays = standard.expiryWarningDays();
+      if (debounceSeconds < 1) throw new IllegalArgumentException("debounceSeconds must be >= 1");
+      if (approvalTimeoutSeconds < 60) {
+        throw new IllegalArgumentException("approvalTimeoutSeconds must be >= 60");
+      }
+      if (expiryWarningDays < 0) {
+        throw new IllegalArgumentException("expiryWarningDays must be >= 0");
+      }
+    }
+  }
+
+  /**
+   * @param graphRequestsPerSecond Graph calls a second for this tenant ({@value
+   *     #DEFAULT_GRAPH_REQUESTS_PER_SECOND} when absent; Graph's own limits are per tenant and app)
+   * @param maxConcurrentSteps directory steps of this tenant that run at once ({@value
+   *     #DEFAULT_MAX_CONCURRENT_STEPS} when absent), so one tenant's backlog cannot take every
+   *     worker thread of the deployment
+   */
+  public record Limits(Double graphRequestsPerSecond, Integer maxConcurrentSteps) {
+    public static final double DEFAULT_GRAPH_REQUESTS_PER_SECOND = 10;
+    public static final int DEFAULT_MAX_CONCURRENT_STEPS = 4;
+
+    public Limits {
+      if (graphRequestsPerSecond == null)
+        graphRequestsPerSecond = DEFAULT_GRAPH_REQUESTS_PER_SECOND;
+      if (maxConcurrentSteps == null) maxConcurrentSteps = DEFAULT_MAX_CONCURRENT_STEPS;
+      if (!(graphRequestsPerSecond > 0) || graphRequestsPerSecond > 1000) {
+        throw new IllegalArgumentException(
+            "graphRequestsPerSecond must be above 0 and at most 1000");
+      }
+      if (maxConcurrentSteps < 1 || maxConcurrentSteps > 200) {
+        throw new IllegalArgumentException("maxConcurrentSteps must be 1 to 200");
+      }
+    }
+  }
+
+  /** Lists which tenants a deployment has, for messages. */
+  static String ids(List<Tenant> tenants) {
+    return String.join(", ", tenants.stream().map(Tenant::id).toList());
+  }
+}
