@@ -196,7 +196,6 @@ final class ServerCommand implements Callable<Integer> {
     String server = ServerNames.check(name);
     Map<PowerShellScript, Duration> timeouts = timeouts();
     WatcherOptions watch = watchOptions(server);
-    String tenantKey = tenant(watch);
     String hash = certificateHash();
     if (machine.isWindows()) checkThisIsTheServer(server);
     String executable = powerShell();
@@ -204,6 +203,7 @@ final class ServerCommand implements Callable<Integer> {
 
     ProcessPowerShellRunner runner = new ProcessPowerShellRunner(executable, scripts());
     if (capture != null) return capture(server, runner);
+    String tenantKey = tenant(watch);
     SyncServerHost host = new PowerShellSyncServerHost(server, runner, timeouts, hash);
     return launcher.run(
         temporal,
@@ -380,8 +380,8 @@ final class ServerCommand implements Callable<Integer> {
       err.println(
           "abafix-worker: warning: this is not Windows. The server role runs PowerShell scripts"
               + " that need Entra Connect on this machine: every step sent to "
-              + TaskQueues.forServer(tenant != null ? tenant : String.valueOf(watchTenant), server)
-              + " will fail here.");
+              + TaskQueues.forServer(server)
+              + "@<tenant> will fail here.");
       err.flush();
       return;
     }

@@ -83,22 +83,34 @@ public final class Workers {
    * of activity slots.
    */
   public static Worker directory(WorkerFactory factory, Tenant tenant, Directory directory) {
-    return directory(factory, tenant.id(), tenant.limits(), directory);
+    return directory(factory, tenant, directory, WorkerOptions.newBuilder());
   }
 
   /** One tenant's Graph steps with the standard limits. */
   public static Worker directory(WorkerFactory factory, String tenant, Directory directory) {
-    return directory(factory, tenant, new Tenant.Limits(null, null), directory);
+    return directory(
+        factory, tenant, new Tenant.Limits(null, null), directory, WorkerOptions.newBuilder());
+  }
+
+  /**
+   * As {@link #directory(WorkerFactory, Tenant, Directory)}, on top of {@code options} (e.g. fewer
+   * pollers for a deployment of many small tenants).
+   */
+  public static Worker directory(
+      WorkerFactory factory, Tenant tenant, Directory directory, WorkerOptions.Builder options) {
+    return directory(factory, tenant.id(), tenant.limits(), directory, options);
   }
 
   private static Worker directory(
-      WorkerFactory factory, String tenant, Tenant.Limits limits, Directory directory) {
+      WorkerFactory factory,
+      String tenant,
+      Tenant.Limits limits,
+      Directory directory,
+      WorkerOptions.Builder options) {
     Worker worker =
         factory.newWorker(
             TaskQueues.directory(tenant),
-            WorkerOptions.newBuilder()
-                .setMaxConcurrentActivityExecutionSize(limits.maxConcurrentSteps())
-                .build());
+            options.setMaxConcurrentActivityExecutionSize(limits.maxConcurrentSteps()).build());
     worker.registerActivitiesImplementations(
         new DirectoryActivitiesImpl(
             new TenantThrottle(tenant, directory, limits.graphRequestsPerSecond())));
@@ -111,7 +123,13 @@ public final class Workers {
    * @param tenant the tenant the server syncs, as requests name it
    */
   public static Worker server(WorkerFactory factory, String tenant, SyncServerHost host) {
-    Worker worker = factory.newWorker(TaskQueues.forServer(tenant, host.serverName()));
+    return server(factory, tenant, host, WorkerOptions.newBuilder().build());
+  }
+
+  /** As {@link #server(WorkerFactory, String, SyncServerHost)}, with these worker options. */
+  public static Worker server(
+      WorkerFactory factory, String tenant, SyncServerHost host, WorkerOptions options) {
+    Worker worker = factory.newWorker(TaskQueues.forServer(tenant, host.serverName()), options);
     worker.registerActivitiesImplementations(new SyncServerActivitiesImpl(host));
     return worker;
   }

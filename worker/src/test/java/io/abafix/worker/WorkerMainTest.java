@@ -257,18 +257,27 @@ class WorkerMainTest {
             "Windows Server 2019",
             Map.of("COMPUTERNAME", "ServerA", "SystemRoot", "C:\\Windows")::get);
     RecordingLauncher launcher = new RecordingLauncher();
-    Outcome outcome = run(launcher, serverA, "server", "--name", "SERVERA");
+    Outcome outcome =
+        run(
+            launcher,
+            serverA,
+            "server",
+            "--name",
+            "SERVERA",
+            "--tenant",
+            "Contoso.onmicrosoft.com");
     assertEquals(0, outcome.exitCode(), outcome.err());
-    assertEquals("abafix-server-servera", launcher.taskQueue);
+    assertEquals("abafix-server-servera@contoso.onmicrosoft.com", launcher.taskQueue);
     assertEquals("", outcome.err());
   }
 
   @Test
   void server_elsewhere_than_windows_warns_that_powershell_is_needed_and_still_starts() {
     RecordingLauncher launcher = new RecordingLauncher();
-    Outcome outcome = run(launcher, LINUX, "server", "--name", "SERVERA");
+    Outcome outcome =
+        run(launcher, LINUX, "server", "--name", "SERVERA", "--tenant", "contoso.onmicrosoft.com");
     assertEquals(0, outcome.exitCode(), outcome.err());
-    assertEquals("abafix-server-servera", launcher.taskQueue);
+    assertEquals("abafix-server-servera@contoso.onmicrosoft.com", launcher.taskQueue);
     assertTrue(outcome.err().contains("warning: this is not Windows"), outcome.err());
   }
 
@@ -445,7 +454,7 @@ class WorkerMainTest {
             "--lab-identity-endpoint",
             "http://127.0.0.1:1");
     assertEquals(0, outcome.exitCode(), outcome.err());
-    assertEquals("abafix-directory", launcher.taskQueue);
+    assertEquals("abafix-directory@contoso.onmicrosoft.com", launcher.taskQueue);
   }
 
   @Test

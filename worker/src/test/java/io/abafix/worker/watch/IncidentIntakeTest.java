@@ -71,8 +71,8 @@ class IncidentIntakeTest {
     adapters = LabAdapters.start(lab);
     WorkerFactory factory = env.getWorkerFactory();
     Workers.orchestrator(factory);
-    Workers.directory(factory, adapters.directory());
-    adapters.hosts().forEach(h -> Workers.server(factory, h));
+    Workers.directory(factory, lab.tenantDomain(), adapters.directory());
+    adapters.hosts().forEach(h -> Workers.server(factory, lab.tenantDomain(), h));
     env.start();
   }
 
