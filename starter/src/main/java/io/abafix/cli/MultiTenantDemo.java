@@ -13,6 +13,7 @@ import io.abafix.worker.tenants.TenantsFile;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.codec.PayloadEncryption;
+import io.abafix.workflows.internal.Gates;
 import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.ApprovalRequest;
 import io.abafix.workflows.model.Outcome;
@@ -22,6 +23,8 @@ import io.abafix.workflows.model.RemediationResult;
 import io.abafix.workflows.model.Timings;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowServiceException;
+import io.temporal.client.WorkflowUpdateException;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import java.io.PrintWriter;
@@ -154,6 +157,8 @@ public final class MultiTenantDemo {
     String address = embedded != null ? embedded.address() : options.address();
     WorkflowClient client = TemporalConnection.at(address, PayloadEncryption.ephemeral());
     WorkerFactory factory = Workers.factory(client);
+    // Each tenant's servers are machines of their own: a factory each, as a process each would be.
+    List<WorkerFactory> serverFactories = new ArrayList<>();
     List<LabAdapters> adapters = new ArrayList<>();
     ExecutorService followers = Executors.newFixedThreadPool(Math.max(1, labs.size()));
     try {
@@ -172,9 +177,12 @@ public final class MultiTenantDemo {
             a.directory(),
             WorkerOptions.newBuilder()
                 .setMaxConcurrentActivityTaskPollers(options.pollersPerQueue()));
-        a.hosts().forEach(host -> Workers.server(factory, tenant, host, lean));
+        WorkerFactory servers = Workers.factory(client);
+        serverFactories.add(servers);
+        a.hosts().forEach(host -> Workers.server(servers, tenant, host, lean));
       }
       factory.start();
+      serverFactories.forEach(WorkerFactory::start);
 
       long started = System.nanoTime();
       List<Future<TenantSummary>> runs = new ArrayList<>();
@@ -197,8 +205,12 @@ public final class MultiTenantDemo {
       throw new IllegalStateException("interrupted while the tenants' runs went on", e);
     } finally {
       followers.shutdownNow();
+      serverFactories.forEach(WorkerFactory::shutdownNow);
       factory.shutdownNow();
       factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+      for (WorkerFactory f : serverFactories) {
+        f.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS);
+      }
       client.getWorkflowServiceStubs().shutdownNow();
       client.getWorkflowServiceStubs().awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
       adapters.forEach(LabAdapters::close);
@@ -250,19 +262,21 @@ public final class MultiTenantDemo {
     CompletableFuture<RemediationResult> result =
         client.newUntypedWorkflowStub(id).getResultAsync(RemediationResult.class);
     while (!result.isDone()) {
-      PendingApproval pending = run.progress().pendingApproval();
-      if (pending != null) {
-        try {
+      try {
+        PendingApproval pending = run.progress().pendingApproval();
+        if (pending != null) {
+          // Every open gate at once, as an operator would with --gate PLAN.
           run.decide(
               new ApprovalRequest(
-                  pending.gate(),
+                  Gates.PLAN,
                   DemoCommand.DEMO_APPROVER,
                   true,
                   "approved automatically by the demo",
-                  pending.digest()));
-        } catch (RuntimeException settledMeanwhile) {
-          // The next look sees what is pending now.
+                  pending.planDigest()));
         }
+      } catch (WorkflowServiceException | WorkflowUpdateException busyOrSettled) {
+        // A query or decision the orchestrator could not answer in time (many tenants at once),
+        // or a gate settled meanwhile: the next look sees what is pending now.
       }
       try {
         Thread.sleep(poll.toMillis());
