@@ -84,8 +84,15 @@ class TenantRoutingVersionTest {
         json = new String(Objects.requireNonNull(in).readAllBytes(), StandardCharsets.UTF_8);
       }
       try (TestWorkflowEnvironment env = recordingEnvironment()) {
-        WorkflowReplayer.replayWorkflowExecution(
-            WorkflowExecutionHistory.fromJson(json), env, SharedAppRemediationWorkflowImpl.class);
+        // A loaded build machine can take more than the default second over a first task.
+        io.temporal.worker.Worker worker =
+            env.newWorker(
+                "replay-" + stored,
+                io.temporal.worker.WorkerOptions.newBuilder()
+                    .setDefaultDeadlockDetectionTimeout(60_000)
+                    .build());
+        worker.registerWorkflowImplementationTypes(SharedAppRemediationWorkflowImpl.class);
+        WorkflowReplayer.replayWorkflowExecution(WorkflowExecutionHistory.fromJson(json), worker);
       }
       assertFalse(QUEUES.isEmpty(), stored);
       for (String q : QUEUES) assertNull(TaskQueues.tenantOf(q), stored + " asked for " + q);
