@@ -68,6 +68,13 @@ final class DirectoryCommand implements Callable<Integer> {
   Path tenantsFile;
 
   @Option(
+      names = "--drain-tenant-blind-queue",
+      description =
+          "With --tenant-id: also poll abafix-directory, the queue of runs started before queues"
+              + " carried the tenant, until they have finished")
+  boolean drainTenantBlindQueue;
+
+  @Option(
       names = "--tenant-id",
       paramLabel = "TENANT",
       description = "The tenant id (a GUID) or a verified domain, e.g. contoso.onmicrosoft.com")
@@ -135,7 +142,13 @@ final class DirectoryCommand implements Callable<Integer> {
     GraphDirectoryConfig config = config();
     Directory directory = connect(config);
     return launcher.run(
-        temporal, f -> Workers.directory(f, tenantId, directory), spec.commandLine().getOut());
+        temporal,
+        f -> {
+          Worker worker = Workers.directory(f, tenantId, directory);
+          if (drainTenantBlindQueue) Workers.directoryDraining(f, directory);
+          return worker;
+        },
+        spec.commandLine().getOut());
   }
 
   /**
@@ -143,10 +156,14 @@ final class DirectoryCommand implements Callable<Integer> {
    * and Graph budget) on one worker factory. Every tenant is checked before any polls.
    */
   private Integer callForTenants() {
-    if (tenantId != null || clientId != null || certificate != null || pfxPasswordEnv != null) {
+    if (tenantId != null
+        || clientId != null
+        || certificate != null
+        || pfxPasswordEnv != null
+        || drainTenantBlindQueue) {
       throw new UserError(
           "--tenants names every tenant's credentials: drop --tenant-id, --client-id,"
-              + " --certificate and --pfx-password-env");
+              + " --certificate, --pfx-password-env and --drain-tenant-blind-queue");
     }
     if (graphBaseUrl != null) {
       throw new UserError("--tenants gives each tenant's cloud: drop --graph-base-url");
