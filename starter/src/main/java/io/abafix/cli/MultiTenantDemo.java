@@ -306,8 +306,10 @@ public final class MultiTenantDemo {
         credential,
         null,
         false,
-        new ApprovalPolicy(true, false, 600),
-        new Timings(120, 1, 120, 30),
+        new ApprovalPolicy(true, false, 3600),
+        // Every worker is in this process: a step waiting minutes for one means a busy machine,
+        // not a missing worker, so the wait for a worker is longer than the one-tenant demo's.
+        new Timings(120, 1, 120, 300),
         "demo");
   }
 

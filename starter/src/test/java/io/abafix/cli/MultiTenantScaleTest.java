@@ -49,6 +49,12 @@ class MultiTenantScaleTest {
             + " ms; slowest tenant "
             + result.tenants().stream().mapToLong(t -> t.took().toMillis()).max().orElse(0)
             + " ms");
+    result.tenants().stream()
+        .filter(t -> t.outcome() != Outcome.SUCCEEDED)
+        .forEach(
+            t ->
+                System.out.println(
+                    "abafix scale: " + t.tenant() + " " + t.outcome() + ": " + t.message()));
     assertEquals(n, succeeded, "every tenant succeeded");
     for (MultiTenantDemo.TenantSummary t : result.tenants()) {
       assertTrue(
