@@ -30,6 +30,7 @@ final class WorkerCheck {
    */
   static Optional<List<String>> missing(
       WorkflowClient client, String tenant, Collection<String> servers) {
+    if (tenant == null) return Optional.empty(); // a run id that names no tenant
     List<String> lines = new ArrayList<>();
     try {
       for (String server : servers) {
@@ -69,6 +70,7 @@ final class WorkerCheck {
   static Set<String> missingServers(
       WorkflowClient client, String tenant, Collection<String> servers) {
     Set<String> missing = new LinkedHashSet<>();
+    if (tenant == null) return missing; // a run id that names no tenant
     try {
       for (String server : servers) {
         if (server.equals(PlannedStep.DIRECTORY)) continue;
