@@ -52,8 +52,9 @@ public final class Lab {
   /**
    * One call a step made into the lab, through the production adapters.
    *
-   * @param tenant the tenant key of the step it came for (its header, see {@code StepTenant}), or
-   *     null for a call outside a tenant's step
+   * @param tenant the tenant key of the step it came for ({@code StepTenant.current()}: on a
+   *     tenant-blind queue, the digest its header holds), or null for a call outside a tenant's
+   *     step
    * @param target the server (upper case), or {@code directory}
    * @param operation the adapter method, e.g. {@code revertToServiceAccount}, {@code
    *     listApplications}

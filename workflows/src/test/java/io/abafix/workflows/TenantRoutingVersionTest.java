@@ -154,7 +154,7 @@ class TenantRoutingVersionTest {
         for (HistoryEvent e : scheduled) {
           var header = e.getActivityTaskScheduledEventAttributes().getHeader().getFieldsMap();
           assertEquals(
-              java.util.Optional.of("contoso.onmicrosoft.com"),
+              java.util.Optional.of(StepTenant.digest("contoso.onmicrosoft.com")),
               StepTenant.of(header),
               e.getActivityTaskScheduledEventAttributes().getActivityType().getName());
         }

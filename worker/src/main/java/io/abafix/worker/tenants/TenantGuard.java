@@ -34,15 +34,17 @@ public final class TenantGuard extends WorkerInterceptorBase {
       public ActivityOutput execute(ActivityInput input) {
         String step = StepTenant.of(input.getHeader().getValues()).orElse(null);
         String mine = TaskQueues.tenantOf(queue);
-        if (mine != null && !mine.equals(step)) throw refusal(step, mine, queue);
-        return StepTenant.during(step, () -> super.execute(input));
+        if (mine != null && !StepTenant.digest(mine).equals(step)) {
+          throw refusal(step, mine, queue);
+        }
+        return StepTenant.during(mine != null ? mine : step, () -> super.execute(input));
       }
     };
   }
 
   static ApplicationFailure refusal(String step, String mine, String queue) {
     return ApplicationFailure.newNonRetryableFailure(
-        (step == null ? "a step that names no tenant" : "a step for tenant " + step)
+        (step == null ? "a step that names no tenant" : "a step for another tenant")
             + " reached "
             + queue
             + ", a worker of tenant "

@@ -56,7 +56,7 @@ public record Route(String tenantKey, boolean tenantQueues) {
     return List.of(new TenantHeader(tenantKey));
   }
 
-  /** Writes a fixed tenant key into the step's header. Workers read it raw (see StepTenant). */
+  /** Writes the digest of a fixed tenant key into the step's header (see StepTenant). */
   private record TenantHeader(String tenantKey) implements ContextPropagator {
     @Override
     public String getName() {
