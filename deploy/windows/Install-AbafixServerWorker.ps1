@@ -8,7 +8,7 @@ Registers the abafix per-server worker on this Entra Connect server, or locks it
 Install (the default): registers a scheduled task, \abafix\abafix-server-worker, that starts at
 boot as a dedicated account and runs
 
-    java -jar abafix-worker.jar server --name <this computer>
+    java -jar abafix-worker.jar server --name <this computer> --tenant <the tenant it syncs>
 
 with TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE set, through a small launcher (abafix-server-worker.cmd
 beside the jar) that appends the worker's output to C:\ProgramData\abafix\logs\server-worker.log and
@@ -86,10 +86,10 @@ DPAPI keeps them from reading the secret). Run it after creating the file.
 The CliXml credential file; default: C:\ProgramData\abafix\hybrid-identity-admin.xml.
 
 .EXAMPLE
-.\Install-AbafixServerWorker.ps1 -TemporalAddress temporal.contoso.com:7233 -Account CONTOSO\svc-abafix-sync
+.\Install-AbafixServerWorker.ps1 -TemporalAddress temporal.contoso.com:7233 -Tenant contoso.onmicrosoft.com -Account CONTOSO\svc-abafix-sync
 
 .EXAMPLE
-.\Install-AbafixServerWorker.ps1 -TemporalAddress temporal.contoso.com:7233 -Account 'CONTOSO\gmsa-abafix$' -GroupManagedServiceAccount
+.\Install-AbafixServerWorker.ps1 -TemporalAddress temporal.contoso.com:7233 -Tenant contoso.onmicrosoft.com -Account 'CONTOSO\gmsa-abafix$' -GroupManagedServiceAccount
 
 .EXAMPLE
 .\Install-AbafixServerWorker.ps1 -ProtectCredentialFile -Account CONTOSO\svc-abafix-sync
@@ -103,6 +103,10 @@ param(
     [Parameter(ParameterSetName = 'Install')]
     [ValidatePattern('^[A-Za-z0-9._\-]+$')]
     [string] $TemporalNamespace = 'default',
+
+    [Parameter(Mandatory = $true, ParameterSetName = 'Install')]
+    [ValidatePattern('^[A-Za-z0-9._\-]+$')]
+    [string] $Tenant,
 
     [Parameter(Mandatory = $true)]
     [ValidatePattern('^[^"%&|<>^]+\\[^"%&|<>^\\]+$')]
@@ -264,7 +268,7 @@ $lines = @(
     "set `"TEMPORAL_ADDRESS=$TemporalAddress`"",
     "set `"TEMPORAL_NAMESPACE=$TemporalNamespace`"",
     ':run',
-    "`"$JavaPath`" -jar `"$jar`" server --name $server --powershell $PowerShellExe >> `"$logDir\server-worker.log`" 2>&1",
+    "`"$JavaPath`" -jar `"$jar`" server --name $server --tenant $Tenant --powershell $PowerShellExe >> `"$logDir\server-worker.log`" 2>&1",
     'rem Exit code 2: bad configuration, which a restart cannot fix.',
     'if %ERRORLEVEL% EQU 2 exit /b 2',
     'powershell.exe -NoProfile -NonInteractive -Command "Start-Sleep -Seconds 60"',

@@ -77,8 +77,13 @@ final class DemoEnvironment implements AutoCloseable {
     WorkerFactory factory = Workers.factory(client);
     KeyPair auditKeys = AuditSigning.newKeyPair();
     Workers.orchestrator(factory, AuditSigning.of(auditKeys));
-    Workers.directory(factory, adapters.directory(), lab.identities().guard(false));
-    adapters.hosts().forEach(host -> Workers.server(factory, host, lab.identities().guard(false)));
+    Workers.directory(
+        factory, lab.tenantDomain(), adapters.directory(), lab.identities().guard(false));
+    adapters
+        .hosts()
+        .forEach(
+            host ->
+                Workers.server(factory, lab.tenantDomain(), host, lab.identities().guard(false)));
     factory.start();
     return new DemoEnvironment(
         temporal, adapters, codec, client, factory, lab, auditKeys.getPublic());
@@ -111,6 +116,11 @@ final class DemoEnvironment implements AutoCloseable {
    * PKCE) against the lab's fake Entra ID, through a lab browser in which {@code user} signs in.
    */
   AutoApprover approver(String user) {
+    return approverIn(lab, adapters, user);
+  }
+
+  /** As {@link #approver(String)}, for a lab whose adapters run elsewhere. */
+  static AutoApprover approverIn(Lab lab, LabAdapters adapters, String user) {
     var entra = adapters.entra().identityEndpoint();
     return new AutoApprover(
         lab.identities().requireUser(user).upn(),

@@ -104,7 +104,9 @@ class WorkerMainTest {
   @Test
   void server_and_directory_refuse_to_start_without_whose_approvals_to_trust() throws IOException {
     RecordingLauncher launcher = new RecordingLauncher();
-    Outcome server = runAsGiven(launcher, LINUX, "server", "--name", "SERVERA");
+    Outcome server =
+        runAsGiven(
+            launcher, LINUX, "server", "--name", "SERVERA", "--tenant", "contoso.onmicrosoft.com");
     assertEquals(2, server.exitCode(), server.err());
     assertTrue(server.err().contains("--approver-tenant-id"), server.err());
     Outcome badTenant =
@@ -114,6 +116,8 @@ class WorkerMainTest {
             "server",
             "--name",
             "SERVERA",
+            "--tenant",
+            "contoso.onmicrosoft.com",
             "--approver-tenant-id",
             "contoso",
             "--approver-client-id",
@@ -298,18 +302,27 @@ class WorkerMainTest {
             "Windows Server 2019",
             Map.of("COMPUTERNAME", "ServerA", "SystemRoot", "C:\\Windows")::get);
     RecordingLauncher launcher = new RecordingLauncher();
-    Outcome outcome = run(launcher, serverA, "server", "--name", "SERVERA");
+    Outcome outcome =
+        run(
+            launcher,
+            serverA,
+            "server",
+            "--name",
+            "SERVERA",
+            "--tenant",
+            "Contoso.onmicrosoft.com");
     assertEquals(0, outcome.exitCode(), outcome.err());
-    assertEquals("abafix-server-servera", launcher.taskQueue);
+    assertEquals("abafix-server-servera@contoso.onmicrosoft.com", launcher.taskQueue);
     assertEquals("", outcome.err());
   }
 
   @Test
   void server_elsewhere_than_windows_warns_that_powershell_is_needed_and_still_starts() {
     RecordingLauncher launcher = new RecordingLauncher();
-    Outcome outcome = run(launcher, LINUX, "server", "--name", "SERVERA");
+    Outcome outcome =
+        run(launcher, LINUX, "server", "--name", "SERVERA", "--tenant", "contoso.onmicrosoft.com");
     assertEquals(0, outcome.exitCode(), outcome.err());
-    assertEquals("abafix-server-servera", launcher.taskQueue);
+    assertEquals("abafix-server-servera@contoso.onmicrosoft.com", launcher.taskQueue);
     assertTrue(outcome.err().contains("warning: this is not Windows"), outcome.err());
   }
 
@@ -529,7 +542,7 @@ class WorkerMainTest {
             LINUX,
             io.abafix.activities.approval.IdTokenVerifier::forEntra);
     assertEquals(0, code);
-    assertEquals("abafix-directory", launcher.taskQueue);
+    assertEquals("abafix-directory@contoso.onmicrosoft.com", launcher.taskQueue);
     assertThrows(
         IllegalArgumentException.class,
         () ->

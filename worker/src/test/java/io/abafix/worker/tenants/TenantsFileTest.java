@@ -1,0 +1,127 @@
+package io.abafix.worker.tenants;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.abafix.activities.graph.GraphCloud;
+import io.abafix.workflows.incident.IncidentRules;
+import io.abafix.workflows.incident.Remedy;
+import io.abafix.workflows.incident.TenantRules;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TenantsFileTest {
+  static final String TWO_TENANTS =
+      """
+      {
+        "tenants": [
+          {
+            "id": "contoso.onmicrosoft.com",
+            "displayName": "Contoso",
+            "graph": { "clientId": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+                       "certificate": "/etc/abafix/contoso.pfx",
+                       "pfxPasswordEnv": "CONTOSO_PFX_PASSWORD" },
+            "policy": { "unattended": ["CONNECTOR_PARAMETER_REPAIR"],
+                        "approvers": { "appRole": "Abafix.Approver" },
+                        "twoPerson": true },
+            "limits": { "graphRequestsPerSecond": 2, "maxConcurrentSteps": 2 }
+          },
+          {
+            "id": "72F988BF-86F1-41AF-91AB-2D7CD011DB47",
+            "displayName": "Fabrikam (US Government)",
+            "cloud": "US_GOV",
+            "graph": { "clientId": "0b5c3a1e-2d4f-4a6b-8c9d-0e1f2a3b4c5d",
+                       "certificate": "/etc/abafix/fabrikam.pem" }
+          }
+        ]
+      }
+      """;
+
+  @Test
+  void reads_each_tenant_with_its_defaults() {
+    TenantsFile file = TenantsFile.parse(TWO_TENANTS, "tenants.json");
+
+    Tenant contoso = file.find("CONTOSO.onmicrosoft.com").orElseThrow();
+    assertEquals(GraphCloud.GLOBAL, contoso.cloud());
+    assertEquals(Set.of(Remedy.CONNECTOR_PARAMETER_REPAIR), contoso.policy().unattended());
+    assertEquals("Abafix.Approver", contoso.policy().approvers().appRole());
+    assertTrue(contoso.policy().incidentRules().twoPerson());
+    assertEquals(2, contoso.limits().maxConcurrentSteps());
+
+    Tenant fabrikam = file.find("72f988bf-86f1-41af-91ab-2d7cd011db47").orElseThrow();
+    assertEquals("72f988bf-86f1-41af-91ab-2d7cd011db47", fabrikam.key());
+    assertEquals(GraphCloud.US_GOV, fabrikam.cloud());
+    assertEquals(Set.of(), fabrikam.policy().unattended());
+    assertEquals(
+        Tenant.Limits.DEFAULT_MAX_CONCURRENT_STEPS, fabrikam.limits().maxConcurrentSteps());
+  }
+
+  @Test
+  void the_orchestrator_answers_each_tenant_from_the_file_and_attended_for_others() {
+    IncidentRules rules = TenantsFile.parse(TWO_TENANTS, "tenants.json").incidentRules();
+
+    TenantRules contoso = rules.rulesFor("Contoso.onmicrosoft.com");
+    assertEquals(Set.of(Remedy.CONNECTOR_PARAMETER_REPAIR), contoso.unattended());
+    assertTrue(contoso.twoPerson());
+
+    TenantRules other = rules.rulesFor("northwind.onmicrosoft.com");
+    assertEquals(TenantRules.attended(), other);
+  }
+
+  @Test
+  void an_unknown_field_is_refused_with_its_place_and_line() {
+    String json = TWO_TENANTS.replace("\"twoPerson\": true", "\"twoPersons\": true");
+    var e = refused(json);
+    assertEquals(
+        "tenants file tenants.json: tenants[0].policy: unknown field 'twoPersons' (line 11)",
+        e.getMessage());
+  }
+
+  @Test
+  void a_bad_value_names_its_field_and_line() {
+    var e = refused(TWO_TENANTS.replace("6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b", "contoso-app"));
+    assertTrue(
+        e.getMessage().startsWith("tenants file tenants.json: tenants[0].graph: "), e.getMessage());
+    assertTrue(e.getMessage().contains("clientId contoso-app is not a GUID"), e.getMessage());
+    assertTrue(e.getMessage().contains("(line 8)"), e.getMessage());
+
+    var cloud = refused(TWO_TENANTS.replace("US_GOV", "MARS"));
+    assertTrue(cloud.getMessage().contains("tenants[1].cloud"), cloud.getMessage());
+    assertTrue(cloud.getMessage().contains("MARS"), cloud.getMessage());
+    assertTrue(cloud.getMessage().contains("(line "), cloud.getMessage());
+
+    var limit =
+        refused(TWO_TENANTS.replace("\"maxConcurrentSteps\": 2", "\"maxConcurrentSteps\": 0"));
+    assertTrue(
+        limit.getMessage().contains("tenants[0].limits: maxConcurrentSteps must be 1 to 200"),
+        limit.getMessage());
+  }
+
+  @Test
+  void a_tenant_twice_a_duplicate_key_and_no_tenant_are_refused() {
+    String twice =
+        TWO_TENANTS.replace("72F988BF-86F1-41AF-91AB-2D7CD011DB47", "Contoso.onmicrosoft.com");
+    assertTrue(
+        refused(twice)
+            .getMessage()
+            .contains("tenants[1].id: tenant Contoso.onmicrosoft.com is listed twice"),
+        refused(twice).getMessage());
+    String duplicate =
+        TWO_TENANTS.replace(
+            "\"cloud\": \"US_GOV\",", "\"cloud\": \"US_GOV\", \"cloud\": \"CHINA\",");
+    assertTrue(
+        refused(duplicate).getMessage().contains("Duplicate field 'cloud'"),
+        refused(duplicate).getMessage());
+    assertTrue(refused("{\"tenants\": []}").getMessage().contains("the file lists no tenant"));
+    assertTrue(
+        refused(TWO_TENANTS.replace("contoso.onmicrosoft.com", "contoso tenant"))
+            .getMessage()
+            .contains("tenants[0]"));
+  }
+
+  private static TenantsFile.TenantsFileException refused(String json) {
+    return assertThrows(
+        TenantsFile.TenantsFileException.class, () -> TenantsFile.parse(json, "tenants.json"));
+  }
+}
