@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.abafix.activities.approval.ApprovalTrust;
 import io.abafix.activities.graph.GraphCloud;
 import io.abafix.workflows.incident.IncidentRules;
 import io.abafix.workflows.incident.Remedy;
@@ -123,5 +124,43 @@ class TenantsFileTest {
   private static TenantsFile.TenantsFileException refused(String json) {
     return assertThrows(
         TenantsFile.TenantsFileException.class, () -> TenantsFile.parse(json, "tenants.json"));
+  }
+
+  @Test
+  void a_tenants_approvers_fill_in_from_the_workers_own_trust_where_the_file_is_silent() {
+    ApprovalTrust worker =
+        new ApprovalTrust(
+            "8d2e1c4a-5b6f-4a70-9c8d-1e2f3a4b5c6d",
+            "3b7f0c1e-9d2a-4c5b-8e6f-a1b2c3d4e5f6",
+            null,
+            false);
+    Tenant contoso = TenantsFile.parse(TWO_TENANTS, "tenants.json").tenants().get(0);
+    ApprovalTrust trust = contoso.policy().approvers().over(worker, contoso.policy().twoPerson());
+    assertEquals(worker.tenantId(), trust.tenantId());
+    assertEquals("Abafix.Approver", trust.approverRole());
+    assertTrue(trust.twoPerson(), "the tenant's two-person rule");
+
+    Tenant.Approvers own =
+        new Tenant.Approvers(
+            "0c9b8a7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d",
+            null,
+            "Contoso.Tier0",
+            "5e4d3c2b-1a09-4f8e-8d7c-6b5a4f3e2d1c");
+    ApprovalTrust mine = own.over(worker, false);
+    assertEquals("0c9b8a7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d", mine.tenantId());
+    assertEquals(worker.clientId(), mine.clientId());
+    assertEquals("Contoso.Tier0", mine.approverRole());
+    assertEquals("5e4d3c2b-1a09-4f8e-8d7c-6b5a4f3e2d1c", mine.approverGroup());
+    assertThrows(IllegalArgumentException.class, () -> own.over(null, false), "no app to trust");
+  }
+
+  @Test
+  void an_approvers_group_by_display_name_is_refused() {
+    var e =
+        refused(
+            TWO_TENANTS.replace(
+                "\"appRole\": \"Abafix.Approver\"",
+                "\"appRole\": \"Abafix.Approver\", \"group\": \"Tier 0 admins\""));
+    assertTrue(e.getMessage().contains("group takes the group's object id"), e.getMessage());
   }
 }
