@@ -8,7 +8,7 @@ Registers the abafix per-server worker on this Entra Connect server, or locks it
 Install (the default): registers a scheduled task, \abafix\abafix-server-worker, that starts at
 boot as a dedicated account and runs
 
-    java -jar abafix-worker.jar server --name <this computer>
+    java -jar abafix-worker.jar server --name <this computer> --tenant <the tenant it syncs>
 
 with TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE set, through a small launcher (abafix-server-worker.cmd
 beside the jar) that appends the worker's output to C:\ProgramData\abafix\logs\server-worker.log and
@@ -61,6 +61,19 @@ The worker's dedicated account, DOMAIN\user (or .\user for a local account), or 
 -GroupManagedServiceAccount. For a user account the installer asks for its password; Task Scheduler
 stores it to log the task on.
 
+.PARAMETER ApproverTenantId
+The Entra ID tenant (a GUID) whose signed sign-ins approve this server's destructive steps: the
+worker verifies each approval against it before it reverts, regenerates or reconfigures anything.
+
+.PARAMETER ApproverClientId
+The application (client) id of abafix's app registration that approvers sign in to.
+
+.PARAMETER ApproverRole
+The app role an approver must hold; default Abafix.Approver.
+
+.PARAMETER TwoPerson
+Also require the requester's signed start, and an approver who is someone else.
+
 .PARAMETER GroupManagedServiceAccount
 Account is a group managed service account: no password is asked for.
 
@@ -86,10 +99,10 @@ DPAPI keeps them from reading the secret). Run it after creating the file.
 The CliXml credential file; default: C:\ProgramData\abafix\hybrid-identity-admin.xml.
 
 .EXAMPLE
-.\Install-AbafixServerWorker.ps1 -TemporalAddress temporal.contoso.com:7233 -Account CONTOSO\svc-abafix-sync
+.\Install-AbafixServerWorker.ps1 -TemporalAddress temporal.contoso.com:7233 -Tenant contoso.onmicrosoft.com -ApproverTenantId 0c9b8a7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d -ApproverClientId 3b7f0c1e-9d2a-4c5b-8e6f-a1b2c3d4e5f6 -Account CONTOSO\svc-abafix-sync
 
 .EXAMPLE
-.\Install-AbafixServerWorker.ps1 -TemporalAddress temporal.contoso.com:7233 -Account 'CONTOSO\gmsa-abafix$' -GroupManagedServiceAccount
+.\Install-AbafixServerWorker.ps1 -TemporalAddress temporal.contoso.com:7233 -Tenant contoso.onmicrosoft.com -ApproverTenantId 0c9b8a7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d -ApproverClientId 3b7f0c1e-9d2a-4c5b-8e6f-a1b2c3d4e5f6 -Account 'CONTOSO\gmsa-abafix$' -GroupManagedServiceAccount
 
 .EXAMPLE
 .\Install-AbafixServerWorker.ps1 -ProtectCredentialFile -Account CONTOSO\svc-abafix-sync
@@ -103,6 +116,25 @@ param(
     [Parameter(ParameterSetName = 'Install')]
     [ValidatePattern('^[A-Za-z0-9._\-]+$')]
     [string] $TemporalNamespace = 'default',
+
+    [Parameter(Mandatory = $true, ParameterSetName = 'Install')]
+    [ValidatePattern('^[A-Za-z0-9._\-]+$')]
+    [string] $Tenant,
+
+    [Parameter(Mandatory = $true, ParameterSetName = 'Install')]
+    [ValidatePattern('^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')]
+    [string] $ApproverTenantId,
+
+    [Parameter(Mandatory = $true, ParameterSetName = 'Install')]
+    [ValidatePattern('^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')]
+    [string] $ApproverClientId,
+
+    [Parameter(ParameterSetName = 'Install')]
+    [ValidatePattern('^[A-Za-z0-9._\-]+$')]
+    [string] $ApproverRole = 'Abafix.Approver',
+
+    [Parameter(ParameterSetName = 'Install')]
+    [switch] $TwoPerson,
 
     [Parameter(Mandatory = $true)]
     [ValidatePattern('^[^"%&|<>^]+\\[^"%&|<>^\\]+$')]
@@ -263,8 +295,12 @@ $lines = @(
     'rem Written by Install-AbafixServerWorker.ps1: run that again to change it.',
     "set `"TEMPORAL_ADDRESS=$TemporalAddress`"",
     "set `"TEMPORAL_NAMESPACE=$TemporalNamespace`"",
+    "set `"ABAFIX_APPROVER_TENANT_ID=$ApproverTenantId`"",
+    "set `"ABAFIX_APPROVER_CLIENT_ID=$ApproverClientId`"",
+    "set `"ABAFIX_APPROVER_ROLE=$ApproverRole`"",
+    "set `"ABAFIX_TWO_PERSON=$(if ($TwoPerson) { 'true' } else { 'false' })`"",
     ':run',
-    "`"$JavaPath`" -jar `"$jar`" server --name $server --powershell $PowerShellExe >> `"$logDir\server-worker.log`" 2>&1",
+    "`"$JavaPath`" -jar `"$jar`" server --name $server --tenant $Tenant --powershell $PowerShellExe >> `"$logDir\server-worker.log`" 2>&1",
     'rem Exit code 2: bad configuration, which a restart cannot fix.',
     'if %ERRORLEVEL% EQU 2 exit /b 2',
     'powershell.exe -NoProfile -NonInteractive -Command "Start-Sleep -Seconds 60"',

@@ -17,6 +17,12 @@ public final class FailureTypes {
   /** The activity ran on a worker for another server: a routing or configuration error. */
   public static final String WRONG_SERVER = "abafix.WrongServer";
 
+  /**
+   * The activity reached a worker of another tenant, or named no tenant on a tenant's queue: a
+   * routing or configuration error. Refused before anything is read or changed.
+   */
+  public static final String WRONG_TENANT = "abafix.WrongTenant";
+
   /** The step's precondition no longer holds; the plan must be looked at again. */
   public static final String PRECONDITION_FAILED = "abafix.PreconditionFailed";
 
@@ -35,6 +41,7 @@ public final class FailureTypes {
     CERTIFICATE_NOT_REGISTERED,
     CREDENTIAL_UNAVAILABLE,
     WRONG_SERVER,
+    WRONG_TENANT,
     PRECONDITION_FAILED,
     APPROVAL_REFUSED
   };

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,6 +62,20 @@ public final class Lab {
    * @param startedAt lab time at which the latency began, epoch millis
    */
   public record Latency(String step, String server, long startedAt, long millis) {}
+
+  /**
+   * One call a step made into the lab, through the production adapters.
+   *
+   * @param tenant the tenant key of the step it came for ({@code StepTenant.current()}: on a
+   *     tenant-blind queue, the digest its header holds), or null for a call outside a tenant's
+   *     step
+   * @param target the server (upper case), or {@code directory}
+   * @param operation the adapter method, e.g. {@code revertToServiceAccount}, {@code
+   *     listApplications}
+   */
+  public record Call(String tenant, String target, String operation) {}
+
+  private final List<Call> calls = java.util.Collections.synchronizedList(new ArrayList<>());
 
   private Lab(Scenario scenario, LongSupplier clock) {
     this.scenario = scenario.validate();
@@ -174,6 +189,18 @@ public final class Lab {
    */
   public Map<String, Integer> effectCounts() {
     return world.effectCounts();
+  }
+
+  /** Records a call a step made into this lab (see {@link LabAdapters}). */
+  void recordCall(String tenant, String target, String operation) {
+    calls.add(new Call(tenant, target, operation));
+  }
+
+  /** Every call steps made into this lab through the production adapters, in order. */
+  public List<Call> calls() {
+    synchronized (calls) {
+      return List.copyOf(calls);
+    }
   }
 
   /**

@@ -5,11 +5,15 @@ import io.abafix.activities.graph.GraphDirectoryConfig;
 import io.abafix.activities.port.Directory;
 import io.abafix.activities.port.SyncServerHost;
 import io.abafix.activities.powershell.PowerShellSyncServerHost;
+import io.abafix.activities.tenant.StepTenant;
 import io.abafix.lab.graph.FakeMicrosoftEntra;
 import io.abafix.lab.graph.TestCertificates;
 import io.abafix.lab.powershell.FakePowerShellRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -31,14 +35,14 @@ public final class LabAdapters implements AutoCloseable {
   public static final String DIRECTORY_WORKER_CLIENT_ID = "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b";
 
   private final FakeMicrosoftEntra entra;
-  private final GraphDirectory directory;
+  private final Directory directory;
   private final Map<String, FakePowerShellRunner> runners;
   private final Map<String, SyncServerHost> hosts;
   private final Path workDir;
 
   private LabAdapters(
       FakeMicrosoftEntra entra,
-      GraphDirectory directory,
+      Directory directory,
       Map<String, FakePowerShellRunner> runners,
       Map<String, SyncServerHost> hosts,
       Path workDir) {
@@ -86,10 +90,18 @@ public final class LabAdapters implements AutoCloseable {
         // configuration can run unattended, as Microsoft documents them in PowerShell.
         hosts.put(
             key(labHost.serverName()),
-            new PowerShellSyncServerHost(
-                labHost.serverName(), runner, Map.of(), certificateSha256(labHost.serverName())));
+            recording(
+                lab,
+                SyncServerHost.class,
+                key(labHost.serverName()),
+                new PowerShellSyncServerHost(
+                    labHost.serverName(),
+                    runner,
+                    Map.of(),
+                    certificateSha256(labHost.serverName()))));
       }
-      return new LabAdapters(entra, directory, runners, hosts, workDir);
+      return new LabAdapters(
+          entra, recording(lab, Directory.class, "directory", directory), runners, hosts, workDir);
     } catch (IOException | RuntimeException e) {
       entra.close();
       throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
@@ -149,6 +161,27 @@ public final class LabAdapters implements AutoCloseable {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The adapter, recording each call in the lab with the tenant of the step that made it ({@link
+   * StepTenant#current()}, on the step's own thread), so a test can see which tenant's steps
+   * reached which lab.
+   */
+  private static <T> T recording(Lab lab, Class<T> port, String target, T adapter) {
+    InvocationHandler handler =
+        (proxy, method, args) -> {
+          if (method.getDeclaringClass() != Object.class
+              && !method.getName().equals("serverName")) {
+            lab.recordCall(StepTenant.current(), target, method.getName());
+          }
+          try {
+            return method.invoke(adapter, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        };
+    return port.cast(Proxy.newProxyInstance(port.getClassLoader(), new Class<?>[] {port}, handler));
   }
 
   private static String key(String server) {

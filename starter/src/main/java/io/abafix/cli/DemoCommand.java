@@ -63,11 +63,12 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--scenario",
-      defaultValue = "seed-pair",
       description =
-          "A scenario file, or a shipped one: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})",
+          "A scenario file, or a shipped one: ${COMPLETION-CANDIDATES} (default seed-pair)."
+              + " Repeat it for scenarios of different tenants: they run at once, on one"
+              + " orchestrator and one directory deployment",
       completionCandidates = ShippedScenarios.class)
-  String scenario;
+  List<String> scenarioNames;
 
   @Option(
       names = "--audit-out",
@@ -133,6 +134,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (scenarioNames != null && scenarioNames.size() > 1) return severalTenants();
+    String scenario = scenarioNames == null ? "seed-pair" : scenarioNames.get(0);
     Function<Lab, DemoEnvironment> environment = environment();
     Lab lab = scenarios.apply(scenario);
     PrintWriter progress = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
@@ -214,6 +217,104 @@ final class DemoCommand implements Callable<Integer> {
           ? 0
           : ErrorHandler.RUN_FAILED;
     }
+  }
+
+  /**
+   * Several tenants at once ({@link MultiTenantDemo}): each scenario is a tenant, each tenant's
+   * journal goes beside --audit-out with the tenant in its name, and --json prints one summary per
+   * tenant, one per line, in the order of the scenarios.
+   */
+  private int severalTenants() throws Exception {
+    if (servers != null || credentialReference != null || dryRun) {
+      throw new UserError(
+          "--server, --credential-ref and --dry-run go with one --scenario: with several, each"
+              + " tenant's whole fleet is remediated with its scenario's credential");
+    }
+    if (keyFile != null && address == null) {
+      throw new UserError("--encryption-key-file goes with --address");
+    }
+    if (address != null) environment(); // checks --address and the key as for one scenario
+    List<Lab> labs = new ArrayList<>();
+    Set<String> tenants = new java.util.HashSet<>();
+    for (String name : scenarioNames) {
+      Lab lab = scenarios.apply(name);
+      if (Scenario.Demo.INCIDENT.equals(lab.scenario().demoOrDefault().flowOrDefault())) {
+        throw new UserError(
+            "scenario "
+                + lab.scenario().name()
+                + " shows the incident flow: run it alone, with one --scenario");
+      }
+      if (!tenants.add(lab.tenantDomain().toLowerCase(Locale.ROOT))) {
+        throw new UserError(
+            "scenarios "
+                + String.join(", ", scenarioNames)
+                + " name tenant "
+                + lab.tenantDomain()
+                + " twice: give each tenant one scenario");
+      }
+      plan(lab, lab.serverNames());
+      labs.add(lab);
+    }
+    PrintWriter progress = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
+    progress.println(
+        "abafix demo: "
+            + labs.size()
+            + " tenants at once on one embedded Temporal, one orchestrator and one directory"
+            + " deployment: "
+            + String.join(
+                ", ",
+                labs.stream()
+                    .map(l -> l.tenantDomain() + " (" + String.join(", ", l.serverNames()) + ")")
+                    .toList()));
+    progress.flush();
+    MultiTenantDemo.Options options = MultiTenantDemo.Options.quiet().withProgress(progress);
+    if (address != null) options = options.withAddress(address);
+    MultiTenantDemo.Result result = MultiTenantDemo.runLabs(labs, options);
+    for (MultiTenantDemo.TenantSummary t : result.tenants()) {
+      Path audit = besideWithTenant(auditOut, t.tenant());
+      AuditExport.write(t.audit(), audit);
+      AuditExport.writePublicKey(result.auditPublicKey(), audit);
+      progress.println(
+          "["
+              + t.tenant()
+              + "] "
+              + t.outcome()
+              + " in "
+              + t.took().toMillis()
+              + " ms; journal: "
+              + t.audit().size()
+              + " entries written to "
+              + audit);
+      t.end()
+          .servers()
+          .forEach(
+              s ->
+                  progress.println(
+                      String.format(
+                          "[%s]   %-10s %-15s app %-36s machine id %s  scheduler %s",
+                          t.tenant(),
+                          s.name(),
+                          s.identityType(),
+                          s.applicationId() == null ? "-" : s.applicationId(),
+                          s.machineId(),
+                          s.syncCycleEnabled() ? "enabled" : "PAUSED")));
+    }
+    progress.println("all tenants done in " + result.wallTime().toMillis() + " ms");
+    progress.flush();
+    if (json) {
+      result.tenants().forEach(t -> spec.commandLine().getOut().println(t.json()));
+      spec.commandLine().getOut().flush();
+    }
+    return result.allSucceeded() ? 0 : ErrorHandler.RUN_FAILED;
+  }
+
+  /** {@code abafix-audit.jsonl} for tenant t: {@code abafix-audit-t.jsonl}. */
+  static Path besideWithTenant(Path audit, String tenant) {
+    String name = audit.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String stem = dot > 0 ? name.substring(0, dot) : name;
+    String ext = dot > 0 ? name.substring(dot) : "";
+    return audit.resolveSibling(stem + "-" + tenant + ext);
   }
 
   /** The report's file: the audit file's name with {@code .html} for its extension. */
@@ -371,35 +472,41 @@ final class DemoCommand implements Callable<Integer> {
   static String summaryJson(Outcome outcome, LabSnapshot end) throws Exception {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("outcome", outcome.name());
-    summary.put(
-        "servers",
-        end.servers().stream()
-            .map(
-                s -> {
-                  Map<String, Object> m = new LinkedHashMap<>();
-                  m.put("name", s.name());
-                  m.put("identityType", String.valueOf(s.identityType()));
-                  m.put("applicationId", s.applicationId());
-                  m.put("machineId", s.machineId());
-                  m.put("syncCycleEnabled", s.syncCycleEnabled());
-                  return m;
-                })
-            .toList());
-    summary.put(
-        "applications",
-        end.applications().stream()
-            .map(
-                a -> {
-                  Map<String, Object> m = new LinkedHashMap<>();
-                  m.put("id", a.id());
-                  m.put("appId", a.appId());
-                  m.put("displayName", a.displayName());
-                  return m;
-                })
-            .toList());
+    summary.put("servers", servers(end));
+    summary.put("applications", applications(end));
     return new ObjectMapper()
         .disable(SerializationFeature.INDENT_OUTPUT)
         .writeValueAsString(summary);
+  }
+
+  /** The summary's servers: name, identity type, app id, machine id, scheduler. */
+  static List<Map<String, Object>> servers(LabSnapshot end) {
+    return end.servers().stream()
+        .map(
+            s -> {
+              Map<String, Object> m = new LinkedHashMap<>();
+              m.put("name", s.name());
+              m.put("identityType", String.valueOf(s.identityType()));
+              m.put("applicationId", s.applicationId());
+              m.put("machineId", s.machineId());
+              m.put("syncCycleEnabled", s.syncCycleEnabled());
+              return m;
+            })
+        .toList();
+  }
+
+  /** The summary's live apps: object id, app id, display name. */
+  static List<Map<String, Object>> applications(LabSnapshot end) {
+    return end.applications().stream()
+        .map(
+            a -> {
+              Map<String, Object> m = new LinkedHashMap<>();
+              m.put("id", a.id());
+              m.put("appId", a.appId());
+              m.put("displayName", a.displayName());
+              return m;
+            })
+        .toList();
   }
 
   /** Names of the scenarios shipped in the lab, for help and completion. */

@@ -75,8 +75,13 @@ final class DemoEnvironment implements AutoCloseable {
     WorkerFactory factory = Workers.factory(client);
     KeyPair auditKeys = AuditSigning.newKeyPair();
     Workers.orchestrator(factory, AuditSigning.of(auditKeys));
-    Workers.directory(factory, adapters.directory(), lab.identities().guard(false));
-    adapters.hosts().forEach(host -> Workers.server(factory, host, lab.identities().guard(false)));
+    Workers.directory(
+        factory, lab.tenantDomain(), adapters.directory(), lab.identities().guard(false));
+    adapters
+        .hosts()
+        .forEach(
+            host ->
+                Workers.server(factory, lab.tenantDomain(), host, lab.identities().guard(false)));
     factory.start();
     return new DemoEnvironment(
         temporal, adapters, codec, client, factory, lab, auditKeys.getPublic());
@@ -109,6 +114,11 @@ final class DemoEnvironment implements AutoCloseable {
    * PKCE) against the lab's fake Entra ID, through a lab browser in which {@code user} signs in.
    */
   AutoApprover approver(String user) {
+    return approverIn(lab, adapters, user);
+  }
+
+  /** As {@link #approver(String)}, for a lab whose adapters run elsewhere. */
+  static AutoApprover approverIn(Lab lab, LabAdapters adapters, String user) {
     return AutoApprover.atLab(
         lab.identities().trust(false),
         adapters.entra().identityEndpoint(),

@@ -86,7 +86,7 @@ final class StatusCommand implements Callable<Integer> {
     p.servers().forEach((server, step) -> out.println(String.format("  %-10s %s", server, step)));
     if (p.waitingFor() != null) out.println("  waiting for " + p.waitingFor());
     if (p.outcome() == Outcome.RUNNING) {
-      WorkerCheck.missing(client, p.servers().keySet())
+      WorkerCheck.missing(client, WorkflowIds.tenantOf(run), p.servers().keySet())
           .ifPresent(lines -> lines.forEach(line -> out.println("  " + line)));
     }
     for (var gate : p.pendingApprovals()) {
@@ -123,7 +123,7 @@ final class StatusCommand implements Callable<Integer> {
       List<AuditEntry> journal = wf.audit();
       Set<String> missing =
           p.outcome() == Outcome.RUNNING
-              ? WorkerCheck.missingServers(client, p.servers().keySet())
+              ? WorkerCheck.missingServers(client, WorkflowIds.tenantOf(run), p.servers().keySet())
               : Set.of();
       long now = System.currentTimeMillis();
       RunStatus status = RunStatus.of(run, plan, journal, p, missing, now);

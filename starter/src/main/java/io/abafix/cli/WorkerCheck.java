@@ -28,21 +28,27 @@ final class WorkerCheck {
    * abafix worker on SERVERB"; empty when the server cannot tell (Temporal's in-memory server does
    * not implement DescribeTaskQueue).
    */
-  static Optional<List<String>> missing(WorkflowClient client, Collection<String> servers) {
+  static Optional<List<String>> missing(
+      WorkflowClient client, String tenant, Collection<String> servers) {
+    if (tenant == null) return Optional.empty(); // a run id that names no tenant
     List<String> lines = new ArrayList<>();
     try {
       for (String server : servers) {
-        if (!polled(client, TaskQueues.forServer(server), TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)) {
+        if (!polled(
+            client, TaskQueues.forServer(tenant, server), TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)) {
           lines.add(
               "no worker is polling "
-                  + TaskQueues.forServer(server)
+                  + TaskQueues.forServer(tenant, server)
                   + ": start the abafix worker on "
                   + server);
         }
       }
-      if (!polled(client, TaskQueues.DIRECTORY, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)) {
+      if (!polled(client, TaskQueues.directory(tenant), TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)) {
         lines.add(
-            "no worker is polling " + TaskQueues.DIRECTORY + ": start abafix-worker directory");
+            "no worker is polling "
+                + TaskQueues.directory(tenant)
+                + ": start abafix-worker directory for tenant "
+                + tenant);
       }
       if (!polled(client, TaskQueues.ORCHESTRATOR, TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)) {
         lines.add(
@@ -61,16 +67,19 @@ final class WorkerCheck {
    * The servers of {@code servers} (and {@code directory}) whose task queue nobody polls; empty
    * when the server cannot tell.
    */
-  static Set<String> missingServers(WorkflowClient client, Collection<String> servers) {
+  static Set<String> missingServers(
+      WorkflowClient client, String tenant, Collection<String> servers) {
     Set<String> missing = new LinkedHashSet<>();
+    if (tenant == null) return missing; // a run id that names no tenant
     try {
       for (String server : servers) {
         if (server.equals(PlannedStep.DIRECTORY)) continue;
-        if (!polled(client, TaskQueues.forServer(server), TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)) {
+        if (!polled(
+            client, TaskQueues.forServer(tenant, server), TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)) {
           missing.add(server);
         }
       }
-      if (!polled(client, TaskQueues.DIRECTORY, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)) {
+      if (!polled(client, TaskQueues.directory(tenant), TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)) {
         missing.add(PlannedStep.DIRECTORY);
       }
     } catch (StatusRuntimeException e) {

@@ -119,6 +119,17 @@ class DemoCommandTest {
   // ---- bad input: refused before anything starts, the lab untouched --------------------------
 
   @Test
+  void several_scenarios_of_one_tenant_or_with_one_scenarios_options_are_refused() {
+    CommandLineRun.of("demo", "--scenario", "seed-pair", "--scenario", "cloned-pair")
+        .assertRefused(ErrorHandler.BAD_INPUT, "contoso.onmicrosoft.com twice");
+    CommandLineRun.of(
+            "demo", "--scenario", "seed-pair", "--scenario", "fabrikam-pair", "--server", "SERVERA")
+        .assertRefused(ErrorHandler.BAD_INPUT, "--server");
+    CommandLineRun.of("demo", "--scenario", "seed-pair", "--scenario", "rotation-breaks-a")
+        .assertRefused(ErrorHandler.BAD_INPUT, "incident flow");
+  }
+
+  @Test
   void a_scenario_file_that_is_not_json_is_refused_naming_the_file(@TempDir Path dir)
       throws Exception {
     Path file = Files.writeString(dir.resolve("broken.json"), "{ \"tenant\": { \"domain\": ");

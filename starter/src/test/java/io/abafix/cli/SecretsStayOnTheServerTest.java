@@ -254,6 +254,27 @@ class SecretsStayOnTheServerTest {
                           }));
       return;
     }
+    // Headers bypass the codec: the only one abafix writes is the step's tenant, as a digest.
+    if (node.isObject() && node.has("header") && node.path("header").has("fields")) {
+      node.path("header")
+          .path("fields")
+          .fields()
+          .forEachRemaining(
+              h -> {
+                assertEquals(io.abafix.activities.tenant.StepTenant.HEADER, h.getKey());
+                String data =
+                    new String(
+                        Base64.getDecoder().decode(h.getValue().path("data").asText()),
+                        StandardCharsets.UTF_8);
+                assertTrue(data.matches("\"sha256:[0-9a-f]{64}\""), "a tenant in clear: " + data);
+              });
+      node.fields()
+          .forEachRemaining(
+              f -> {
+                if (!f.getKey().equals("header")) collect(f.getValue(), found);
+              });
+      return;
+    }
     if (node.isObject() && node.has("metadata") && node.path("metadata").has("encoding")) {
       found.add(node);
       return;

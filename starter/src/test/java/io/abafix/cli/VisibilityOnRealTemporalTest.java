@@ -162,7 +162,8 @@ class VisibilityOnRealTemporalTest {
         }
         assertTrue(
             out.contains(
-                "no worker is polling abafix-server-serverc: start the abafix worker on SERVERC"),
+                "no worker is polling abafix-server-serverc@contoso.onmicrosoft.com: start the abafix"
+                    + " worker on SERVERC"),
             out);
         assertFalse(out.contains("abafix-server-servera"), "SERVERA's worker polls: " + out);
         assertFalse(out.contains("abafix-orchestrator"), out);

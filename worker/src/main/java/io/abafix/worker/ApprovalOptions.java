@@ -49,17 +49,31 @@ final class ApprovalOptions {
    * The guard over the configured trust, with keys from {@code keys} (Entra ID's, in production).
    */
   ApprovalGuard guard(Function<ApprovalTrust, IdTokenVerifier> keys) {
-    if (tenantId == null || tenantId.isBlank() || clientId == null || clientId.isBlank()) {
+    ApprovalTrust trust = trustIfNamed();
+    if (trust == null) {
       throw new UserError(
           "--approver-tenant-id and --approver-client-id are required: this worker verifies the"
               + " signed approval of every destructive step against them");
     }
-    ApprovalTrust trust;
+    return new ApprovalGuard(keys.apply(trust));
+  }
+
+  /**
+   * The configured trust, or null when neither the tenant nor the app is named (a tenants file may
+   * name them per tenant instead).
+   */
+  ApprovalTrust trustIfNamed() {
+    boolean noTenant = tenantId == null || tenantId.isBlank();
+    boolean noClient = clientId == null || clientId.isBlank();
+    if (noTenant && noClient) return null;
+    if (noTenant || noClient) {
+      throw new UserError(
+          "--approver-tenant-id and --approver-client-id go together: name both, or neither");
+    }
     try {
-      trust = new ApprovalTrust(tenantId, clientId, role, twoPerson);
+      return new ApprovalTrust(tenantId, clientId, role, twoPerson);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-    return new ApprovalGuard(keys.apply(trust));
   }
 }

@@ -7,11 +7,16 @@ import io.abafix.activities.graph.GraphCloud;
 import io.abafix.activities.graph.GraphDirectory;
 import io.abafix.activities.graph.GraphDirectoryConfig;
 import io.abafix.activities.port.Directory;
+import io.abafix.worker.tenants.Tenant;
+import io.abafix.worker.tenants.TenantsFile;
+import io.temporal.worker.Worker;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -37,10 +42,13 @@ import picocli.CommandLine.Spec;
     footer = {
       "  abafix-worker directory --tenant-id contoso.onmicrosoft.com --client-id \\",
       "      6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b --certificate \\",
-      "      abafix-directory.pfx --pfx-password-env ABAFIX_PFX_PASSWORD"
+      "      abafix-directory.pfx --pfx-password-env ABAFIX_PFX_PASSWORD",
+      "  abafix-worker directory --tenants /etc/abafix/tenants.json"
     },
     description = {
-      "Run the Microsoft Graph steps. Polls abafix-directory.",
+      "Run the Microsoft Graph steps of one tenant (--tenant-id ...), or of every tenant a tenants"
+          + " file lists (--tenants), each signed in with its own credentials. Polls"
+          + " abafix-directory@<tenant> for each.",
       "The app registration needs the application permissions Application.ReadWrite.All and"
           + " Directory.Read.All, with admin consent."
     })
@@ -57,22 +65,34 @@ final class DirectoryCommand implements Callable<Integer> {
   @Mixin ApprovalOptions approvals;
 
   @Option(
+      names = "--tenants",
+      paramLabel = "FILE",
+      description =
+          "The deployment's tenants file (see the README): one directory worker per tenant, in"
+              + " this process. Instead of --tenant-id, --client-id and --certificate")
+  Path tenantsFile;
+
+  @Option(
+      names = "--drain-tenant-blind-queue",
+      description =
+          "With --tenant-id: also poll abafix-directory, the queue of runs started before queues"
+              + " carried the tenant, until they have finished")
+  boolean drainTenantBlindQueue;
+
+  @Option(
       names = "--tenant-id",
-      required = true,
       paramLabel = "TENANT",
       description = "The tenant id (a GUID) or a verified domain, e.g. contoso.onmicrosoft.com")
   String tenantId;
 
   @Option(
       names = "--client-id",
-      required = true,
       paramLabel = "APP_ID",
       description = "The application (client) id of this worker's own app registration")
   String clientId;
 
   @Option(
       names = "--certificate",
-      required = true,
       paramLabel = "FILE",
       description =
           "The app's certificate with its private key: PEM (certificate and unencrypted PKCS#8"
@@ -119,11 +139,117 @@ final class DirectoryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (tenantsFile != null) return callForTenants();
+    if (tenantId == null || clientId == null || certificate == null) {
+      throw new UserError(
+          "name the tenant: --tenants FILE, or --tenant-id, --client-id and --certificate");
+    }
     GraphDirectoryConfig config = config();
     Directory directory = connect(config);
     ApprovalGuard guard = approvals.guard(keys);
     return launcher.run(
-        temporal, f -> Workers.directory(f, directory, guard), spec.commandLine().getOut());
+        temporal,
+        f -> {
+          Worker worker = Workers.directory(f, tenantId, directory, guard);
+          if (drainTenantBlindQueue) Workers.directoryDraining(f, directory, guard);
+          return worker;
+        },
+        spec.commandLine().getOut());
+  }
+
+  /**
+   * Every tenant of the file, each with its own sign-in (and so its own token cache, HTTP client
+   * and Graph budget) on one worker factory. Every tenant is checked before any polls.
+   */
+  private Integer callForTenants() {
+    if (tenantId != null
+        || clientId != null
+        || certificate != null
+        || pfxPasswordEnv != null
+        || drainTenantBlindQueue) {
+      throw new UserError(
+          "--tenants names every tenant's credentials: drop --tenant-id, --client-id,"
+              + " --certificate, --pfx-password-env and --drain-tenant-blind-queue");
+    }
+    if (graphBaseUrl != null) {
+      throw new UserError("--tenants gives each tenant's cloud: drop --graph-base-url");
+    }
+    TenantsFile file;
+    try {
+      file = TenantsFile.load(tenantsFile);
+    } catch (TenantsFile.TenantsFileException e) {
+      throw new UserError(e.getMessage());
+    }
+    ApprovalTrust base = approvals.trustIfNamed();
+    Map<Tenant, Directory> directories = new LinkedHashMap<>();
+    Map<Tenant, ApprovalGuard> guards = new LinkedHashMap<>();
+    for (Tenant t : file.tenants()) {
+      ApprovalTrust trust;
+      try {
+        trust = t.policy().approvers().over(base, t.policy().twoPerson());
+      } catch (IllegalArgumentException e) {
+        throw new UserError(
+            "tenant "
+                + t.id()
+                + ": whose sign-ins approve? give policy.approvers.tenantId and clientId, or"
+                + " --approver-tenant-id and --approver-client-id ("
+                + e.getMessage()
+                + ")");
+      }
+      guards.put(t, new ApprovalGuard(keys.apply(trust)));
+      tenantId = t.id();
+      clientId = t.graph().clientId();
+      certificate = Path.of(t.graph().certificate());
+      pfxPasswordEnv = t.graph().pfxPasswordEnv();
+      GraphDirectoryConfig config;
+      try {
+        config = config();
+      } catch (UserError e) {
+        throw new UserError("tenant " + t.id() + ": " + e.getMessage());
+      }
+      config =
+          new GraphDirectoryConfig(
+              config.tenantId(),
+              config.clientId(),
+              config.certificatePath(),
+              config.pfxPasswordEnvVar(),
+              t.cloud().authorityHost(),
+              t.cloud().graphBaseUrl(),
+              config.identityEndpointOverride());
+      directories.put(t, connect(config));
+    }
+    var out = spec.commandLine().getOut();
+    return launcher.run(
+        temporal,
+        f -> {
+          Worker first = null;
+          for (Map.Entry<Tenant, Directory> e : directories.entrySet()) {
+            Worker w = Workers.directory(f, e.getKey(), e.getValue(), guards.get(e.getKey()));
+            out.println(
+                "tenant "
+                    + e.getKey().id()
+                    + " ("
+                    + e.getKey().displayName()
+                    + "): "
+                    + w.getTaskQueue()
+                    + ", approvers "
+                    + describe(guards.get(e.getKey())));
+            if (first == null) first = w;
+          }
+          return first;
+        },
+        out);
+  }
+
+  /** Whose sign-ins a tenant's guard accepts, for the start-up lines. */
+  private static String describe(ApprovalGuard guard) {
+    ApprovalTrust t = guard.trust();
+    return "of tenant "
+        + t.tenantId()
+        + " with app role "
+        + t.approverRole()
+        + (t.approverGroup() == null ? "" : " in group " + t.approverGroup())
+        + (t.twoPerson() ? ", two-person" : "");
   }
 
   private GraphDirectoryConfig config() {

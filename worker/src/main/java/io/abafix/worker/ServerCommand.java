@@ -38,21 +38,21 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code abafix-worker server --name SERVERA}: the per-server worker. It runs on the Entra Connect
- * server it is named for, polls {@code abafix-server-<name>}, and runs the shipped PowerShell
- * scripts there. It never touches Microsoft Graph, and never loads its classes.
+ * server it is named for, polls {@code abafix-server-<name>@<tenant>}, and runs the shipped
+ * PowerShell scripts there. It never touches Microsoft Graph, and never loads its classes.
  */
 @Command(
     name = "server",
     mixinStandardHelpOptions = true,
     footerHeading = "%nExample:%n",
     footer = {
-      "  abafix-worker server --name SERVERA --watch-tenant \\",
+      "  abafix-worker server --name SERVERA --tenant contoso.onmicrosoft.com --watch-tenant \\",
       "      contoso.onmicrosoft.com --fleet SERVERA,SERVERB --credential-ref \\",
       "      'clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml'"
     },
     description = {
       "Run the steps of one Entra Connect server, on that server, with PowerShell.",
-      "Polls abafix-server-<name>. Run it as a dedicated account that is a local administrator"
+      "Polls abafix-server-<name>@<tenant>. Run it as a dedicated account that is a local administrator"
           + " and a member of ADSyncAdmins."
     })
 final class ServerCommand implements Callable<Integer> {
@@ -80,6 +80,21 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "SERVER",
       description = "This server's computer name, as the remediation names it")
   String name;
+
+  @Option(
+      names = "--tenant",
+      paramLabel = "TENANT",
+      description =
+          "The tenant this server syncs, as requests name it (its tenant id or initial domain):"
+              + " the worker takes that tenant's steps only (default: --watch-tenant)")
+  String tenant;
+
+  @Option(
+      names = "--drain-tenant-blind-queue",
+      description =
+          "Also poll abafix-server-<name>, the queue of runs started before queues carried the"
+              + " tenant, until they have finished")
+  boolean drainTenantBlindQueue;
 
   @Option(
       names = "--powershell",
@@ -207,13 +222,15 @@ final class ServerCommand implements Callable<Integer> {
 
     ProcessPowerShellRunner runner = new ProcessPowerShellRunner(executable, scripts());
     if (capture != null) return capture(server, runner);
-    // A capture changes nothing, so it needs no approver trust; a worker does.
+    // A capture changes nothing, so it needs no tenant or approver trust; a worker does.
+    String tenantKey = tenant(watch);
     ApprovalGuard guard = approvals.guard(keys);
     SyncServerHost host = new PowerShellSyncServerHost(server, runner, timeouts, hash, policy);
     return launcher.run(
         temporal,
         f -> {
-          Worker worker = Workers.server(f, host, guard);
+          Worker worker = Workers.server(f, tenantKey, host, guard);
+          if (drainTenantBlindQueue) Workers.serverDraining(f, host, guard);
           if (watch != null) {
             IncidentConfig incident =
                 new IncidentConfig(watch.tenant(), fleet, credentialReference, null, null, null);
@@ -235,6 +252,26 @@ final class ServerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
+  }
+
+  /** The tenant whose steps this worker takes: --tenant, else --watch-tenant. */
+  private String tenant(WatcherOptions watch) {
+    String named = tenant != null ? tenant : watch == null ? null : watch.tenant();
+    if (named == null) {
+      throw new UserError(
+          "--tenant is missing: name the tenant this server syncs (its tenant id or initial"
+              + " domain, as requests name it)");
+    }
+    if (tenant != null && watch != null && !tenant.equalsIgnoreCase(watch.tenant())) {
+      throw new UserError(
+          "--tenant " + tenant + " and --watch-tenant " + watch.tenant() + " name two tenants");
+    }
+    try {
+      TaskQueues.tenantKey(named);
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--tenant: " + e.getMessage());
+    }
+    return named;
   }
 
   /** The watcher's settings, or null when this worker does not watch. Checked before starting. */
@@ -375,7 +412,7 @@ final class ServerCommand implements Callable<Integer> {
           "abafix-worker: warning: this is not Windows. The server role runs PowerShell scripts"
               + " that need Entra Connect on this machine: every step sent to "
               + TaskQueues.forServer(server)
-              + " will fail here.");
+              + "@<tenant> will fail here.");
       err.flush();
       return;
     }

@@ -6,7 +6,11 @@ import io.abafix.activities.TaskQueues;
 import io.abafix.activities.approval.ApprovalGuard;
 import io.abafix.activities.port.Directory;
 import io.abafix.activities.port.SyncServerHost;
+import io.abafix.activities.tenant.TenantThrottle;
 import io.abafix.worker.logging.LogContextInterceptor;
+import io.abafix.worker.tenants.Tenant;
+import io.abafix.worker.tenants.TenantGuard;
+import io.abafix.worker.tenants.TenantsFile;
 import io.abafix.worker.watch.IncidentReporter;
 import io.abafix.worker.watch.ServerWatcher;
 import io.abafix.worker.watch.WatcherOptions;
@@ -22,6 +26,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.worker.WorkerOptions;
 
 /**
  * The three worker roles, wired the same way in production, in the demo and in tests. Only the host
@@ -40,7 +45,8 @@ public final class Workers {
     return WorkerFactory.newInstance(
         client,
         WorkerFactoryOptions.newBuilder()
-            .setWorkerInterceptors(new ActivitySummaries(), new LogContextInterceptor())
+            .setWorkerInterceptors(
+                new ActivitySummaries(), new TenantGuard(), new LogContextInterceptor())
             .build());
   }
 
@@ -55,7 +61,7 @@ public final class Workers {
   /**
    * Hosts the workflows on {@link TaskQueues#ORCHESTRATOR}, with the key that signs their journals
    * and the orchestrator's own incident rules per tenant (both local activities: the key and the
-   * rules stay in this process).
+   * rules stay in this process), e.g. {@link TenantsFile#incidentRules()}.
    */
   public static Worker orchestrator(
       WorkerFactory factory, AuditSigning signer, IncidentRules incidentRules) {
@@ -71,20 +77,101 @@ public final class Workers {
     return worker;
   }
 
-  /** Graph steps on {@link TaskQueues#DIRECTORY}, and the check of signed decisions. */
+  /**
+   * One tenant's Graph steps on {@link TaskQueues#directory}, through that tenant's own directory
+   * (its own sign-in, HTTP client and Graph budget, see {@link TenantThrottle}), with its own share
+   * of activity slots, and the check of that tenant's signed decisions.
+   */
   public static Worker directory(
-      WorkerFactory factory, Directory directory, ApprovalGuard approvals) {
-    Worker worker = factory.newWorker(TaskQueues.DIRECTORY);
+      WorkerFactory factory, Tenant tenant, Directory directory, ApprovalGuard approvals) {
+    return directory(factory, tenant, directory, approvals, WorkerOptions.newBuilder());
+  }
+
+  /** One tenant's Graph steps with the standard limits. */
+  public static Worker directory(
+      WorkerFactory factory, String tenant, Directory directory, ApprovalGuard approvals) {
+    return directory(
+        factory,
+        tenant,
+        new Tenant.Limits(null, null),
+        directory,
+        approvals,
+        WorkerOptions.newBuilder());
+  }
+
+  /**
+   * As {@link #directory(WorkerFactory, Tenant, Directory, ApprovalGuard)}, on top of {@code
+   * options} (e.g. fewer pollers for a deployment of many small tenants).
+   */
+  public static Worker directory(
+      WorkerFactory factory,
+      Tenant tenant,
+      Directory directory,
+      ApprovalGuard approvals,
+      WorkerOptions.Builder options) {
+    return directory(factory, tenant.id(), tenant.limits(), directory, approvals, options);
+  }
+
+  private static Worker directory(
+      WorkerFactory factory,
+      String tenant,
+      Tenant.Limits limits,
+      Directory directory,
+      ApprovalGuard approvals,
+      WorkerOptions.Builder options) {
+    Worker worker =
+        factory.newWorker(
+            TaskQueues.directory(tenant),
+            options.setMaxConcurrentActivityExecutionSize(limits.maxConcurrentSteps()).build());
     // The workflows check each signed decision here too, as it arrives (SignedDecisions).
     worker.registerActivitiesImplementations(
-        new DirectoryActivitiesImpl(directory, approvals), approvals.decisionCheck());
+        new DirectoryActivitiesImpl(
+            new TenantThrottle(tenant, directory, limits.graphRequestsPerSecond()), approvals),
+        approvals.decisionCheck());
     return worker;
   }
 
-  /** One server's steps on {@code abafix-server-<name>}. */
-  public static Worker server(WorkerFactory factory, SyncServerHost host, ApprovalGuard approvals) {
+  /**
+   * One server's steps on {@code abafix-server-<name>@<tenant>}.
+   *
+   * @param tenant the tenant the server syncs, as requests name it
+   */
+  public static Worker server(
+      WorkerFactory factory, String tenant, SyncServerHost host, ApprovalGuard approvals) {
+    return server(factory, tenant, host, approvals, WorkerOptions.newBuilder().build());
+  }
+
+  /** As {@link #server(WorkerFactory, String, SyncServerHost, ApprovalGuard)}, with options. */
+  public static Worker server(
+      WorkerFactory factory,
+      String tenant,
+      SyncServerHost host,
+      ApprovalGuard approvals,
+      WorkerOptions options) {
+    Worker worker = factory.newWorker(TaskQueues.forServer(tenant, host.serverName()), options);
+    worker.registerActivitiesImplementations(new SyncServerActivitiesImpl(host, approvals));
+    return worker;
+  }
+
+  /**
+   * The tenant-blind queue {@code abafix-server-<name>}, polled beside the tenant's while runs
+   * started before tenant routing finish (see the README's "Changing a workflow").
+   */
+  public static Worker serverDraining(
+      WorkerFactory factory, SyncServerHost host, ApprovalGuard approvals) {
     Worker worker = factory.newWorker(TaskQueues.forServer(host.serverName()));
     worker.registerActivitiesImplementations(new SyncServerActivitiesImpl(host, approvals));
+    return worker;
+  }
+
+  /**
+   * The tenant-blind {@link TaskQueues#DIRECTORY}, while runs from before tenant routing finish.
+   */
+  public static Worker directoryDraining(
+      WorkerFactory factory, Directory directory, ApprovalGuard approvals) {
+    Worker worker = factory.newWorker(TaskQueues.DIRECTORY);
+    worker.registerActivitiesImplementations(
+        new DirectoryActivitiesImpl(directory, approvals), approvals.decisionCheck());
     return worker;
   }
 

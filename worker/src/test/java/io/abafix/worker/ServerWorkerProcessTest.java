@@ -46,7 +46,9 @@ class ServerWorkerProcessTest {
                   WorkerMain.class.getName(),
                   "server",
                   "--name",
-                  "SERVERA")
+                  "SERVERA",
+                  "--tenant",
+                  "contoso.onmicrosoft.com")
               .redirectErrorStream(true);
       Map<String, String> env = pb.environment();
       env.keySet().removeIf(k -> k.startsWith("TEMPORAL_"));
@@ -91,9 +93,14 @@ class ServerWorkerProcessTest {
 
       String text = text(output);
       assertTrue(
-          text.contains("polling abafix-server-servera on 127.0.0.1:" + port + "/default"), text);
+          text.contains(
+              "polling abafix-server-servera@contoso.onmicrosoft.com on 127.0.0.1:"
+                  + port
+                  + "/default"),
+          text);
       assertTrue(text.contains("warning: this is not Windows"), text);
-      assertTrue(text.contains("Stopped polling abafix-server-servera"), text);
+      assertTrue(
+          text.contains("Stopped polling abafix-server-servera@contoso.onmicrosoft.com"), text);
       // 143 = killed by SIGTERM, after the shutdown hook has run.
       assertEquals(143, worker.exitValue(), text);
       List<String> graphClasses =

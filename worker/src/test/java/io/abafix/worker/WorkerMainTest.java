@@ -104,7 +104,9 @@ class WorkerMainTest {
   @Test
   void server_and_directory_refuse_to_start_without_whose_approvals_to_trust() throws IOException {
     RecordingLauncher launcher = new RecordingLauncher();
-    Outcome server = runAsGiven(launcher, LINUX, "server", "--name", "SERVERA");
+    Outcome server =
+        runAsGiven(
+            launcher, LINUX, "server", "--name", "SERVERA", "--tenant", "contoso.onmicrosoft.com");
     assertEquals(2, server.exitCode(), server.err());
     assertTrue(server.err().contains("--approver-tenant-id"), server.err());
     Outcome badTenant =
@@ -114,6 +116,8 @@ class WorkerMainTest {
             "server",
             "--name",
             "SERVERA",
+            "--tenant",
+            "contoso.onmicrosoft.com",
             "--approver-tenant-id",
             "contoso",
             "--approver-client-id",
@@ -298,18 +302,27 @@ class WorkerMainTest {
             "Windows Server 2019",
             Map.of("COMPUTERNAME", "ServerA", "SystemRoot", "C:\\Windows")::get);
     RecordingLauncher launcher = new RecordingLauncher();
-    Outcome outcome = run(launcher, serverA, "server", "--name", "SERVERA");
+    Outcome outcome =
+        run(
+            launcher,
+            serverA,
+            "server",
+            "--name",
+            "SERVERA",
+            "--tenant",
+            "Contoso.onmicrosoft.com");
     assertEquals(0, outcome.exitCode(), outcome.err());
-    assertEquals("abafix-server-servera", launcher.taskQueue);
+    assertEquals("abafix-server-servera@contoso.onmicrosoft.com", launcher.taskQueue);
     assertEquals("", outcome.err());
   }
 
   @Test
   void server_elsewhere_than_windows_warns_that_powershell_is_needed_and_still_starts() {
     RecordingLauncher launcher = new RecordingLauncher();
-    Outcome outcome = run(launcher, LINUX, "server", "--name", "SERVERA");
+    Outcome outcome =
+        run(launcher, LINUX, "server", "--name", "SERVERA", "--tenant", "contoso.onmicrosoft.com");
     assertEquals(0, outcome.exitCode(), outcome.err());
-    assertEquals("abafix-server-servera", launcher.taskQueue);
+    assertEquals("abafix-server-servera@contoso.onmicrosoft.com", launcher.taskQueue);
     assertTrue(outcome.err().contains("warning: this is not Windows"), outcome.err());
   }
 
@@ -529,7 +542,7 @@ class WorkerMainTest {
             LINUX,
             io.abafix.activities.approval.IdTokenVerifier::forEntra);
     assertEquals(0, code);
-    assertEquals("abafix-directory", launcher.taskQueue);
+    assertEquals("abafix-directory@contoso.onmicrosoft.com", launcher.taskQueue);
     assertThrows(
         IllegalArgumentException.class,
         () ->
@@ -545,5 +558,97 @@ class WorkerMainTest {
     Outcome outcome = run(new RecordingLauncher(), LINUX, "directory", "--help");
     assertTrue(outcome.out().contains("--graph-base-url"), outcome.out());
     assertFalse(outcome.out().contains("--lab-identity-endpoint"), outcome.out());
+  }
+
+  /** Two tenants: contoso names its approvers (a group among the role's holders); fabrikam not. */
+  private Path tenantsFile() throws IOException {
+    Path contoso =
+        io.abafix.lab.graph.TestCertificates.selfSigned("contoso").writePem(dir.resolve("c.pem"));
+    Path fabrikam =
+        io.abafix.lab.graph.TestCertificates.selfSigned("fabrikam").writePem(dir.resolve("f.pem"));
+    String json =
+        """
+        { "tenants": [
+          { "id": "contoso.onmicrosoft.com", "displayName": "Contoso",
+            "graph": { "clientId": "%s", "certificate": "%s" },
+            "policy": { "approvers": { "tenantId": "0c9b8a7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d",
+                                       "clientId": "3b7f0c1e-9d2a-4c5b-8e6f-a1b2c3d4e5f6",
+                                       "appRole": "Contoso.Tier0",
+                                       "group": "5e4d3c2b-1a09-4f8e-8d7c-6b5a4f3e2d1c" },
+                        "twoPerson": true } },
+          { "id": "fabrikam.onmicrosoft.com", "displayName": "Fabrikam",
+            "graph": { "clientId": "%s", "certificate": "%s" } } ] }
+        """
+            .formatted(APP_ID, contoso, APP_ID, fabrikam);
+    return Files.writeString(dir.resolve("tenants.json"), json);
+  }
+
+  @Test
+  void a_tenants_file_starts_one_directory_worker_per_tenant_each_trusting_its_own_approvers()
+      throws IOException {
+    RecordingLauncher launcher = new RecordingLauncher();
+    Outcome outcome = run(launcher, LINUX, "directory", "--tenants", tenantsFile().toString());
+
+    assertEquals(0, outcome.exitCode(), outcome.err());
+    assertTrue(
+        outcome
+            .out()
+            .contains(
+                "tenant contoso.onmicrosoft.com (Contoso):"
+                    + " abafix-directory@contoso.onmicrosoft.com, approvers of tenant"
+                    + " 0c9b8a7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d with app role Contoso.Tier0 in group"
+                    + " 5e4d3c2b-1a09-4f8e-8d7c-6b5a4f3e2d1c, two-person"),
+        outcome.out());
+    // fabrikam names none: the worker's own --approver-* apply
+    assertTrue(
+        outcome
+            .out()
+            .contains(
+                "tenant fabrikam.onmicrosoft.com (Fabrikam):"
+                    + " abafix-directory@fabrikam.onmicrosoft.com, approvers of tenant"
+                    + " 8d2e1c4a-5b6f-4a70-9c8d-1e2f3a4b5c6d with app role Abafix.Approver\n"),
+        outcome.out());
+  }
+
+  @Test
+  void a_tenant_whose_approvers_nobody_names_stops_the_whole_deployment_from_starting()
+      throws IOException {
+    RecordingLauncher launcher = new RecordingLauncher();
+    Outcome outcome =
+        runAsGiven(launcher, LINUX, "directory", "--tenants", tenantsFile().toString());
+
+    assertEquals(ErrorHandler.BAD_INPUT, outcome.exitCode(), outcome.err());
+    assertTrue(
+        outcome.err().contains("tenant fabrikam.onmicrosoft.com: whose sign-ins approve?"),
+        outcome.err());
+    assertFalse(launcher.started(), "no tenant polls while one is misconfigured");
+  }
+
+  @Test
+  void the_orchestrator_reads_each_tenants_policy_from_the_tenants_file_and_refuses_a_bad_one()
+      throws IOException {
+    Path keyFile = dir.resolve("audit.key");
+    Files.writeString(
+        keyFile,
+        io.abafix.workflows.audit.AuditSigning.privateKeyPem(
+            io.abafix.workflows.audit.AuditSigning.newKeyPair().getPrivate()));
+    Files.setPosixFilePermissions(
+        keyFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    LocalMachine machine =
+        new LocalMachine("Linux", Map.of("ABAFIX_AUDIT_SIGNING_KEY_FILE", keyFile.toString())::get);
+    RecordingLauncher launcher = new RecordingLauncher();
+    Outcome good = run(launcher, machine, "orchestrator", "--tenants", tenantsFile().toString());
+    assertEquals(0, good.exitCode(), good.err());
+    assertEquals("abafix-orchestrator", launcher.taskQueue);
+
+    Path bad =
+        Files.writeString(
+            dir.resolve("bad.json"),
+            Files.readString(tenantsFile()).replace("\"twoPerson\"", "\"twoPersons\""));
+    RecordingLauncher refused = new RecordingLauncher();
+    Outcome outcome = run(refused, machine, "orchestrator", "--tenants", bad.toString());
+    outcome.isBadInput();
+    assertTrue(outcome.err().contains("unknown field 'twoPersons'"), outcome.err());
+    assertFalse(refused.started());
   }
 }

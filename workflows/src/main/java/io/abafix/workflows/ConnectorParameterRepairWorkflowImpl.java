@@ -2,7 +2,6 @@ package io.abafix.workflows;
 
 import io.abafix.activities.FailureTypes;
 import io.abafix.activities.SyncServerActivities;
-import io.abafix.activities.TaskQueues;
 import io.abafix.activities.model.AbaParameters;
 import io.abafix.activities.model.IdentityType;
 import io.abafix.activities.model.ServerState;
@@ -11,6 +10,7 @@ import io.abafix.activities.model.Versions;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.audit.AuditJournal;
 import io.abafix.workflows.internal.FailureText;
+import io.abafix.workflows.internal.Route;
 import io.abafix.workflows.internal.StepOptions;
 import io.abafix.workflows.model.Outcome;
 import io.abafix.workflows.model.Progress;
@@ -38,6 +38,7 @@ public class ConnectorParameterRepairWorkflowImpl implements ConnectorParameterR
   private RepairRequest request;
   private AuditJournal journal;
   private SyncServerActivities server;
+  private Route route;
   private Outcome outcome = Outcome.RUNNING;
   private String current = RepairStep.PREFLIGHT.name();
   private final RunVisibility visibility = new RunVisibility();
@@ -51,7 +52,8 @@ public class ConnectorParameterRepairWorkflowImpl implements ConnectorParameterR
           "the request names no server", FailureTypes.PERMANENT);
     }
     String name = request.server();
-    this.server = StepOptions.serverStub(name, request.timings());
+    this.route = Route.of(request.tenant());
+    this.server = StepOptions.serverStub(route, name, request.timings());
     long now = now();
     journal.record(
         "REQUEST",
@@ -190,7 +192,7 @@ public class ConnectorParameterRepairWorkflowImpl implements ConnectorParameterR
           s.detail());
       return s.value();
     } catch (TemporalFailure e) {
-      String why = FailureText.of(e, TaskQueues.forServer(request.server()), request.server());
+      String why = FailureText.of(e, route.serverQueue(request.server()), request.server());
       journal.record(
           name.name(),
           request.server(),

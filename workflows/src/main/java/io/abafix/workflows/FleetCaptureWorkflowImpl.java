@@ -5,6 +5,7 @@ import io.abafix.activities.model.DirectoryCapture;
 import io.abafix.activities.model.ServerCaptureResult;
 import io.abafix.workflows.capture.CaptureRequest;
 import io.abafix.workflows.capture.FleetCapture;
+import io.abafix.workflows.internal.Route;
 import io.abafix.workflows.internal.StepOptions;
 import io.abafix.workflows.model.Timings;
 import io.temporal.workflow.Async;
@@ -24,9 +25,10 @@ public class FleetCaptureWorkflowImpl implements FleetCaptureWorkflow {
             standard.pollSeconds(),
             standard.syncCycleWaitSeconds(),
             Math.max(1, request.workerWaitSeconds()));
+    Route route = Route.of(request.tenant());
     List<Promise<ServerCaptureResult>> reads = new ArrayList<>();
     for (String s : request.servers()) {
-      reads.add(Async.function(StepOptions.serverStub(s, timings)::captureServer, s));
+      reads.add(Async.function(StepOptions.serverStub(route, s, timings)::captureServer, s));
     }
     List<ServerCaptureResult> servers = new ArrayList<>();
     for (Promise<ServerCaptureResult> r : reads) servers.add(r.get());
@@ -37,7 +39,7 @@ public class FleetCaptureWorkflowImpl implements FleetCaptureWorkflow {
             .distinct()
             .toList();
     DirectoryActivities directory =
-        Workflow.newActivityStub(DirectoryActivities.class, StepOptions.directory(timings));
+        Workflow.newActivityStub(DirectoryActivities.class, StepOptions.directory(route, timings));
     DirectoryCapture tenant = directory.captureDirectory(accounts);
     return new FleetCapture(request.tenant(), Workflow.currentTimeMillis(), servers, tenant);
   }

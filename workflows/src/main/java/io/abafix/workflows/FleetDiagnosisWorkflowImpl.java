@@ -6,6 +6,7 @@ import io.abafix.workflows.incident.Diagnosis;
 import io.abafix.workflows.incident.DiagnosisRequest;
 import io.abafix.workflows.incident.FleetFacts;
 import io.abafix.workflows.internal.FleetSurvey;
+import io.abafix.workflows.internal.Route;
 import io.abafix.workflows.internal.StepOptions;
 import io.abafix.workflows.model.Timings;
 import io.temporal.workflow.Workflow;
@@ -21,13 +22,15 @@ public class FleetDiagnosisWorkflowImpl implements FleetDiagnosisWorkflow {
             standard.pollSeconds(),
             standard.syncCycleWaitSeconds(),
             Math.max(1, request.workerWaitSeconds()));
+    Route route = Route.of(request.tenant());
     DirectoryActivities directory =
-        Workflow.newActivityStub(DirectoryActivities.class, StepOptions.directory(timings));
+        Workflow.newActivityStub(DirectoryActivities.class, StepOptions.directory(route, timings));
     FleetFacts facts =
         FleetSurvey.observe(
+            route,
             request.tenant(),
             request.servers(),
-            s -> StepOptions.serverStub(s, timings),
+            s -> StepOptions.serverStub(route, s, timings),
             directory);
     long now = Workflow.currentTimeMillis();
     // Runs from before the diagnosis was recorded replay as they ran; newer ones record it, so a

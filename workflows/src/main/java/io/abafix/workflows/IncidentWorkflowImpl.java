@@ -16,6 +16,7 @@ import io.abafix.workflows.incident.IncidentStatus;
 import io.abafix.workflows.incident.ProposedRun;
 import io.abafix.workflows.incident.Remedy;
 import io.abafix.workflows.internal.Gates;
+import io.abafix.workflows.internal.Route;
 import io.abafix.workflows.internal.StepOptions;
 import io.abafix.workflows.internal.incident.Assessment;
 import io.abafix.workflows.internal.incident.ChildRuns;
@@ -57,6 +58,8 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
   private Gates gates;
   private ChildRuns children;
   private IncidentConfig config;
+  private Route route;
+
   private IncidentState state = IncidentState.COLLECTING;
   private Diagnosis diagnosis;
   private List<ProposedRun> proposal = List.of();
@@ -65,9 +68,12 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
   public IncidentResult handle(IncidentConfig requested) {
     this.config = withOrchestratorRules(requested);
     IncidentConfig config = this.config;
+    this.route = Route.of(config.tenant());
     journal = new AuditJournal(Workflow.getInfo().getRunId());
     reports = new Reports(journal, () -> state.name());
-    gates = Gates.inWorkflow(journal, "this incident has no proposal waiting for a decision", null);
+    gates =
+        Gates.inWorkflow(
+            journal, route, "this incident has no proposal waiting for a decision", null);
     children = new ChildRuns(config, journal);
     IncidentPolicy policy = config.policy();
     journal
@@ -218,7 +224,7 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
   // ---- steps ------------------------------------------------------------------------------
 
   private FleetFacts survey() {
-    return Proposals.survey(config, reports.all(), journal, this::server);
+    return Proposals.survey(route, config, reports.all(), journal, this::server);
   }
 
   /**
@@ -273,7 +279,8 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
   }
 
   private SyncServerActivities server(String name) {
-    return serverStubs.computeIfAbsent(name, n -> StepOptions.serverStub(n, config.timings()));
+    return serverStubs.computeIfAbsent(
+        name, n -> StepOptions.serverStub(route, n, config.timings()));
   }
 
   private static long now() {

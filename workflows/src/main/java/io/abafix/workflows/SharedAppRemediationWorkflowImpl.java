@@ -210,7 +210,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
           "this run's start is already signed", Gates.DECISION_REFUSED);
     }
     VerifiedIdentity requester =
-        SignedDecisions.inWorkflow()
+        SignedDecisions.inWorkflow(run.route)
             .verify(
                 start,
                 false,

@@ -42,4 +42,31 @@ public final class WorkflowIds {
   public static String diagnosis(String tenant, String suffix) {
     return "abafix-diagnose-" + tenant.toLowerCase(Locale.ROOT) + "-" + suffix;
   }
+
+  private static final String[] PREFIXES = {
+    "abafix-remediation-", "abafix-incident-", "abafix-repair-", "abafix-diagnose-"
+  };
+
+  private static final java.util.regex.Pattern GUID_PREFIX =
+      java.util.regex.Pattern.compile(
+          "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(-.*)?");
+
+  /**
+   * The tenant a run id names (lower case), or null. A repair's and a diagnosis's id put a suffix
+   * after the tenant (a server name, a unique id): a tenant id is a GUID, and a domain's last label
+   * has no hyphen, so the suffix starts after the GUID or at the first hyphen after the last dot.
+   */
+  public static String tenantOf(String id) {
+    if (id == null) return null;
+    for (String prefix : PREFIXES) {
+      if (!id.startsWith(prefix)) continue;
+      String rest = id.substring(prefix.length());
+      if (prefix.equals(PREFIXES[0]) || prefix.equals(PREFIXES[1])) return rest;
+      if (GUID_PREFIX.matcher(rest).matches()) return rest.substring(0, 36);
+      int dot = rest.lastIndexOf('.');
+      int dash = rest.indexOf('-', Math.max(dot, 0));
+      return dash < 0 ? rest : rest.substring(0, dash);
+    }
+    return null;
+  }
 }

@@ -74,7 +74,7 @@ final class LabHarness implements AutoCloseable {
     Worker orchestrator = env.newWorker(TaskQueues.ORCHESTRATOR);
     orchestrator.registerWorkflowImplementationTypes(SharedAppRemediationWorkflowImpl.class);
     orchestrator.registerActivitiesImplementations(AuditSigning.of(auditKeys));
-    env.newWorker(TaskQueues.DIRECTORY)
+    env.newWorker(TaskQueues.directory(lab.tenantDomain()))
         .registerActivitiesImplementations(
             new DirectoryActivitiesImpl(
                 b.directory == null ? adapters.directory() : b.directory.apply(adapters),
@@ -82,7 +82,7 @@ final class LabHarness implements AutoCloseable {
             lab.identities().guard(b.twoPerson).decisionCheck());
     for (String server : lab.serverNames()) {
       if (b.withoutWorker.contains(server)) continue;
-      Worker worker = env.newWorker(TaskQueues.forServer(server));
+      Worker worker = env.newWorker(TaskQueues.forServer(lab.tenantDomain(), server));
       worker.registerActivitiesImplementations(
           new SyncServerActivitiesImpl(adapters.host(server), lab.identities().guard(b.twoPerson)));
     }

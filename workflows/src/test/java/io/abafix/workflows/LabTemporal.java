@@ -54,12 +54,12 @@ final class LabTemporal implements AutoCloseable {
     orchestrator.registerActivitiesImplementations(
         IncidentRules.of(t -> rules.getOrDefault(t, TenantRules.attended())));
     orchestrator.registerActivitiesImplementations(AuditSigning.of(AuditSigning.newKeyPair()));
-    env.newWorker(TaskQueues.DIRECTORY)
+    env.newWorker(TaskQueues.directory(lab.tenantDomain()))
         .registerActivitiesImplementations(
             new DirectoryActivitiesImpl(adapters.directory(), lab.identities().guard(false)),
             lab.identities().guard(false).decisionCheck());
     for (SyncServerHost host : adapters.hosts()) {
-      env.newWorker(TaskQueues.forServer(host.serverName()))
+      env.newWorker(TaskQueues.forServer(lab.tenantDomain(), host.serverName()))
           .registerActivitiesImplementations(
               new SyncServerActivitiesImpl(host, lab.identities().guard(false)));
     }

@@ -457,7 +457,7 @@ class SharedAppRemediationWorkflowTest {
       assertTrue(
           message.contains(
               "no worker is polling "
-                  + TaskQueues.forServer("SERVERB")
+                  + TaskQueues.forServer(h.lab.tenantDomain(), "SERVERB")
                   + ": start the abafix worker on SERVERB"),
           message);
       assertEquals(before, h.lab.snapshot());

@@ -17,6 +17,11 @@ public final class ApprovalGuard {
     this.verifier = verifier;
   }
 
+  /** Whose approvals this guard accepts. */
+  public ApprovalTrust trust() {
+    return verifier.trust();
+  }
+
   /**
    * The check a workflow runs on a decision as it arrives, with this guard's trust and keys: the
    * directory worker registers it beside its steps.

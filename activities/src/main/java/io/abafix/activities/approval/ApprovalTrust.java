@@ -12,11 +12,18 @@ import java.util.regex.Pattern;
  *     https://login.microsoftonline.com/<tenantId>/v2.0} and the {@code tid} claim
  * @param clientId the application (client) id of abafix's app registration: the {@code aud}
  * @param approverRole the app role an approver's token must carry in {@code roles}
+ * @param approverGroup when not null, the object id of a group the approver's token must also list
+ *     in {@code groups} (the app registration emits group ids in ID tokens); null for the role
+ *     alone
  * @param twoPerson when true, a step also needs the requester's signed start, and the approver's
  *     {@code oid} must differ from the requester's
  */
 public record ApprovalTrust(
-    String tenantId, String clientId, String approverRole, boolean twoPerson) {
+    String tenantId,
+    String clientId,
+    String approverRole,
+    String approverGroup,
+    boolean twoPerson) {
 
   public static final String DEFAULT_APPROVER_ROLE = "Abafix.Approver";
 
@@ -31,6 +38,15 @@ public record ApprovalTrust(
     clientId = require(clientId, "the client id of abafix's app registration");
     approverRole =
         approverRole == null || approverRole.isBlank() ? DEFAULT_APPROVER_ROLE : approverRole;
+    approverGroup =
+        approverGroup == null || approverGroup.isBlank()
+            ? null
+            : require(approverGroup, "the approvers' group object id");
+  }
+
+  /** Approvers are whoever holds the role. */
+  public ApprovalTrust(String tenantId, String clientId, String approverRole, boolean twoPerson) {
+    this(tenantId, clientId, approverRole, null, twoPerson);
   }
 
   /** The issuer of v2.0 ID tokens for the tenant, pinned exactly. */

@@ -150,6 +150,22 @@ public final class IdTokenVerifier {
               + " does not hold the app role "
               + trust.approverRole());
     }
+    if (requireRole && trust.approverGroup() != null) {
+      List<String> groups = c.getStringListClaim("groups");
+      if (groups == null && c.getClaim("_claim_names") != null) {
+        // Group overage: past 200 groups Entra ID leaves them out of the token.
+        throw new ProofRefusedException(
+            c.getStringClaim("preferred_username")
+                + " is in too many groups for the token to list them: assign the app role to"
+                + " the approvers' group instead");
+      }
+      if (groups == null || !groups.contains(trust.approverGroup())) {
+        throw new ProofRefusedException(
+            c.getStringClaim("preferred_username")
+                + " is not a member of the approvers' group "
+                + trust.approverGroup());
+      }
+    }
     String upn = c.getStringClaim("preferred_username");
     return new VerifiedIdentity(upn == null ? oid : upn, oid, tid, iat.toInstant(), roles);
   }

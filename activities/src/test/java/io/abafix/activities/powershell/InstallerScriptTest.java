@@ -52,6 +52,19 @@ class InstallerScriptTest {
     assertTrue(code.contains("'SeBatchLogonRight'") && code.contains("'SeDenyBatchLogonRight'"));
   }
 
+  /** The server role refuses to start without whose approvals to trust, so the task must say. */
+  @Test
+  void the_launcher_starts_the_worker_for_its_tenant_and_with_whose_approvals_it_trusts() {
+    at("[string] $ApproverTenantId");
+    at("[string] $ApproverClientId");
+    int tenant = at("\"set `\"ABAFIX_APPROVER_TENANT_ID=$ApproverTenantId`\"\"");
+    int client = at("\"set `\"ABAFIX_APPROVER_CLIENT_ID=$ApproverClientId`\"\"");
+    at("\"set `\"ABAFIX_APPROVER_ROLE=$ApproverRole`\"\"");
+    at("ABAFIX_TWO_PERSON=");
+    int start = at("server --name $server --tenant $Tenant");
+    assertTrue(tenant < start && client < start, "the environment is set before the worker starts");
+  }
+
   @Test
   void no_password_is_a_parameter_of_the_installer_or_of_any_command() {
     assertFalse(code.contains("-Password"), "a password bound as a parameter is in module logs");

@@ -109,6 +109,8 @@ public final class LabTopology {
                   "server",
                   "--name",
                   server,
+                  "--tenant",
+                  ready.get("tenant").asText(),
                   "--powershell",
                   e.getValue().asText(),
                   // The lab's servers have a certificate provided for ABA (BYOC).

@@ -49,6 +49,7 @@ public record Scenario(
   public static final List<String> SHIPPED =
       List.of(
           "seed-pair",
+          "fabrikam-pair",
           "long-log",
           "cloned-pair",
           "three-server-fleet",

@@ -37,7 +37,8 @@ import java.util.UUID;
  * the production one; only its key source differs ({@link #keySource()}).
  *
  * <p>Lab users, in a tenant with domain D: {@code alice@D} and {@code bob@D} hold {@value
- * ApprovalTrust#DEFAULT_APPROVER_ROLE}; {@code carol@D} holds no role.
+ * ApprovalTrust#DEFAULT_APPROVER_ROLE}, and only alice is in the approvers group ({@link
+ * #approversGroupId()}, listed in {@code groups}); {@code carol@D} holds no role.
  */
 public final class LabIdentityProvider {
   /** The client id of abafix's own app registration in the lab (the ID tokens' audience). */
@@ -61,15 +62,25 @@ public final class LabIdentityProvider {
       throw new IllegalStateException("cannot make the lab's signing key", e);
     }
     String approver = ApprovalTrust.DEFAULT_APPROVER_ROLE;
-    add(LabUser.of("alice@" + this.domain, "Alice", List.of(approver)));
-    add(LabUser.of("bob@" + this.domain, "Bob", List.of(approver)));
-    add(LabUser.of("carol@" + this.domain, "Carol", List.of()));
+    String tier0 = approversGroupId();
+    add(LabUser.of("alice@" + this.domain, "Alice", List.of(approver), List.of(tier0)));
+    add(LabUser.of("bob@" + this.domain, "Bob", List.of(approver), List.of()));
+    add(LabUser.of("carol@" + this.domain, "Carol", List.of(), List.of()));
   }
 
   /** The lab's tenant id for a domain: a GUID, stable for the domain. */
   public static String tenantIdFor(String domain) {
     return UUID.nameUUIDFromBytes(
             ("tenant:" + domain.toLowerCase(Locale.ROOT)).getBytes(StandardCharsets.UTF_8))
+        .toString();
+  }
+
+  /**
+   * The object id of the tenant's group of tier-0 approvers: alice is a member, bob (who holds the
+   * approver role too) is not.
+   */
+  public String approversGroupId() {
+    return UUID.nameUUIDFromBytes(("group:approvers:" + domain).getBytes(StandardCharsets.UTF_8))
         .toString();
   }
 
@@ -152,6 +163,7 @@ public final class LabIdentityProvider {
             .claim("name", user.name())
             .claim("ver", "2.0");
     if (!user.roles().isEmpty()) b.claim("roles", user.roles());
+    if (!user.groups().isEmpty()) b.claim("groups", user.groups());
     if (nonce != null) b.claim("nonce", nonce);
     return b;
   }

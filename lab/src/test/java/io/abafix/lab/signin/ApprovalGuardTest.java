@@ -14,7 +14,9 @@ import com.nimbusds.jwt.SignedJWT;
 import io.abafix.activities.FailureTypes;
 import io.abafix.activities.approval.ApprovalGuard;
 import io.abafix.activities.approval.ApprovalProof;
+import io.abafix.activities.approval.ApprovalTrust;
 import io.abafix.activities.approval.DecisionBinding;
+import io.abafix.activities.approval.IdTokenVerifier;
 import io.abafix.activities.approval.ProvenParameters;
 import io.abafix.activities.approval.RunRef;
 import io.abafix.activities.approval.StepAuthorization;
@@ -222,5 +224,48 @@ class ApprovalGuardTest {
             BINDING.parameters(),
             DecisionBinding.REJECT);
     assertTrue(refusal(guard, approvedBy("alice", reject), APP).contains("REJECT"));
+  }
+
+  /** The guard of a tenant whose approvers are the role's holders in one group. */
+  ApprovalGuard groupGuard() {
+    ApprovalTrust role = idp.trust(false);
+    return new ApprovalGuard(
+        new IdTokenVerifier(
+            new ApprovalTrust(
+                role.tenantId(),
+                role.clientId(),
+                role.approverRole(),
+                idp.approversGroupId(),
+                false),
+            idp.keySource(),
+            Clock.systemUTC()));
+  }
+
+  @Test
+  void underAnApproversGroupOnlyItsMembersWithTheRoleApprove() {
+    ApprovalGuard g = groupGuard();
+    VerifiedApproval v =
+        g.authorize(approvedBy("alice", BINDING), RUN, ProvenParameters.DELETE_APPLICATION, APP);
+    assertEquals("alice@" + DOMAIN, v.approver().upn());
+
+    // bob holds the role but is not in the group
+    assertTrue(
+        refusal(g, approvedBy("bob", BINDING), APP)
+            .contains("is not a member of the approvers' group " + idp.approversGroupId()));
+    // without the group check bob approves: the group is what refuses him
+    guard.authorize(approvedBy("bob", BINDING), RUN, ProvenParameters.DELETE_APPLICATION, APP);
+  }
+
+  @Test
+  void aTokenThatLeftItsGroupsOutIsRefusedWithHowToFixIt() {
+    String token =
+        idp.sign(
+            idp.claims(idp.requireUser("alice"), BINDING.nonce())
+                .claim("groups", null)
+                .claim("_claim_names", Map.of("groups", "src1"))
+                .build());
+    assertTrue(
+        refusal(groupGuard(), new StepAuthorization(null, ApprovalProof.of(token, BINDING)), APP)
+            .contains("too many groups"));
   }
 }

@@ -161,6 +161,8 @@ final class FootprintBench {
                           "server",
                           "--name",
                           e.getKey(),
+                          "--tenant",
+                          tenant,
                           "--powershell",
                           e.getValue().asText(),
                           "--certificate-sha256",
@@ -277,7 +279,7 @@ final class FootprintBench {
                     client, approvals, id, Fleets.request(tenant, servers, Fleets.quick()), a -> {})
                 .get(10, TimeUnit.MINUTES),
             "the footprint benchmark's remediation");
-        int k = RunHistory.fetch(client, id).on(TaskQueues.forServer(measured)).size();
+        int k = RunHistory.fetch(client, id).on(TaskQueues.forServer(tenant, measured)).size();
         NoOpWorkflow run =
             plain.newWorkflowStub(
                 NoOpWorkflow.class,

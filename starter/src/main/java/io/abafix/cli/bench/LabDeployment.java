@@ -1,6 +1,5 @@
 package io.abafix.cli.bench;
 
-import io.abafix.activities.SyncServerActivitiesImpl;
 import io.abafix.activities.TaskQueues;
 import io.abafix.activities.approval.ApprovalGuard;
 import io.abafix.activities.port.SyncServerHost;
@@ -60,16 +59,18 @@ final class LabDeployment implements AutoCloseable {
     this.factory = Workers.factory(client);
     ApprovalGuard guard = lab.identities().guard(false);
     Workers.orchestrator(factory, AuditSigning.of(AuditSigning.newKeyPair()));
-    Workers.directory(factory, adapters.directory(), guard);
+    String tenant = lab.tenantDomain();
+    Workers.directory(factory, tenant, adapters.directory(), guard);
     for (SyncServerHost host : adapters.hosts()) {
       if (onePollerPerServer) {
-        factory
-            .newWorker(
-                TaskQueues.forServer(host.serverName()),
-                WorkerOptions.newBuilder().setMaxConcurrentActivityTaskPollers(1).build())
-            .registerActivitiesImplementations(new SyncServerActivitiesImpl(host, guard));
+        Workers.server(
+            factory,
+            tenant,
+            host,
+            guard,
+            WorkerOptions.newBuilder().setMaxConcurrentActivityTaskPollers(1).build());
       } else {
-        Workers.server(factory, host, guard);
+        Workers.server(factory, tenant, host, guard);
       }
     }
     factory.start();

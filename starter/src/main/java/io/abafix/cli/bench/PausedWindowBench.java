@@ -189,16 +189,18 @@ final class PausedWindowBench {
     Intervals all = new Intervals();
     for (long[] p : personMillis) all.add(p[0], p[1]);
     Map<String, Intervals> own = new LinkedHashMap<>();
-    Map<String, String> queueOwner = new LinkedHashMap<>();
+    // A server's queue carries its tenant (abafix-server-<name>@<tenant>) or, for runs from
+    // before tenant routing, none: either way it names the server.
+    java.util.function.Function<String, String> ownerOf =
+        queue -> servers.contains(TaskQueues.targetOf(queue)) ? TaskQueues.targetOf(queue) : null;
     for (String s : servers) {
       own.put(s, new Intervals());
-      queueOwner.put(TaskQueues.forServer(s), s);
     }
     Map<String, Long> revertedAt = new LinkedHashMap<>();
     List<String[]> propagations = new ArrayList<>();
     for (RunHistory.Activity a : history.activities()) {
       all.add(a.startedAt(), a.closedAt());
-      String server = queueOwner.get(a.queue());
+      String server = ownerOf.apply(a.queue());
       if (server != null) own.get(server).add(a.startedAt(), a.closedAt());
       if (server != null && a.type().equals("RevertToServiceAccount")) {
         revertedAt.put(server, a.closedAt());
@@ -206,7 +208,7 @@ final class PausedWindowBench {
     }
     // The new account works only once propagated: from its revert to then, waiting is the floor.
     for (RunHistory.Activity a : history.activities()) {
-      String server = queueOwner.get(a.queue());
+      String server = ownerOf.apply(a.queue());
       Long reverted = server == null ? null : revertedAt.get(server);
       if (a.type().equals("AwaitSignIn") && reverted != null && a.scheduledAt() >= reverted) {
         long until = reverted + propagationMillis;
@@ -227,7 +229,8 @@ final class PausedWindowBench {
       long to = e.endedAt();
       Map<String, Long> others = new LinkedHashMap<>();
       for (RunHistory.Activity a : history.activities()) {
-        String owner = queueOwner.getOrDefault(a.queue(), "directory");
+        String owner = ownerOf.apply(a.queue());
+        if (owner == null) owner = "directory";
         if (owner.equals(server)) continue;
         long overlap = Math.min(a.closedAt(), to) - Math.max(a.startedAt(), from);
         if (overlap > 0) others.merge(owner + " " + a.type(), overlap, Long::sum);

@@ -1,14 +1,13 @@
 package io.abafix.worker.logging;
 
 import io.abafix.activities.TaskQueues;
-import java.util.Locale;
 
 /** The MDC keys abafix sets, and how they are derived from what Temporal says of an activity. */
 public final class LogContext {
   /** The workflow id, e.g. {@code abafix-remediation-contoso.onmicrosoft.com}. */
   public static final String RUN = "run";
 
-  /** The tenant the run is for, from the workflow id. */
+  /** The tenant the step is for, from its task queue (or, before tenant queues, the run id). */
   public static final String TENANT = "tenant";
 
   /** The server the step runs on, or {@code directory} for Graph steps. */
@@ -20,11 +19,6 @@ public final class LogContext {
   /** In the order a line shows them. */
   static final String[] KEYS = {RUN, TENANT, SERVER, STEP};
 
-  private static final String[] RUN_PREFIXES = {
-    "abafix-remediation-", "abafix-incident-", "abafix-repair-", "abafix-diagnose-"
-  };
-  private static final String SERVER_QUEUE = TaskQueues.forServer("");
-
   private LogContext() {}
 
   /**
@@ -33,25 +27,18 @@ public final class LogContext {
    * so the suffix starts at the first hyphen after the last dot.
    */
   static String tenant(String workflowId) {
-    if (workflowId == null) return null;
-    for (String prefix : RUN_PREFIXES) {
-      if (!workflowId.startsWith(prefix)) continue;
-      String rest = workflowId.substring(prefix.length());
-      if (prefix.equals(RUN_PREFIXES[0]) || prefix.equals(RUN_PREFIXES[1])) return rest;
-      int dot = rest.lastIndexOf('.');
-      int dash = rest.indexOf('-', Math.max(dot, 0));
-      return dash < 0 ? rest : rest.substring(0, dash);
-    }
-    return null;
+    return io.abafix.workflows.WorkflowIds.tenantOf(workflowId);
   }
 
   /** The server a task queue belongs to, upper case as abafix names servers; or the queue. */
   static String server(String taskQueue) {
-    if (taskQueue == null) return null;
-    if (taskQueue.equals(TaskQueues.DIRECTORY)) return "directory";
-    if (taskQueue.startsWith(SERVER_QUEUE)) {
-      return taskQueue.substring(SERVER_QUEUE.length()).toUpperCase(Locale.ROOT);
-    }
-    return taskQueue;
+    String target = TaskQueues.targetOf(taskQueue);
+    return target != null ? target : taskQueue;
+  }
+
+  /** The tenant a step is for: its queue's, else the one in its run's id. */
+  static String tenant(String taskQueue, String workflowId) {
+    String key = TaskQueues.tenantOf(taskQueue);
+    return key != null ? key : tenant(workflowId);
   }
 }

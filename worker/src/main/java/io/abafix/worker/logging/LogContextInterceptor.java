@@ -32,7 +32,9 @@ public final class LogContextInterceptor extends WorkerInterceptorBase {
       @Override
       public ActivityOutput execute(ActivityInput input) {
         put(LogContext.RUN, info.getWorkflowId());
-        put(LogContext.TENANT, LogContext.tenant(info.getWorkflowId()));
+        put(
+            LogContext.TENANT,
+            LogContext.tenant(info.getActivityTaskQueue(), info.getWorkflowId()));
         put(LogContext.SERVER, LogContext.server(info.getActivityTaskQueue()));
         put(LogContext.STEP, info.getActivityType());
         long started = System.nanoTime();

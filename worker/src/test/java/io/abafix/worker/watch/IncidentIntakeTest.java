@@ -88,8 +88,12 @@ class IncidentIntakeTest {
         io.abafix.workflows.audit.AuditSigning.of(
             io.abafix.workflows.audit.AuditSigning.newKeyPair()),
         IncidentRules.of(tenant -> new TenantRules(unattendedByOrchestrator, false)));
-    Workers.directory(factory, adapters.directory(), lab.identities().guard(false));
-    adapters.hosts().forEach(h -> Workers.server(factory, h, lab.identities().guard(false)));
+    Workers.directory(
+        factory, lab.tenantDomain(), adapters.directory(), lab.identities().guard(false));
+    adapters
+        .hosts()
+        .forEach(
+            h -> Workers.server(factory, lab.tenantDomain(), h, lab.identities().guard(false)));
     env.start();
   }
 

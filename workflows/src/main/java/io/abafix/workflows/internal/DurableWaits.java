@@ -23,6 +23,7 @@ import java.util.function.LongConsumer;
  * events to the history; a workflow loop of timers and checks would add about eleven per look.
  */
 public final class DurableWaits {
+  private final Route route;
   private final Timings timings;
   private final Consumer<String> waitingFor;
   private final LongConsumer deadline;
@@ -31,15 +32,17 @@ public final class DurableWaits {
   /**
    * @param waitingFor told what the run waits for before each wait, and null after it
    */
-  public DurableWaits(Timings timings, Consumer<String> waitingFor) {
-    this(timings, waitingFor, d -> {});
+  public DurableWaits(Route route, Timings timings, Consumer<String> waitingFor) {
+    this(route, timings, waitingFor, d -> {});
   }
 
   /**
    * @param deadline told when the wait under way gives up (epoch millis, workflow time) before each
    *     wait, and 0 after it, so that a status can count down to it
    */
-  public DurableWaits(Timings timings, Consumer<String> waitingFor, LongConsumer deadline) {
+  public DurableWaits(
+      Route route, Timings timings, Consumer<String> waitingFor, LongConsumer deadline) {
+    this.route = route;
     this.timings = timings;
     this.waitingFor = waitingFor;
     this.deadline = deadline;
@@ -88,6 +91,6 @@ public final class DurableWaits {
         server + "|" + kind,
         k ->
             Workflow.newActivityStub(
-                SyncServerActivities.class, StepOptions.poll(server, timings, bound)));
+                SyncServerActivities.class, StepOptions.poll(route, server, timings, bound)));
   }
 }

@@ -2,7 +2,6 @@ package io.abafix.workflows.internal;
 
 import io.abafix.activities.DirectoryActivities;
 import io.abafix.activities.SyncServerActivities;
-import io.abafix.activities.TaskQueues;
 import io.abafix.activities.model.AppRegistration;
 import io.abafix.activities.model.AuthenticationCheck;
 import io.abafix.activities.model.EventLogEntry;
@@ -37,6 +36,7 @@ public final class FleetSurvey {
       ServerState state, AuthenticationCheck check, List<EventLogEntry> events, String error) {}
 
   public static FleetFacts observe(
+      Route route,
       String tenant,
       List<String> servers,
       Function<String, SyncServerActivities> stubs,
@@ -44,7 +44,7 @@ public final class FleetSurvey {
     Map<String, Promise<ServerRead>> reads = new LinkedHashMap<>();
     for (String s : servers) {
       SyncServerActivities stub = stubs.apply(s);
-      reads.put(s, Async.function(() -> read(stub, s)));
+      reads.put(s, Async.function(() -> read(route, stub, s)));
     }
     List<ServerState> states = new ArrayList<>();
     Map<String, AuthenticationCheck> checks = new LinkedHashMap<>();
@@ -74,13 +74,13 @@ public final class FleetSurvey {
       }
     } catch (TemporalFailure e) {
       unreachable.put(
-          DIRECTORY, FailureText.of(e, TaskQueues.DIRECTORY, "the directory worker's host"));
+          DIRECTORY, FailureText.of(e, route.directoryQueue(), "the directory worker's host"));
     }
     return new FleetFacts(
         new FleetObservation(tenant, states, checks, apps, admins), events, unreachable);
   }
 
-  private static ServerRead read(SyncServerActivities stub, String server) {
+  private static ServerRead read(Route route, SyncServerActivities stub, String server) {
     try {
       ServerState state = stub.inspectServer(server);
       AuthenticationCheck check = stub.testConnectorAuthentication(server);
@@ -101,7 +101,7 @@ public final class FleetSurvey {
       return new ServerRead(state, check, relevant, null);
     } catch (TemporalFailure e) {
       return new ServerRead(
-          null, null, List.of(), FailureText.of(e, TaskQueues.forServer(server), server));
+          null, null, List.of(), FailureText.of(e, route.serverQueue(server), server));
     }
   }
 }

@@ -109,14 +109,18 @@ public final class Gates {
     this.verifier = verifier;
   }
 
-  /** In a workflow: the workflow's clock, and its orchestrator's check of signed decisions. */
-  public static Gates inWorkflow(AuditJournal journal, String nothingPending, String requester) {
+  /**
+   * In a workflow: the workflow's clock, and the check of signed decisions by the tenant's
+   * directory worker ({@link SignedDecisions#inWorkflow(Route)}).
+   */
+  public static Gates inWorkflow(
+      AuditJournal journal, Route route, String nothingPending, String requester) {
     return new Gates(
         journal,
         Workflow::currentTimeMillis,
         nothingPending,
         requester,
-        SignedDecisions.inWorkflow());
+        SignedDecisions.inWorkflow(route));
   }
 
   /**

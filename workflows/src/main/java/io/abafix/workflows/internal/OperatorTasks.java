@@ -58,9 +58,9 @@ public final class OperatorTasks {
 
   private final SignedDecisions.Verifier verifier;
 
-  /** In a workflow: confirmations are signed, and checked as they arrive. */
-  public OperatorTasks(AuditJournal journal) {
-    this(journal, SignedDecisions.inWorkflow());
+  /** In a workflow: confirmations are signed, and checked as they arrive (by the tenant's). */
+  public OperatorTasks(AuditJournal journal, Route route) {
+    this(journal, SignedDecisions.inWorkflow(route));
   }
 
   public OperatorTasks(AuditJournal journal, SignedDecisions.Verifier verifier) {

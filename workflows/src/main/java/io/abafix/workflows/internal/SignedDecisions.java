@@ -1,7 +1,6 @@
 package io.abafix.workflows.internal;
 
 import io.abafix.activities.FailureTypes;
-import io.abafix.activities.TaskQueues;
 import io.abafix.activities.approval.ApprovalProof;
 import io.abafix.activities.approval.DecisionBinding;
 import io.abafix.activities.approval.DecisionCheck;
@@ -41,8 +40,13 @@ public final class SignedDecisions {
 
   private SignedDecisions() {}
 
-  /** The verifier of a workflow: its own run, its orchestrator's {@link DecisionCheck}. */
-  public static Verifier inWorkflow() {
+  /**
+   * The verifier of a workflow: its own run, checked by its tenant's directory worker.
+   *
+   * @param route the run's route: the check goes to the tenant's directory queue, with the tenant
+   *     in its header like every step
+   */
+  public static Verifier inWorkflow(Route route) {
     return (proof, requireRole, mismatch) -> {
       if (Workflow.getVersion("verified-decisions", Workflow.DEFAULT_VERSION, 1)
           == Workflow.DEFAULT_VERSION) {
@@ -63,7 +67,8 @@ public final class SignedDecisions {
           Workflow.newActivityStub(
               DecisionCheck.class,
               ActivityOptions.newBuilder()
-                  .setTaskQueue(TaskQueues.DIRECTORY)
+                  .setTaskQueue(route.directoryQueue())
+                  .setContextPropagators(route.propagators())
                   // Not waiting long for a directory worker that is down: the person retries.
                   .setScheduleToCloseTimeout(Duration.ofMinutes(2))
                   .setStartToCloseTimeout(Duration.ofSeconds(30))

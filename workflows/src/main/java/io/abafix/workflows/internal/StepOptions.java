@@ -4,7 +4,6 @@ import io.abafix.activities.DirectoryActivities;
 import io.abafix.activities.FailureTypes;
 import io.abafix.activities.StepBudgets;
 import io.abafix.activities.SyncServerActivities;
-import io.abafix.activities.TaskQueues;
 import io.abafix.workflows.model.Timings;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
@@ -29,9 +28,10 @@ public final class StepOptions {
    * worker; Temporal never retries that timeout, so the workflow turns it into a message naming the
    * worker. Use {@link #serverStub}, which also sets each method's own StartToClose.
    */
-  public static ActivityOptions server(String server, Timings timings) {
+  public static ActivityOptions server(Route route, String server, Timings timings) {
     return ActivityOptions.newBuilder()
-        .setTaskQueue(TaskQueues.forServer(server))
+        .setTaskQueue(route.serverQueue(server))
+        .setContextPropagators(route.propagators())
         .setScheduleToStartTimeout(Duration.ofSeconds(timings.workerWaitSeconds()))
         .setStartToCloseTimeout(StepBudgets.startToClose("inspectServer"))
         .setHeartbeatTimeout(heartbeat(timings))
@@ -46,17 +46,20 @@ public final class StepOptions {
    * end when the run is cancelled ({@code WAIT_CANCELLATION_COMPLETED}) instead of leaving it
    * behind.
    */
-  public static SyncServerActivities serverStub(String server, Timings timings) {
+  public static SyncServerActivities serverStub(Route route, String server, Timings timings) {
     return Workflow.newActivityStub(
-        SyncServerActivities.class, server(server, timings), serverMethods(server, timings));
+        SyncServerActivities.class,
+        server(route, server, timings),
+        serverMethods(route, server, timings));
   }
 
   /** Per method (by activity type), the options {@link #serverStub} uses. */
-  public static Map<String, ActivityOptions> serverMethods(String server, Timings timings) {
+  public static Map<String, ActivityOptions> serverMethods(
+      Route route, String server, Timings timings) {
     Map<String, ActivityOptions> byType = new HashMap<>();
     for (String method : StepBudgets.methods()) {
       ActivityOptions.Builder b =
-          ActivityOptions.newBuilder(server(server, timings))
+          ActivityOptions.newBuilder(server(route, server, timings))
               .setStartToCloseTimeout(StepBudgets.startToClose(method));
       if (StepBudgets.changes(method)) {
         b.setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED);
@@ -70,9 +73,9 @@ public final class StepOptions {
    * A durable wait on one server ({@link DurableWaits}): retried every poll interval, never more
    * often, until {@code bound} has passed since the first look.
    */
-  public static ActivityOptions poll(String server, Timings timings, Duration bound) {
+  public static ActivityOptions poll(Route route, String server, Timings timings, Duration bound) {
     Duration poll = Duration.ofSeconds(Math.max(1, timings.pollSeconds()));
-    return ActivityOptions.newBuilder(server(server, timings))
+    return ActivityOptions.newBuilder(server(route, server, timings))
         .setStartToCloseTimeout(StepBudgets.startToClose("awaitSignIn"))
         .setScheduleToCloseTimeout(bound.isZero() ? poll : bound)
         .setRetryOptions(
@@ -86,9 +89,10 @@ public final class StepOptions {
   }
 
   /** Graph calls. Throttling answers carry their own next-retry delay (Retry-After). */
-  public static ActivityOptions directory(Timings timings) {
+  public static ActivityOptions directory(Route route, Timings timings) {
     return ActivityOptions.newBuilder()
-        .setTaskQueue(TaskQueues.DIRECTORY)
+        .setTaskQueue(route.directoryQueue())
+        .setContextPropagators(route.propagators())
         .setScheduleToStartTimeout(Duration.ofSeconds(timings.workerWaitSeconds()))
         .setStartToCloseTimeout(Duration.ofMinutes(2))
         .setHeartbeatTimeout(heartbeat(timings))
@@ -99,16 +103,16 @@ public final class StepOptions {
   /**
    * The directory stub: deletions and restores wait for their attempt when the run is cancelled.
    */
-  public static DirectoryActivities directoryStub(Timings timings) {
+  public static DirectoryActivities directoryStub(Route route, Timings timings) {
     Map<String, ActivityOptions> byType = new HashMap<>();
     for (String method : DIRECTORY_CHANGES) {
       byType.put(
           activityType(method),
-          ActivityOptions.newBuilder(directory(timings))
+          ActivityOptions.newBuilder(directory(route, timings))
               .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
               .build());
     }
-    return Workflow.newActivityStub(DirectoryActivities.class, directory(timings), byType);
+    return Workflow.newActivityStub(DirectoryActivities.class, directory(route, timings), byType);
   }
 
   /** The SDK's default activity type of a method: its name with a capital first letter. */

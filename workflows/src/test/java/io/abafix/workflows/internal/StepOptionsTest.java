@@ -32,7 +32,9 @@ class StepOptionsTest {
 
   @Test
   void every_server_step_may_run_as_long_as_its_scripts_and_changing_steps_are_never_abandoned() {
-    Map<String, ActivityOptions> options = StepOptions.serverMethods("SERVERA", Timings.standard());
+    Map<String, ActivityOptions> options =
+        StepOptions.serverMethods(
+            Route.tenant("contoso.onmicrosoft.com"), "SERVERA", Timings.standard());
     Duration inspect = PowerShellScript.GET_SERVER_STATE.defaultTimeout();
     for (Method m : SyncServerActivities.class.getDeclaredMethods()) {
       if (java.lang.reflect.Modifier.isStatic(m.getModifiers())) continue;

@@ -78,12 +78,12 @@ class RunVisibilityTest {
     orchestrator.registerActivitiesImplementations(
         io.abafix.workflows.audit.AuditSigning.of(
             io.abafix.workflows.audit.AuditSigning.newKeyPair()));
-    env.newWorker(TaskQueues.DIRECTORY)
+    env.newWorker(TaskQueues.directory(lab.tenantDomain()))
         .registerActivitiesImplementations(
             new DirectoryActivitiesImpl(adapters.directory(), lab.identities().guard(false)),
             lab.identities().guard(false).decisionCheck());
     for (String server : lab.serverNames()) {
-      env.newWorker(TaskQueues.forServer(server))
+      env.newWorker(TaskQueues.forServer(lab.tenantDomain(), server))
           .registerActivitiesImplementations(
               new SyncServerActivitiesImpl(adapters.host(server), lab.identities().guard(false)));
     }

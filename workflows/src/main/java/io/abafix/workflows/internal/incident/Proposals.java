@@ -127,6 +127,7 @@ public final class Proposals {
 
   /** Reads the fleet (the configured servers and any that reported) and records it. */
   public static FleetFacts survey(
+      io.abafix.workflows.internal.Route route,
       IncidentConfig config,
       List<io.abafix.workflows.incident.IncidentReport> reports,
       AuditJournal journal,
@@ -140,10 +141,11 @@ public final class Proposals {
     long started = Workflow.currentTimeMillis();
     FleetFacts facts =
         FleetSurvey.observe(
+            route,
             config.tenant(),
             List.copyOf(servers),
             server,
-            StepOptions.directoryStub(config.timings()));
+            StepOptions.directoryStub(route, config.timings()));
     journal
         .entry("DIAGNOSE")
         .target(TARGET_TENANT)

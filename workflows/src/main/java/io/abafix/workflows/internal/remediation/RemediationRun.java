@@ -2,7 +2,6 @@ package io.abafix.workflows.internal.remediation;
 
 import io.abafix.activities.DirectoryActivities;
 import io.abafix.activities.SyncServerActivities;
-import io.abafix.activities.TaskQueues;
 import io.abafix.activities.model.ApprovedDeletions;
 import io.abafix.activities.model.ServerState;
 import io.abafix.workflows.audit.AuditJournal;
@@ -10,6 +9,7 @@ import io.abafix.workflows.internal.DurableWaits;
 import io.abafix.workflows.internal.FailureText;
 import io.abafix.workflows.internal.Gates;
 import io.abafix.workflows.internal.OperatorTasks;
+import io.abafix.workflows.internal.Route;
 import io.abafix.workflows.internal.StepOptions;
 import io.abafix.workflows.model.RemediationRequest;
 import io.abafix.workflows.plan.Plan;
@@ -36,6 +36,10 @@ public final class RemediationRun {
   public final RemediationRequest request;
   public final AuditJournal journal;
   public final DirectoryActivities directory;
+
+  /** Where this run's steps go: its tenant's queues, decided once at its start. */
+  public final Route route;
+
   public final DurableWaits waits;
   public final Gates gates;
   public final OperatorTasks operatorTasks;
@@ -86,10 +90,12 @@ public final class RemediationRun {
 
   public RemediationRun(RemediationRequest request) {
     this.request = request;
+    this.route = Route.of(request.tenant());
     this.journal = new AuditJournal(Workflow.getInfo().getRunId());
-    this.directory = StepOptions.directoryStub(request.timings());
+    this.directory = StepOptions.directoryStub(route, request.timings());
     this.waits =
         new DurableWaits(
+            route,
             request.timings(),
             w -> {
               waitingFor = w;
@@ -100,13 +106,15 @@ public final class RemediationRun {
     this.gates =
         Gates.inWorkflow(
             journal,
+            route,
             "nothing in this run is waiting for approval",
             request.approvals().twoPerson() ? String.valueOf(request.requestedBy()) : null);
-    this.operatorTasks = new OperatorTasks(journal);
+    this.operatorTasks = new OperatorTasks(journal, route);
   }
 
   public SyncServerActivities server(String name) {
-    return serverStubs.computeIfAbsent(name, n -> StepOptions.serverStub(n, request.timings()));
+    return serverStubs.computeIfAbsent(
+        name, n -> StepOptions.serverStub(route, n, request.timings()));
   }
 
   /** Server A and then every server B, or nothing before the plan. */
@@ -122,7 +130,7 @@ public final class RemediationRun {
   /** The one line an operator reads for a failure of a step on {@code target}. */
   public String describe(Throwable e, String target) {
     boolean directoryStep = target == null || PlannedStep.DIRECTORY.equals(target);
-    String queue = directoryStep ? TaskQueues.DIRECTORY : TaskQueues.forServer(target);
+    String queue = directoryStep ? route.directoryQueue() : route.serverQueue(target);
     return FailureText.of(e, queue, directoryStep ? "the directory worker's host" : target);
   }
 

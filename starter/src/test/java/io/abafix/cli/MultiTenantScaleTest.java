@@ -1,0 +1,80 @@
+package io.abafix.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.abafix.lab.Lab;
+import io.abafix.lab.scenario.Scenario;
+import io.abafix.workflows.model.Outcome;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * One deployment, many two-server tenants at once: {@code -Dabafix.scale=500} generates tenants
+ * tenant-0001 ... from seed-pair (same server names everywhere) and runs them all through {@link
+ * MultiTenantDemo}. Not part of the default suite: a one-off check of scale, whose wall time is
+ * printed for the benchmark's file.
+ */
+@Tag("scale")
+@EnabledIfSystemProperty(named = "abafix.scale", matches = "[0-9]+")
+class MultiTenantScaleTest {
+
+  @Test
+  void every_generated_tenant_succeeds_and_its_lab_sees_only_its_own_steps() throws Exception {
+    int n = Integer.parseInt(System.getProperty("abafix.scale"));
+    List<Lab> labs = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      labs.add(Lab.fromScenario(generated(i), System::currentTimeMillis));
+    }
+    MultiTenantDemo.Result result =
+        MultiTenantDemo.runLabs(
+            labs,
+            MultiTenantDemo.Options.quiet()
+                .withApprovalPoll(java.time.Duration.ofMillis(Math.max(200, n * 4L))));
+    long succeeded =
+        result.tenants().stream().filter(t -> t.outcome() == Outcome.SUCCEEDED).count();
+    System.out.println(
+        "abafix scale: "
+            + n
+            + " two-server tenants, "
+            + succeeded
+            + " SUCCEEDED, wall time "
+            + result.wallTime().toMillis()
+            + " ms; slowest tenant "
+            + result.tenants().stream().mapToLong(t -> t.took().toMillis()).max().orElse(0)
+            + " ms");
+    result.tenants().stream()
+        .filter(t -> t.outcome() != Outcome.SUCCEEDED)
+        .forEach(
+            t ->
+                System.out.println(
+                    "abafix scale: " + t.tenant() + " " + t.outcome() + ": " + t.message()));
+    assertEquals(n, succeeded, "every tenant succeeded");
+    for (MultiTenantDemo.TenantSummary t : result.tenants()) {
+      assertTrue(
+          t.calls().stream().allMatch(c -> t.tenant().equals(c.tenant())),
+          t.tenant() + "'s lab saw another tenant's step");
+    }
+  }
+
+  /** seed-pair in tenant-NNNN.onmicrosoft.com, without step latencies. */
+  static Scenario generated(int i) throws IOException {
+    String json;
+    try (InputStream in =
+        Scenario.class.getClassLoader().getResourceAsStream("scenarios/seed-pair.json")) {
+      json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    String tenant = String.format("tenant-%04d", i);
+    return Scenario.fromJson(
+            json.replace("contoso.onmicrosoft.com", tenant + ".onmicrosoft.com")
+                .replace("\"seed-pair\"", "\"" + tenant + "\""),
+            tenant)
+        .withoutLatency();
+  }
+}
