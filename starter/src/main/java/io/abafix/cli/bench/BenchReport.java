@@ -420,8 +420,11 @@ public final class BenchReport {
               last.coresBusy() > 0.75 * cores
                   ? "it was CPU-bound. "
                   : "it was not CPU-bound by its own work: the rest of the wall time it waited"
-                      + " (for CPU that other work on the machine held, or on the single lab"
-                      + " lock every step of every tenant takes). "));
+                      + " (for CPU that other work on the machine held, on the single lab"
+                      + " lock every step of every tenant takes, or on the tenant's Graph"
+                      + " budget: the directory worker paces each tenant's Graph requests, 10 a"
+                      + " second unless its tenants file says otherwise, and every pair here is"
+                      + " in one lab tenant, so N runs share one budget). "));
       md.append(
           String.format(
               Locale.ROOT,
