@@ -29,16 +29,15 @@ final class Decisions {
   record Pinned(
       WorkflowClient client, String workflowId, String runId, SharedAppRemediationWorkflow stub) {
 
-    /** What a decision on {@code pending} in this run binds. */
+    /** What a decision on {@code pending} in this run binds (as every signer computes it). */
     DecisionBinding binding(PendingApproval pending, boolean approve) {
-      return new DecisionBinding(
+      return DecisionScope.binding(
           client.getOptions().getNamespace(),
           workflowId,
           runId,
           pending.gate(),
-          pending.planDigest(),
-          pending.parameters(),
-          approve ? DecisionBinding.APPROVE : DecisionBinding.REJECT);
+          List.of(pending),
+          approve);
     }
 
     /**

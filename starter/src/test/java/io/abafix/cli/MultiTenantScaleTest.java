@@ -3,12 +3,9 @@ package io.abafix.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.abafix.cli.bench.Fleets;
 import io.abafix.lab.Lab;
-import io.abafix.lab.scenario.Scenario;
 import io.abafix.workflows.model.Outcome;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -30,7 +27,7 @@ class MultiTenantScaleTest {
     int n = Integer.parseInt(System.getProperty("abafix.scale"));
     List<Lab> labs = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
-      labs.add(Lab.fromScenario(generated(i), System::currentTimeMillis));
+      labs.add(Lab.fromScenario(Fleets.tenantPair(i), System::currentTimeMillis));
     }
     MultiTenantDemo.Result result =
         MultiTenantDemo.runLabs(
@@ -61,20 +58,5 @@ class MultiTenantScaleTest {
           t.calls().stream().allMatch(c -> t.tenant().equals(c.tenant())),
           t.tenant() + "'s lab saw another tenant's step");
     }
-  }
-
-  /** seed-pair in tenant-NNNN.onmicrosoft.com, without step latencies. */
-  static Scenario generated(int i) throws IOException {
-    String json;
-    try (InputStream in =
-        Scenario.class.getClassLoader().getResourceAsStream("scenarios/seed-pair.json")) {
-      json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    String tenant = String.format("tenant-%04d", i);
-    return Scenario.fromJson(
-            json.replace("contoso.onmicrosoft.com", tenant + ".onmicrosoft.com")
-                .replace("\"seed-pair\"", "\"" + tenant + "\""),
-            tenant)
-        .withoutLatency();
   }
 }

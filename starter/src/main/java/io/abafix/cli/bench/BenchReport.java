@@ -420,11 +420,9 @@ public final class BenchReport {
               last.coresBusy() > 0.75 * cores
                   ? "it was CPU-bound. "
                   : "it was not CPU-bound by its own work: the rest of the wall time it waited"
-                      + " (for CPU that other work on the machine held, on the single lab"
-                      + " lock every step of every tenant takes, or on the tenant's Graph"
-                      + " budget: the directory worker paces each tenant's Graph requests, 10 a"
-                      + " second unless its tenants file says otherwise, and every pair here is"
-                      + " in one lab tenant, so N runs share one budget). "));
+                      + " (for CPU that other work on the machine held, or on the runs' own"
+                      + " looks: each durable wait looks again a second later, and each tenant's"
+                      + " approver looks for a pending gate every few hundred milliseconds). "));
       md.append(
           String.format(
               Locale.ROOT,
@@ -453,10 +451,12 @@ public final class BenchReport {
               : String.format(
                   Locale.ROOT,
                   "**Growth worse than linear** from %d to %d tenants: b = %.2f; time per tenant"
-                      + " went from %s to %s. Each run's preflight lists every tenant's apps here"
-                      + " (one lab tenant holds all N pairs' apps, so a listing grows with N), and"
-                      + " every step takes the one lab lock: both grow with N in this setup and"
-                      + " would not with one lab per tenant.%n%n",
+                      + " went from %s to %s. Every tenant here brings its whole deployment into"
+                      + " this one process: its lab (loopback Graph and Entra ID endpoints), its"
+                      + " directory worker and two server workers, all polling one embedded"
+                      + " server on two cores; in production the server workers run on the"
+                      + " servers, and only the orchestrator and the directory workers share a"
+                      + " machine.%n%n",
                   r.sizes().get(n - 2).tenants(),
                   last.tenants(),
                   b,

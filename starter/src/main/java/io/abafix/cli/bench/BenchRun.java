@@ -84,7 +84,15 @@ public final class BenchRun {
                   runs,
                   progress));
         }
-        Optional<Path> cli = TemporalDevServer.findCli();
+        // Where .ci/run installs it (pip, into the checkout's .temporal), when PATH has none.
+        Path installed = home.resolve(".temporal/bin/temporal");
+        Optional<Path> cli =
+            TemporalDevServer.findCli()
+                .or(
+                    () ->
+                        java.nio.file.Files.isExecutable(installed)
+                            ? Optional.of(installed)
+                            : Optional.empty());
         if (cli.isPresent()) {
           try (TemporalDevServer server =
               TemporalDevServer.start(
@@ -118,7 +126,7 @@ public final class BenchRun {
       if (sections.contains("fleet")) {
         done.fleet =
             FleetBench.measure(
-                new PairedLabFleet(),
+                new MultiTenantFleet(),
                 tenants,
                 fleetRounds,
                 progress,

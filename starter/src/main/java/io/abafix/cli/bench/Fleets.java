@@ -96,6 +96,28 @@ public final class Fleets {
   }
 
   /**
+   * seed-pair in a tenant of its own, {@code tenant-NNNN.onmicrosoft.com}, answering at once (no
+   * step latencies, no propagation delay, as {@link #pairs} with none): tenant {@code i} (from 1)
+   * of a multi-tenant fleet, whose servers have the same names as every other tenant's.
+   */
+  public static Scenario tenantPair(int i) {
+    String json;
+    try (java.io.InputStream in =
+        Scenario.class.getClassLoader().getResourceAsStream("scenarios/seed-pair.json")) {
+      json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read the seed-pair scenario", e);
+    }
+    String tenant = String.format(Locale.ROOT, "tenant-%04d", i);
+    Scenario s =
+        Scenario.fromJson(
+            json.replace("contoso.onmicrosoft.com", tenant + ".onmicrosoft.com")
+                .replace("\"seed-pair\"", "\"" + tenant + "\""),
+            tenant);
+    return s.withTiming(new Scenario.Timing(0L, s.timing().syncCycleMillis(), null));
+  }
+
+  /**
    * A remediation of {@code servers} with the given bounds, whose destructive steps wait for a
    * signed approval, as every production run's do.
    */

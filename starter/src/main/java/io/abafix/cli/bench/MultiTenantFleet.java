@@ -1,0 +1,77 @@
+package io.abafix.cli.bench;
+
+import io.abafix.cli.EmbeddedTemporal;
+import io.abafix.cli.MultiTenantDemo;
+import io.abafix.lab.Lab;
+import io.abafix.worker.TemporalConnection;
+import io.abafix.workflows.codec.PayloadEncryption;
+import io.abafix.workflows.model.Outcome;
+import io.temporal.client.WorkflowClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * N tenants of their own, each seed-pair's SERVERA and SERVERB, through the multi-tenant demo's
+ * path ({@link MultiTenantDemo#runLabs}): one embedded Temporal server, one orchestrator, one
+ * directory deployment with a worker per tenant (its own sign-in and Graph budget), each tenant's
+ * servers on that tenant's queues, and each tenant's approvals signed by its own lab approver. All
+ * N remediations start at once.
+ */
+final class MultiTenantFleet implements TenantFleet {
+  @Override
+  public String describe() {
+    return "N tenants of their own (tenant-0001 ..., each with seed-pair's SERVERA and SERVERB),"
+        + " the multi-tenant demo's deployment: one embedded Temporal server, one orchestrator, one"
+        + " directory deployment with a worker per tenant, each tenant's servers on its own queues"
+        + " (one poller each), each run approved by its tenant's lab approver; N remediations"
+        + " started at once";
+  }
+
+  @Override
+  public Run run(int tenants) {
+    List<Lab> labs = new ArrayList<>();
+    for (int i = 1; i <= tenants; i++) {
+      labs.add(Lab.fromScenario(Fleets.tenantPair(i), System::currentTimeMillis));
+    }
+    try (EmbeddedTemporal temporal = EmbeddedTemporal.start(0)) {
+      long cpuStart = PairedLabFleet.cpuNanos();
+      MultiTenantDemo.Result result =
+          MultiTenantDemo.runLabs(
+              labs,
+              MultiTenantDemo.Options.quiet()
+                  .withAddress(temporal.address())
+                  // One look a run every so often: N runs' looks share the orchestrator.
+                  .withApprovalPoll(Duration.ofMillis(Math.max(200, tenants * 2L))));
+      long cpu = (PairedLabFleet.cpuNanos() - cpuStart) / 1_000_000;
+      for (MultiTenantDemo.TenantSummary t : result.tenants()) {
+        if (t.outcome() != Outcome.SUCCEEDED) {
+          throw new IllegalStateException(
+              "tenant " + t.tenant() + " ended " + t.outcome() + ": " + t.message());
+        }
+      }
+      WorkflowClient client =
+          TemporalConnection.at(temporal.address(), PayloadEncryption.ephemeral());
+      try {
+        List<Integer> events = new ArrayList<>();
+        List<Long> runMillis = new ArrayList<>();
+        int activities = 0;
+        for (MultiTenantDemo.TenantSummary t : result.tenants()) {
+          RunHistory h = RunHistory.fetch(client, t.runId());
+          events.add(h.events());
+          activities += h.activities().size();
+          runMillis.add(h.closedAt() - h.startedAt());
+        }
+        return new Run(
+            tenants,
+            result.wallTime().toMillis(),
+            cpu,
+            activities,
+            Stats.of(events),
+            Stats.of(runMillis));
+      } finally {
+        client.getWorkflowServiceStubs().shutdownNow();
+      }
+    }
+  }
+}
