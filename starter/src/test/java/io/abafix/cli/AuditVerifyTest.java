@@ -11,11 +11,8 @@ import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.audit.AuditChain;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.audit.AuditJournal;
-import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.Outcome;
-import io.abafix.workflows.model.RemediationRequest;
 import io.abafix.workflows.model.RemediationResult;
-import io.abafix.workflows.model.Timings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -50,18 +47,7 @@ class AuditVerifyTest {
         Lab.fromScenario(
             Scenario.fromResource("seed-pair").withoutLatency(), System::currentTimeMillis);
     try (DemoEnvironment env = DemoEnvironment.start(lab)) {
-      String id =
-          RemediateCommand.start(
-              env.client(),
-              new RemediationRequest(
-                  lab.tenantDomain(),
-                  lab.serverNames(),
-                  "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml",
-                  null,
-                  false,
-                  new ApprovalPolicy(true, false, 600),
-                  new Timings(60, 1, 60, 30),
-                  "alice"));
+      String id = RemediateCommand.start(env.client(), LabRequests.remediation(lab));
       RemediationResult result =
           new RunFollower(
                   env.client(),

@@ -10,10 +10,7 @@ import io.abafix.lab.signin.LabIdentityProvider;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.codec.AesGcmPayloadCodec;
 import io.abafix.workflows.codec.PayloadEncryption;
-import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.PendingApproval;
-import io.abafix.workflows.model.RemediationRequest;
-import io.abafix.workflows.model.Timings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -65,18 +62,7 @@ class RunCommandsTest {
 
     try (EmbeddedTemporal temporal = EmbeddedTemporal.start(0);
         DemoEnvironment env = DemoEnvironment.startAgainst(lab, temporal.address(), codec)) {
-      String id =
-          RemediateCommand.start(
-              env.client(),
-              new RemediationRequest(
-                  lab.tenantDomain(),
-                  lab.serverNames(),
-                  "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml",
-                  null,
-                  false,
-                  new ApprovalPolicy(true, false, 600),
-                  new Timings(60, 1, 60, 30),
-                  "alice"));
+      String id = RemediateCommand.start(env.client(), LabRequests.remediation(lab));
       SharedAppRemediationWorkflow run =
           env.client().newWorkflowStub(SharedAppRemediationWorkflow.class, id);
       PendingApproval pending = null;

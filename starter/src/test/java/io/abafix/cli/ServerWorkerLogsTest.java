@@ -8,10 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.abafix.lab.Lab;
 import io.abafix.lab.scenario.Scenario;
-import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.Outcome;
-import io.abafix.workflows.model.RemediationRequest;
-import io.abafix.workflows.model.Timings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -42,18 +39,7 @@ class ServerWorkerLogsTest {
             Scenario.fromResource("seed-pair").withoutLatency(), System::currentTimeMillis);
     String id;
     try (DemoEnvironment env = DemoEnvironment.start(lab)) {
-      id =
-          RemediateCommand.start(
-              env.client(),
-              new RemediationRequest(
-                  lab.tenantDomain(),
-                  lab.serverNames(),
-                  "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml",
-                  null,
-                  false,
-                  new ApprovalPolicy(true, false, 600),
-                  new Timings(60, 1, 60, 30),
-                  "alice"));
+      id = RemediateCommand.start(env.client(), LabRequests.remediation(lab));
       var result =
           new RunFollower(
                   env.client(),

@@ -9,9 +9,6 @@ import io.abafix.lab.Lab;
 import io.abafix.lab.scenario.Scenario;
 import io.abafix.workflows.codec.AesGcmPayloadCodec;
 import io.abafix.workflows.codec.PayloadEncryption;
-import io.abafix.workflows.model.ApprovalPolicy;
-import io.abafix.workflows.model.RemediationRequest;
-import io.abafix.workflows.model.Timings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -61,18 +58,7 @@ class StatusFollowTest {
 
     try (EmbeddedTemporal temporal = EmbeddedTemporal.start(0);
         DemoEnvironment env = DemoEnvironment.startAgainst(lab, temporal.address(), codec)) {
-      String id =
-          RemediateCommand.start(
-              env.client(),
-              new RemediationRequest(
-                  lab.tenantDomain(),
-                  lab.serverNames(),
-                  "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml",
-                  null,
-                  false,
-                  new ApprovalPolicy(true, false, 600),
-                  new Timings(60, 1, 60, 30),
-                  "alice"));
+      String id = RemediateCommand.start(env.client(), LabRequests.remediation(lab));
       String[] cluster = {
         "--address", temporal.address(), "--encryption-key-file", keyFile.toString()
       };

@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import io.abafix.lab.Lab;
 import io.abafix.lab.LabSnapshot;
 import io.abafix.lab.scenario.Scenario;
-import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.Outcome;
-import io.abafix.workflows.model.RemediationRequest;
 import io.abafix.workflows.model.RemediationResult;
-import io.abafix.workflows.model.Timings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -45,18 +42,7 @@ class TemporalContainerTest {
             Scenario.fromResource("seed-pair").withoutLatency(), System::currentTimeMillis);
     String address = TEMPORAL.getHost() + ":" + TEMPORAL.getMappedPort(7233);
     try (DemoEnvironment env = DemoEnvironment.startAgainst(lab, address)) {
-      String id =
-          RemediateCommand.start(
-              env.client(),
-              new RemediationRequest(
-                  lab.tenantDomain(),
-                  lab.serverNames(),
-                  "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml",
-                  null,
-                  false,
-                  new ApprovalPolicy(true, false, 600),
-                  new Timings(60, 1, 60, 30),
-                  "alice"));
+      String id = RemediateCommand.start(env.client(), LabRequests.remediation(lab));
       RemediationResult result =
           new RunFollower(
                   env.client(),
