@@ -77,7 +77,14 @@ public final class Lab {
 
   private final List<Call> calls = java.util.Collections.synchronizedList(new ArrayList<>());
 
+  private final LabKeys keys;
+
   private Lab(Scenario scenario, LongSupplier clock) {
+    this(scenario, clock, LabKeys.fresh());
+  }
+
+  private Lab(Scenario scenario, LongSupplier clock, LabKeys keys) {
+    this.keys = keys;
     this.scenario = scenario.validate();
     this.world = new LabWorld(scenario, clock);
     this.faults = new FaultInjector(scenario.faults());
@@ -86,7 +93,8 @@ public final class Lab {
       hosts.put(name, new LabSyncServerHost(world, guard, name));
     }
     this.directory = new LabDirectory(world, guard);
-    this.identities = new LabIdentityProvider(world.domain(), new LabClock(clock));
+    this.identities =
+        new LabIdentityProvider(world.domain(), new LabClock(clock), keys::signingKey);
   }
 
   /** The tenant's people and signing keys: signs the approvers' ID tokens. */
@@ -121,6 +129,16 @@ public final class Lab {
   /** A lab in the scenario's initial state. */
   public static Lab fromScenario(Scenario scenario, LongSupplier clock) {
     return new Lab(scenario, clock);
+  }
+
+  /** A lab from a scenario, with the keys given (see {@link LabKeys#sharedAmong}). */
+  public static Lab fromScenario(Scenario scenario, LongSupplier clock, LabKeys keys) {
+    return new Lab(scenario, clock, keys);
+  }
+
+  /** The tenant's keys: its Entra ID's signing key, its directory worker's certificate. */
+  public LabKeys keys() {
+    return keys;
   }
 
   /** A lab from a shipped scenario, by name (e.g. {@code seed-pair}). */

@@ -71,8 +71,7 @@ public final class LabAdapters implements AutoCloseable {
     FakeMicrosoftEntra entra =
         new FakeMicrosoftEntra(lab.directory(), lab.faults(), graphPageSize, lab.identities());
     try {
-      TestCertificates.TestCertificate identity =
-          TestCertificates.selfSigned("abafix-directory-lab");
+      TestCertificates.TestCertificate identity = lab.keys().directoryWorker();
       entra.registerClient(DIRECTORY_WORKER_CLIENT_ID, identity.certificate());
       Path pem = identity.writePem(workDir.resolve("directory-worker.pem"));
       GraphDirectory directory =

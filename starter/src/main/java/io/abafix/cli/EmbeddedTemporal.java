@@ -23,7 +23,16 @@ public final class EmbeddedTemporal implements AutoCloseable {
   /** Starts on {@code port}, or on a free port when {@code port} is 0. */
   public static EmbeddedTemporal start(int port) {
     int chosen = port == 0 ? freePort() : port;
-    return new EmbeddedTemporal(TestServer.createPortBoundServer(chosen, true), chosen);
+    TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(chosen, true);
+    TimerLockEvents.installIn(server)
+        .ifPresent(
+            why ->
+                org.slf4j.LoggerFactory.getLogger(EmbeddedTemporal.class)
+                    .warn(
+                        "the embedded Temporal server keeps its own lock-event list, whose cost"
+                            + " grows with every step it has run: {}",
+                        why));
+    return new EmbeddedTemporal(server, chosen);
   }
 
   /**

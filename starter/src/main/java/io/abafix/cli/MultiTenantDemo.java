@@ -165,19 +165,24 @@ public final class MultiTenantDemo {
     WorkerFactory factory = Workers.factory(client);
     // Each tenant's servers are machines of their own: a factory each, as a process each would be.
     List<WorkerFactory> serverFactories = new ArrayList<>();
-    List<LabAdapters> adapters = new ArrayList<>();
+    LabAdapters[] labAdapters = new LabAdapters[labs.size()];
     ExecutorService followers = Executors.newFixedThreadPool(Math.max(1, labs.size()));
     KeyPair auditKeys = AuditSigning.newKeyPair();
     try {
+      // Each tenant's adapters make its directory worker's certificate (an RSA key): on every core.
+      java.util.stream.IntStream.range(0, labs.size())
+          .parallel()
+          .forEach(i -> labAdapters[i] = LabAdapters.start(labs.get(i)));
+      List<LabAdapters> adapters = List.of(labAdapters);
       TenantsFile deployment = tenantsFile(labs);
       Workers.orchestrator(factory, AuditSigning.of(auditKeys), deployment.incidentRules());
       WorkerOptions lean =
           WorkerOptions.newBuilder()
               .setMaxConcurrentActivityTaskPollers(options.pollersPerQueue())
               .build();
-      for (Lab lab : labs) {
-        LabAdapters a = LabAdapters.start(lab);
-        adapters.add(a);
+      for (int i = 0; i < labs.size(); i++) {
+        Lab lab = labs.get(i);
+        LabAdapters a = adapters.get(i);
         String tenant = lab.tenantDomain();
         Tenant listed = deployment.find(tenant).orElseThrow();
         // Each tenant's workers trust that tenant's approvers, as its tenants-file entry says.
@@ -236,7 +241,9 @@ public final class MultiTenantDemo {
       }
       client.getWorkflowServiceStubs().shutdownNow();
       client.getWorkflowServiceStubs().awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
-      adapters.forEach(LabAdapters::close);
+      for (LabAdapters a : labAdapters) {
+        if (a != null) a.close();
+      }
       if (embedded != null) embedded.close();
     }
   }
@@ -282,8 +289,13 @@ public final class MultiTenantDemo {
   }
 
   /**
-   * Grants each approval as it opens, signed in as {@code approver}, with one query a look; the
-   * journal comes with the result.
+   * Grants the run's plan when it asks, with one sign-in for every gate open then (as {@code abafix
+   * decision --gate PLAN} does), and waits for the run's end; the journal comes with the result.
+   *
+   * <p>Each look is a query, which the orchestrator answers in a workflow task of its own: with
+   * hundreds of runs at once, looks every {@code poll} would keep it busier than the runs do. So
+   * once the plan is decided, the run is looked at only every {@link #LOOKS_AFTER_A_DECISION}
+   * polls, in case it asks again.
    */
   private static RemediationResult approveUntilDone(
       WorkflowClient client, String id, AutoApprover approver, Duration poll) {
@@ -291,23 +303,25 @@ public final class MultiTenantDemo {
     SharedAppRemediationWorkflow run = pinned.stub();
     CompletableFuture<RemediationResult> result =
         client.newUntypedWorkflowStub(id).getResultAsync(RemediationResult.class);
+    Duration wait = poll;
     while (!result.isDone()) {
       try {
-        PendingApproval pending = run.progress().pendingApproval();
-        if (pending != null) {
-          pinned.decide(
-              pending,
-              true,
-              approver.user(),
-              "approved automatically by the demo",
-              approver.signer());
+        List<PendingApproval> open = run.progress().pendingApprovals();
+        if (!open.isEmpty()) {
+          pinned.decidePlan(
+              open, true, approver.user(), "approved automatically by the demo", approver.signer());
+          wait = poll.multipliedBy(LOOKS_AFTER_A_DECISION);
         }
       } catch (WorkflowServiceException | WorkflowUpdateException busyOrSettled) {
         // A query or decision the orchestrator could not answer in time (many tenants at once),
         // or a gate settled meanwhile: the next look sees what is pending now.
       }
       try {
-        Thread.sleep(poll.toMillis());
+        result.get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException stillRunning) {
+        // Look again.
+      } catch (java.util.concurrent.ExecutionException ended) {
+        break;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while following " + id, e);
@@ -320,6 +334,9 @@ public final class MultiTenantDemo {
       throw e;
     }
   }
+
+  /** How many polls apart the looks at a run are once its plan is decided. */
+  static final int LOOKS_AFTER_A_DECISION = 20;
 
   /** The demo's request for a lab's tenant: every server, the scenario's credential reference. */
   static RemediationRequest request(Lab lab) {

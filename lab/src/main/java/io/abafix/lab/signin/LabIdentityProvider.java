@@ -7,7 +7,6 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -27,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The lab tenant's side of people's sign-ins: its users, its RSA signing key (published as a JWKS,
@@ -48,19 +48,23 @@ public final class LabIdentityProvider {
 
   private final String domain;
   private final String tenantId;
-  private final RSAKey signingKey;
+  private final Supplier<RSAKey> signingKey;
   private final Clock clock;
   private final Map<String, LabUser> users = new LinkedHashMap<>();
 
   public LabIdentityProvider(String domain, Clock clock) {
+    this(domain, clock, io.abafix.lab.LabKeys.fresh()::signingKey);
+  }
+
+  /**
+   * @param signingKey the key it signs tokens with, asked for the first time one is signed or its
+   *     keys are published
+   */
+  public LabIdentityProvider(String domain, Clock clock, Supplier<RSAKey> signingKey) {
     this.domain = domain.toLowerCase(Locale.ROOT);
     this.tenantId = tenantIdFor(this.domain);
     this.clock = clock;
-    try {
-      this.signingKey = new RSAKeyGenerator(2048).keyID("lab-" + UUID.randomUUID()).generate();
-    } catch (JOSEException e) {
-      throw new IllegalStateException("cannot make the lab's signing key", e);
-    }
+    this.signingKey = signingKey;
     String approver = ApprovalTrust.DEFAULT_APPROVER_ROLE;
     String tier0 = approversGroupId();
     add(LabUser.of("alice@" + this.domain, "Alice", List.of(approver), List.of(tier0)));
@@ -119,11 +123,11 @@ public final class LabIdentityProvider {
 
   /** The JWKS: public keys only. */
   public JWKSet publishedKeys() {
-    return new JWKSet(signingKey.toPublicJWK());
+    return new JWKSet(signingKey.get().toPublicJWK());
   }
 
   public RSAKey publicKey() {
-    return signingKey.toPublicJWK();
+    return signingKey.get().toPublicJWK();
   }
 
   public List<LabUser> users() {
@@ -180,10 +184,10 @@ public final class LabIdentityProvider {
           new SignedJWT(
               new JWSHeader.Builder(JWSAlgorithm.RS256)
                   .type(JOSEObjectType.JWT)
-                  .keyID(signingKey.getKeyID())
+                  .keyID(signingKey.get().getKeyID())
                   .build(),
               claims);
-      jwt.sign(new RSASSASigner(signingKey));
+      jwt.sign(new RSASSASigner(signingKey.get()));
       return jwt.serialize();
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot sign a lab ID token", e);

@@ -81,12 +81,16 @@ final class FleetBench {
         progress.accept(
             String.format(
                 java.util.Locale.ROOT,
-                "fleet %d tenants round %d: %.1f s, %d activities, %.0f activities/s",
+                "fleet %d tenants round %d: %.1f s, %d activities, %.0f activities/s"
+                    + " (besides: %.1f s making the labs, %.1f s starting and closing the"
+                    + " deployment and reading the histories)",
                 n,
                 r + 1,
                 run.wallMillis() / 1000.0,
                 run.activities(),
-                run.activities() * 1000.0 / run.wallMillis()));
+                run.activities() * 1000.0 / run.wallMillis(),
+                run.labsMillis() / 1000.0,
+                run.deploymentMillis() / 1000.0));
       }
       sizes.add(
           new Size(

@@ -10,6 +10,9 @@ interface TenantFleet {
    * What one concurrent run of {@code tenants} remediations measured.
    *
    * @param cpuMillis CPU time this process (server, deployment and lab) spent meanwhile
+   * @param labsMillis making the tenants' labs (their keys, mostly), before anything starts
+   * @param deploymentMillis the rest outside {@code wallMillis}: starting and closing the server
+   *     and the deployment, and reading the runs' histories
    */
   record Run(
       int tenants,
@@ -17,7 +20,9 @@ interface TenantFleet {
       long cpuMillis,
       int activities,
       Stats eventsPerRun,
-      Stats runMillis) {}
+      Stats runMillis,
+      long labsMillis,
+      long deploymentMillis) {}
 
   /** How the fleet is deployed, for the report. */
   String describe();
