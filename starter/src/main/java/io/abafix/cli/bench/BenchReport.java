@@ -88,11 +88,18 @@ public final class BenchReport {
             before,
             after,
             m.cores()));
-    if (Math.max(before, after) > m.cores()) {
+    // The load after counts the benchmark's own threads (the fleet runs last, thousands of
+    // them), so only the load before says whether other work shared the machine.
+    if (before > m.cores()) {
       md.append(
           ": **the machine was shared and loaded** (other work kept more than its cores busy), so"
               + " absolute times are slower than on an idle machine; each ratio compares two"
               + " measurements taken under the same load, in the same run.\n\n");
+    } else if (after > m.cores()) {
+      md.append(
+          ": nothing else kept the machine busy when the run began; the load after is the"
+              + " benchmark's own (its last section, the fleet, runs thousands of threads in one"
+              + " process).\n\n");
     } else {
       md.append(".\n\n");
     }
@@ -489,11 +496,12 @@ public final class BenchReport {
           + " release laid out differently is left as it is, with a warning. (2) The demo's"
           + " approver looked at each run with a query every poll for the run's whole life and"
           + " signed each gate on its own: with hundreds of runs, those queries (each a workflow"
-          + " task on the orchestrator) were a large share of the work. It now signs the plan's"
-          + " gates in one decision and, once decided, looks only every 20 polls: a 500-tenant"
-          + " round alone on this machine, the list already fixed, went from 368 s to 324 s. (The"
-          + " full run before these changes measured 379 s on a loaded machine, so the difference"
-          + " from the figure above is not all theirs.) What remains is mostly the SDK and the"
+          + " task on the orchestrator) added up. It now signs the plan's gates in one decision"
+          + " and, once decided, looks only every 20 polls. Each round alone on this machine,"
+          + " the list already fixed: 100 tenants from 73 s to 56 s, 500 from 368 s to 324 s."
+          + " (The full run before these changes measured 379 s at 500 tenants, on a loaded"
+          + " machine, so the difference from the figure above is not all theirs.) "
+          + "What remains is mostly the SDK and the"
           + " server themselves: a profile of the"
           + " 100-tenant round puts about 40% of the CPU in gRPC and protobuf (every step is"
           + " several calls between workers and server over loopback), 13% in JSON payload"

@@ -68,6 +68,27 @@ class BenchReportTest {
   }
 
   @Test
+  void a_load_that_only_the_benchmark_itself_raised_is_not_called_other_work() {
+    Machine idleBefore =
+        new Machine(
+            "2026-12-01T00:00:00Z",
+            "Linux 6.1",
+            "amd64",
+            2,
+            24000,
+            "17.0.15",
+            "OpenJDK 64-Bit Server VM 17.0.15",
+            "some CPU",
+            "00:00:00 up 1 day,  load average: 1.03, 0.50, 0.40",
+            "00:10:00 up 1 day,  load average: 12.07, 6.00, 5.00");
+
+    String md = BenchReport.markdown(figures(idleBefore, 20.0, 10.0, 30.0), "b.json");
+
+    assertFalse(md.contains("shared and loaded"), md);
+    assertTrue(md.contains("the load after is the benchmark's own"), md);
+  }
+
+  @Test
   void a_target_met_says_so_and_nothing_about_missing_it() {
     String md = BenchReport.markdown(figures(12.0, 10.0, 30.0), "b.json");
 
@@ -98,6 +119,11 @@ class BenchReportTest {
   }
 
   private static BenchFigures figures(double abafixMs, double bareMs, double fleet500Seconds) {
+    return figures(LOADED, abafixMs, bareMs, fleet500Seconds);
+  }
+
+  private static BenchFigures figures(
+      Machine machine, double abafixMs, double bareMs, double fleet500Seconds) {
     OverheadBench.Result overhead =
         new OverheadBench.Result(
             "embedded",
@@ -146,7 +172,7 @@ class BenchReportTest {
                         new PausedWindowBench.Server(
                             "SERVERB", 20_500, 20_000, 20_200, Map.of())))));
     return new BenchFigures(
-        LOADED,
+        machine,
         "abafix bench",
         300,
         java.util.Map.of("overhead", 30L),
