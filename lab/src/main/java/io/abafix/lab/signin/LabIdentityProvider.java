@@ -15,6 +15,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.abafix.activities.approval.ApprovalGuard;
 import io.abafix.activities.approval.ApprovalTrust;
 import io.abafix.activities.approval.IdTokenVerifier;
+import io.abafix.lab.LabKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,7 +54,7 @@ public final class LabIdentityProvider {
   private final Map<String, LabUser> users = new LinkedHashMap<>();
 
   public LabIdentityProvider(String domain, Clock clock) {
-    this(domain, clock, io.abafix.lab.LabKeys.fresh()::signingKey);
+    this(domain, clock, LabKeys.fresh()::signingKey);
   }
 
   /**

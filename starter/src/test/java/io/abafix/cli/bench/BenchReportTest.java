@@ -15,17 +15,24 @@ import org.junit.jupiter.api.Test;
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class BenchReportTest {
   private static final Machine LOADED =
-      new Machine(
-          "2026-12-01T00:00:00Z",
-          "Linux 6.1",
-          "amd64",
-          2,
-          24000,
-          "17.0.15",
-          "OpenJDK 64-Bit Server VM 17.0.15",
-          "some CPU",
+      machine(
           "00:00:00 up 1 day,  load average: 6.50, 5.00, 4.00",
           "00:10:00 up 1 day,  load average: 7.25, 6.00, 5.00");
+
+  /** A 2-core machine with {@code uptime}'s lines before and after the run. */
+  private static Machine machine(String uptimeBefore, String uptimeAfter) {
+    return new Machine(
+        "2026-12-01T00:00:00Z",
+        "Linux 6.1",
+        "amd64",
+        2,
+        24000,
+        "17.0.15",
+        "OpenJDK 64-Bit Server VM 17.0.15",
+        "some CPU",
+        uptimeBefore,
+        uptimeAfter);
+  }
 
   @Test
   void the_report_has_the_four_sections_each_figure_beside_its_baseline_ratio_and_target() {
@@ -70,15 +77,7 @@ class BenchReportTest {
   @Test
   void a_load_that_only_the_benchmark_itself_raised_is_not_called_other_work() {
     Machine idleBefore =
-        new Machine(
-            "2026-12-01T00:00:00Z",
-            "Linux 6.1",
-            "amd64",
-            2,
-            24000,
-            "17.0.15",
-            "OpenJDK 64-Bit Server VM 17.0.15",
-            "some CPU",
+        machine(
             "00:00:00 up 1 day,  load average: 1.03, 0.50, 0.40",
             "00:10:00 up 1 day,  load average: 12.07, 6.00, 5.00");
 
