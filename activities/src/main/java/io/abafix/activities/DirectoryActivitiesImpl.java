@@ -11,10 +11,13 @@ import io.abafix.activities.model.AppRegistration;
 import io.abafix.activities.model.ApprovedDeletions;
 import io.abafix.activities.model.ApprovedDeletions.ApprovedApp;
 import io.abafix.activities.model.DirectoryCapture;
+import io.abafix.activities.model.DirectoryPrerequisites;
+import io.abafix.activities.model.RoleCheck;
 import io.abafix.activities.model.StepResult;
 import io.abafix.activities.port.Directory;
 import io.abafix.activities.port.HostException;
 import io.temporal.activity.Activity;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -160,26 +163,77 @@ public class DirectoryActivitiesImpl implements DirectoryActivities {
           });
       changed = true;
     }
-    // Graph restores the app but not its service principal; without one nothing can sign in.
-    if (!call(() -> directory.servicePrincipalExists(app.appId()))) {
-      call(
-          () -> {
-            directory.createServicePrincipal(app.appId());
-            return null;
-          });
-      changed = true;
+    // Graph restores the app but not its service principal: restore that too, the same object,
+    // so that its app role assignments (ADSynchronization.ReadWrite.All) come back with it.
+    Map<String, String> after = facts(app, "live");
+    String detail;
+    Optional<String> sp = call(() -> directory.servicePrincipalId(app.appId()));
+    if (sp.isPresent()) {
+      after.put("servicePrincipalId", sp.get());
+      detail = changed ? "restored " + app.displayName() : "already live";
+      detail += "; its service principal " + sp.get() + " is live";
+    } else {
+      Optional<String> deleted = call(() -> directory.deletedServicePrincipalId(app.appId()));
+      if (deleted.isPresent()) {
+        call(
+            () -> {
+              directory.restoreServicePrincipal(deleted.get());
+              return null;
+            });
+        changed = true;
+        after.put("servicePrincipalId", deleted.get());
+        detail =
+            "restored "
+                + app.displayName()
+                + " and its own service principal "
+                + deleted.get()
+                + " from deleted items, with its app role assignments";
+      } else {
+        String created = call(() -> directory.createServicePrincipal(app.appId()));
+        changed = true;
+        after.put("servicePrincipalId", created);
+        after.put(SERVICE_PRINCIPAL_RECREATED, "true");
+        detail =
+            "restored "
+                + app.displayName()
+                + ", but its service principal was not in deleted items: created a new one ("
+                + created
+                + ") that holds NONE of the old one's app role assignments, so a server on this"
+                + " app cannot sync until an administrator grants the new service principal the"
+                + " app role ADSynchronization.ReadWrite.All of the Microsoft Entra AD"
+                + " Synchronization Service (and, with password writeback, the password reset"
+                + " roles), or reruns the Entra Connect wizard's 'Configure application-based"
+                + " authentication' on that server";
+      }
     }
     return new StepResult(
         changed,
         facts(app, live.isPresent() ? "live" : "deleted"),
-        facts(app, "live"),
-        changed ? "restored " + app.displayName() + " and its service principal" : "already live",
+        after,
+        detail,
         SyncServerActivitiesImpl.attempt());
   }
 
   @Override
+  public List<RoleCheck> checkGlobalAdministrators(List<String> userPrincipalNames) {
+    List<RoleCheck> checks = new ArrayList<>();
+    for (String upn : userPrincipalNames == null ? List.<String>of() : userPrincipalNames) {
+      checks.add(call(() -> directory.globalAdministrator(upn)));
+    }
+    return checks;
+  }
+
+  @Override
+  public List<DirectoryPrerequisites.Missing> checkApplicationAccess(
+      List<AppRegistration> toDelete) {
+    return call(() -> DirectoryAccess.missing(directory, toDelete));
+  }
+
+  @Override
   public boolean isGlobalAdministrator(String userPrincipalName) {
-    return call(() -> directory.isGlobalAdministrator(userPrincipalName));
+    RoleCheck check = call(() -> directory.globalAdministrator(userPrincipalName));
+    if (check.status() == RoleCheck.Status.CANNOT_TELL) throw Failures.permanent(check.describe());
+    return check.holdsRole();
   }
 
   /**

@@ -69,7 +69,8 @@ public final class LabAdapters implements AutoCloseable {
       throw new UncheckedIOException("cannot create a folder for the lab's certificate", e);
     }
     FakeMicrosoftEntra entra =
-        new FakeMicrosoftEntra(lab.directory(), lab.faults(), graphPageSize, lab.identities());
+        new FakeMicrosoftEntra(lab.directory(), lab.faults(), graphPageSize, lab.identities())
+            .staleReads(lab.scenario().tenant().graphOrDefault().staleReadsOrDefault());
     try {
       TestCertificates.TestCertificate identity = lab.keys().directoryWorker();
       entra.registerClient(DIRECTORY_WORKER_CLIENT_ID, identity.certificate());

@@ -48,15 +48,24 @@ public record LabSnapshot(
    *
    * @param id the object id
    * @param keyThumbprints the thumbprints of its keys
+   * @param servicePrincipalId the object id of its live service principal, or null when it has none
+   * @param servicePrincipalRoles the app roles that service principal holds
    */
   public record Application(
       String id,
       String appId,
       String displayName,
       List<String> keyThumbprints,
-      boolean servicePrincipal) {
+      String servicePrincipalId,
+      List<String> servicePrincipalRoles) {
     public Application {
       keyThumbprints = List.copyOf(keyThumbprints);
+      servicePrincipalRoles =
+          servicePrincipalRoles == null ? List.of() : List.copyOf(servicePrincipalRoles);
+    }
+
+    public boolean servicePrincipal() {
+      return servicePrincipalId != null;
     }
   }
 

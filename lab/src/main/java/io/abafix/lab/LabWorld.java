@@ -74,8 +74,41 @@ final class LabWorld {
   /** Soft-deleted apps (deleted items) by lower-case object id. */
   private final Map<String, SimApp> deletedApps = new LinkedHashMap<>();
 
-  /** App ids (lower case) that have a service principal. */
-  private final Set<String> servicePrincipals = new HashSet<>();
+  /** The app role the Entra Connect wizard grants each sync app's service principal. */
+  static final String SYNC_APP_ROLE = "ADSynchronization.ReadWrite.All";
+
+  /** A service principal: an object of its own, with the app roles granted to it. */
+  static final class SimServicePrincipal {
+    final String id;
+    final String appId;
+    final List<String> appRoles = new ArrayList<>();
+
+    SimServicePrincipal(String id, String appId) {
+      this.id = id;
+      this.appId = appId;
+    }
+  }
+
+  /** Live service principals by lower-case app id. */
+  private final Map<String, SimServicePrincipal> servicePrincipals = new LinkedHashMap<>();
+
+  /** Soft-deleted service principals (deleted items) by lower-case object id. */
+  private final Map<String, SimServicePrincipal> deletedServicePrincipals = new LinkedHashMap<>();
+
+  /** Owners (object ids) of app registrations, by lower-case app object id. */
+  private final Map<String, Set<String>> owners = new HashMap<>();
+
+  /** Role-assignable groups: object id to the group. */
+  private final Map<String, Scenario.Group> groups = new LinkedHashMap<>();
+
+  /** The directory worker's app, as the scenario sets it up. */
+  private Scenario.DirectoryWorker directoryWorker = Scenario.DirectoryWorker.DEFAULT;
+
+  /** The object id of the directory worker's service principal. */
+  private String directoryWorkerId;
+
+  /** A server to point back at its app right after that app is deleted (scenario's demo). */
+  private String reconnectAfterDelete;
 
   /** Accounts by lower-case UPN. */
   private final Map<String, SimAccount> accounts = new LinkedHashMap<>();
@@ -104,15 +137,35 @@ final class LabWorld {
     for (Scenario.Account a : scenario.tenant().accounts()) {
       accounts.put(
           lower(a.userPrincipalName()),
-          new SimAccount(a.userPrincipalName(), a.roles(), Long.MIN_VALUE));
+          new SimAccount(a.userPrincipalName(), a.roles(), a.eligibleRoles(), Long.MIN_VALUE));
     }
+    for (Scenario.Group g : scenario.tenant().groups()) {
+      groups.put(uuidFor("group:" + g.displayName()), g);
+    }
+    directoryWorker = scenario.tenant().directoryWorkerOrDefault();
+    directoryWorkerId = uuidFor("servicePrincipal:directory-worker");
+    reconnectAfterDelete = scenario.demoOrDefault().reconnectAfterDelete();
     for (Scenario.Application a : scenario.tenant().applications()) {
       SimApp app =
           new SimApp(a.id() == null ? newGuid() : lower(a.id()), lower(a.appId()), a.displayName());
       a.certificates().forEach(t -> app.keys.add(newKey(upper(t))));
       (a.isDeleted() ? deletedApps : apps).put(app.id, app);
-      if (a.hasServicePrincipal()) servicePrincipals.add(app.appId);
+      if (a.hasServicePrincipal()) {
+        SimServicePrincipal sp =
+            newServicePrincipal(
+                a.servicePrincipalId() == null ? newGuid() : lower(a.servicePrincipalId()),
+                app.appId);
+        sp.appRoles.add(SYNC_APP_ROLE);
+        if (a.isDeleted()) deletedServicePrincipals.put(sp.id, sp);
+        else servicePrincipals.put(app.appId, sp);
+      }
       if (a.connectorAccount() != null) onboardedApps.put(lower(upn(a.connectorAccount())), app.id);
+    }
+    for (SimApp app : apps.values()) {
+      if (directoryWorker.owns().contains("*")
+          || directoryWorker.owns().stream().anyMatch(app.displayName::equalsIgnoreCase)) {
+        owners.computeIfAbsent(app.id, k -> new HashSet<>()).add(directoryWorkerId);
+      }
     }
     for (Scenario.Server spec : scenario.servers()) {
       SimServer s =
@@ -133,6 +186,7 @@ final class LabWorld {
       if (id.type().equals("Application")) {
         s.identityType = IdentityType.Application;
         s.appId = lower(id.appId());
+        s.originalAppId = s.appId;
         s.certificate = upper(id.certificate());
         s.abaParameters = new AbaParameters(MANAGED_BY, MANAGED_BY, s.certificate);
         // The shared-app state arises from automatic onboarding keyed by the connector account.
@@ -364,7 +418,7 @@ final class LabWorld {
     }
     String thumbprint = newThumbprint();
     app.keys.add(newKey(thumbprint));
-    servicePrincipals.add(app.appId);
+    wizardServicePrincipal(app);
     useApplication(s, app, thumbprint);
     count("configureApplicationAuthentication", s.name);
   }
@@ -539,7 +593,7 @@ final class LabWorld {
       app.keys.clear();
     }
     app.keys.add(newKey(thumbprint));
-    servicePrincipals.add(app.appId);
+    wizardServicePrincipal(app);
     useApplication(s, app, thumbprint);
     s.autoUpgraded = true;
   }
@@ -606,9 +660,15 @@ final class LabWorld {
       throw new HostException(PERMANENT, "application " + id + " not found in " + domain);
     }
     deletedApps.put(key, app);
-    // Deleting an app removes its service principal, and restoring the app does not bring it back.
-    servicePrincipals.remove(app.appId);
+    // Its service principal goes to deleted items with it, and is restored on its own.
+    SimServicePrincipal sp = servicePrincipals.remove(app.appId);
+    if (sp != null) deletedServicePrincipals.put(sp.id, sp);
     count("deleteApplication", app.id);
+    if (reconnectAfterDelete != null && hasServer(reconnectAfterDelete)) {
+      SimServer s = server(reconnectAfterDelete);
+      // Someone restores a backup of that server's configuration: it names the deleted app again.
+      if (app.appId.equals(s.originalAppId)) useApplication(s, app, s.certificate);
+    }
   }
 
   synchronized void restoreApplication(String id) {
@@ -623,22 +683,137 @@ final class LabWorld {
     count("restoreApplication", app.id);
   }
 
-  synchronized boolean servicePrincipalExists(String appId) {
-    return appId != null && servicePrincipals.contains(lower(appId));
+  synchronized Optional<SimServicePrincipal> servicePrincipal(String appId) {
+    return Optional.ofNullable(appId == null ? null : servicePrincipals.get(lower(appId)));
   }
 
-  synchronized void createServicePrincipal(String appId) {
+  synchronized Optional<SimServicePrincipal> servicePrincipalById(String id) {
+    return servicePrincipals.values().stream().filter(sp -> sp.id.equalsIgnoreCase(id)).findFirst();
+  }
+
+  synchronized Optional<SimServicePrincipal> deletedServicePrincipal(String appId) {
+    return deletedServicePrincipals.values().stream()
+        .filter(sp -> sp.appId.equalsIgnoreCase(appId))
+        .findFirst();
+  }
+
+  synchronized void restoreServicePrincipal(String id) {
+    SimServicePrincipal sp = id == null ? null : deletedServicePrincipals.get(lower(id));
+    if (sp == null) {
+      if (servicePrincipalById(id).isPresent()) return;
+      throw new HostException(
+          PERMANENT, "service principal " + id + " not found in the deleted items of " + domain);
+    }
+    if (liveAppByAppId(sp.appId) == null) {
+      throw new HostException(
+          PERMANENT,
+          "service principal " + id + " cannot be restored before its application " + sp.appId);
+    }
+    deletedServicePrincipals.remove(sp.id);
+    servicePrincipals.put(sp.appId, sp);
+    count("restoreServicePrincipal", sp.id);
+  }
+
+  synchronized boolean servicePrincipalExists(String appId) {
+    return appId != null && servicePrincipals.containsKey(lower(appId));
+  }
+
+  /** A new service principal, as {@code POST /servicePrincipals} makes it: no app roles. */
+  synchronized SimServicePrincipal createServicePrincipal(String appId) {
     if (appId == null || liveAppByAppId(lower(appId)) == null) {
       throw new HostException(
           PERMANENT,
           "no live application with appId " + appId + " in " + domain + ": restore it first");
     }
-    if (servicePrincipals.add(lower(appId))) count("createServicePrincipal", lower(appId));
+    SimServicePrincipal existing = servicePrincipals.get(lower(appId));
+    if (existing != null) return existing;
+    SimServicePrincipal sp = newServicePrincipal(newGuid(), lower(appId));
+    servicePrincipals.put(sp.appId, sp);
+    count("createServicePrincipal", sp.appId);
+    return sp;
+  }
+
+  /** The object ids of an app's owners. */
+  synchronized List<String> owners(String appObjectId) {
+    return List.copyOf(owners.getOrDefault(lower(appObjectId), Set.of()));
+  }
+
+  synchronized Scenario.DirectoryWorker directoryWorker() {
+    return directoryWorker;
+  }
+
+  synchronized String directoryWorkerServicePrincipalId() {
+    return directoryWorkerId;
+  }
+
+  /** A user of the tenant by UPN or object id, or null. */
+  synchronized SimAccount account(String upnOrId) {
+    if (upnOrId == null) return null;
+    SimAccount a = accounts.get(lower(upnOrId));
+    if (a != null) return a;
+    return accounts.values().stream()
+        .filter(x -> userId(x.userPrincipalName()).equalsIgnoreCase(upnOrId))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** The stable object id of a user. */
+  static String userId(String userPrincipalName) {
+    return uuidFor("user:" + userPrincipalName.toLowerCase(Locale.ROOT));
+  }
+
+  /** Active role names a user holds, directly or through a role-assignable group. */
+  synchronized List<String> activeRoles(SimAccount user) {
+    List<String> roles = new ArrayList<>(user.roles());
+    groups.values().stream()
+        .filter(g -> g.members().stream().anyMatch(user.userPrincipalName()::equalsIgnoreCase))
+        .forEach(g -> roles.addAll(g.roles()));
+    return roles;
+  }
+
+  /** The object ids (users and groups) eligible for a role. */
+  synchronized List<String> eligiblePrincipals(String role) {
+    List<String> ids = new ArrayList<>();
+    accounts.values().stream()
+        .filter(a -> a.eligibleFor(role))
+        .forEach(a -> ids.add(userId(a.userPrincipalName())));
+    groups.forEach(
+        (id, g) -> {
+          if (g.eligibleRoles().stream().anyMatch(role::equalsIgnoreCase)) ids.add(id);
+        });
+    return ids;
+  }
+
+  /** The ids among {@code ids} of groups the user is a member of. */
+  synchronized List<String> memberOf(SimAccount user, List<String> ids) {
+    return ids.stream()
+        .filter(
+            id ->
+                groups.containsKey(lower(id))
+                    && groups.get(lower(id)).members().stream()
+                        .anyMatch(user.userPrincipalName()::equalsIgnoreCase))
+        .toList();
   }
 
   synchronized boolean isGlobalAdministrator(String userPrincipalName) {
-    SimAccount a = userPrincipalName == null ? null : accounts.get(lower(userPrincipalName));
-    return a != null && a.hasRole(GLOBAL_ADMINISTRATOR);
+    SimAccount a = account(userPrincipalName);
+    return a != null && activeRoles(a).stream().anyMatch(GLOBAL_ADMINISTRATOR::equalsIgnoreCase);
+  }
+
+  private SimServicePrincipal newServicePrincipal(String id, String appId) {
+    return new SimServicePrincipal(lower(id), lower(appId));
+  }
+
+  /** The wizard makes the app's service principal and grants it the sync app role. */
+  private void wizardServicePrincipal(SimApp app) {
+    SimServicePrincipal sp =
+        servicePrincipals.computeIfAbsent(app.appId, k -> newServicePrincipal(newGuid(), k));
+    if (!sp.appRoles.contains(SYNC_APP_ROLE)) sp.appRoles.add(SYNC_APP_ROLE);
+  }
+
+  private static String uuidFor(String name) {
+    return UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .toString();
   }
 
   // ---- observation -------------------------------------------------------------------------
@@ -675,7 +850,12 @@ final class LabWorld {
                         a.appId,
                         a.displayName,
                         a.keys.stream().map(KeyCredential::thumbprint).toList(),
-                        servicePrincipals.contains(a.appId)))
+                        servicePrincipals.containsKey(a.appId)
+                            ? servicePrincipals.get(a.appId).id
+                            : null,
+                        servicePrincipals.containsKey(a.appId)
+                            ? servicePrincipals.get(a.appId).appRoles
+                            : List.of()))
             .toList();
     return new LabSnapshot(serverViews, appViews, List.copyOf(deletedApps.keySet()));
   }
@@ -719,7 +899,9 @@ final class LabWorld {
 
   private boolean applicationSignsIn(SimServer s) {
     SimApp app = liveAppByAppId(s.appId);
-    return app != null && servicePrincipals.contains(app.appId) && app.holds(s.certificate);
+    // Its token needs the service principal; syncing needs the app role the wizard granted it.
+    SimServicePrincipal sp = app == null ? null : servicePrincipals.get(app.appId);
+    return sp != null && sp.appRoles.contains(SYNC_APP_ROLE) && app.holds(s.certificate);
   }
 
   /** Like {@link #authenticate}, without building messages (which draws random trace ids). */

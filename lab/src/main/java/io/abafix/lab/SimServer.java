@@ -10,6 +10,9 @@ import java.util.Set;
 
 /** One simulated Entra Connect Sync server. Guarded by the {@link LabWorld} lock. */
 final class SimServer {
+  /** The app the server used when the scenario began, for a scenario that points it back. */
+  String originalAppId;
+
   final String name;
   String machineId;
   final String version;

@@ -306,7 +306,7 @@ class LabTest {
   }
 
   @Test
-  void deleting_is_a_soft_delete_and_restoring_does_not_restore_the_service_principal() {
+  void deleting_is_a_soft_delete_and_restoring_the_app_does_not_restore_its_service_principal() {
     assertTrue(lab.directory().servicePrincipalExists(SHARED_APP_ID));
 
     lab.directory().deleteApplication(SHARED_APP_OBJECT_ID);
@@ -323,10 +323,23 @@ class LabTest {
     assertFalse(lab.directory().servicePrincipalExists(SHARED_APP_ID));
     assertEquals("AADSTS700027", lab.host("SERVERA").testConnectorAuthentication().errorCode());
 
-    lab.directory().createServicePrincipal(SHARED_APP_ID);
-    lab.directory().createServicePrincipal(SHARED_APP_ID);
+    // The service principal went to deleted items with its app; restored, it is the same object
+    // with the sync app role the wizard granted it.
+    String deletedSp = lab.directory().deletedServicePrincipalId(SHARED_APP_ID).orElseThrow();
+    lab.directory().restoreServicePrincipal(deletedSp);
+    assertEquals(deletedSp, lab.directory().servicePrincipalId(SHARED_APP_ID).orElseThrow());
     assertTrue(lab.host("SERVERA").testConnectorAuthentication().authenticated());
+  }
+
+  @Test
+  void a_new_service_principal_holds_no_app_role_so_the_server_still_cannot_sync() {
+    lab.directory().deleteApplication(SHARED_APP_OBJECT_ID);
+    lab.directory().restoreApplication(SHARED_APP_OBJECT_ID);
+    // A deleted service principal purged: only a new one can be made, without the role.
+    lab.directory().createServicePrincipal(SHARED_APP_ID);
+    lab.directory().createServicePrincipal(SHARED_APP_ID);
     assertEquals(1, lab.effectCount("createServicePrincipal", SHARED_APP_ID));
+    assertEquals("AADSTS700027", lab.host("SERVERA").testConnectorAuthentication().errorCode());
   }
 
   @Test

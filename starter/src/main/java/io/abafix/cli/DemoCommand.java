@@ -165,6 +165,7 @@ final class DemoCommand implements Callable<Integer> {
       Outcome outcome;
       String message;
       List<AuditEntry> audit;
+      List<String> findings = List.of();
       try {
         RemediationResult result =
             new RunFollower(
@@ -172,6 +173,7 @@ final class DemoCommand implements Callable<Integer> {
                 .follow();
         outcome = result.outcome();
         message = result.message();
+        if (result.plan() != null) findings = result.plan().findings();
         // The journal comes with the result: a query now would have a worker replay the whole
         // history, which on a real server can outlast the query's deadline.
         audit = result.audit();
@@ -208,7 +210,7 @@ final class DemoCommand implements Callable<Integer> {
       progress.println("report: " + report);
       progress.flush();
       if (json) {
-        spec.commandLine().getOut().println(summaryJson(outcome, end));
+        spec.commandLine().getOut().println(summaryJson(outcome, end, message, findings));
         spec.commandLine().getOut().flush();
       }
       return outcome == Outcome.SUCCEEDED
@@ -217,6 +219,23 @@ final class DemoCommand implements Callable<Integer> {
           ? 0
           : ErrorHandler.RUN_FAILED;
     }
+  }
+
+  /**
+   * The summary with the plan's findings and, for a run that did not succeed, why: what {@code
+   * --json} prints.
+   */
+  static String summaryJson(Outcome outcome, LabSnapshot end, String message, List<String> findings)
+      throws Exception {
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("outcome", outcome.name());
+    if (outcome != Outcome.SUCCEEDED && message != null) summary.put("reason", message);
+    summary.put("findings", findings == null ? List.of() : findings);
+    summary.put("servers", servers(end));
+    summary.put("applications", applications(end));
+    return new ObjectMapper()
+        .disable(SerializationFeature.INDENT_OUTPUT)
+        .writeValueAsString(summary);
   }
 
   /**
@@ -504,6 +523,8 @@ final class DemoCommand implements Callable<Integer> {
               m.put("id", a.id());
               m.put("appId", a.appId());
               m.put("displayName", a.displayName());
+              m.put("servicePrincipalId", a.servicePrincipalId());
+              m.put("servicePrincipalRoles", a.servicePrincipalRoles());
               return m;
             })
         .toList();

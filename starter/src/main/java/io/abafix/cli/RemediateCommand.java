@@ -140,7 +140,10 @@ final class RemediateCommand implements Callable<Integer> {
         new RunFollower(client, id, out, null, Duration.ofSeconds(1)).follow();
     Render.plan(result.plan()).forEach(out::println);
     out.println("outcome: " + result.outcome() + ": " + result.message());
-    return 0;
+    // A blocked run changed nothing but did not do its job either: say so in the exit code.
+    return result.outcome() == io.abafix.workflows.model.Outcome.BLOCKED
+        ? ErrorHandler.RUN_FAILED
+        : 0;
   }
 
   /** The request from the options or the files, checked; nothing is contacted. */

@@ -69,6 +69,23 @@ class DiagnoseCommandTest {
   }
 
   @Test
+  void diagnose_reports_what_a_remediation_would_be_blocked_by_with_its_fix() throws Exception {
+    int code = run("diagnose", "--scenario", "not-owner", "--json");
+
+    assertEquals(0, code, err.toString());
+    JsonNode d = new ObjectMapper().readTree(out.toString());
+    JsonNode missing = null;
+    for (JsonNode f : d.get("findings")) {
+      if (f.get("kind").textValue().equals("DIRECTORY_PREREQUISITE_MISSING")) missing = f;
+    }
+    assertTrue(missing != null, "the missing ownership is a finding: " + d);
+    assertTrue(
+        missing.toString().contains("ConnectSyncProvisioning_SERVERA_3f1c9a2b7d4e")
+            && missing.toString().contains("owners/$ref"),
+        missing.toString());
+  }
+
+  @Test
   void an_unknown_scenario_is_bad_input() {
     assertEquals(ErrorHandler.BAD_INPUT, run("diagnose", "--scenario", "no-such-scenario"));
   }

@@ -6,6 +6,7 @@ import io.abafix.activities.approval.IdTokenVerifier;
 import io.abafix.activities.graph.GraphCloud;
 import io.abafix.activities.graph.GraphDirectory;
 import io.abafix.activities.graph.GraphDirectoryConfig;
+import io.abafix.activities.graph.GraphPermissions;
 import io.abafix.activities.port.Directory;
 import io.abafix.worker.tenants.Tenant;
 import io.abafix.worker.tenants.TenantsFile;
@@ -49,8 +50,10 @@ import picocli.CommandLine.Spec;
       "Run the Microsoft Graph steps of one tenant (--tenant-id ...), or of every tenant a tenants"
           + " file lists (--tenants), each signed in with its own credentials. Polls"
           + " abafix-directory@<tenant> for each.",
-      "The app registration needs the application permissions Application.ReadWrite.All and"
-          + " Directory.Read.All, with admin consent."
+      "The app registration needs "
+          + GraphPermissions.SUMMARY
+          + " (README: Directory permissions).",
+      "Its certificate must hold an RSA key (msal4j signs with RS256 only) and is a Tier-0 secret."
     })
 final class DirectoryCommand implements Callable<Integer> {
   private static final Pattern GUID =

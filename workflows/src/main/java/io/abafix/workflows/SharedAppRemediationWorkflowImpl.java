@@ -5,6 +5,7 @@ import io.abafix.activities.approval.ApprovalProof;
 import io.abafix.activities.approval.DecisionBinding;
 import io.abafix.activities.approval.VerifiedIdentity;
 import io.abafix.activities.model.AppRegistration;
+import io.abafix.activities.model.DirectoryPrerequisites.Missing;
 import io.abafix.activities.model.IdentityType;
 import io.abafix.activities.model.ServerState;
 import io.abafix.workflows.audit.AuditEntry;
@@ -14,6 +15,7 @@ import io.abafix.workflows.internal.remediation.Compensations;
 import io.abafix.workflows.internal.remediation.FinalVerification;
 import io.abafix.workflows.internal.remediation.PlanApprovals;
 import io.abafix.workflows.internal.remediation.Preflight;
+import io.abafix.workflows.internal.remediation.Prerequisites;
 import io.abafix.workflows.internal.remediation.RehearsalCheck;
 import io.abafix.workflows.internal.remediation.RemediationRun;
 import io.abafix.workflows.internal.remediation.Steps;
@@ -117,6 +119,22 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
       outcome = Outcome.NOTHING_TO_DO;
       return result("nothing to fix: no server shares an app registration or a machine id");
     }
+    if (run.prerequisitesVersion >= Preflight.PROVEN_PREREQUISITES) {
+      List<Missing> missing;
+      try {
+        missing = new Prerequisites(run).prove();
+      } catch (TemporalFailure e) {
+        if (cancelled()) throw end(Outcome.CANCELED, "cancelled in preflight; nothing was changed");
+        throw end(
+            Outcome.FAILED, "preflight failed, nothing was changed: " + run.describe(e, target()));
+      }
+      if (!missing.isEmpty()) {
+        outcome = Outcome.BLOCKED;
+        return result(
+            "blocked before any change, nothing was paused: "
+                + String.join(" | ", missing.stream().map(Missing::describe).toList()));
+      }
+    }
     if (request.dryRun()) {
       outcome = Outcome.DRY_RUN;
       return result("dry run: " + run.plan.steps().size() + " steps planned, nothing changed");
@@ -161,7 +179,10 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
               + where
               + ": "
               + (cancelled ? "cancelled (" + run.cancelReason + "); " + why : why)
-              + "; compensation ran (see the audit for what it resumed or restored)");
+              + "; compensation ran (see the audit for what it resumed or restored)"
+              + (run.compensationNotes.isEmpty()
+                  ? ""
+                  : "; TO DO: " + String.join("; ", run.compensationNotes)));
     }
   }
 

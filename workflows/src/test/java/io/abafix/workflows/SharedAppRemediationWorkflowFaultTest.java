@@ -60,6 +60,11 @@ class SharedAppRemediationWorkflowFaultTest {
           "readEvents",
           "listApplications",
           "isGlobalAdministrator",
+          FakeMicrosoftEntra.GET_USER,
+          FakeMicrosoftEntra.ROLE_ELIGIBILITY,
+          FakeMicrosoftEntra.CHECK_MEMBER_OBJECTS,
+          FakeMicrosoftEntra.SERVICE_PRINCIPAL_EXISTS,
+          FakeMicrosoftEntra.LIST_OWNERS,
           FakeMicrosoftEntra.TOKEN);
 
   /**

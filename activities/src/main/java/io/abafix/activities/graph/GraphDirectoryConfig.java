@@ -7,11 +7,9 @@ import java.util.Locale;
 /**
  * How the directory worker reaches Microsoft Entra ID and Microsoft Graph.
  *
- * <p>The worker signs in as an app registration of its own (client credentials with a certificate).
- * That app needs the application permissions {@code Application.ReadWrite.All} (list, delete and
- * restore app registrations it does not own; create service principals) and {@code
- * RoleManagement.Read.Directory} plus {@code User.Read.All} (or {@code Directory.Read.All}) for
- * {@link GraphDirectory#isGlobalAdministrator}.
+ * <p>The worker signs in as an app registration of its own (client credentials with an RSA
+ * certificate). The application permissions that app needs are listed, with the call each one
+ * allows, in {@link GraphPermissions}; preflight proves them before any change.
  *
  * @param tenantId the directory (tenant) id or a verified domain name
  * @param clientId the application (client) id of the directory worker's own app registration

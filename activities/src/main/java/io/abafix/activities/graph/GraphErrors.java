@@ -63,9 +63,7 @@ final class GraphErrors {
         return new HostException(Category.TRANSIENT, message, failure);
       }
       if (status == 401 || status == 403) {
-        message +=
-            " (check that the directory worker's app has the application permissions"
-                + " Application.ReadWrite.All and RoleManagement.Read.Directory, admin-consented)";
+        message += " (the directory worker's app needs " + GraphPermissions.summary() + ")";
       }
       return new HostException(Category.PERMANENT, message, failure);
     }
@@ -87,6 +85,15 @@ final class GraphErrors {
   static int status(RuntimeException failure) {
     ApiException api = causeOf(failure, ApiException.class);
     return api == null ? 0 : api.getResponseStatusCode();
+  }
+
+  /** Graph's own error message behind {@code failure}, or "". */
+  static String message(RuntimeException failure) {
+    ApiException api = causeOf(failure, ApiException.class);
+    if (api instanceof ODataError odata && odata.getError() != null) {
+      return String.valueOf(odata.getError().getMessage());
+    }
+    return api == null || api.getMessage() == null ? "" : api.getMessage();
   }
 
   static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {

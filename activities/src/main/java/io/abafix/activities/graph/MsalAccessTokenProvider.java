@@ -74,6 +74,32 @@ final class MsalAccessTokenProvider implements AccessTokenProvider {
     }
   }
 
+  /**
+   * The application permissions the worker's access token carries (its {@code roles} claim), or
+   * null when the token cannot be read as a JWT: Microsoft does not promise the format of a token
+   * to its client, so this is evidence, not a contract, and "unreadable" means "cannot tell".
+   */
+  List<String> grantedRoles() {
+    String token;
+    try {
+      token =
+          app.acquireToken(ClientCredentialParameters.builder(Set.of(scope)).build())
+              .join()
+              .accessToken();
+    } catch (CompletionException e) {
+      throw translate(e.getCause() == null ? e : e.getCause());
+    } catch (MsalException e) {
+      throw translate(e);
+    }
+    try {
+      List<String> roles =
+          com.nimbusds.jwt.JWTParser.parse(token).getJWTClaimsSet().getStringListClaim("roles");
+      return roles == null ? List.of() : roles;
+    } catch (java.text.ParseException notAJwt) {
+      return null;
+    }
+  }
+
   @Override
   public AllowedHostsValidator getAllowedHostsValidator() {
     return allowedHosts;

@@ -64,14 +64,28 @@ record SigningCertificate(X509Certificate certificate, PrivateKey privateKey) {
     } catch (IOException e) {
       throw unavailable(config, "cannot read the file (" + e.getClass().getSimpleName() + ")", e);
     }
+    SigningCertificate loaded;
     try {
-      return config.isPkcs12()
-          ? fromPkcs12(config, content, environment)
-          : fromPem(config, new String(content, StandardCharsets.US_ASCII));
+      loaded =
+          config.isPkcs12()
+              ? fromPkcs12(config, content, environment)
+              : fromPem(config, new String(content, StandardCharsets.US_ASCII));
     } catch (GeneralSecurityException | IOException | IllegalArgumentException e) {
       // The message names the file and the kind of problem; key material never goes into it.
       throw unavailable(config, "cannot load it: " + e.getClass().getSimpleName(), e);
     }
+    String algorithm = loaded.certificate().getPublicKey().getAlgorithm();
+    if (!"RSA".equals(algorithm)) {
+      // msal4j signs the client assertion with RS256 only: an EC key would fail at every token.
+      throw unavailable(
+          config,
+          "its key is "
+              + algorithm
+              + ", but msal4j signs client assertions with RS256 only: use an RSA (2048-bit or"
+              + " larger) certificate",
+          null);
+    }
+    return loaded;
   }
 
   private static SigningCertificate fromPem(GraphDirectoryConfig config, String pem)

@@ -1,6 +1,8 @@
 package io.abafix.activities.tenant;
 
 import io.abafix.activities.model.AppRegistration;
+import io.abafix.activities.model.CallerAccess;
+import io.abafix.activities.model.RoleCheck;
 import io.abafix.activities.port.Directory;
 import io.abafix.activities.port.HostException;
 import io.abafix.activities.port.HostException.Category;
@@ -133,17 +135,37 @@ public final class TenantThrottle implements Directory {
   }
 
   @Override
-  public boolean servicePrincipalExists(String appId) {
-    return call(() -> delegate.servicePrincipalExists(appId));
+  public Optional<String> servicePrincipalId(String appId) {
+    return call(() -> delegate.servicePrincipalId(appId));
   }
 
   @Override
-  public void createServicePrincipal(String appId) {
-    run(() -> delegate.createServicePrincipal(appId));
+  public Optional<String> deletedServicePrincipalId(String appId) {
+    return call(() -> delegate.deletedServicePrincipalId(appId));
   }
 
   @Override
-  public boolean isGlobalAdministrator(String userPrincipalName) {
-    return call(() -> delegate.isGlobalAdministrator(userPrincipalName));
+  public void restoreServicePrincipal(String id) {
+    run(() -> delegate.restoreServicePrincipal(id));
+  }
+
+  @Override
+  public String createServicePrincipal(String appId) {
+    return call(() -> delegate.createServicePrincipal(appId));
+  }
+
+  @Override
+  public List<String> applicationOwners(String appObjectId) {
+    return call(() -> delegate.applicationOwners(appObjectId));
+  }
+
+  @Override
+  public CallerAccess callerAccess() {
+    return call(delegate::callerAccess);
+  }
+
+  @Override
+  public RoleCheck globalAdministrator(String userPrincipalName) {
+    return call(() -> delegate.globalAdministrator(userPrincipalName));
   }
 }

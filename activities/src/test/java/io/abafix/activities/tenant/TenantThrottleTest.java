@@ -107,20 +107,44 @@ class TenantThrottleTest {
     }
 
     @Override
-    public boolean servicePrincipalExists(String appId) {
+    public Optional<String> servicePrincipalId(String appId) {
       call();
-      return true;
+      return Optional.of("sp");
     }
 
     @Override
-    public void createServicePrincipal(String appId) {
+    public Optional<String> deletedServicePrincipalId(String appId) {
+      call();
+      return Optional.empty();
+    }
+
+    @Override
+    public void restoreServicePrincipal(String id) {
       call();
     }
 
     @Override
-    public boolean isGlobalAdministrator(String userPrincipalName) {
+    public String createServicePrincipal(String appId) {
       call();
-      return false;
+      return "sp";
+    }
+
+    @Override
+    public List<String> applicationOwners(String appObjectId) {
+      call();
+      return List.of();
+    }
+
+    @Override
+    public io.abafix.activities.model.CallerAccess callerAccess() {
+      call();
+      return new io.abafix.activities.model.CallerAccess("app", "sp", List.of(), "", "");
+    }
+
+    @Override
+    public io.abafix.activities.model.RoleCheck globalAdministrator(String userPrincipalName) {
+      call();
+      return io.abafix.activities.model.RoleCheck.doesNotHold(userPrincipalName, "test");
     }
   }
 }

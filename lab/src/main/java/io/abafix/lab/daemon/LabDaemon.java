@@ -86,7 +86,9 @@ public final class LabDaemon implements AutoCloseable {
   public LabDaemon(Scenario scenario, Path workDir) throws IOException {
     this.lab = Lab.fromScenario(scenario, System::currentTimeMillis);
     this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    this.entra = new FakeMicrosoftEntra(lab.directory(), lab.faults(), 100, lab.identities());
+    this.entra =
+        new FakeMicrosoftEntra(lab.directory(), lab.faults(), 100, lab.identities())
+            .staleReads(lab.scenario().tenant().graphOrDefault().staleReadsOrDefault());
     this.executor =
         Executors.newCachedThreadPool(
             r -> {

@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.abafix.activities.model.AppRegistration;
 import io.abafix.activities.model.KeyCredential;
-import io.abafix.activities.port.Directory;
 import io.abafix.activities.port.HostException;
 import io.abafix.lab.fault.Fault;
 import io.abafix.lab.fault.FaultInjector;
@@ -95,13 +94,20 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
   public static final String SERVICE_PRINCIPAL_EXISTS = "servicePrincipalExists";
   public static final String CREATE_SERVICE_PRINCIPAL = "createServicePrincipal";
   public static final String IS_GLOBAL_ADMINISTRATOR = "isGlobalAdministrator";
+  public static final String GET_SERVICE_PRINCIPAL = "getServicePrincipal";
+  public static final String DELETED_SERVICE_PRINCIPAL = "deletedServicePrincipal";
+  public static final String RESTORE_SERVICE_PRINCIPAL = "restoreServicePrincipal";
+  public static final String LIST_OWNERS = "listOwners";
+  public static final String GET_USER = "getUser";
+  public static final String ROLE_ELIGIBILITY = "roleEligibility";
+  public static final String CHECK_MEMBER_OBJECTS = "checkMemberObjects";
   public static final String UNSUPPORTED = "unsupported";
 
   /** Graph's default page size for app registrations. */
   public static final int DEFAULT_PAGE_SIZE = 100;
 
   private static final String GLOBAL_ADMINISTRATOR_TEMPLATE_ID =
-      "62e90394-69f5-4237-9190-012177145e10";
+      io.abafix.lab.LabDirectory.GLOBAL_ADMINISTRATOR_TEMPLATE_ID;
   private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
   private static final Pattern TOKEN_PATH = Pattern.compile("/([^/]+)/oauth2/v2\\.0/token");
   private static final Pattern STARTSWITH =
@@ -111,10 +117,43 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
   private static final Set<String> OIDC_SCOPES = Set.of("openid", "profile", "offline_access");
   private static final Set<String> APPLICATION_CASTS =
       Set.of("graph.application", "microsoft.graph.application");
+  private static final Set<String> SERVICE_PRINCIPAL_CASTS =
+      Set.of("graph.servicePrincipal", "microsoft.graph.servicePrincipal");
   private static final Set<String> DIRECTORY_ROLE_CASTS =
       Set.of("graph.directoryRole", "microsoft.graph.directoryRole");
 
-  private final Directory directory;
+  /** Application permissions that let an app read app registrations and service principals. */
+  private static final String[] READ_APPLICATIONS = {
+    "Application.Read.All",
+    "Application.ReadWrite.OwnedBy",
+    "Application.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All"
+  };
+
+  private static final String[] READ_USERS = {
+    "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"
+  };
+
+  private static final String[] READ_ROLES = {
+    "RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory", "Directory.Read.All"
+  };
+
+  private static final String[] READ_ELIGIBILITY = {
+    "RoleEligibilitySchedule.Read.Directory",
+    "RoleEligibilitySchedule.ReadWrite.Directory",
+    "RoleManagement.Read.Directory",
+    "RoleManagement.ReadWrite.Directory"
+  };
+
+  private static final String[] READ_MEMBERSHIP = {
+    "GroupMember.Read.All", "Group.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"
+  };
+
+  private static final Pattern ROLE_DEFINITION_EQ =
+      Pattern.compile("roleDefinitionId\\s+eq\\s+'([^']*)'", Pattern.CASE_INSENSITIVE);
+
+  private final GraphTenant directory;
   private final FakeSignIn signIn;
   private final FaultInjector faults;
   private final int pageSize;
@@ -123,11 +162,20 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
   private final ObjectMapper json = new ObjectMapper();
   private final SecureRandom random = new SecureRandom();
   private final Map<String, List<X509Certificate>> clients = new ConcurrentHashMap<>();
-  private final Set<String> accessTokens = ConcurrentHashMap.newKeySet();
+
+  /** Issued access tokens: the client each was issued to and the roles it carries. */
+  private final Map<String, GraphTenant.Client> accessTokens = new ConcurrentHashMap<>();
+
+  private final byte[] tokenKey = new byte[32];
+
+  /** Replication lag: per object key, how many more reads see the state before the last write. */
+  private final Map<String, Stale> stale = new ConcurrentHashMap<>();
+
+  private volatile int staleReads;
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
 
   /** Starts serving {@code directory} with Graph's default page size and no faults. */
-  public FakeMicrosoftEntra(Directory directory) {
+  public FakeMicrosoftEntra(GraphTenant directory) {
     this(directory, FaultInjector.none(), DEFAULT_PAGE_SIZE);
   }
 
@@ -137,7 +185,7 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
    * @param faults the faults to inject (see the class description)
    * @param pageSize the most app registrations one page holds (a smaller {@code $top} wins)
    */
-  public FakeMicrosoftEntra(Directory directory, FaultInjector faults, int pageSize) {
+  public FakeMicrosoftEntra(GraphTenant directory, FaultInjector faults, int pageSize) {
     this(directory, faults, pageSize, null);
   }
 
@@ -146,13 +194,14 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
    *     FakeSignIn}); null serves no sign-in endpoints
    */
   public FakeMicrosoftEntra(
-      Directory directory, FaultInjector faults, int pageSize, LabIdentityProvider people) {
+      GraphTenant directory, FaultInjector faults, int pageSize, LabIdentityProvider people) {
     if (directory == null) throw new IllegalArgumentException("directory is required");
     this.signIn = people == null ? null : new FakeSignIn(people);
     if (pageSize < 1) throw new IllegalArgumentException("pageSize must be at least 1");
     this.directory = directory;
     this.faults = faults == null ? FaultInjector.none() : faults;
     this.pageSize = pageSize;
+    random.nextBytes(tokenKey);
     try {
       this.server =
           HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -179,6 +228,17 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
     clients.put(clientId, List.copyOf(Arrays.asList(certificates)));
   }
 
+  /**
+   * Serves replication lag (a scenario variant, {@code graph-behaviours.json} row {@code
+   * graph.replication-lag}): after each write, the next {@code reads} reads of that object by its
+   * key (object id or app id) still see the state before the write. Lists are served current.
+   */
+  public FakeMicrosoftEntra staleReads(int reads) {
+    if (reads < 0) throw new IllegalArgumentException("staleReads must be 0 or more");
+    this.staleReads = reads;
+    return this;
+  }
+
   /** Where msal4j's token requests go: {@code GraphDirectoryConfig.identityEndpointOverride}. */
   public URI identityEndpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
@@ -191,6 +251,17 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
   public void completeDeviceCode(String userCode, String user) {
     if (signIn == null) throw new IllegalStateException("this fake serves no sign-ins");
     signIn.completeDeviceCode(userCode, user);
+  }
+
+  /**
+   * An access token such as the token endpoint issues to {@code clientId} (its roles the tenant's
+   * grants), for a test that speaks HTTP to Graph directly rather than through msal4j.
+   */
+  public String accessTokenFor(String clientId) {
+    GraphTenant.Client granted = directory.client(clientId);
+    String token = accessToken("lab", clientId, granted.permissions());
+    accessTokens.put(token, granted);
+    return token;
   }
 
   /** The Graph root: {@code GraphDirectoryConfig.graphBaseUrl}. */
@@ -222,7 +293,12 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
       String path,
       Map<String, String> query,
       Map<String, List<String>> headers,
-      byte[] body) {
+      byte[] body,
+      String token) {
+    Call withToken(String accessToken) {
+      return new Call(method, path, query, headers, body, accessToken);
+    }
+
     String header(String name) {
       for (Map.Entry<String, List<String>> e : headers.entrySet()) {
         if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty())
@@ -236,7 +312,12 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
   private record Reply(int status, Map<String, String> headers, byte[] body) {}
 
   /** An operation name and what serves it. */
-  private record Route(String operation, boolean needsBearer, Function<Call, Reply> serve) {}
+  private record Route(
+      String operation, String behaviour, boolean needsBearer, Function<Call, Reply> serve) {
+    Route {
+      Behaviours.cite(behaviour);
+    }
+  }
 
   private void handle(HttpExchange exchange) throws IOException {
     Instant arrivedAt = Instant.now();
@@ -255,17 +336,24 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
   }
 
   private Reply answer(Route route, Call call) {
-    if (route.needsBearer() && !authorized(call)) {
-      return graphError(
-          401, "InvalidAuthenticationToken", "Access token is empty or was not issued here.");
+    if (route.needsBearer()) {
+      String token = tokenOf(call);
+      if (token == null) {
+        Behaviours.cite("graph.bearer-required");
+        return graphError(
+            401, "InvalidAuthenticationToken", "Access token is empty or was not issued here.");
+      }
+      call = call.withToken(token);
     }
     Optional<Fault> fault = faults.take(route.operation(), null);
     if (fault.isPresent()) {
       Fault f = fault.get();
       switch (f.kind()) {
         case HTTP:
+          Behaviours.cite("graph.throttling-retry-after");
           return faultReply(route, f.httpStatus(), f.retryAfterSeconds());
         case TRANSIENT:
+          Behaviours.cite("graph.service-unavailable");
           return faultReply(route, 503, 1);
         case PERMANENT:
           return route.operation().equals(TOKEN)
@@ -283,6 +371,10 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
   private Reply serveSafely(Route route, Call call) {
     try {
       return route.serve().apply(call);
+    } catch (Denied d) {
+      Behaviours.cite("graph.permissions.denied-403");
+      return graphError(
+          403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
     } catch (HostException e) {
       if (e.category() == HostException.Category.TRANSIENT) {
         long seconds = e.retryAfter().map(Duration::toSeconds).orElse(1L);
@@ -312,13 +404,14 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
     String method = call.method();
     String path = call.path();
     if (method.equals("POST") && TOKEN_PATH.matcher(path).matches()) {
-      return new Route(TOKEN, false, this::token);
+      return new Route(TOKEN, "token.client-credentials-grant", false, this::token);
     }
     if (signIn != null) {
       Optional<String> op = signIn.operation(method, path);
       if (op.isPresent()) {
         return new Route(
             op.get(),
+            FakeSignIn.behaviour(op.get()),
             false,
             c ->
                 reply(
@@ -332,41 +425,121 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
     }
     if (!path.startsWith("/v1.0/")) return unsupported();
     List<String> s = List.of(path.substring("/v1.0/".length()).split("/"));
+    String get = method.equals("GET") ? "GET" : null;
     if (s.get(0).equals("applications")) {
-      if (s.size() == 1 && method.equals("GET")) {
-        return new Route(LIST_APPLICATIONS, true, this::listApplications);
+      if (s.size() == 1 && get != null) {
+        return new Route(
+            LIST_APPLICATIONS, "graph.applications.list-startswith", true, this::listApplications);
       }
-      if (s.size() == 2 && method.equals("GET")) {
-        return new Route(GET_APPLICATION, true, c -> getApplication(s.get(1), c));
+      if (s.size() == 2 && get != null) {
+        return new Route(
+            GET_APPLICATION,
+            "graph.applications.get-not-found",
+            true,
+            c -> getApplication(s.get(1), c));
       }
       if (s.size() == 2 && method.equals("DELETE")) {
-        return new Route(DELETE_APPLICATION, true, c -> deleteApplication(s.get(1)));
+        return new Route(
+            DELETE_APPLICATION,
+            "graph.applications.delete-soft",
+            true,
+            c -> deleteApplication(s.get(1), c));
+      }
+      if (s.size() == 3 && get != null && s.get(2).equals("owners")) {
+        return new Route(
+            LIST_OWNERS, "graph.applications.owners-list", true, c -> owners(s.get(1), c));
       }
     }
     if (s.size() >= 3 && s.get(0).equals("directory") && s.get(1).equals("deletedItems")) {
       String id = s.get(2);
-      if (method.equals("GET")
+      if (get != null && s.size() == 3 && SERVICE_PRINCIPAL_CASTS.contains(id)) {
+        return new Route(
+            DELETED_SERVICE_PRINCIPAL,
+            "graph.deleted-items.list-service-principals",
+            true,
+            this::deletedServicePrincipals);
+      }
+      if (get != null
           && (s.size() == 3 || (s.size() == 4 && APPLICATION_CASTS.contains(s.get(3))))) {
-        return new Route(GET_DELETED_APPLICATION, true, c -> getDeletedApplication(id, c));
+        return new Route(
+            GET_DELETED_APPLICATION,
+            "graph.deleted-items.get",
+            true,
+            c -> getDeletedApplication(id, c));
       }
       if (method.equals("POST") && s.size() == 4 && s.get(3).equals("restore")) {
-        return new Route(RESTORE_APPLICATION, true, c -> restoreApplication(id));
+        boolean application =
+            directory.getDeletedApplication(id).isPresent()
+                || directory.getApplication(id).isPresent();
+        return application
+            ? new Route(
+                RESTORE_APPLICATION,
+                "graph.deleted-items.restore",
+                true,
+                c -> restoreApplication(id, c))
+            : new Route(
+                RESTORE_SERVICE_PRINCIPAL,
+                "graph.deleted-items.restore",
+                true,
+                c -> restoreServicePrincipal(id, c));
       }
     }
-    if (s.size() == 1 && s.get(0).equals("servicePrincipals")) {
-      if (method.equals("GET")) {
-        return new Route(SERVICE_PRINCIPAL_EXISTS, true, this::findServicePrincipals);
+    if (s.get(0).equals("servicePrincipals")) {
+      if (s.size() == 1 && get != null) {
+        return new Route(
+            SERVICE_PRINCIPAL_EXISTS,
+            "graph.service-principals.list-filter-appid",
+            true,
+            this::findServicePrincipals);
       }
-      if (method.equals("POST")) {
-        return new Route(CREATE_SERVICE_PRINCIPAL, true, this::createServicePrincipal);
+      if (s.size() == 1 && method.equals("POST")) {
+        return new Route(
+            CREATE_SERVICE_PRINCIPAL,
+            "graph.service-principals.create",
+            true,
+            this::createServicePrincipal);
+      }
+      if (s.size() == 2 && get != null) {
+        return new Route(
+            GET_SERVICE_PRINCIPAL,
+            "graph.service-principals.list-filter-appid",
+            true,
+            c -> getServicePrincipal(s.get(1), c));
       }
     }
-    if (s.size() == 4
-        && method.equals("GET")
-        && s.get(0).equals("users")
-        && (s.get(2).equals("transitiveMemberOf") || s.get(2).equals("memberOf"))
-        && DIRECTORY_ROLE_CASTS.contains(s.get(3))) {
-      return new Route(IS_GLOBAL_ADMINISTRATOR, true, c -> directoryRoles(s.get(1)));
+    if (s.get(0).equals("users") && s.size() >= 2) {
+      String user = s.get(1);
+      if (s.size() == 2 && get != null) {
+        return new Route(GET_USER, "graph.users.get-not-found", true, c -> getUser(user, c));
+      }
+      if (s.size() == 4
+          && get != null
+          && (s.get(2).equals("transitiveMemberOf") || s.get(2).equals("memberOf"))
+          && DIRECTORY_ROLE_CASTS.contains(s.get(3))) {
+        return new Route(
+            IS_GLOBAL_ADMINISTRATOR,
+            "graph.users.transitive-member-of-directory-role",
+            true,
+            c -> directoryRoles(user, c));
+      }
+      if (s.size() == 3 && method.equals("POST") && s.get(2).equals("checkMemberObjects")) {
+        return new Route(
+            CHECK_MEMBER_OBJECTS,
+            "graph.check-member-objects",
+            true,
+            c -> checkMemberObjects(user, c));
+      }
+    }
+    if (get != null
+        && s.size() == 3
+        && s.get(0).equals("roleManagement")
+        && s.get(1).equals("directory")
+        && s.get(2).equals("roleEligibilityScheduleInstances")) {
+      return new Route(
+          ROLE_ELIGIBILITY,
+          "graph.role-eligibility-schedule-instances",
+          true,
+          this::roleEligibility);
     }
     return unsupported();
   }
@@ -374,6 +547,7 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
   private Route unsupported() {
     return new Route(
         UNSUPPORTED,
+        "graph.error-format",
         false,
         c ->
             graphError(
@@ -398,6 +572,7 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
       return reply(signIn.token(formAndQuery(call)));
     }
     if (!"client_credentials".equals(form.get("grant_type"))) {
+      Behaviours.cite("token.unsupported-grant");
       return aadError(
           400,
           "unsupported_grant_type",
@@ -413,6 +588,7 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
             .toList();
     if (resourceScopes.isEmpty()
         || !resourceScopes.stream().allMatch(x -> x.endsWith("/.default"))) {
+      Behaviours.cite("token.scope-default");
       return aadError(
           400,
           "invalid_scope",
@@ -432,6 +608,7 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
     }
     List<X509Certificate> registered = clients.get(clientId);
     if (registered == null) {
+      Behaviours.cite("token.unknown-client");
       return aadError(
           400,
           "unauthorized_client",
@@ -447,10 +624,14 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
     } catch (IllegalArgumentException | IOException e) {
       return aadError(400, "invalid_request", "AADSTS50027: JWT token is invalid or malformed.");
     }
+    Behaviours.cite("token.client-assertion-format");
+    Behaviours.cite("token.client-assertion-claims");
+    Behaviours.cite("token.unregistered-certificate");
     Optional<String> refusal = assertion.refusal(clientId, tenant, registered);
     if (refusal.isPresent()) return aadError(401, "invalid_client", refusal.get());
-    String accessToken = randomToken();
-    accessTokens.add(accessToken);
+    GraphTenant.Client granted = directory.client(clientId);
+    String accessToken = accessToken(tenant, clientId, granted.permissions());
+    accessTokens.put(accessToken, granted);
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("token_type", "Bearer");
     body.put("expires_in", 3599);
@@ -573,16 +754,95 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
     }
   }
 
-  private boolean authorized(Call call) {
+  /** The access token of the call, or null when it carries none of ours. */
+  private String tokenOf(Call call) {
     String authorization = call.header("Authorization");
-    return authorization != null
-        && authorization.startsWith("Bearer ")
-        && accessTokens.contains(authorization.substring("Bearer ".length()).trim());
+    if (authorization == null || !authorization.startsWith("Bearer ")) return null;
+    String token = authorization.substring("Bearer ".length()).trim();
+    return accessTokens.containsKey(token) ? token : null;
+  }
+
+  /** Thrown by a handler when the caller's permissions do not allow the call: 403. */
+  private static final class Denied extends RuntimeException {
+    Denied() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** The caller must hold one of {@code permissions} (application permissions, token roles). */
+  private GraphTenant.Client require(Call call, String... permissions) {
+    Behaviours.cite("graph.permissions.application-read-all");
+    GraphTenant.Client client = issued(call);
+    if (!client.holds(permissions)) throw new Denied();
+    return client;
+  }
+
+  /** What the call's token carries: Graph decides by the roles in the token, not by the tenant. */
+  private GraphTenant.Client issued(Call call) {
+    return accessTokens.get(call.token());
+  }
+
+  /**
+   * Changing an app (or its service principal): Application.ReadWrite.All, or
+   * Application.ReadWrite.OwnedBy when the caller's service principal owns the app.
+   */
+  private void requireWriteOn(Call call, String appObjectId) {
+    Behaviours.cite("graph.permissions.application-readwrite-all");
+    GraphTenant.Client client = issued(call);
+    if (client.holds("Application.ReadWrite.All")) return;
+    Behaviours.cite("graph.permissions.application-readwrite-ownedby");
+    if (client.holds("Application.ReadWrite.OwnedBy")
+        && appObjectId != null
+        && directory.owners(appObjectId).stream()
+            .anyMatch(o -> o.equalsIgnoreCase(client.servicePrincipalId()))) {
+      return;
+    }
+    throw new Denied();
+  }
+
+  // ---------------------------------------------------------------- replication lag
+
+  private enum Before {
+    LIVE,
+    DELETED
+  }
+
+  /** What a lagging replica still shows of one object, for {@code remaining} more reads. */
+  private static final class Stale {
+    final Before before;
+    final AppRegistration app;
+    int remaining;
+
+    Stale(Before before, AppRegistration app, int remaining) {
+      this.before = before;
+      this.app = app;
+      this.remaining = remaining;
+    }
+  }
+
+  private void wrote(Before before, AppRegistration app) {
+    if (staleReads == 0) return;
+    Behaviours.cite("graph.replication-lag");
+    stale.put(app.id().toLowerCase(Locale.ROOT), new Stale(before, app, staleReads));
+    stale.put(app.appId().toLowerCase(Locale.ROOT), new Stale(before, app, staleReads));
+  }
+
+  /** The stale state a read of {@code key} still sees, counting the read; empty when current. */
+  private Optional<Stale> staleRead(String key) {
+    if (key == null) return Optional.empty();
+    Stale st = stale.get(key.toLowerCase(Locale.ROOT));
+    if (st == null) return Optional.empty();
+    synchronized (st) {
+      if (st.remaining <= 0) return Optional.empty();
+      st.remaining--;
+      return Optional.of(st);
+    }
   }
 
   // ---------------------------------------------------------------- Graph
 
   private Reply listApplications(Call call) {
+    require(call, READ_APPLICATIONS);
     String filter = call.query().get("$filter");
     String prefix = "";
     if (filter != null) {
@@ -606,6 +866,7 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
       return graphError(400, "Request_BadRequest", "Invalid $top or $skiptoken.");
     }
     if (size < 1) return graphError(400, "Request_BadRequest", "Invalid $top.");
+    Behaviours.cite("graph.applications.paging");
     List<AppRegistration> all = directory.listApplications(prefix);
     Set<String> select = select(call);
     List<Object> value = new ArrayList<>();
@@ -624,48 +885,131 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
   }
 
   private Reply getApplication(String id, Call call) {
+    require(call, READ_APPLICATIONS);
+    Optional<Stale> st = staleRead(id);
+    if (st.isPresent()) {
+      return st.get().before == Before.LIVE
+          ? json(200, application(st.get().app, select(call), false))
+          : notFound(id);
+    }
     return directory
         .getApplication(id)
         .map(app -> json(200, application(app, select(call), false)))
         .orElseGet(() -> notFound(id));
   }
 
-  private Reply deleteApplication(String id) {
-    if (directory.getApplication(id).isEmpty()) return notFound(id);
-    directory.deleteApplication(id);
+  private Reply deleteApplication(String id, Call call) {
+    Optional<AppRegistration> app = directory.getApplication(id);
+    if (app.isEmpty()) return notFound(id);
+    requireWriteOn(call, id);
+    Behaviours.cite("graph.applications.delete-removes-service-principal");
+    try {
+      directory.deleteApplication(id);
+    } finally {
+      // Also when the reply is lost (a CRASH fault): the write happened, replicas lag behind it.
+      if (directory.getDeletedApplication(id).isPresent()) wrote(Before.LIVE, app.get());
+    }
     return new Reply(204, Map.of(), new byte[0]);
   }
 
   private Reply getDeletedApplication(String id, Call call) {
+    require(call, READ_APPLICATIONS);
+    Optional<Stale> st = staleRead(id);
+    if (st.isPresent()) {
+      return st.get().before == Before.DELETED
+          ? json(200, application(st.get().app, select(call), true))
+          : notFound(id);
+    }
     return directory
         .getDeletedApplication(id)
         .map(app -> json(200, application(app, select(call), true)))
         .orElseGet(() -> notFound(id));
   }
 
-  private Reply restoreApplication(String id) {
-    if (directory.getDeletedApplication(id).isEmpty()) return notFound(id);
-    directory.restoreApplication(id);
+  private Reply restoreApplication(String id, Call call) {
+    Optional<AppRegistration> deleted = directory.getDeletedApplication(id);
+    if (deleted.isEmpty()) return notFound(id);
+    requireWriteOn(call, id);
+    Behaviours.cite("graph.deleted-items.restore-app-not-sp");
+    try {
+      directory.restoreApplication(id);
+    } finally {
+      if (directory.getApplication(id).isPresent()) wrote(Before.DELETED, deleted.get());
+    }
     return directory
         .getApplication(id)
         .map(app -> json(200, application(app, Set.of(), true)))
         .orElseGet(() -> notFound(id));
   }
 
+  private Reply restoreServicePrincipal(String id, Call call) {
+    Optional<GraphTenant.ServicePrincipal> deleted =
+        directory.servicePrincipalById(id).isPresent()
+            ? Optional.empty()
+            : deletedServicePrincipalById(id);
+    if (deleted.isEmpty()) return notFound(id);
+    String appObjectId =
+        directory.listApplications("").stream()
+            .filter(a -> a.appId().equalsIgnoreCase(deleted.get().appId()))
+            .map(AppRegistration::id)
+            .findFirst()
+            .orElse(null);
+    requireWriteOn(call, appObjectId);
+    Behaviours.cite("graph.deleted-items.restore-keeps-assignments");
+    directory.restoreServicePrincipal(id);
+    return directory
+        .servicePrincipalById(id)
+        .map(sp -> json(200, servicePrincipal(sp, true)))
+        .orElseGet(() -> notFound(id));
+  }
+
+  private Optional<GraphTenant.ServicePrincipal> deletedServicePrincipalById(String id) {
+    return directory.listApplications("").stream()
+        .map(a -> directory.deletedServicePrincipal(a.appId()))
+        .flatMap(Optional::stream)
+        .filter(sp -> sp.id().equalsIgnoreCase(id))
+        .findFirst();
+  }
+
   private Reply findServicePrincipals(Call call) {
-    String filter = call.query().getOrDefault("$filter", "");
-    Matcher m = APP_ID_EQ.matcher(filter.trim());
-    if (!m.matches()) {
+    require(call, READ_APPLICATIONS);
+    Optional<String> appId = appIdFilter(call);
+    if (appId.isEmpty()) {
       return graphError(
-          400, "Request_UnsupportedQuery", "The fake needs $filter=appId eq '...': " + filter);
+          400,
+          "Request_UnsupportedQuery",
+          "The fake needs $filter=appId eq '...': " + call.query().get("$filter"));
     }
-    String appId = m.group(1).replace("''", "'");
     List<Object> value = new ArrayList<>();
-    if (directory.servicePrincipalExists(appId)) value.add(servicePrincipal(appId));
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("@odata.context", graphBaseUrl() + "/$metadata#servicePrincipals");
-    body.put("value", value);
-    return json(200, body);
+    directory.servicePrincipal(appId.get()).ifPresent(sp -> value.add(servicePrincipal(sp, false)));
+    return collection("servicePrincipals", value);
+  }
+
+  private Reply getServicePrincipal(String id, Call call) {
+    require(call, READ_APPLICATIONS);
+    return directory
+        .servicePrincipalById(id)
+        .map(sp -> json(200, servicePrincipal(sp, false)))
+        .orElseGet(() -> notFound(id));
+  }
+
+  private Reply deletedServicePrincipals(Call call) {
+    require(call, READ_APPLICATIONS);
+    Optional<String> appId = appIdFilter(call);
+    if (appId.isEmpty()) {
+      return graphError(
+          400,
+          "Request_UnsupportedQuery",
+          "The fake needs $filter=appId eq '...': " + call.query().get("$filter"));
+    }
+    List<Object> value = new ArrayList<>();
+    Optional<Stale> st = staleRead(appId.get());
+    if (st.isEmpty() || st.get().before == Before.DELETED) {
+      directory
+          .deletedServicePrincipal(appId.get())
+          .ifPresent(sp -> value.add(servicePrincipal(sp, true)));
+    }
+    return collection("directoryObjects", value);
   }
 
   private Reply createServicePrincipal(Call call) {
@@ -676,7 +1020,13 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
       return graphError(400, "Request_BadRequest", "The request body is not JSON.");
     }
     if (appId.isEmpty()) return graphError(400, "Request_BadRequest", "appId is required.");
-    if (directory.listApplications("").stream().noneMatch(a -> appId.equals(a.appId()))) {
+    Optional<AppRegistration> app =
+        directory.listApplications("").stream()
+            .filter(a -> appId.equalsIgnoreCase(a.appId()))
+            .findFirst();
+    Optional<Stale> st = staleRead(appId);
+    if (app.isEmpty() || (st.isPresent() && st.get().before == Before.DELETED)) {
+      Behaviours.cite("graph.service-principals.create-no-application");
       return graphError(
           400,
           "Request_BadRequest",
@@ -685,29 +1035,132 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
               + "' of the service principal does not reference a valid"
               + " application object.");
     }
-    if (directory.servicePrincipalExists(appId)) {
+    requireWriteOn(call, app.get().id());
+    if (directory.servicePrincipal(appId).isPresent()) {
+      Behaviours.cite("graph.service-principals.create-duplicate");
       return graphError(
           409,
           "Request_MultipleObjectsWithSameKeyValue",
           "Another object with the same value for property appId already exists.");
     }
-    directory.createServicePrincipal(appId);
-    return json(201, servicePrincipal(appId));
+    Behaviours.cite("graph.service-principals.app-role-assignments");
+    return json(201, servicePrincipal(directory.createServicePrincipalObject(appId), false));
   }
 
-  private Reply directoryRoles(String userPrincipalName) {
+  private Reply owners(String appObjectId, Call call) {
+    require(call, READ_APPLICATIONS);
+    if (directory.getApplication(appObjectId).isEmpty()) return notFound(appObjectId);
     List<Object> value = new ArrayList<>();
-    if (directory.isGlobalAdministrator(userPrincipalName)) {
+    for (String id : directory.owners(appObjectId)) {
+      Map<String, Object> owner = new LinkedHashMap<>();
+      owner.put("@odata.type", "#microsoft.graph.servicePrincipal");
+      owner.put("id", id);
+      value.add(owner);
+    }
+    return collection("directoryObjects", value);
+  }
+
+  private Reply getUser(String user, Call call) {
+    require(call, READ_USERS);
+    return directory
+        .user(user)
+        .map(
+            u -> {
+              Map<String, Object> m = new LinkedHashMap<>();
+              m.put("id", u.id());
+              m.put("userPrincipalName", u.userPrincipalName());
+              return json(200, m);
+            })
+        .orElseGet(() -> notFound(user));
+  }
+
+  private Reply directoryRoles(String user, Call call) {
+    // The OData cast on a membership is an advanced query: Graph refuses it without both.
+    if (!"eventual".equalsIgnoreCase(call.header("ConsistencyLevel"))
+        || !"true".equalsIgnoreCase(call.query().get("$count"))) {
+      return graphError(
+          400,
+          "Request_UnsupportedQuery",
+          "The requested query requires ConsistencyLevel:eventual and $count=true (advanced"
+              + " query).");
+    }
+    require(call, READ_USERS);
+    Behaviours.cite("graph.users.read-permission");
+    Optional<GraphTenant.User> u = directory.user(user);
+    if (u.isEmpty()) return notFound(user);
+    // Active roles only, held directly or through a role-assignable group; eligible (PIM)
+    // assignments are not memberships until activated.
+    Behaviours.cite("graph.role-assignable-groups");
+    Behaviours.cite("graph.pim-eligible-not-in-memberof");
+    Behaviours.cite("graph.global-administrator-template-id");
+    // Without a permission to read roles, each role comes back with limited information.
+    boolean full = issued(call).holds(READ_ROLES);
+    if (!full) Behaviours.cite("graph.directory-roles.limited-information");
+    List<Object> value = new ArrayList<>();
+    for (String template : u.get().activeRoleTemplateIds()) {
       Map<String, Object> role = new LinkedHashMap<>();
       role.put("@odata.type", "#microsoft.graph.directoryRole");
-      role.put("id", uuidFor("role:" + GLOBAL_ADMINISTRATOR_TEMPLATE_ID));
-      role.put("displayName", "Global Administrator");
-      role.put("roleTemplateId", GLOBAL_ADMINISTRATOR_TEMPLATE_ID);
+      role.put("id", uuidFor("role:" + template));
+      if (full) {
+        role.put(
+            "displayName",
+            GLOBAL_ADMINISTRATOR_TEMPLATE_ID.equals(template) ? "Global Administrator" : template);
+        role.put("roleTemplateId", template);
+      }
       value.add(role);
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("@odata.context", graphBaseUrl() + "/$metadata#directoryRoles");
     body.put("@odata.count", value.size());
+    body.put("value", value);
+    return json(200, body);
+  }
+
+  private Reply roleEligibility(Call call) {
+    require(call, READ_ELIGIBILITY);
+    String filter = call.query().getOrDefault("$filter", "");
+    Matcher m = ROLE_DEFINITION_EQ.matcher(filter.trim());
+    if (!m.matches()) {
+      return graphError(
+          400, "Request_UnsupportedQuery", "The fake needs $filter=roleDefinitionId eq '...'.");
+    }
+    List<Object> value = new ArrayList<>();
+    for (String principal : directory.eligiblePrincipals(m.group(1))) {
+      Map<String, Object> i = new LinkedHashMap<>();
+      i.put("id", uuidFor("eligibility:" + principal + ":" + m.group(1)));
+      i.put("principalId", principal);
+      i.put("roleDefinitionId", m.group(1));
+      i.put("directoryScopeId", "/");
+      i.put("memberType", "Direct");
+      value.add(i);
+    }
+    return collection("roleManagement/directory/roleEligibilityScheduleInstances", value);
+  }
+
+  private Reply checkMemberObjects(String user, Call call) {
+    require(call, READ_MEMBERSHIP);
+    Optional<GraphTenant.User> u = directory.user(user);
+    if (u.isEmpty()) return notFound(user);
+    List<String> ids = new ArrayList<>();
+    try {
+      json.readTree(call.body()).path("ids").forEach(n -> ids.add(n.asText()));
+    } catch (IOException e) {
+      return graphError(400, "Request_BadRequest", "The request body is not JSON.");
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("@odata.context", graphBaseUrl() + "/$metadata#Collection(Edm.String)");
+    body.put("value", directory.memberOf(u.get().id(), ids));
+    return json(200, body);
+  }
+
+  private Optional<String> appIdFilter(Call call) {
+    Matcher m = APP_ID_EQ.matcher(call.query().getOrDefault("$filter", "").trim());
+    return m.matches() ? Optional.of(m.group(1).replace("''", "'")) : Optional.empty();
+  }
+
+  private Reply collection(String context, List<Object> value) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("@odata.context", graphBaseUrl() + "/$metadata#" + context);
     body.put("value", value);
     return json(200, body);
   }
@@ -732,6 +1185,7 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
   }
 
   private static Map<String, Object> keyCredential(KeyCredential k) {
+    Behaviours.cite("graph.key-credentials-format");
     Map<String, Object> key = new LinkedHashMap<>();
     key.put("customKeyIdentifier", customKeyIdentifier(k.thumbprint()));
     key.put("displayName", null);
@@ -765,11 +1219,13 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
     }
   }
 
-  private static Map<String, Object> servicePrincipal(String appId) {
-    Map<String, Object> sp = new LinkedHashMap<>();
-    sp.put("id", uuidFor("servicePrincipal:" + appId));
-    sp.put("appId", appId);
-    return sp;
+  private static Map<String, Object> servicePrincipal(
+      GraphTenant.ServicePrincipal sp, boolean typed) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (typed) m.put("@odata.type", "#microsoft.graph.servicePrincipal");
+    m.put("id", sp.id());
+    m.put("appId", sp.appId());
+    return m;
   }
 
   private static String uuidFor(String name) {
@@ -783,6 +1239,7 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
   }
 
   private Reply notFound(String id) {
+    Behaviours.cite("graph.applications.get-not-found");
     return graphError(
         404,
         "Request_ResourceNotFound",
@@ -794,6 +1251,7 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
   // ---------------------------------------------------------------- HTTP plumbing
 
   private Reply graphError(int status, String code, String message) {
+    Behaviours.cite("graph.error-format");
     Map<String, Object> inner = new LinkedHashMap<>();
     inner.put("date", Instant.now().toString());
     inner.put("request-id", UUID.randomUUID().toString());
@@ -805,6 +1263,7 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
   }
 
   private Reply aadError(int status, String error, String description) {
+    Behaviours.cite("token.error-format");
     String traceId = UUID.randomUUID().toString();
     String correlationId = UUID.randomUUID().toString();
     Instant now = Instant.now();
@@ -855,6 +1314,34 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
     }
   }
 
+  /**
+   * An app-only access token as Entra ID issues it for Graph: a JWT whose {@code roles} claim lists
+   * the application permissions granted to the client. Its signature is the lab's own: no client is
+   * meant to verify a Graph token.
+   */
+  private String accessToken(String tenant, String clientId, List<String> roles) {
+    Behaviours.cite("token.roles-claim");
+    try {
+      com.nimbusds.jwt.JWTClaimsSet claims =
+          new com.nimbusds.jwt.JWTClaimsSet.Builder()
+              .audience("https://graph.microsoft.com")
+              .issuer("https://sts.windows.net/" + tenant + "/")
+              .claim("appid", clientId)
+              .claim("idtyp", "app")
+              .claim("roles", roles)
+              .claim("nonce", randomToken())
+              .expirationTime(java.util.Date.from(Instant.now().plusSeconds(3599)))
+              .build();
+      com.nimbusds.jwt.SignedJWT jwt =
+          new com.nimbusds.jwt.SignedJWT(
+              new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256), claims);
+      jwt.sign(new com.nimbusds.jose.crypto.MACSigner(tokenKey));
+      return jwt.serialize();
+    } catch (com.nimbusds.jose.JOSEException e) {
+      throw new IllegalStateException("cannot sign a lab access token", e);
+    }
+  }
+
   private String randomToken() {
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
@@ -878,7 +1365,8 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
         uri.getPath(),
         parseQuery(uri.getRawQuery()),
         Map.copyOf(exchange.getRequestHeaders()),
-        body);
+        body,
+        null);
   }
 
   private static void send(HttpExchange exchange, Reply reply) throws IOException {

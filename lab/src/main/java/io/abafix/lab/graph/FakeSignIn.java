@@ -63,6 +63,16 @@ final class FakeSignIn {
     this.idp = idp;
   }
 
+  /** The row of {@code graph-behaviours.json} that an operation of this class implements. */
+  static String behaviour(String operation) {
+    return switch (operation) {
+      case OPENID_CONFIGURATION -> "signin.openid-configuration";
+      case KEYS -> "signin.keys";
+      case AUTHORIZE -> "signin.authorize-code-pkce";
+      default -> "signin.device-code";
+    };
+  }
+
   /** The operation a GET/POST path serves, or empty when it is not a sign-in path. */
   Optional<String> operation(String method, String path) {
     Matcher m = PATH.matcher(path);
@@ -189,6 +199,7 @@ final class FakeSignIn {
   }
 
   Answer token(Map<String, String> form) {
+    Behaviours.cite("signin.id-token-roles-groups");
     if (DEVICE_GRANT.equals(form.get("grant_type"))
         || MSAL_DEVICE_GRANT.equals(form.get("grant_type"))) {
       String deviceCode = form.getOrDefault("device_code", "");

@@ -103,14 +103,24 @@ public final class TestCertificates {
     }
   }
 
+  /** A self-signed certificate with an EC (P-256) key, which msal4j cannot sign with. */
+  public static TestCertificate selfSignedEc(String cn) {
+    return selfSigned(cn, "EC", 256, "SHA256withECDSA");
+  }
+
   /**
    * A fresh RSA-2048 self-signed certificate for {@code CN=<cn>}, valid from an hour ago for a
    * year.
    */
   public static TestCertificate selfSigned(String cn) {
+    return selfSigned(cn, "RSA", 2048, "SHA256withRSA");
+  }
+
+  private static TestCertificate selfSigned(
+      String cn, String keyAlgorithm, int keySize, String signatureAlgorithm) {
     try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-      generator.initialize(2048, RANDOM);
+      KeyPairGenerator generator = KeyPairGenerator.getInstance(keyAlgorithm);
+      generator.initialize(keySize, RANDOM);
       KeyPair keys = generator.generateKeyPair();
       X500Name subject = new X500Name("CN=" + cn);
       Instant now = Instant.now();
@@ -126,7 +136,7 @@ public final class TestCertificates {
           new JcaX509CertificateConverter()
               .getCertificate(
                   builder.build(
-                      new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
+                      new JcaContentSignerBuilder(signatureAlgorithm).build(keys.getPrivate())));
       return new TestCertificate(certificate, keys.getPrivate());
     } catch (GeneralSecurityException | OperatorCreationException e) {
       throw new IllegalStateException("cannot create a test certificate for " + cn, e);

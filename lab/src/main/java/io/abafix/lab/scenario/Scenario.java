@@ -55,7 +55,11 @@ public record Scenario(
           "three-server-fleet",
           "healthy-fleet",
           "rotation-breaks-a",
-          "blank-parameters");
+          "blank-parameters",
+          "not-owner",
+          "restore-service-principal",
+          "replication-lag",
+          "pim-eligible-ga");
 
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
@@ -75,17 +79,109 @@ public record Scenario(
    *
    * @param domain the initial domain, e.g. {@code contoso.onmicrosoft.com}
    */
-  public record Tenant(String domain, List<Account> accounts, List<Application> applications) {
+  public record Tenant(
+      String domain,
+      List<Account> accounts,
+      List<Application> applications,
+      List<Group> groups,
+      DirectoryWorker directoryWorker,
+      Graph graph) {
     public Tenant {
       accounts = copy(accounts);
       applications = copy(applications);
+      groups = copy(groups);
+    }
+
+    public Tenant(String domain, List<Account> accounts, List<Application> applications) {
+      this(domain, accounts, applications, null, null, null);
+    }
+
+    /** The directory worker's app as the scenario sets it up; never null. */
+    public DirectoryWorker directoryWorkerOrDefault() {
+      return directoryWorker == null ? DirectoryWorker.DEFAULT : directoryWorker;
+    }
+
+    /** How the scenario's Graph behaves where Microsoft leaves room; never null. */
+    public Graph graphOrDefault() {
+      return graph == null ? new Graph(null) : graph;
     }
   }
 
-  /** A user account, e.g. a connector account or an administrator. */
-  public record Account(String userPrincipalName, List<String> roles) {
+  /**
+   * A user account, e.g. a connector account or an administrator.
+   *
+   * @param roles directory roles assigned to it, active (by display name, e.g. "Global
+   *     Administrator")
+   * @param eligibleRoles roles it is eligible for through Privileged Identity Management: not
+   *     active until activated
+   */
+  public record Account(String userPrincipalName, List<String> roles, List<String> eligibleRoles) {
     public Account {
       roles = copy(roles);
+      eligibleRoles = copy(eligibleRoles);
+    }
+
+    public Account(String userPrincipalName, List<String> roles) {
+      this(userPrincipalName, roles, null);
+    }
+  }
+
+  /**
+   * A role-assignable group: its members hold its active roles and are eligible for its eligible
+   * ones.
+   *
+   * @param members user principal names
+   */
+  public record Group(
+      String displayName, List<String> members, List<String> roles, List<String> eligibleRoles) {
+    public Group {
+      members = copy(members);
+      roles = copy(roles);
+      eligibleRoles = copy(eligibleRoles);
+    }
+  }
+
+  /**
+   * The directory worker's own app registration in the tenant.
+   *
+   * @param permissions the Microsoft Graph application permissions granted to it (its token's
+   *     roles); default: every permission abafix documents, with Application.ReadWrite.All
+   * @param owns the display names (or "*" for every one) of the ConnectSyncProvisioning_* apps its
+   *     service principal owns; default none
+   */
+  public record DirectoryWorker(List<String> permissions, List<String> owns) {
+    public static final DirectoryWorker DEFAULT =
+        new DirectoryWorker(
+            List.of(
+                "Application.ReadWrite.All",
+                "User.Read.All",
+                "RoleManagement.Read.Directory",
+                "GroupMember.Read.All"),
+            List.of());
+
+    public DirectoryWorker {
+      permissions = permissions == null ? DEFAULT_PERMISSIONS : List.copyOf(permissions);
+      owns = copy(owns);
+    }
+
+    private static final List<String> DEFAULT_PERMISSIONS =
+        List.of(
+            "Application.ReadWrite.All",
+            "User.Read.All",
+            "RoleManagement.Read.Directory",
+            "GroupMember.Read.All");
+  }
+
+  /**
+   * Choices among behaviours Microsoft does not pin down, each one a variant a real tenant may
+   * show.
+   *
+   * @param staleReads after each write, how many reads of that object by its key still see the
+   *     state before it (replication lag); default 0
+   */
+  public record Graph(Integer staleReads) {
+    public int staleReadsOrDefault() {
+      return staleReads == null ? 0 : staleReads;
     }
   }
 
@@ -99,6 +195,8 @@ public record Scenario(
    * @param deleted true for an app in deleted items (restorable)
    * @param connectorAccount the connector account automatic onboarding created it for; inferred
    *     from the servers on this app when omitted
+   * @param servicePrincipalId the object id of its service principal; generated when omitted. The
+   *     wizard grants it the app role ADSynchronization.ReadWrite.All
    */
   public record Application(
       String id,
@@ -107,9 +205,21 @@ public record Scenario(
       List<String> certificates,
       Boolean servicePrincipal,
       Boolean deleted,
-      String connectorAccount) {
+      String connectorAccount,
+      String servicePrincipalId) {
     public Application {
       certificates = copy(certificates);
+    }
+
+    public Application(
+        String id,
+        String appId,
+        String displayName,
+        List<String> certificates,
+        Boolean servicePrincipal,
+        Boolean deleted,
+        String connectorAccount) {
+      this(id, appId, displayName, certificates, servicePrincipal, deleted, connectorAccount, null);
     }
 
     public boolean isDeleted() {
@@ -226,8 +336,19 @@ public record Scenario(
    *     out of band (an automatic rollover) once the watchers run
    * @param saveConnectorOf for the incident flow: a server on which someone selects OK on the Entra
    *     connector in Synchronization Service Manager once the watchers run
+   * @param reconnectAfterDelete a server that someone points back at the app it used, right after
+   *     abafix deletes that app (a restored backup of its configuration): compensation must then
+   *     restore the app, service principal included
    */
-  public record Demo(String flow, String rotateCertificateOf, String saveConnectorOf) {
+  public record Demo(
+      String flow,
+      String rotateCertificateOf,
+      String saveConnectorOf,
+      String reconnectAfterDelete) {
+    public Demo(String flow, String rotateCertificateOf, String saveConnectorOf) {
+      this(flow, rotateCertificateOf, saveConnectorOf, null);
+    }
+
     public static final String REMEDIATION = "remediation";
     public static final String INCIDENT = "incident";
 

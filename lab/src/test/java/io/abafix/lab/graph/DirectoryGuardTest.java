@@ -53,6 +53,7 @@ class DirectoryGuardTest {
   private final AppRegistration other = app("ConnectSyncProvisioning_SERVERC_ba9876543210");
   private final AppRegistration payroll = app("Payroll");
   private DirectoryActivitiesImpl activities;
+  private InMemoryDirectory tenant;
 
   @BeforeAll
   static void createCertificate() {
@@ -61,18 +62,10 @@ class DirectoryGuardTest {
 
   @BeforeEach
   void connect() throws IOException {
-    InMemoryDirectory tenant = new InMemoryDirectory().add(shared).add(other).add(payroll);
+    tenant = new InMemoryDirectory().add(shared).add(other).add(payroll).worker(WORKER_APP);
     entra = new FakeMicrosoftEntra(tenant, FaultInjector.none(), 100);
     entra.registerClient(WORKER_APP, workerCertificate.certificate());
-    activities =
-        new DirectoryActivitiesImpl(
-            new GraphDirectory(
-                GraphDirectoryConfig.of(
-                        TENANT, WORKER_APP, workerCertificate.writePem(dir.resolve("worker.pem")))
-                    .withGraphBaseUrl(entra.graphBaseUrl())
-                    .withIdentityEndpointOverride(entra.identityEndpoint())),
-            approvers.guard(false),
-            () -> THIS_RUN);
+    reconnect();
   }
 
   @AfterEach
@@ -163,6 +156,132 @@ class DirectoryGuardTest {
                     shared.id(), signed(other), ApprovedDeletions.of(RUN, List.of(shared))));
     assertEquals(FailureTypes.APPROVAL_REFUSED, otherApp.getType());
     assertEquals(List.of(), entra.requests());
+  }
+
+  @Test
+  void a_restored_app_gets_back_its_own_service_principal_not_a_new_one() {
+    String original = tenant.servicePrincipal(shared.appId()).orElseThrow().id();
+    ApprovedDeletions approval = ApprovedDeletions.of(RUN, List.of(shared));
+    activities.deleteApplication(shared.id(), signed(shared), approval);
+    assertTrue(tenant.servicePrincipal(shared.appId()).isEmpty(), "gone with its app");
+
+    var restored = activities.restoreApplication(shared.id(), approval);
+
+    assertEquals(original, tenant.servicePrincipal(shared.appId()).orElseThrow().id());
+    assertEquals(original, restored.after().get("servicePrincipalId"));
+    assertEquals(List.of(), entra.requests(FakeMicrosoftEntra.CREATE_SERVICE_PRINCIPAL));
+    assertEquals(1, entra.requests(FakeMicrosoftEntra.RESTORE_SERVICE_PRINCIPAL).size());
+  }
+
+  @Test
+  void only_when_no_deleted_service_principal_exists_is_a_new_one_made_and_said_to_lack_roles() {
+    ApprovedDeletions approval = ApprovedDeletions.of(RUN, List.of(shared));
+    // Deleted long ago (not by this worker, so no replication wait), its service principal purged.
+    tenant.deleteApplication(shared.id());
+    tenant.purgeDeletedServicePrincipal(shared.appId());
+
+    var restored = activities.restoreApplication(shared.id(), approval);
+
+    assertEquals("true", restored.after().get("servicePrincipalRecreated"));
+    assertTrue(
+        restored.detail().contains("NONE of the old one's app role assignments")
+            && restored.detail().contains("ADSynchronization.ReadWrite.All"),
+        restored.detail());
+  }
+
+  @Test
+  void with_owned_by_and_no_ownership_preflight_names_the_app_and_the_fix_and_sends_no_change() {
+    tenant.permissions("Application.ReadWrite.OwnedBy", "User.Read.All");
+
+    var missing = activities.checkApplicationAccess(List.of(shared));
+
+    assertEquals(1, missing.size(), String.valueOf(missing));
+    String text = missing.get(0).describe();
+    assertTrue(text.contains(shared.displayName()), text);
+    assertTrue(text.contains("/applications/" + shared.id() + "/owners/$ref"), text);
+    assertTrue(text.contains(InMemoryDirectory.WORKER_SP), "names the worker's own SP: " + text);
+    assertEquals(List.of(), entra.requests(FakeMicrosoftEntra.DELETE_APPLICATION));
+  }
+
+  @Test
+  void with_owned_by_and_ownership_or_with_read_write_all_access_is_proven() {
+    tenant.permissions("Application.ReadWrite.OwnedBy").ownedByWorker(shared.id());
+    assertEquals(List.of(), activities.checkApplicationAccess(List.of(shared)));
+    assertEquals(1, activities.checkApplicationAccess(List.of(shared, other)).size());
+    // Permissions reach the worker in its next token.
+    tenant.permissions("Application.ReadWrite.All");
+    reconnect();
+    assertEquals(List.of(), activities.checkApplicationAccess(List.of(shared, other)));
+  }
+
+  @Test
+  void graph_refuses_a_delete_under_owned_by_of_an_app_the_worker_does_not_own() {
+    tenant.permissions("Application.ReadWrite.OwnedBy");
+    ApplicationFailure e =
+        assertThrows(
+            ApplicationFailure.class,
+            () ->
+                activities.deleteApplication(
+                    shared.id(), signed(shared), ApprovedDeletions.of(RUN, List.of(shared))));
+    assertTrue(e.getOriginalMessage().contains("Authorization_RequestDenied"), e.getMessage());
+    assertTrue(tenant.getApplication(shared.id()).isPresent(), "still live");
+  }
+
+  @Test
+  void a_retried_delete_that_meets_a_lagging_replica_is_retried_not_failed_for_good() {
+    entra.close();
+    tenant = new InMemoryDirectory().add(shared).worker(WORKER_APP);
+    entra =
+        new FakeMicrosoftEntra(
+                tenant,
+                new FaultInjector(
+                    List.of(
+                        new io.abafix.lab.fault.Fault(
+                            FakeMicrosoftEntra.DELETE_APPLICATION,
+                            null,
+                            io.abafix.lab.fault.Fault.Kind.CRASH,
+                            1,
+                            null,
+                            null))),
+                100)
+            .staleReads(2);
+    entra.registerClient(WORKER_APP, workerCertificate.certificate());
+    reconnect();
+    ApprovedDeletions approval = ApprovedDeletions.of(RUN, List.of(shared));
+
+    // First attempt: deleted, but the reply is lost (504).
+    ApplicationFailure lost =
+        assertThrows(
+            ApplicationFailure.class,
+            () -> activities.deleteApplication(shared.id(), signed(shared), approval));
+    assertTrue(!lost.isNonRetryable(), lost.getMessage());
+    // Second: Graph says 404 on DELETE, deleted items lag behind: replication, not "no such app".
+    ApplicationFailure lagging =
+        assertThrows(
+            ApplicationFailure.class,
+            () -> activities.deleteApplication(shared.id(), signed(shared), approval));
+    assertTrue(!lagging.isNonRetryable(), "retryable: " + lagging.getMessage());
+    assertTrue(lagging.getOriginalMessage().contains("replication"), lagging.getMessage());
+    // Third: the replica caught up.
+    assertEquals(
+        "already in deleted items",
+        activities.deleteApplication(shared.id(), signed(shared), approval).detail());
+  }
+
+  private void reconnect() {
+    try {
+      activities =
+          new DirectoryActivitiesImpl(
+              new GraphDirectory(
+                  GraphDirectoryConfig.of(
+                          TENANT, WORKER_APP, workerCertificate.writePem(dir.resolve("worker.pem")))
+                      .withGraphBaseUrl(entra.graphBaseUrl())
+                      .withIdentityEndpointOverride(entra.identityEndpoint())),
+              approvers.guard(false),
+              () -> THIS_RUN);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** alice's signed approval, for this run, of deleting exactly these apps. */

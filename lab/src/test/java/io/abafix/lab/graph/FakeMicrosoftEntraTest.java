@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
 @DisplayNameGeneration(ReplaceUnderscores.class)
 class FakeMicrosoftEntraTest {
   private final HttpClient http = HttpClient.newHttpClient();
-  private final FakeMicrosoftEntra entra =
-      new FakeMicrosoftEntra(
-          new InMemoryDirectory()
-              .add(new AppRegistration("id-1", "app-1", "ConnectSyncProvisioning_A", List.of())));
+  private final InMemoryDirectory tenant =
+      new InMemoryDirectory()
+          .add(new AppRegistration("id-1", "app-1", "ConnectSyncProvisioning_A", List.of()))
+          .globalAdministrator("admin@contoso.com");
+  private final FakeMicrosoftEntra entra = new FakeMicrosoftEntra(tenant);
 
   @AfterEach
   void stop() {
@@ -70,6 +71,66 @@ class FakeMicrosoftEntraTest {
         List.of(FakeMicrosoftEntra.LIST_APPLICATIONS, FakeMicrosoftEntra.UNSUPPORTED),
         seen.stream().map(RecordedRequest::operation).toList());
     assertFalse(seen.get(0).arrivedAt().isBefore(before));
+  }
+
+  @Test
+  void the_directory_role_cast_on_a_membership_needs_consistency_level_and_count()
+      throws Exception {
+    String token = "Bearer " + entra.accessTokenFor("worker");
+    String url =
+        entra.graphBaseUrl()
+            + "/users/admin@contoso.com/transitiveMemberOf/microsoft.graph.directoryRole";
+
+    HttpResponse<String> plain = get(url, token);
+    assertEquals(400, plain.statusCode(), plain.body());
+    assertTrue(plain.body().contains("Request_UnsupportedQuery"), plain.body());
+
+    HttpResponse<String> advanced =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url + "?$count=true"))
+                .header("Authorization", token)
+                .header("ConsistencyLevel", "eventual")
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, advanced.statusCode(), advanced.body());
+    assertTrue(advanced.body().contains("62e90394-69f5-4237-9190-012177145e10"), advanced.body());
+  }
+
+  @Test
+  void an_unknown_user_is_a_404_request_resource_not_found() throws Exception {
+    HttpResponse<String> response =
+        get(
+            entra.graphBaseUrl() + "/users/nobody@contoso.com",
+            "Bearer " + entra.accessTokenFor("worker"));
+    assertEquals(404, response.statusCode(), response.body());
+    assertTrue(response.body().contains("Request_ResourceNotFound"), response.body());
+  }
+
+  @Test
+  void owned_by_may_not_delete_an_app_it_does_not_own_graph_answers_403() throws Exception {
+    tenant.permissions("Application.ReadWrite.OwnedBy");
+    String token = "Bearer " + entra.accessTokenFor("worker");
+    HttpResponse<String> refused =
+        http.send(
+            HttpRequest.newBuilder(URI.create(entra.graphBaseUrl() + "/applications/id-1"))
+                .header("Authorization", token)
+                .DELETE()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(403, refused.statusCode(), refused.body());
+    assertTrue(refused.body().contains("Authorization_RequestDenied"), refused.body());
+    assertTrue(tenant.getApplication("id-1").isPresent(), "still live");
+
+    tenant.ownedByWorker("id-1");
+    HttpResponse<String> owned =
+        http.send(
+            HttpRequest.newBuilder(URI.create(entra.graphBaseUrl() + "/applications/id-1"))
+                .header("Authorization", token)
+                .DELETE()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(204, owned.statusCode(), owned.body());
   }
 
   @Test

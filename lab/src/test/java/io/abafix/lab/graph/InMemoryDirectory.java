@@ -1,8 +1,8 @@
 package io.abafix.lab.graph;
 
 import io.abafix.activities.model.AppRegistration;
-import io.abafix.activities.port.Directory;
 import io.abafix.activities.port.HostException;
+import io.abafix.lab.LabDirectory;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -10,22 +10,56 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
-/** The smallest directory that behaves like Entra ID for these tests. */
-final class InMemoryDirectory implements Directory {
+/** The smallest tenant that behaves like Entra ID for these tests. */
+final class InMemoryDirectory implements GraphTenant {
   private final Map<String, AppRegistration> live = new LinkedHashMap<>();
   private final Map<String, AppRegistration> deleted = new LinkedHashMap<>();
-  private final Set<String> servicePrincipals = new HashSet<>();
+  private final Map<String, ServicePrincipal> servicePrincipals = new LinkedHashMap<>();
+  private final Map<String, ServicePrincipal> deletedServicePrincipals = new LinkedHashMap<>();
   private final Set<String> globalAdministrators = new HashSet<>();
+  private final Set<String> users = new HashSet<>();
+  private final Set<String> owned = new HashSet<>();
+
+  /** The object id of the directory worker's own service principal. */
+  static final String WORKER_SP = "sp-directory-worker";
+
+  private List<String> permissions =
+      List.of(
+          "Application.ReadWrite.All",
+          "User.Read.All",
+          "RoleManagement.Read.Directory",
+          "GroupMember.Read.All");
 
   synchronized InMemoryDirectory add(AppRegistration app) {
     live.put(app.id(), app);
-    servicePrincipals.add(app.appId());
+    servicePrincipals.put(
+        app.appId(), new ServicePrincipal("sp-" + app.id(), app.appId(), List.of()));
     return this;
   }
 
   synchronized InMemoryDirectory globalAdministrator(String upn) {
     globalAdministrators.add(upn.toLowerCase());
+    users.add(upn.toLowerCase());
+    return this;
+  }
+
+  synchronized InMemoryDirectory withUser(String upn) {
+    users.add(upn.toLowerCase());
+    return this;
+  }
+
+  private String workerApp = "";
+
+  /** The client id of the directory worker's app, whose service principal the tenant has. */
+  synchronized InMemoryDirectory worker(String clientId) {
+    workerApp = clientId;
+    return this;
+  }
+
+  synchronized InMemoryDirectory permissions(String... granted) {
+    permissions = List.of(granted);
     return this;
   }
 
@@ -53,8 +87,8 @@ final class InMemoryDirectory implements Directory {
     AppRegistration app = live.remove(id);
     if (app == null) throw new HostException(HostException.Category.PERMANENT, "no app " + id);
     deleted.put(id, app);
-    // Deleting an app deletes its service principal; restoring the app does not bring it back.
-    servicePrincipals.remove(app.appId());
+    ServicePrincipal sp = servicePrincipals.remove(app.appId());
+    if (sp != null) deletedServicePrincipals.put(sp.id(), sp);
   }
 
   @Override
@@ -65,17 +99,79 @@ final class InMemoryDirectory implements Directory {
   }
 
   @Override
-  public synchronized boolean servicePrincipalExists(String appId) {
-    return servicePrincipals.contains(appId);
+  public synchronized Optional<ServicePrincipal> servicePrincipal(String appId) {
+    if (appId.equals(workerApp))
+      return Optional.of(new ServicePrincipal(WORKER_SP, appId, List.of()));
+    return Optional.ofNullable(servicePrincipals.get(appId));
   }
 
   @Override
-  public synchronized void createServicePrincipal(String appId) {
-    servicePrincipals.add(appId);
+  public synchronized Optional<ServicePrincipal> servicePrincipalById(String id) {
+    return servicePrincipals.values().stream().filter(sp -> sp.id().equals(id)).findFirst();
   }
 
   @Override
-  public synchronized boolean isGlobalAdministrator(String userPrincipalName) {
-    return globalAdministrators.contains(userPrincipalName.toLowerCase());
+  public synchronized Optional<ServicePrincipal> deletedServicePrincipal(String appId) {
+    return deletedServicePrincipals.values().stream()
+        .filter(sp -> sp.appId().equals(appId))
+        .findFirst();
+  }
+
+  /** The deleted service principal of an app is gone for good (hard-deleted or purged). */
+  synchronized void purgeDeletedServicePrincipal(String appId) {
+    deletedServicePrincipals.values().removeIf(sp -> sp.appId().equals(appId));
+  }
+
+  @Override
+  public synchronized void restoreServicePrincipal(String id) {
+    ServicePrincipal sp = deletedServicePrincipals.remove(id);
+    if (sp == null) throw new HostException(HostException.Category.PERMANENT, "no deleted " + id);
+    servicePrincipals.put(sp.appId(), sp);
+  }
+
+  @Override
+  public synchronized ServicePrincipal createServicePrincipalObject(String appId) {
+    return servicePrincipals.computeIfAbsent(
+        appId, a -> new ServicePrincipal(UUID.randomUUID().toString(), a, List.of()));
+  }
+
+  /** The directory worker's service principal becomes an owner of the app. */
+  synchronized InMemoryDirectory ownedByWorker(String appObjectId) {
+    owned.add(appObjectId);
+    return this;
+  }
+
+  @Override
+  public synchronized List<String> owners(String appObjectId) {
+    return owned.contains(appObjectId) ? List.of(WORKER_SP) : List.of();
+  }
+
+  @Override
+  public synchronized Optional<User> user(String upnOrId) {
+    String upn = upnOrId.toLowerCase();
+    if (upn.startsWith("user-")) upn = upn.substring("user-".length());
+    if (!users.contains(upn)) return Optional.empty();
+    return Optional.of(
+        new User(
+            "user-" + upn,
+            upn,
+            globalAdministrators.contains(upn)
+                ? List.of(LabDirectory.GLOBAL_ADMINISTRATOR_TEMPLATE_ID)
+                : List.of()));
+  }
+
+  @Override
+  public List<String> eligiblePrincipals(String roleTemplateId) {
+    return List.of();
+  }
+
+  @Override
+  public List<String> memberOf(String userId, List<String> ids) {
+    return List.of();
+  }
+
+  @Override
+  public synchronized Client client(String clientId) {
+    return new Client(permissions, WORKER_SP);
   }
 }

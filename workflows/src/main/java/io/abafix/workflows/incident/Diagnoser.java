@@ -3,6 +3,7 @@ package io.abafix.workflows.incident;
 import io.abafix.activities.model.AbaParameters;
 import io.abafix.activities.model.AppRegistration;
 import io.abafix.activities.model.AuthenticationCheck;
+import io.abafix.activities.model.DirectoryPrerequisites;
 import io.abafix.activities.model.EventLogEntry;
 import io.abafix.activities.model.IdentityType;
 import io.abafix.activities.model.KeyCredential;
@@ -62,6 +63,18 @@ public final class Diagnoser {
                         List.of(why),
                         "start the abafix worker on " + server + ", then diagnose again",
                         Remedy.NONE)));
+
+    for (DirectoryPrerequisites.Missing m : facts.directoryPrerequisites()) {
+      findings.add(
+          new Finding(
+              FindingKind.DIRECTORY_PREREQUISITE_MISSING,
+              Finding.ERROR,
+              List.of(),
+              m.subject() + ": " + m.what(),
+              List.of(m.what()),
+              m.fix(),
+              Remedy.NONE));
+    }
 
     Map<String, List<ServerState>> byMachineId = group(servers, ServerState::machineId);
     byMachineId.forEach(
@@ -232,7 +245,12 @@ public final class Diagnoser {
               Finding.WARNING,
               users,
               account + " is a connector account and holds Global Administrator",
-              List.of(account + ": directory role Global Administrator"),
+              List.of(
+                  account
+                      + ": directory role Global Administrator"
+                      + (fleet.administratorRoute(account) == null
+                          ? ""
+                          : " (" + fleet.administratorRoute(account) + ")")),
               "never use a Global Administrator as the connector account: a compromised sync server"
                   + " then puts the whole tenant at risk; use a dedicated, restricted account",
               Remedy.NONE));

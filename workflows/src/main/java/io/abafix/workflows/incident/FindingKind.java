@@ -25,5 +25,10 @@ public enum FindingKind {
   /** A server on a service account whose version no longer switches itself to ABA. */
   NO_AUTOMATIC_ABA_SWITCH,
   /** Event 1014: the ABA certificate's key is not kept in a TPM. */
-  NO_TPM
+  NO_TPM,
+  /**
+   * The directory worker cannot prove it may do what a remediation needs of it (delete and restore
+   * a shared app, read the Global Administrator check): a remediation would end BLOCKED.
+   */
+  DIRECTORY_PREREQUISITE_MISSING
 }

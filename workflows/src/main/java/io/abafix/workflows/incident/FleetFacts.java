@@ -1,5 +1,6 @@
 package io.abafix.workflows.incident;
 
+import io.abafix.activities.model.DirectoryPrerequisites;
 import io.abafix.activities.model.EventLogEntry;
 import io.abafix.workflows.plan.FleetObservation;
 import java.util.List;
@@ -11,15 +12,27 @@ import java.util.Map;
  *
  * @param events per server, its recent events 906, 1011, 1012 and 1014, oldest first
  * @param unreachable per server that could not be read, why
+ * @param directoryPrerequisites what the directory worker could not prove it may do (delete and
+ *     restore the shared apps, read the Global Administrator check), each with its fix
  */
 public record FleetFacts(
     FleetObservation observation,
     Map<String, List<EventLogEntry>> events,
-    Map<String, String> unreachable) {
+    Map<String, String> unreachable,
+    List<DirectoryPrerequisites.Missing> directoryPrerequisites) {
 
   public FleetFacts {
     events = events == null ? Map.of() : Map.copyOf(events);
     unreachable = unreachable == null ? Map.of() : Map.copyOf(unreachable);
+    directoryPrerequisites =
+        directoryPrerequisites == null ? List.of() : List.copyOf(directoryPrerequisites);
+  }
+
+  public FleetFacts(
+      FleetObservation observation,
+      Map<String, List<EventLogEntry>> events,
+      Map<String, String> unreachable) {
+    this(observation, events, unreachable, List.of());
   }
 
   /** Events 906, 1011, 1012 and 1014 (no TPM): the ones a diagnosis looks at. */

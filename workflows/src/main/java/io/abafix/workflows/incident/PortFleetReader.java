@@ -1,13 +1,17 @@
 package io.abafix.workflows.incident;
 
+import io.abafix.activities.DirectoryAccess;
 import io.abafix.activities.DirectoryActivities;
 import io.abafix.activities.model.AppRegistration;
 import io.abafix.activities.model.AuthenticationCheck;
+import io.abafix.activities.model.DirectoryPrerequisites;
 import io.abafix.activities.model.EventLogEntry;
+import io.abafix.activities.model.RoleCheck;
 import io.abafix.activities.model.ServerState;
 import io.abafix.activities.port.Directory;
 import io.abafix.activities.port.HostException;
 import io.abafix.activities.port.SyncServerHost;
+import io.abafix.workflows.plan.DirectoryChecks;
 import io.abafix.workflows.plan.FleetObservation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,20 +58,38 @@ public final class PortFleetReader {
     }
     List<AppRegistration> apps = List.of();
     List<String> admins = new ArrayList<>();
+    List<RoleCheck> roleChecks = new ArrayList<>();
+    List<DirectoryPrerequisites.Missing> missing = new ArrayList<>();
     try {
       apps = directory.listApplications(DirectoryActivities.PROVISIONING_APP_PREFIX);
-      for (String account :
-          states.stream()
-              .map(ServerState::connectorAccount)
-              .filter(a -> a != null && !a.isBlank())
-              .distinct()
-              .toList()) {
-        if (directory.isGlobalAdministrator(account)) admins.add(account);
+      // The same checks a remediation's preflight makes, reported as findings.
+      for (String account : DirectoryChecks.accountsToCheck(states)) {
+        RoleCheck c = directory.globalAdministrator(account);
+        roleChecks.add(c);
+        if (c.holdsRole()) admins.add(account);
+        if (c.status() == RoleCheck.Status.CANNOT_TELL) {
+          missing.add(
+              new DirectoryPrerequisites.Missing(
+                  "the Global Administrator check of " + account,
+                  "cannot tell: " + c.how(),
+                  "grant the directory worker's app " + c.missingPermission()));
+        }
       }
+      List<String> used =
+          states.stream().map(ServerState::applicationId).filter(a -> a != null).toList();
+      missing.addAll(
+          DirectoryAccess.missing(
+              directory,
+              apps.stream()
+                  .filter(a -> used.stream().filter(a.appId()::equalsIgnoreCase).count() > 1)
+                  .toList()));
     } catch (HostException e) {
       unreachable.put("directory", e.getMessage());
     }
     return new FleetFacts(
-        new FleetObservation(tenant, states, checks, apps, admins), events, unreachable);
+        new FleetObservation(tenant, states, checks, apps, admins, roleChecks),
+        events,
+        unreachable,
+        missing);
   }
 }

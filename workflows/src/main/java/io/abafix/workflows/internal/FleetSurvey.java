@@ -4,13 +4,17 @@ import io.abafix.activities.DirectoryActivities;
 import io.abafix.activities.SyncServerActivities;
 import io.abafix.activities.model.AppRegistration;
 import io.abafix.activities.model.AuthenticationCheck;
+import io.abafix.activities.model.DirectoryPrerequisites;
 import io.abafix.activities.model.EventLogEntry;
+import io.abafix.activities.model.RoleCheck;
 import io.abafix.activities.model.ServerState;
 import io.abafix.workflows.incident.FleetFacts;
+import io.abafix.workflows.plan.DirectoryChecks;
 import io.abafix.workflows.plan.FleetObservation;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,22 +66,59 @@ public final class FleetSurvey {
     }
     List<AppRegistration> apps = List.of();
     List<String> admins = new ArrayList<>();
+    List<RoleCheck> roleChecks = List.of();
+    List<DirectoryPrerequisites.Missing> missing = new ArrayList<>();
+    int version =
+        Workflow.getVersion(
+            DirectoryChecks.CHANGE_ID,
+            Workflow.DEFAULT_VERSION,
+            DirectoryChecks.PROVEN_PREREQUISITES);
     try {
       apps = directory.listProvisioningApplications();
-      for (String account :
-          states.stream()
-              .map(ServerState::connectorAccount)
-              .filter(a -> a != null && !a.isBlank())
-              .distinct()
-              .toList()) {
-        if (directory.isGlobalAdministrator(account)) admins.add(account);
+      if (version >= DirectoryChecks.PROVEN_PREREQUISITES) {
+        // What a remediation's preflight would prove: the same checks, reported as findings.
+        roleChecks = directory.checkGlobalAdministrators(DirectoryChecks.accountsToCheck(states));
+        for (RoleCheck c : roleChecks) {
+          if (c.holdsRole()) admins.add(c.account());
+          if (c.status() == RoleCheck.Status.CANNOT_TELL) {
+            missing.add(
+                new DirectoryPrerequisites.Missing(
+                    "the Global Administrator check of " + c.account(),
+                    "cannot tell: " + c.how(),
+                    "grant the directory worker's app " + c.missingPermission()));
+          }
+        }
+        missing.addAll(directory.checkApplicationAccess(shared(apps, states)));
+      } else {
+        for (String account :
+            states.stream()
+                .map(ServerState::connectorAccount)
+                .filter(a -> a != null && !a.isBlank())
+                .distinct()
+                .toList()) {
+          if (directory.isGlobalAdministrator(account)) admins.add(account);
+        }
       }
     } catch (TemporalFailure e) {
       unreachable.put(
           DIRECTORY, FailureText.of(e, route.directoryQueue(), "the directory worker's host"));
     }
     return new FleetFacts(
-        new FleetObservation(tenant, states, checks, apps, admins), events, unreachable);
+        new FleetObservation(tenant, states, checks, apps, admins, roleChecks),
+        events,
+        unreachable,
+        missing);
+  }
+
+  /** The apps more than one server authenticates with: what a remediation would delete. */
+  private static List<AppRegistration> shared(
+      List<AppRegistration> apps, List<ServerState> states) {
+    return apps.stream()
+        .filter(
+            a ->
+                states.stream().filter(s -> a.appId().equalsIgnoreCase(s.applicationId())).count()
+                    > 1)
+        .toList();
   }
 
   private static ServerRead read(Route route, SyncServerActivities stub, String server) {

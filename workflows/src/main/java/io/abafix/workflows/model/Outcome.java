@@ -11,6 +11,11 @@ public enum Outcome {
   NOTHING_TO_DO,
   /** Every step ran but the final verification found a problem. */
   VERIFICATION_FAILED,
+  /**
+   * Preflight found a prerequisite missing (a permission, an owner, a credential): nothing was
+   * paused or changed, and the result says what to fix.
+   */
+  BLOCKED,
   /** Preflight could not read the fleet; nothing was changed. */
   FAILED,
   /** A step failed, was rejected or timed out; compensation ran. */

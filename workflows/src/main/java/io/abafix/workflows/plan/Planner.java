@@ -92,10 +92,12 @@ public final class Planner {
       if (s.connectorAccount() != null
           && fleet.globalAdministrators().stream()
               .anyMatch(s.connectorAccount()::equalsIgnoreCase)) {
+        String route = fleet.administratorRoute(s.connectorAccount());
         findings.add(
             s.server()
                 + " uses a Global Administrator as connector account ("
                 + s.connectorAccount()
+                + (route == null ? "" : ", " + route)
                 + "): the revert replaces it with Sync_<server>_<id12>");
       }
     }

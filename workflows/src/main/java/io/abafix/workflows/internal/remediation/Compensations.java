@@ -4,6 +4,7 @@ import static io.abafix.workflows.internal.remediation.RemediationRun.facts;
 import static io.abafix.workflows.internal.remediation.RemediationRun.key;
 import static io.abafix.workflows.internal.remediation.RemediationRun.now;
 
+import io.abafix.activities.DirectoryActivities;
 import io.abafix.activities.model.AppRegistration;
 import io.abafix.activities.model.AuthenticationCheck;
 import io.abafix.activities.model.IdentityType;
@@ -137,8 +138,11 @@ public final class Compensations {
           .outcome(r.changed() ? "COMPENSATED" : "NO_CHANGE")
           .before(r.before())
           .after(r.after())
-          .detail("restored for " + String.join(", ", users))
+          .detail("restored for " + String.join(", ", users) + ": " + r.detail())
           .record();
+      if ("true".equals(r.after().get(DirectoryActivities.SERVICE_PRINCIPAL_RECREATED))) {
+        run.compensationNotes.add(r.detail());
+      }
       return true;
     } catch (TemporalFailure e) {
       restore(started)

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -87,7 +86,7 @@ public final class FinalVerification {
         problems);
   }
 
-  private static void checkApp(ServerState st, List<AppRegistration> apps, List<String> problems) {
+  static void checkApp(ServerState st, List<AppRegistration> apps, List<String> problems) {
     String s = st.server();
     AppRegistration app =
         apps.stream()
@@ -102,10 +101,16 @@ public final class FinalVerification {
               + ", which is not a live ConnectSyncProvisioning_* app");
       return;
     }
-    if (!app.displayName()
-        .toUpperCase(Locale.ROOT)
-        .startsWith(("ConnectSyncProvisioning_" + s + "_").toUpperCase(Locale.ROOT))) {
-      problems.add(s + " uses app " + app.displayName() + ", which is not named for it");
+    // The wizard names the app for the server and the machine id it has now, in full.
+    String expected = "ConnectSyncProvisioning_" + s + "_" + st.machineIdPrefix();
+    if (!app.displayName().equalsIgnoreCase(expected)) {
+      problems.add(
+          s
+              + " uses app "
+              + app.displayName()
+              + ", which is not named for it (expected "
+              + expected
+              + ")");
     }
     if (app.keyCredentials().size() != 1 || !app.holdsCertificate(st.certificateThumbprint())) {
       problems.add(app.displayName() + " does not hold exactly " + s + "'s certificate");

@@ -6,13 +6,16 @@ import io.abafix.activities.SyncServerActivities;
 import io.abafix.activities.model.AppRegistration;
 import io.abafix.activities.model.AuthenticationCheck;
 import io.abafix.activities.model.EventLogEntry;
+import io.abafix.activities.model.RoleCheck;
 import io.abafix.activities.model.ServerState;
+import io.abafix.workflows.plan.DirectoryChecks;
 import io.abafix.workflows.plan.Executor;
 import io.abafix.workflows.plan.FleetObservation;
 import io.abafix.workflows.plan.PlannedStep;
 import io.abafix.workflows.plan.StepName;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +33,9 @@ public final class Preflight {
 
   public FleetObservation observe() {
     run.current = StepName.PREFLIGHT.name();
+    run.prerequisitesVersion =
+        Workflow.getVersion(
+            "directory-prerequisites", Workflow.DEFAULT_VERSION, PROVEN_PREREQUISITES);
     run.visibility.phase(run.current, run.request.tenant());
     Map<String, Promise<ServerState>> states = new LinkedHashMap<>();
     Map<String, Promise<AuthenticationCheck>> auth = new LinkedHashMap<>();
@@ -85,13 +91,21 @@ public final class Preflight {
     run.current = StepName.PREFLIGHT + "@" + PlannedStep.DIRECTORY;
     List<AppRegistration> applications = apps.get();
     List<String> admins = new ArrayList<>();
-    for (String account :
-        fleet.stream()
-            .map(ServerState::connectorAccount)
-            .filter(a -> a != null && !a.isBlank())
-            .distinct()
-            .toList()) {
-      if (run.directory.isGlobalAdministrator(account)) admins.add(account);
+    List<RoleCheck> roleChecks = List.of();
+    if (run.prerequisitesVersion >= PROVEN_PREREQUISITES) {
+      // Active and eligible, direct or through groups; "cannot tell" becomes a prerequisite.
+      roleChecks = run.directory.checkGlobalAdministrators(DirectoryChecks.accountsToCheck(fleet));
+      roleChecks.stream().filter(RoleCheck::holdsRole).forEach(c -> admins.add(c.account()));
+      run.roleChecks = roleChecks;
+    } else {
+      for (String account :
+          fleet.stream()
+              .map(ServerState::connectorAccount)
+              .filter(a -> a != null && !a.isBlank())
+              .distinct()
+              .toList()) {
+        if (run.directory.isGlobalAdministrator(account)) admins.add(account);
+      }
     }
     run.journal
         .entry(StepName.PREFLIGHT.name())
@@ -107,12 +121,18 @@ public final class Preflight {
                     ", ",
                     applications.stream().map(a -> a.displayName() + "=" + a.appId()).toList()),
                 "globalAdministratorConnectorAccounts",
-                String.join(", ", admins)))
+                String.join(", ", admins),
+                "globalAdministratorCheck",
+                String.join("; ", roleChecks.stream().map(RoleCheck::describe).sorted().toList())))
         .detail("listed " + applications.size() + " ConnectSyncProvisioning_* apps")
         .record();
     run.request.servers().forEach(s -> run.serverSteps.put(s, "planned"));
-    return new FleetObservation(run.request.tenant(), fleet, checks, applications, admins);
+    return new FleetObservation(
+        run.request.tenant(), fleet, checks, applications, admins, roleChecks);
   }
+
+  /** The version of the run that proves the directory's prerequisites before any change. */
+  public static final int PROVEN_PREREQUISITES = DirectoryChecks.PROVEN_PREREQUISITES;
 
   /**
    * How far back preflight counts AADSTS700027 events as current: the scheduler runs every 30 min.

@@ -74,6 +74,16 @@ public final class RemediationRun {
 
   public final Map<String, String> serverSteps = new TreeMap<>();
   public Plan plan;
+
+  /** What compensation left for an administrator to do, for the run's result. */
+  public final List<String> compensationNotes = new java.util.ArrayList<>();
+
+  /** The run's version of preflight ({@link Preflight#PROVEN_PREREQUISITES} or the default). */
+  public int prerequisitesVersion;
+
+  /** The Global Administrator check of each account preflight read. */
+  public List<io.abafix.activities.model.RoleCheck> roleChecks = List.of();
+
   public String planDigest;
   public String current = "PREFLIGHT";
   public String waitingFor;

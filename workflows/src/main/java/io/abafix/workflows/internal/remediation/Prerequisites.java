@@ -1,0 +1,69 @@
+package io.abafix.workflows.internal.remediation;
+
+import static io.abafix.workflows.internal.remediation.RemediationRun.now;
+
+import io.abafix.activities.graph.GraphPermissions;
+import io.abafix.activities.model.DirectoryPrerequisites.Missing;
+import io.abafix.activities.model.RoleCheck;
+import io.abafix.workflows.plan.Executor;
+import io.abafix.workflows.plan.PlannedStep;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Proves, after the plan and before any approval is asked, what the plan will need of the
+ * directory: that its worker may delete and restore every app the plan deletes, and that the Global
+ * Administrator check could read what it needed. Anything missing ends the run BLOCKED with nothing
+ * paused: found here it costs nothing, found mid-run it costs a sync outage.
+ */
+public final class Prerequisites {
+  public static final String STEP = "PREREQUISITES";
+
+  private final RemediationRun run;
+
+  public Prerequisites(RemediationRun run) {
+    this.run = run;
+  }
+
+  /** What is missing, each with its fix; recorded in the journal either way. */
+  public List<Missing> prove() {
+    long started = now();
+    run.current = STEP + "@" + PlannedStep.DIRECTORY;
+    List<Missing> missing = new ArrayList<>();
+    for (RoleCheck c : run.roleChecks) {
+      if (c.status() == RoleCheck.Status.CANNOT_TELL) {
+        missing.add(
+            new Missing(
+                "the Global Administrator check of " + c.account(),
+                "the directory worker cannot tell whether it holds the role: " + c.how(),
+                "grant the directory worker's app the Microsoft Graph application permission "
+                    + c.missingPermission()
+                    + " with admin consent (App registrations > the worker's app > API"
+                    + " permissions); every permission abafix uses: "
+                    + GraphPermissions.summary()));
+      }
+    }
+    missing.addAll(run.directory.checkApplicationAccess(run.plan.applicationsToDelete()));
+    run.journal
+        .entry(STEP)
+        .target(PlannedStep.DIRECTORY)
+        .executor(Executor.AUTOMATED.name())
+        .between(started, now())
+        .attempts(1)
+        .outcome(missing.isEmpty() ? "DONE" : "BLOCKED")
+        .after(
+            Map.of(
+                "applicationsToDelete",
+                String.valueOf(run.plan.applicationsToDelete().size()),
+                "missing",
+                String.valueOf(missing.size())))
+        .detail(
+            missing.isEmpty()
+                ? "the directory worker may delete and restore every app the plan deletes, and"
+                    + " read every role it checked"
+                : String.join(" | ", missing.stream().map(Missing::describe).toList()))
+        .record();
+    return missing;
+  }
+}
