@@ -22,8 +22,6 @@ record AutoApprover(String user, DecisionSigner signer) {
         user,
         new EntraSignIn(
             trust,
-            false,
-            null,
             new LabBrowser(ApprovalTrust.AUTHORITY_HOST, identityEndpoint),
             identityEndpoint));
   }

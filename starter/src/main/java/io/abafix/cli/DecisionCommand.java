@@ -8,6 +8,7 @@ import io.abafix.workflows.WorkflowIds;
 import io.abafix.workflows.model.ApprovalRequest;
 import io.abafix.workflows.model.DecisionScope;
 import io.abafix.workflows.model.PendingApproval;
+import io.abafix.workflows.plan.PlanDigest;
 import io.temporal.client.WorkflowClient;
 import java.util.List;
 import java.util.Locale;
@@ -82,7 +83,24 @@ abstract class DecisionCommand implements Callable<Integer> {
                 .newWorkflowStub(SharedAppRemediationWorkflow.class, run, Optional.of(runId))
                 .progress()
                 .pendingApprovals();
-    String bound = digest == null ? digestNow(name, open) : digest;
+    String current = digestNow(name, open);
+    if (digest != null && current != null && !PlanDigest.matches(current, digest)) {
+      // Sign only what is on the gate now: a digest that differs means the person looked at
+      // another plan (or another run), so nothing is signed.
+      throw new UserError(
+          "the gate "
+              + name
+              + " of "
+              + run
+              + " now shows digest "
+              + current.substring(0, Math.min(12, current.length()))
+              + ", not "
+              + digest
+              + ": look again (abafix status "
+              + run
+              + ") and decide on what it shows; nothing was signed");
+    }
+    String bound = digest == null ? current : digest;
     DecisionBinding binding;
     try {
       binding =
@@ -161,7 +179,7 @@ abstract class DecisionCommand implements Callable<Integer> {
     return p == null ? List.of() : List.of(p);
   }
 
-  /** {@code abafix approve RUN --step S --server X [--as UPN] [--device-code]}. */
+  /** {@code abafix approve RUN --step S --server X [--as UPN]}. */
   @Command(
       name = "approve",
       mixinStandardHelpOptions = true,
@@ -173,7 +191,8 @@ abstract class DecisionCommand implements Callable<Integer> {
       description = {
         "Approve a gate a run waits on (abafix status prints the exact command).",
         "You sign in with Entra ID to abafix's app registration: in your browser (authorization"
-            + " code with PKCE, on a loopback redirect), or with --device-code on another device."
+            + " code with PKCE, on a loopback redirect). There is no device code sign-in: its token"
+            + " cannot carry the decision's nonce."
             + " The ID token's nonce binds this run, the gate, the plan and exactly what the step"
             + " will act on; the worker that acts verifies it, your app role (Abafix.Approver) and,"
             + " under two-person, that you are not who started the run."
@@ -192,7 +211,7 @@ abstract class DecisionCommand implements Callable<Integer> {
       footerHeading = "%nExample:%n",
       footer = {
         "  abafix reject abafix-remediation-contoso.onmicrosoft.com --gate PLAN \\",
-        "      --device-code --comment \"not during the change freeze\""
+        "      --comment \"not during the change freeze\""
       },
       description = {
         "Reject a gate a run waits on; the run compensates and stops.",

@@ -1,7 +1,5 @@
 package io.abafix.cli;
 
-import com.microsoft.aad.msal4j.DeviceCode;
-import com.microsoft.aad.msal4j.DeviceCodeFlowParameters;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
 import com.microsoft.aad.msal4j.InteractiveRequestParameters;
 import com.microsoft.aad.msal4j.OpenBrowserAction;
@@ -18,13 +16,16 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 
 /**
  * Signs a person in to abafix's app registration with Entra ID as a public client (msal4j), and
  * returns the ID token whose nonce binds one decision. Authorization code with PKCE on a loopback
- * redirect ({@code http://localhost}, msal4j's own listener) in the system browser; or the device
- * code flow, for a machine without a browser.
+ * redirect ({@code http://localhost}, msal4j's own listener) in the system browser.
+ *
+ * <p>Not the device code flow: its ID token cannot carry the decision's nonce (the device
+ * authorization request takes none, and Entra ID ignores one on the token request), so no worker
+ * could tell which decision it approves; and Microsoft recommends blocking the flow, which is
+ * phishable, with Conditional Access.
  *
  * <p>The token is handed to the workflow as the decision's proof and to nobody else: it is never
  * printed or logged.
@@ -36,25 +37,15 @@ final class EntraSignIn implements DecisionSigner {
   private static final long TIMEOUT_MINUTES = 10;
 
   private final ApprovalTrust trust;
-  private final boolean deviceCode;
-  private final Consumer<DeviceCode> deviceCodePrompt;
   private final OpenBrowserAction browser;
   private final URI labEndpoint;
 
   /**
-   * @param deviceCodePrompt shows the person the device-code message (with {@code deviceCode})
    * @param browser opens the sign-in page; null for the system browser
    * @param labEndpoint null in production; the loopback address of the lab's fake Entra ID
    */
-  EntraSignIn(
-      ApprovalTrust trust,
-      boolean deviceCode,
-      Consumer<DeviceCode> deviceCodePrompt,
-      OpenBrowserAction browser,
-      URI labEndpoint) {
+  EntraSignIn(ApprovalTrust trust, OpenBrowserAction browser, URI labEndpoint) {
     this.trust = trust;
-    this.deviceCode = deviceCode;
-    this.deviceCodePrompt = deviceCodePrompt;
     this.browser = browser;
     this.labEndpoint = labEndpoint;
   }
@@ -64,27 +55,18 @@ final class EntraSignIn implements DecisionSigner {
     PublicClientApplication app = application();
     Map<String, String> nonce = Map.of("nonce", binding.nonce());
     try {
-      IAuthenticationResult result;
-      if (deviceCode) {
-        result =
-            app.acquireToken(
-                    DeviceCodeFlowParameters.builder(SCOPES, deviceCodePrompt)
-                        .extraQueryParameters(nonce)
-                        .build())
-                .get(TIMEOUT_MINUTES, TimeUnit.MINUTES);
-      } else {
-        InteractiveRequestParameters.InteractiveRequestParametersBuilder p =
-            InteractiveRequestParameters.builder(URI.create("http://localhost"))
-                .scopes(SCOPES)
-                // A decision is signed by whoever is at the keyboard now, never a cached account.
-                .prompt(Prompt.LOGIN)
-                .extraQueryParameters(nonce);
-        if (loginHint != null && !loginHint.isBlank()) p.loginHint(loginHint);
-        if (browser != null) {
-          p.systemBrowserOptions(SystemBrowserOptions.builder().openBrowserAction(browser).build());
-        }
-        result = app.acquireToken(p.build()).get(TIMEOUT_MINUTES, TimeUnit.MINUTES);
+      InteractiveRequestParameters.InteractiveRequestParametersBuilder p =
+          InteractiveRequestParameters.builder(URI.create("http://localhost"))
+              .scopes(SCOPES)
+              // A decision is signed by whoever is at the keyboard now, never a cached account.
+              .prompt(Prompt.LOGIN)
+              .extraQueryParameters(nonce);
+      if (loginHint != null && !loginHint.isBlank()) p.loginHint(loginHint);
+      if (browser != null) {
+        p.systemBrowserOptions(SystemBrowserOptions.builder().openBrowserAction(browser).build());
       }
+      IAuthenticationResult result =
+          app.acquireToken(p.build()).get(TIMEOUT_MINUTES, TimeUnit.MINUTES);
       String idToken = result.idToken();
       if (idToken == null || idToken.isBlank()) {
         throw new UserError("the sign-in returned no ID token");

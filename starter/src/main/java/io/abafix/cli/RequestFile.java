@@ -53,6 +53,19 @@ final class RequestFile {
       if (!tree.isObject()) {
         throw new UserError(origin + "expected a JSON object with tenant and servers");
       }
+      // Fields abafix fills in itself are not a file's to set: refused, never silently dropped.
+      if (tree.has("origin")) {
+        throw new UserError(
+            origin
+                + "unknown field 'origin': abafix sets it for a run an incident starts, not a"
+                + " request file");
+      }
+      if (tree.has("rehearsed")) {
+        throw new UserError(
+            origin
+                + "unknown field 'rehearsed': give the rehearsal with --rehearsed FILE, which"
+                + " abafix checks, not inside the request");
+      }
       // As on the command line, the wizard's steps are a person's unless the file says otherwise.
       if (!tree.has("operatorSteps")) {
         ((ObjectNode) tree)

@@ -1,6 +1,7 @@
 package io.abafix.cli;
 
 import io.abafix.activities.approval.ApprovalTrust;
+import io.abafix.activities.approval.SignInCloud;
 import io.abafix.lab.signin.LabBrowser;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -27,11 +28,12 @@ final class SignInOptions {
   String clientId;
 
   @Option(
-      names = "--device-code",
+      names = "--approver-cloud",
+      defaultValue = "${env:ABAFIX_APPROVER_CLOUD:-global}",
       description =
-          "Sign in with a code on another device (for a machine without a browser) instead of"
-              + " the browser on this one")
-  boolean deviceCode;
+          "Your tenant's cloud: global, usgov (US Government and DoD) or china (default:"
+              + " ABAFIX_APPROVER_CLOUD, else global)")
+  String cloud;
 
   /**
    * The lab's fake Entra ID on loopback, or null: set only by a test's command factory ({@link
@@ -66,20 +68,13 @@ final class SignInOptions {
     }
     ApprovalTrust trust;
     try {
-      trust = new ApprovalTrust(tenantId, clientId, null, false);
+      trust = new ApprovalTrust(tenantId, clientId, null, false).in(SignInCloud.of(cloud));
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
     URI lab = labIdentityEndpoint;
     return new EntraSignIn(
-        trust,
-        deviceCode,
-        code -> {
-          prompt.println(code.message());
-          prompt.flush();
-        },
-        lab == null ? null : new LabBrowser(ApprovalTrust.AUTHORITY_HOST, lab),
-        lab);
+        trust, lab == null ? null : new LabBrowser(ApprovalTrust.AUTHORITY_HOST, lab), lab);
   }
 
   private static URI loopback(String value) {

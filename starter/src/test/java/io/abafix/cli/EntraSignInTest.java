@@ -1,6 +1,7 @@
 package io.abafix.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,8 +46,6 @@ class EntraSignInTest {
     EntraSignIn signIn =
         new EntraSignIn(
             trust,
-            false,
-            null,
             new LabBrowser(ApprovalTrust.AUTHORITY_HOST, adapters.entra().identityEndpoint()),
             adapters.entra().identityEndpoint());
 
@@ -63,19 +62,14 @@ class EntraSignInTest {
   }
 
   @Test
-  void deviceCodeWhereNoBrowserIsAtHand() throws Exception {
-    EntraSignIn signIn =
-        new EntraSignIn(
-            trust,
-            true,
-            code -> adapters.entra().completeDeviceCode(code.userCode(), "bob"),
-            null,
-            adapters.entra().identityEndpoint());
-
-    String token = signIn.sign(binding, null);
-
-    VerifiedIdentity bob = verifier.verify(token, binding.nonce(), true);
-    assertEquals("bob@contoso.onmicrosoft.com", bob.upn());
+  void approveOffersNoDeviceCodeSignInWhoseTokenCouldNotCarryTheNonce() {
+    CommandLineRun help = CommandLineRun.of("approve", "--help");
+    assertEquals(0, help.exitCode(), help.err());
+    assertFalse(help.out().contains("--device-code"), help.out());
+    CommandLineRun refused =
+        CommandLineRun.of(
+            "approve", "abafix-remediation-x", "--gate", "PLAN", "--digest", "0", "--device-code");
+    assertEquals(ErrorHandler.BAD_INPUT, refused.exitCode(), refused.err());
   }
 
   @Test
@@ -83,8 +77,6 @@ class EntraSignInTest {
     EntraSignIn signIn =
         new EntraSignIn(
             trust,
-            false,
-            null,
             new LabBrowser(ApprovalTrust.AUTHORITY_HOST, adapters.entra().identityEndpoint()),
             adapters.entra().identityEndpoint());
     assertThrows(RuntimeException.class, () -> signIn.sign(binding, "mallory"));

@@ -73,6 +73,23 @@ class RequestFileTest {
   }
 
   @Test
+  void fields_abafix_sets_itself_are_refused_not_dropped() throws IOException {
+    for (String field :
+        List.of(
+            "\"origin\": \"incident abafix-incident-x\"",
+            "\"rehearsed\": {\"planDigest\": \"0\"}")) {
+      Path file =
+          Files.writeString(
+              dir.resolve("request.json"),
+              "{\"tenant\": \"contoso.onmicrosoft.com\", \"servers\": [\"SERVERA\"], "
+                  + field
+                  + "}");
+      UserError e = assertThrows(UserError.class, () -> RequestFile.read(file, false));
+      assertTrue(e.getMessage().contains("unknown field"), e.getMessage());
+    }
+  }
+
+  @Test
   void a_request_cannot_switch_approval_off() throws IOException {
     Path file =
         Files.writeString(

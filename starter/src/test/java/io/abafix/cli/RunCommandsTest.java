@@ -120,6 +120,16 @@ class RunCommandsTest {
         LabIdentityProvider.ABAFIX_CLIENT_ID
       };
       LabSignIn atLab = LabSignIn.at(env.adapters().entra().identityEndpoint());
+      String[] staleGate = gate.clone();
+      staleGate[5] = "000000000000";
+      long signInsBefore = signIns(env);
+      Result stale =
+          abafix(
+              atLab,
+              concat(concat(concat(new String[] {"approve", id}, staleGate), cluster), signIn));
+      assertEquals(2, stale.exitCode(), "a digest the gate no longer shows: " + stale.out());
+      assertTrue(stale.err().contains("nothing was signed"), stale.err());
+      assertEquals(signInsBefore, signIns(env), "refused before any sign-in");
       Result approve =
           abafix(
               atLab, concat(concat(concat(new String[] {"approve", id}, gate), cluster), signIn));
@@ -176,5 +186,11 @@ class RunCommandsTest {
     String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, all, a.length, b.length);
     return all;
+  }
+
+  private static long signIns(DemoEnvironment env) {
+    return env.adapters().entra().requests().stream()
+        .filter(r -> r.path().endsWith("/authorize"))
+        .count();
   }
 }

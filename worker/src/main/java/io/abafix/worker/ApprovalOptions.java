@@ -3,6 +3,8 @@ package io.abafix.worker;
 import io.abafix.activities.approval.ApprovalGuard;
 import io.abafix.activities.approval.ApprovalTrust;
 import io.abafix.activities.approval.IdTokenVerifier;
+import io.abafix.activities.approval.KeysUnavailableException;
+import io.abafix.activities.approval.SignInCloud;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
 
@@ -38,6 +40,14 @@ final class ApprovalOptions {
   String role;
 
   @Option(
+      names = "--approver-cloud",
+      defaultValue = "${env:ABAFIX_APPROVER_CLOUD:-global}",
+      description =
+          "The approvers' cloud: global, usgov (US Government and DoD) or china; its sign-in host"
+              + " issues the tokens and their keys (default: ABAFIX_APPROVER_CLOUD, else global)")
+  String cloud;
+
+  @Option(
       names = "--two-person",
       defaultValue = "${env:ABAFIX_TWO_PERSON:-false}",
       description =
@@ -55,7 +65,20 @@ final class ApprovalOptions {
           "--approver-tenant-id and --approver-client-id are required: this worker verifies the"
               + " signed approval of every destructive step against them");
     }
-    return new ApprovalGuard(keys.apply(trust));
+    return new ApprovalGuard(verifier(keys, trust));
+  }
+
+  /**
+   * The verifier for {@code trust}; a worker that cannot fetch the approvers' keys stops here,
+   * saying which host it could not reach and how to give Java a proxy.
+   */
+  static IdTokenVerifier verifier(
+      Function<ApprovalTrust, IdTokenVerifier> keys, ApprovalTrust trust) {
+    try {
+      return keys.apply(trust);
+    } catch (KeysUnavailableException e) {
+      throw new UserError(e.getMessage());
+    }
   }
 
   /**
@@ -71,7 +94,7 @@ final class ApprovalOptions {
           "--approver-tenant-id and --approver-client-id go together: name both, or neither");
     }
     try {
-      return new ApprovalTrust(tenantId, clientId, role, twoPerson);
+      return new ApprovalTrust(tenantId, clientId, role, twoPerson).in(SignInCloud.of(cloud));
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }

@@ -199,7 +199,7 @@ final class DirectoryCommand implements Callable<Integer> {
                 + e.getMessage()
                 + ")");
       }
-      guards.put(t, new ApprovalGuard(keys.apply(trust)));
+      guards.put(t, new ApprovalGuard(ApprovalOptions.verifier(keys, trust)));
       tenantId = t.id();
       clientId = t.graph().clientId();
       certificate = Path.of(t.graph().certificate());

@@ -43,7 +43,10 @@ class ServerWorkerProcessTest {
                   "-Xlog:class+load=info:stdout",
                   "-cp",
                   System.getProperty("java.class.path"),
-                  WorkerMain.class.getName(),
+                  // The production main would fetch the approvers' keys from Entra ID at start;
+                  // the lab's entry point is the same wiring with the lab's key location, which
+                  // nothing here asks for.
+                  LabWorkerMain.class.getName(),
                   "server",
                   "--name",
                   "SERVERA",
@@ -56,6 +59,7 @@ class ServerWorkerProcessTest {
       env.put("ABAFIX_APPROVER_TENANT_ID", "8d2e1c4a-5b6f-4a70-9c8d-1e2f3a4b5c6d");
       env.put("ABAFIX_APPROVER_CLIENT_ID", "3b7f0c1e-9d2a-4c5b-8e6f-a1b2c3d4e5f6");
       env.putAll(TestKeys.VARIABLES);
+      env.put(LabWorkerMain.JWKS_URL, "http://127.0.0.1:1/keys");
       Process worker = pb.start();
 
       List<String> output = new ArrayList<>();

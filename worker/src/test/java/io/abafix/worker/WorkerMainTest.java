@@ -80,7 +80,13 @@ class WorkerMainTest {
   }
 
   private Outcome runAsGiven(RecordingLauncher launcher, LocalMachine machine, String... args) {
-    CommandLine cmd = WorkerMain.commandLine(launcher, machine);
+    // Production wiring but for the approvers' keys, which it would fetch from Entra ID at start.
+    CommandLine cmd =
+        WorkerMain.commandLine(
+            launcher,
+            machine,
+            WorkerMainTest::offlineKeys,
+            java.util.function.UnaryOperator.identity());
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cmd.setOut(new PrintWriter(out, true));
@@ -540,7 +546,7 @@ class WorkerMainTest {
             },
             launcher,
             LINUX,
-            io.abafix.activities.approval.IdTokenVerifier::forEntra);
+            WorkerMainTest::offlineKeys);
     assertEquals(0, code);
     assertEquals("abafix-directory@contoso.onmicrosoft.com", launcher.taskQueue);
     assertThrows(
@@ -550,7 +556,7 @@ class WorkerMainTest {
                 new String[] {"--lab-identity-endpoint", "http://login.example.com", "directory"},
                 launcher,
                 LINUX,
-                io.abafix.activities.approval.IdTokenVerifier::forEntra));
+                WorkerMainTest::offlineKeys));
   }
 
   @Test
@@ -650,5 +656,42 @@ class WorkerMainTest {
     outcome.isBadInput();
     assertTrue(outcome.err().contains("unknown field 'twoPersons'"), outcome.err());
     assertFalse(refused.started());
+  }
+
+  /** A verifier with no keys: these workers never see a proof, and nothing goes to Entra ID. */
+  static io.abafix.activities.approval.IdTokenVerifier offlineKeys(
+      io.abafix.activities.approval.ApprovalTrust trust) {
+    return new io.abafix.activities.approval.IdTokenVerifier(
+        trust,
+        new com.nimbusds.jose.jwk.source.ImmutableJWKSet<>(new com.nimbusds.jose.jwk.JWKSet()),
+        java.time.Clock.systemUTC());
+  }
+
+  @Test
+  void a_worker_that_cannot_fetch_the_approvers_keys_refuses_to_start_naming_host_and_proxy() {
+    RecordingLauncher launcher = new RecordingLauncher();
+    CommandLine cmd =
+        WorkerMain.commandLine(
+            launcher,
+            LINUX,
+            trust -> {
+              try {
+                return io.abafix.activities.approval.IdTokenVerifier.fetching(
+                    trust, java.net.URI.create("http://127.0.0.1:1/keys").toURL());
+              } catch (java.net.MalformedURLException e) {
+                throw new AssertionError(e);
+              }
+            },
+            java.util.function.UnaryOperator.identity());
+    StringWriter err = new StringWriter();
+    cmd.setErr(new PrintWriter(err, true));
+    List<String> args = new ArrayList<>(List.of("server"));
+    args.addAll(APPROVERS);
+    args.addAll(List.of("--name", "SERVERA", "--tenant", "contoso.onmicrosoft.com"));
+    int code = cmd.execute(args.toArray(String[]::new));
+    assertEquals(2, code, err.toString());
+    assertTrue(err.toString().contains("127.0.0.1"), err.toString());
+    assertTrue(err.toString().contains("-Dhttps.proxyHost"), err.toString());
+    assertEquals(null, launcher.taskQueue, "nothing started");
   }
 }

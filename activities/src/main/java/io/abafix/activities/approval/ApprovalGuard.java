@@ -44,6 +44,11 @@ public final class ApprovalGuard {
       StepAuthorization proofs, RunRef run, String operation, String target) {
     try {
       return check(proofs, run, operation, target);
+    } catch (KeysUnavailableException e) {
+      // Not a refusal: the proof is checked again at the next attempt, nothing changed before.
+      throw ApplicationFailure.newFailure(
+          operation + " " + target + " not yet verified, nothing changed: " + e.getMessage(),
+          FailureTypes.TRANSIENT);
     } catch (ProofRefusedException e) {
       throw ApplicationFailure.newNonRetryableFailure(
           operation + " " + target + " refused, nothing changed: " + e.getMessage(),

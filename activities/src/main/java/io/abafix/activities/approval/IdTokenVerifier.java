@@ -2,17 +2,22 @@ package io.abafix.activities.approval;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import java.net.MalformedURLException;
+import java.net.URL;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,16 +54,58 @@ public final class IdTokenVerifier {
     processor.setJWTClaimsSetVerifier(null);
   }
 
-  /** A verifier with the tenant's keys from Entra ID (cached, refreshed on an unknown key id). */
+  /** Seconds to connect to, and to read from, the sign-in host for its keys. */
+  static final int KEY_FETCH_TIMEOUT_MILLIS = 5_000;
+
+  /**
+   * A verifier with the tenant's keys from Entra ID, fetched now: a worker that cannot reach its
+   * cloud's sign-in host refuses to start rather than refuse every approval later. The keys are
+   * cached and fetched again for an unknown key id (Entra ID rolls its keys over).
+   *
+   * @throws KeysUnavailableException naming the host and how to give Java a proxy
+   */
   public static IdTokenVerifier forEntra(ApprovalTrust trust) {
     try {
-      return new IdTokenVerifier(
-          trust,
-          JWKSourceBuilder.<SecurityContext>create(trust.jwksUri().toURL()).build(),
-          Clock.systemUTC());
+      return fetching(trust, trust.jwksUri().toURL());
     } catch (MalformedURLException e) {
       throw new IllegalArgumentException("bad key location " + trust.jwksUri(), e);
     }
+  }
+
+  /**
+   * {@link #forEntra} with the keys at {@code keysUrl}.
+   *
+   * @throws KeysUnavailableException when they cannot be fetched now
+   */
+  public static IdTokenVerifier fetching(ApprovalTrust trust, URL keysUrl) {
+    JWKSource<SecurityContext> keys =
+        JWKSourceBuilder.<SecurityContext>create(
+                keysUrl,
+                new DefaultResourceRetriever(
+                    KEY_FETCH_TIMEOUT_MILLIS, KEY_FETCH_TIMEOUT_MILLIS, 512 * 1024))
+            .retrying(true)
+            .build();
+    try {
+      keys.get(new JWKSelector(new JWKMatcher.Builder().build()), null);
+    } catch (KeySourceException e) {
+      throw unavailable(keysUrl, e);
+    }
+    return new IdTokenVerifier(trust, keys, Clock.systemUTC());
+  }
+
+  static KeysUnavailableException unavailable(URL keysUrl, Exception cause) {
+    String why = cause.getMessage();
+    for (Throwable t = cause.getCause(); t != null; t = t.getCause()) why = t.toString();
+    return new KeysUnavailableException(
+        "cannot fetch the approvers' signing keys from "
+            + keysUrl
+            + " ("
+            + why
+            + "): this worker needs outbound HTTPS to "
+            + keysUrl.getHost()
+            + "; behind a proxy, give Java one, e.g. JAVA_TOOL_OPTIONS=\"-Dhttps.proxyHost=proxy"
+            + " -Dhttps.proxyPort=8080\" (or -Djava.net.useSystemProxies=true)",
+        cause);
   }
 
   public ApprovalTrust trust() {
@@ -93,6 +140,14 @@ public final class IdTokenVerifier {
     JWTClaimsSet claims;
     try {
       claims = processor.process(signed, null);
+    } catch (KeySourceException e) {
+      // The keys could not be fetched: no verdict on the proof, so the step is tried again.
+      throw new KeysUnavailableException(
+          "cannot fetch the approvers' signing keys from "
+              + trust.jwksUri().getHost()
+              + " to verify the proof: "
+              + e.getMessage(),
+          e);
     } catch (BadJOSEException | JOSEException e) {
       throw new ProofRefusedException(
           "the signature does not verify against the tenant's published keys", e);

@@ -7,7 +7,9 @@ import io.abafix.activities.port.HostException.Category;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -218,7 +220,21 @@ public final class ServerWorkerPolicy {
   private static void verifyFiles(Path dir, ModuleFolder expected) {
     Map<String, String> found = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        // Read as it is, links not followed: a link or junction inside an allowed folder would
+        // let Import-Module load what the policy never listed.
+        BasicFileAttributes a =
+            Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (a.isDirectory()) continue;
+        if (!a.isRegularFile()) {
+          throw refused(
+              "module folder "
+                  + dir
+                  + " holds "
+                  + dir.relativize(p)
+                  + ", which is a link or another special entry, not a regular file: copy the"
+                  + " module's files there instead");
+        }
         found.put(dir.relativize(p).toString().replace('\\', '/'), sha256(p));
       }
     } catch (IOException e) {

@@ -115,6 +115,17 @@ class ServerWorkerPolicyTest {
   }
 
   @Test
+  void a_link_inside_an_allowed_module_folder_is_refused() throws Exception {
+    PowerShellSyncServerHost host = host(policy());
+    Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+    Files.writeString(elsewhere.resolve("Evil.psm1"), "Invoke-Evil\n");
+    // A folder linked in: Import-Module would follow it; the policy never listed its files.
+    Files.createSymbolicLink(staged.resolve("Nested"), elsewhere);
+    assertRefusedBeforeAnyProcess(
+        () -> host.installAdSyncTools(staged.toString()), "not a regular file");
+  }
+
+  @Test
   void a_manifest_of_another_version_is_refused() throws Exception {
     String older = MANIFEST.replace("2.3.0", "2.2.1");
     Files.writeString(staged.resolve("ADSyncTools.psd1"), older);

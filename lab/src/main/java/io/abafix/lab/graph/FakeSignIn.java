@@ -173,7 +173,9 @@ final class FakeSignIn {
   Answer deviceCode(Map<String, String> form) {
     String deviceCode = randomValue();
     String userCode = randomValue().substring(0, 9).toUpperCase(java.util.Locale.ROOT);
-    devices.put(deviceCode, new PendingDevice(form.get("client_id"), form.get("nonce"), userCode));
+    // The device authorization request takes no nonce (RFC 8628; Entra's /devicecode reads
+    // tenant, client_id and scope only): whatever a client sends is not kept.
+    devices.put(deviceCode, new PendingDevice(form.get("client_id"), null, userCode));
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("device_code", deviceCode);
     m.put("user_code", userCode);
@@ -213,8 +215,9 @@ final class FakeSignIn {
       }
       devices.remove(deviceCode);
       devicesSignedIn.remove(deviceCode);
-      String nonce = pending.nonce() != null ? pending.nonce() : form.get("nonce");
-      return tokens(user, nonce, form.get("client_id"));
+      // Nor does the token request carry one into the ID token: a device code sign-in's token
+      // has no nonce, so it cannot bind a decision.
+      return tokens(user, null, form.get("client_id"));
     }
     Grant grant = codes.remove(form.getOrDefault("code", ""));
     if (grant == null) {

@@ -2,6 +2,7 @@ package io.abafix.worker.tenants;
 
 import io.abafix.activities.TaskQueues;
 import io.abafix.activities.approval.ApprovalTrust;
+import io.abafix.activities.approval.SignInCloud;
 import io.abafix.activities.graph.GraphCloud;
 import io.abafix.workflows.incident.IncidentRules;
 import io.abafix.workflows.incident.Remedy;
@@ -101,9 +102,17 @@ public record Tenant(
    * @param appRole the app role an approver's token carries in {@code roles}, e.g. {@code
    *     Abafix.Approver}
    * @param group the object id (GUID) of a group the approver's token must list in {@code groups}
+   * @param cloud the approvers' cloud ({@code global}, {@code usgov}, {@code china}); absent: the
+   *     worker's own
    */
-  public record Approvers(String tenantId, String clientId, String appRole, String group) {
+  public record Approvers(
+      String tenantId, String clientId, String appRole, String group, String cloud) {
+    public Approvers(String tenantId, String clientId, String appRole, String group) {
+      this(tenantId, clientId, appRole, group, null);
+    }
+
     public Approvers {
+      if (cloud != null) SignInCloud.of(cloud);
       if (group != null && !GUID.matcher(group).matches()) {
         throw new IllegalArgumentException(
             "group takes the group's object id (a GUID), got: " + group);
@@ -119,7 +128,8 @@ public record Tenant(
           clientId != null ? clientId : base == null ? null : base.clientId(),
           appRole != null ? appRole : base == null ? null : base.approverRole(),
           group != null ? group : base == null ? null : base.approverGroup(),
-          twoPerson || (base != null && base.twoPerson()));
+          twoPerson || (base != null && base.twoPerson()),
+          cloud != null ? SignInCloud.of(cloud) : base == null ? null : base.cloud());
     }
   }
 
