@@ -63,6 +63,11 @@ final class MsalAccessTokenProvider implements AccessTokenProvider {
   @Override
   public String getAuthorizationToken(URI uri, Map<String, Object> additionalContext) {
     if (!allowedHosts.isUrlHostValid(uri)) return "";
+    return accessToken();
+  }
+
+  /** The current access token (msal4j's cache, or a new one). */
+  private String accessToken() {
     try {
       return app.acquireToken(ClientCredentialParameters.builder(Set.of(scope)).build())
           .join()
@@ -80,20 +85,11 @@ final class MsalAccessTokenProvider implements AccessTokenProvider {
    * to its client, so this is evidence, not a contract, and "unreadable" means "cannot tell".
    */
   List<String> grantedRoles() {
-    String token;
-    try {
-      token =
-          app.acquireToken(ClientCredentialParameters.builder(Set.of(scope)).build())
-              .join()
-              .accessToken();
-    } catch (CompletionException e) {
-      throw translate(e.getCause() == null ? e : e.getCause());
-    } catch (MsalException e) {
-      throw translate(e);
-    }
     try {
       List<String> roles =
-          com.nimbusds.jwt.JWTParser.parse(token).getJWTClaimsSet().getStringListClaim("roles");
+          com.nimbusds.jwt.JWTParser.parse(accessToken())
+              .getJWTClaimsSet()
+              .getStringListClaim("roles");
       return roles == null ? List.of() : roles;
     } catch (java.text.ParseException notAJwt) {
       return null;

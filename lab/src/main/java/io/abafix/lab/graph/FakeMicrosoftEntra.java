@@ -974,12 +974,7 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
   private Reply findServicePrincipals(Call call) {
     require(call, READ_APPLICATIONS);
     Optional<String> appId = appIdFilter(call);
-    if (appId.isEmpty()) {
-      return graphError(
-          400,
-          "Request_UnsupportedQuery",
-          "The fake needs $filter=appId eq '...': " + call.query().get("$filter"));
-    }
+    if (appId.isEmpty()) return unsupportedFilter(call);
     List<Object> value = new ArrayList<>();
     directory.servicePrincipal(appId.get()).ifPresent(sp -> value.add(servicePrincipal(sp, false)));
     return collection("servicePrincipals", value);
@@ -996,12 +991,7 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
   private Reply deletedServicePrincipals(Call call) {
     require(call, READ_APPLICATIONS);
     Optional<String> appId = appIdFilter(call);
-    if (appId.isEmpty()) {
-      return graphError(
-          400,
-          "Request_UnsupportedQuery",
-          "The fake needs $filter=appId eq '...': " + call.query().get("$filter"));
-    }
+    if (appId.isEmpty()) return unsupportedFilter(call);
     List<Object> value = new ArrayList<>();
     Optional<Stale> st = staleRead(appId.get());
     if (st.isEmpty() || st.get().before == Before.DELETED) {
@@ -1151,6 +1141,13 @@ public final class FakeMicrosoftEntra implements AutoCloseable {
     body.put("@odata.context", graphBaseUrl() + "/$metadata#Collection(Edm.String)");
     body.put("value", directory.memberOf(u.get().id(), ids));
     return json(200, body);
+  }
+
+  private Reply unsupportedFilter(Call call) {
+    return graphError(
+        400,
+        "Request_UnsupportedQuery",
+        "The fake needs $filter=appId eq '...': " + call.query().get("$filter"));
   }
 
   private Optional<String> appIdFilter(Call call) {

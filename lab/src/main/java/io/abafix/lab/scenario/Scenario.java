@@ -150,26 +150,19 @@ public record Scenario(
    *     service principal owns; default none
    */
   public record DirectoryWorker(List<String> permissions, List<String> owns) {
-    public static final DirectoryWorker DEFAULT =
-        new DirectoryWorker(
-            List.of(
-                "Application.ReadWrite.All",
-                "User.Read.All",
-                "RoleManagement.Read.Directory",
-                "GroupMember.Read.All"),
-            List.of());
-
-    public DirectoryWorker {
-      permissions = permissions == null ? DEFAULT_PERMISSIONS : List.copyOf(permissions);
-      owns = copy(owns);
-    }
-
     private static final List<String> DEFAULT_PERMISSIONS =
         List.of(
             "Application.ReadWrite.All",
             "User.Read.All",
             "RoleManagement.Read.Directory",
             "GroupMember.Read.All");
+
+    public static final DirectoryWorker DEFAULT = new DirectoryWorker(null, null);
+
+    public DirectoryWorker {
+      permissions = permissions == null ? DEFAULT_PERMISSIONS : List.copyOf(permissions);
+      owns = copy(owns);
+    }
   }
 
   /**

@@ -111,25 +111,13 @@ class FakeMicrosoftEntraTest {
   void owned_by_may_not_delete_an_app_it_does_not_own_graph_answers_403() throws Exception {
     tenant.permissions("Application.ReadWrite.OwnedBy");
     String token = "Bearer " + entra.accessTokenFor("worker");
-    HttpResponse<String> refused =
-        http.send(
-            HttpRequest.newBuilder(URI.create(entra.graphBaseUrl() + "/applications/id-1"))
-                .header("Authorization", token)
-                .DELETE()
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> refused = delete(entra.graphBaseUrl() + "/applications/id-1", token);
     assertEquals(403, refused.statusCode(), refused.body());
     assertTrue(refused.body().contains("Authorization_RequestDenied"), refused.body());
     assertTrue(tenant.getApplication("id-1").isPresent(), "still live");
 
     tenant.ownedByWorker("id-1");
-    HttpResponse<String> owned =
-        http.send(
-            HttpRequest.newBuilder(URI.create(entra.graphBaseUrl() + "/applications/id-1"))
-                .header("Authorization", token)
-                .DELETE()
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> owned = delete(entra.graphBaseUrl() + "/applications/id-1", token);
     assertEquals(204, owned.statusCode(), owned.body());
   }
 
@@ -143,5 +131,14 @@ class FakeMicrosoftEntraTest {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
     if (authorization != null) request.header("Authorization", authorization);
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> delete(String url, String authorization) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Authorization", authorization)
+            .DELETE()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }
