@@ -86,25 +86,97 @@ final class AuditCommand implements Callable<Integer> {
         description = "The orchestrator's audit public key (FILE.pub of keygen --audit-signing)")
     Path publicKey;
 
+    @Option(
+        names = "--expect-workflow",
+        paramLabel = "ID",
+        description =
+            "Fail unless the journal is the one of this workflow id (a file and key swapped"
+                + " together still name their own run)")
+    String expectWorkflow;
+
+    @Option(
+        names = "--expect-key-id",
+        paramLabel = "KEY_ID",
+        description =
+            "Fail unless the journal was signed by the key with this id (or its first 12 or more"
+                + " characters), as the orchestrator printed it: a journal re-signed with another"
+                + " key passes with that key's .pub, not with this")
+    String expectKeyId;
+
     @Override
     public Integer call() {
       PublicKey key;
       List<String> lines;
       try {
         key = AuditSigning.readPublicKey(publicKey);
-        lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        // A blank line (an editor's trailing newline) is no record and no tampering.
+        lines =
+            Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                .filter(l -> !l.isBlank())
+                .toList();
       } catch (IllegalArgumentException e) {
         throw new UserError(e.getMessage());
       } catch (IOException e) {
         throw new UserError("cannot read " + file + ": " + e.getMessage());
       }
       AuditExport.Verification v = AuditExport.verify(lines, key);
-      if (v.intact()) {
-        spec.commandLine().getOut().println(file + ": " + v.message());
-        return 0;
+      if (!v.intact()) {
+        spec.commandLine().getErr().println("abafix: " + file + ": " + v.message());
+        return TAMPERED;
       }
-      spec.commandLine().getErr().println("abafix: " + file + ": " + v.message());
-      return TAMPERED;
+      Signer signer = Signer.of(lines);
+      String keyId = AuditSigning.keyId(key);
+      String mismatch = null;
+      if (expectWorkflow != null && !expectWorkflow.trim().equals(signer.workflowId())) {
+        mismatch =
+            "it is the journal of workflow "
+                + signer.workflowId()
+                + ", not the expected "
+                + expectWorkflow.trim();
+      } else if (expectKeyId != null
+          && (expectKeyId.trim().length() < 12
+              || !keyId.startsWith(expectKeyId.trim().toLowerCase(java.util.Locale.ROOT)))) {
+        mismatch = "it was signed by key " + keyId + ", not the expected " + expectKeyId.trim();
+      }
+      if (mismatch != null) {
+        spec.commandLine().getErr().println("abafix: " + file + ": " + mismatch);
+        return TAMPERED;
+      }
+      spec.commandLine()
+          .getOut()
+          .println(
+              file
+                  + ": "
+                  + v.message()
+                  + "; workflow "
+                  + signer.workflowId()
+                  + ", run "
+                  + signer.runId()
+                  + "; signed by key id "
+                  + keyId
+                  + " ("
+                  + publicKey.getFileName()
+                  + ")");
+      return 0;
+    }
+
+    /** Whose journal it is and which key signed it, as its last signed digest says. */
+    private record Signer(String workflowId, String runId) {
+      static Signer of(List<String> lines) {
+        for (int i = lines.size() - 1; i >= 0; i--) {
+          try {
+            com.fasterxml.jackson.databind.JsonNode n =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(i));
+            com.fasterxml.jackson.databind.JsonNode after = n.path("after");
+            if (after.has("workflowId")) {
+              return new Signer(after.path("workflowId").asText(), after.path("runId").asText());
+            }
+          } catch (IOException e) {
+            // verify() read every line already; an unreadable one cannot be here.
+          }
+        }
+        return new Signer("(unnamed)", "(unnamed)");
+      }
     }
   }
 }

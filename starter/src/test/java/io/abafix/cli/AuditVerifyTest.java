@@ -68,7 +68,7 @@ class AuditVerifyTest {
 
   private record Result(int exitCode, String out, String err) {}
 
-  private Result verify(List<String> lines) throws Exception {
+  private Result verify(List<String> lines, String... options) throws Exception {
     Path file = Files.write(dir.resolve("audit.jsonl"), lines);
     Path key = Files.writeString(dir.resolve("audit.pub"), publicKeyPem);
     StringWriter out = new StringWriter();
@@ -76,8 +76,40 @@ class AuditVerifyTest {
     CommandLine cmd = Abafix.commandLine();
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
-    int code = cmd.execute("audit", "verify", file.toString(), "--public-key", key.toString());
+    List<String> args =
+        new ArrayList<>(
+            List.of("audit", "verify", file.toString(), "--public-key", key.toString()));
+    args.addAll(List.of(options));
+    int code = cmd.execute(args.toArray(String[]::new));
     return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void it_names_the_run_and_the_key_and_holds_them_to_what_the_verifier_expects() throws Exception {
+    Result r = verify(export);
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("workflow abafix-remediation-"), r.out());
+    assertTrue(r.out().contains(", run "), r.out());
+    String keyId =
+        io.abafix.workflows.audit.AuditSigning.keyId(
+            io.abafix.workflows.audit.AuditSigning.readPublicKey(dir.resolve("audit.pub")));
+    assertTrue(r.out().contains("signed by key id " + keyId), r.out());
+
+    assertEquals(0, verify(export, "--expect-key-id", keyId.substring(0, 16)).exitCode());
+    Result otherKey = verify(export, "--expect-key-id", "0123456789abcdef");
+    assertEquals(AuditCommand.TAMPERED, otherKey.exitCode(), otherKey.out());
+    assertTrue(otherKey.err().contains("not the expected"), otherKey.err());
+    Result otherRun = verify(export, "--expect-workflow", "abafix-remediation-fabrikam.com");
+    assertEquals(AuditCommand.TAMPERED, otherRun.exitCode(), otherRun.out());
+  }
+
+  @Test
+  void blank_lines_are_no_tampering() throws Exception {
+    List<String> lines = new ArrayList<>(export);
+    lines.add("");
+    lines.add(1, "   ");
+    Result r = verify(lines);
+    assertEquals(0, r.exitCode(), r.err());
   }
 
   private void assertFailsAt(List<String> lines, int record) throws Exception {
