@@ -429,7 +429,15 @@ public final class GraphDirectory implements Directory {
   @Override
   public CallerAccess callerAccess() {
     List<String> roles = tokens.grantedRoles();
-    String self = servicePrincipalId(clientId).orElse(null);
+    String self;
+    try {
+      self = servicePrincipalId(clientId).orElse(null);
+    } catch (HostException e) {
+      // Graph would not show it (a 403 under OwnedBy): ownership then cannot be proven, which the
+      // preflight reports with its fix rather than failing the run.
+      if (e.category() != Category.PERMANENT) throw e;
+      self = null;
+    }
     return new CallerAccess(clientId, self, roles, graphBaseUrl, cloud.portal());
   }
 
