@@ -434,8 +434,8 @@ public final class GraphDirectory implements Directory {
       self = servicePrincipalId(clientId).orElse(null);
     } catch (HostException e) {
       // Graph would not show it (a 403 under OwnedBy): ownership then cannot be proven, which the
-      // preflight reports with its fix rather than failing the run.
-      if (e.category() != Category.PERMANENT) throw e;
+      // preflight reports with its fix rather than failing the run. Any other answer stands.
+      if (!GraphErrors.hasStatus(e, 403)) throw e;
       self = null;
     }
     return new CallerAccess(clientId, self, roles, graphBaseUrl, cloud.portal());
