@@ -53,7 +53,8 @@ public interface DirectoryActivities {
    * what to grant. Does nothing that is already in place. The same guard as {@link
    * #deleteApplication}: only an app the approval names.
    */
-  StepResult restoreApplication(String objectId, ApprovedDeletions approved);
+  StepResult restoreApplication(
+      String objectId, StepAuthorization approval, ApprovedDeletions approved);
 
   /** The fact a restore sets to "true" when it had to create a new service principal. */
   String SERVICE_PRINCIPAL_RECREATED = "servicePrincipalRecreated";

@@ -39,7 +39,7 @@ import java.util.function.Supplier;
 public class DirectoryActivitiesImpl implements DirectoryActivities {
   private final Directory directory;
   private final ApprovalGuard approvals;
-  private final Supplier<RunRef> currentRun;
+  private final Supplier<ApprovalGuard.Scheduling> currentStep;
 
   /** Object ids this worker deleted, by run: the per-run ceiling survives retries and replays. */
   private final Map<String, Set<String>> deletedByRun = new ConcurrentHashMap<>();
@@ -48,19 +48,46 @@ public class DirectoryActivitiesImpl implements DirectoryActivities {
    * @param approvals checks the signed approval every deletion carries
    */
   public DirectoryActivitiesImpl(Directory directory, ApprovalGuard approvals) {
-    this(directory, approvals, RunRef::ofCurrentActivity);
+    this(directory, approvals, ApprovalGuard.Scheduling::current);
   }
 
   /**
-   * @param currentRun the run of the step being executed: from Temporal's activity info, which the
-   *     workflow cannot forge; a test that calls the activities directly names one
+   * @param currentStep the scheduling of the step being executed: from Temporal's activity info,
+   *     which the workflow cannot forge; a test that calls the activities directly names one
    */
   public DirectoryActivitiesImpl(
-      Directory directory, ApprovalGuard approvals, Supplier<RunRef> currentRun) {
+      Directory directory,
+      ApprovalGuard approvals,
+      Supplier<ApprovalGuard.Scheduling> currentStep) {
     if (approvals == null) throw new IllegalArgumentException("an approval guard is required");
     this.directory = directory;
     this.approvals = approvals;
-    this.currentRun = currentRun;
+    this.currentStep = currentStep;
+  }
+
+  private static final String DELETE =
+      ProvenParameters.step(ProvenParameters.DELETE_STEP, ProvenParameters.DIRECTORY);
+
+  /**
+   * Refuses, with zero effects, an app whose object id and app id the signed approval does not name
+   * together.
+   */
+  private static void requireSigned(VerifiedApproval proof, AppRegistration app) {
+    String pair = app.id() + "=" + app.appId();
+    boolean named =
+        ProvenParameters.values(proof.bound(), ProvenParameters.APPLICATION_IDS).stream()
+            .anyMatch(pair::equalsIgnoreCase);
+    if (!named) {
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+          "refused to change app "
+              + app.displayName()
+              + ": the signed approval does not name object "
+              + app.id()
+              + " with app id "
+              + app.appId()
+              + ", nothing changed",
+          FailureTypes.APPROVAL_REFUSED);
+    }
   }
 
   @Override
@@ -86,12 +113,21 @@ public class DirectoryActivitiesImpl implements DirectoryActivities {
   public StepResult deleteApplication(
       String objectId, StepAuthorization approval, ApprovedDeletions approved) {
     // First the approver's signature, before any request: it names the object ids it allows.
-    RunRef run = currentRun.get();
-    VerifiedApproval proof =
-        approvals.authorize(approval, run, ProvenParameters.DELETE_APPLICATION, objectId);
-    int signed =
-        ProvenParameters.values(proof.binding().parameters(), ProvenParameters.DELETE_APPLICATION)
-            .size();
+    ApprovalGuard.Scheduling step = currentStep.get();
+    RunRef run = step.run();
+    VerifiedApproval proof = approvals.authorize(approval, step, DELETE, objectId, Map.of());
+    List<String> signedIds =
+        ProvenParameters.values(proof.bound(), ProvenParameters.DELETE_APPLICATION);
+    if (signedIds.stream().noneMatch(objectId::equalsIgnoreCase)) {
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+          "refused to delete "
+              + objectId
+              + ": the signed approval names "
+              + signedIds
+              + ", nothing changed",
+          FailureTypes.APPROVAL_REFUSED);
+    }
+    int signed = signedIds.size();
     ApprovedApp allowed = approvedApp(objectId, approved);
     int ceiling = Math.min(approved.maxCount(), signed);
     Set<String> deletedHere =
@@ -101,6 +137,7 @@ public class DirectoryActivitiesImpl implements DirectoryActivities {
       Optional<AppRegistration> deleted = call(() -> directory.getDeletedApplication(objectId));
       if (deleted.isPresent()) {
         requireMatch(deleted.get(), allowed);
+        requireSigned(proof, deleted.get());
         return new StepResult(
                 false,
                 facts(deleted.get(), "deleted"),
@@ -112,6 +149,8 @@ public class DirectoryActivitiesImpl implements DirectoryActivities {
       throw Failures.permanent("no app registration with object id " + objectId + " exists");
     }
     requireMatch(live.get(), allowed);
+    requireSigned(proof, live.get());
+    proof.requireUnspent();
     synchronized (deletedHere) {
       if (!deletedHere.contains(objectId) && deletedHere.size() >= ceiling) {
         throw Failures.permanent(
@@ -138,7 +177,12 @@ public class DirectoryActivitiesImpl implements DirectoryActivities {
   }
 
   @Override
-  public StepResult restoreApplication(String objectId, ApprovedDeletions approved) {
+  public StepResult restoreApplication(
+      String objectId, StepAuthorization approval, ApprovedDeletions approved) {
+    // A compensation acts under the approval that let this very object be deleted.
+    VerifiedApproval proof =
+        approvals.authorizeUndo(
+            approval, currentStep.get(), DELETE, "restore " + objectId, Map.of());
     ApprovedApp allowed = approvedApp(objectId, approved);
     Optional<AppRegistration> live = call(() -> directory.getApplication(objectId));
     boolean changed = false;
@@ -146,6 +190,7 @@ public class DirectoryActivitiesImpl implements DirectoryActivities {
     if (live.isPresent()) {
       app = live.get();
       requireMatch(app, allowed);
+      requireSigned(proof, app);
     } else {
       app =
           call(() -> directory.getDeletedApplication(objectId))
@@ -156,6 +201,8 @@ public class DirectoryActivitiesImpl implements DirectoryActivities {
                               + objectId
                               + " is neither live nor in deleted items: it cannot be restored"));
       requireMatch(app, allowed);
+      requireSigned(proof, app);
+      proof.requireUnspent();
       call(
           () -> {
             directory.restoreApplication(objectId);

@@ -35,10 +35,10 @@ public interface SyncServerActivities {
   ServerCaptureResult captureServer(String server);
 
   /** {@code Set-ADSyncScheduler -SyncCycleEnabled $false}. A cycle already running goes on. */
-  StepResult pauseScheduler(String server);
+  StepResult pauseScheduler(String server, StepAuthorization approval);
 
   /** {@code Set-ADSyncScheduler -SyncCycleEnabled $true}. */
-  StepResult resumeScheduler(String server);
+  StepResult resumeScheduler(String server, StepAuthorization approval);
 
   /**
    * Reverts the Entra connector to the service account {@code Sync_<server>_<id12>} using the
@@ -66,14 +66,16 @@ public interface SyncServerActivities {
    * Rotates the application certificate. Does nothing when the certificate in use is no longer
    * {@code thumbprintBefore}, since that means this rotation already happened.
    */
-  StepResult rotateApplicationCertificate(String server, String thumbprintBefore);
+  StepResult rotateApplicationCertificate(
+      String server, String thumbprintBefore, StepAuthorization approval);
 
   /**
    * Configures ABA with a new app registration of this server's own and verifies the connector
    * reports {@code Application} with an app id not in {@code retiredAppIds}. Does nothing when that
    * is already so.
    */
-  StepResult configureApplicationAuthentication(String server, List<String> retiredAppIds);
+  StepResult configureApplicationAuthentication(
+      String server, List<String> retiredAppIds, StepAuthorization approval);
 
   /**
    * Succeeds once the connector signs in; until then fails with a retryable failure, so that
@@ -107,7 +109,7 @@ public interface SyncServerActivities {
    * @throws io.temporal.failure.ApplicationFailure {@link FailureTypes#PERMANENT} when the Gallery
    *     cannot be reached or the staged folder holds no usable module
    */
-  StepResult installAdSyncTools(String server, String source);
+  StepResult installAdSyncTools(String server, String source, StepAuthorization approval);
 
   /**
    * Runs {@code Repair-ADSyncToolsEntraAppParameters} and verifies that ApplicationManagedBy,
@@ -117,5 +119,5 @@ public interface SyncServerActivities {
    * @throws io.temporal.failure.ApplicationFailure {@link FailureTypes#PRECONDITION_FAILED} when
    *     the connector does not use application-based authentication or ADSyncTools is too old
    */
-  StepResult repairConnectorParameters(String server);
+  StepResult repairConnectorParameters(String server, StepAuthorization approval);
 }

@@ -41,9 +41,30 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
    * @param approvals checks the signed approval every destructive step carries
    */
   public SyncServerActivitiesImpl(SyncServerHost host, ApprovalGuard approvals) {
+    this(host, approvals, ApprovalGuard.Scheduling::current);
+  }
+
+  /**
+   * @param currentStep the scheduling of the step being executed: from Temporal's activity info,
+   *     which the workflow cannot forge; a test that calls the activities directly names one
+   */
+  public SyncServerActivitiesImpl(
+      SyncServerHost host,
+      ApprovalGuard approvals,
+      java.util.function.Supplier<ApprovalGuard.Scheduling> currentStep) {
     if (approvals == null) throw new IllegalArgumentException("an approval guard is required");
     this.host = host;
     this.approvals = approvals;
+    this.currentStep = currentStep;
+  }
+
+  private final java.util.function.Supplier<ApprovalGuard.Scheduling> currentStep;
+
+  /** The step's approval, verified for this scheduling (see {@link ApprovalGuard}). */
+  private VerifiedApproval approved(
+      StepAuthorization approval, String step, String server, Map<String, String> arguments) {
+    return approvals.authorize(
+        approval, currentStep.get(), ProvenParameters.step(step, server), server, arguments);
   }
 
   @Override
@@ -70,21 +91,30 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
       new com.fasterxml.jackson.databind.ObjectMapper();
 
   @Override
-  public StepResult pauseScheduler(String server) {
-    return setScheduler(server, false);
+  public StepResult pauseScheduler(String server, StepAuthorization approval) {
+    return setScheduler(server, false, approval);
   }
 
   @Override
-  public StepResult resumeScheduler(String server) {
-    return setScheduler(server, true);
+  public StepResult resumeScheduler(String server, StepAuthorization approval) {
+    return setScheduler(server, true, approval);
   }
 
-  private StepResult setScheduler(String server, boolean enabled) {
+  private StepResult setScheduler(String server, boolean enabled, StepAuthorization approval) {
     checkServer(server);
+    String step = enabled ? ProvenParameters.RESUME_SCHEDULER : ProvenParameters.PAUSE_SCHEDULER;
+    ApprovalGuard.Scheduling at = currentStep.get();
+    String key = ProvenParameters.step(step, server);
+    // A resume also undoes a pause: the run's compensation has its one use of the approval.
+    VerifiedApproval approved =
+        enabled
+            ? approvals.authorizeUndo(approval, at, key, server, Map.of())
+            : approvals.authorize(approval, at, key, server, Map.of());
     ServerState before = call(host::inspect);
     if (before.syncCycleEnabled() == enabled) {
       return result(false, before, before, "scheduler already " + (enabled ? "enabled" : "paused"));
     }
+    approved.requireUnspent();
     run(() -> host.setSyncCycleEnabled(enabled));
     ServerState after = call(host::inspect);
     if (after.syncCycleEnabled() != enabled) {
@@ -98,13 +128,17 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
   public StepResult revertToServiceAccount(
       String server, String credentialReference, StepAuthorization approval) {
     checkServer(server);
-    VerifiedApproval approved =
-        approvals.authorize(approval, ProvenParameters.REVERT_TO_SERVICE_ACCOUNT, server);
-    return revert(server, credentialReference).approvedBy(approved);
+    Map<String, String> given = new LinkedHashMap<>();
+    given.put("credentialReference", String.valueOf(credentialReference));
+    VerifiedApproval approved = approved(approval, ProvenParameters.REVERT_STEP, server, given);
+    return revert(server, credentialReference, approved).approvedBy(approved);
   }
 
-  /** The revert itself, once its approval is verified (the tests check its idempotency here). */
-  StepResult revert(String server, String credentialReference) {
+  /**
+   * The revert itself, once its approval is verified (the tests check its idempotency here): the
+   * approval's bound state (the identity it replaces, the account) must be the live one.
+   */
+  StepResult revert(String server, String credentialReference, VerifiedApproval approved) {
     if (credentialReference == null || credentialReference.isBlank()) {
       throw ApplicationFailure.newNonRetryableFailure(
           "no credential reference for the revert on "
@@ -119,6 +153,9 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
     if (before.usesServiceAccount(account)) {
       return result(false, before, before, "connector already uses " + account);
     }
+    approved.requireState("serviceAccount", account);
+    approved.requireState("identityBefore", before.identityLabel());
+    approved.requireUnspent();
     requireQuiet(server, before, "the revert");
     run(() -> host.revertToServiceAccount(account, credentialReference));
     ServerState after = call(host::inspect);
@@ -145,12 +182,19 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
       String server, String newMachineId, StepAuthorization approval) {
     checkServer(server);
     VerifiedApproval approved =
-        approvals.authorize(approval, ProvenParameters.REGENERATE_MACHINE_ID, server);
-    return regenerate(server, newMachineId).approvedBy(approved);
+        approved(
+            approval,
+            ProvenParameters.REGENERATE_STEP,
+            server,
+            Map.of("machineIdTo", String.valueOf(newMachineId)));
+    return regenerate(server, newMachineId, approved).approvedBy(approved);
   }
 
-  /** The regeneration itself, once its approval is verified. */
-  StepResult regenerate(String server, String newMachineId) {
+  /**
+   * The regeneration itself, once its approval is verified: the id it replaces must be the one the
+   * approver saw.
+   */
+  StepResult regenerate(String server, String newMachineId, VerifiedApproval approved) {
     if (newMachineId == null || !MACHINE_ID.matcher(newMachineId).matches()) {
       throw Failures.permanent("a machine id must be 32 hexadecimal characters: " + newMachineId);
     }
@@ -161,6 +205,8 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
     if (idInPlace && before.adSyncRunning()) {
       return result(false, before, before, "machine id already " + newMachineId);
     }
+    if (!idInPlace) approved.requireState("machineIdFrom", before.machineId());
+    approved.requireUnspent();
     if (!idInPlace) requireQuiet(server, before, "stopping ADSync");
     run(() -> host.setMachineIdentifier(newMachineId.toLowerCase(Locale.ROOT)));
     ServerState after = call(host::inspect);
@@ -183,8 +229,11 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
   }
 
   @Override
-  public StepResult rotateApplicationCertificate(String server, String thumbprintBefore) {
+  public StepResult rotateApplicationCertificate(
+      String server, String thumbprintBefore, StepAuthorization approval) {
     checkServer(server);
+    VerifiedApproval approved =
+        approved(approval, ProvenParameters.ROTATE_CERTIFICATE, server, Map.of());
     ServerState before = call(host::inspect);
     if (before.identityType() != IdentityType.Application) {
       throw Failures.permanent(
@@ -194,20 +243,32 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
         && !thumbprintBefore.equalsIgnoreCase(before.certificateThumbprint())) {
       return result(false, before, before, "certificate already rotated");
     }
+    approved.requireUnspent();
     run(host::rotateApplicationCertificate);
     ServerState after = call(host::inspect);
     return result(true, before, after, "application certificate rotated");
   }
 
   @Override
-  public StepResult configureApplicationAuthentication(String server, List<String> retiredAppIds) {
+  public StepResult configureApplicationAuthentication(
+      String server, List<String> retiredAppIds, StepAuthorization approval) {
     checkServer(server);
     List<String> retired = retiredAppIds == null ? List.of() : retiredAppIds;
+    VerifiedApproval approved =
+        approved(
+            approval,
+            ProvenParameters.CONFIGURE_ABA,
+            server,
+            Map.of(
+                ProvenParameters.RETIRED_APP_IDS,
+                ProvenParameters.list(
+                    retired.stream().map(a -> a.toLowerCase(Locale.ROOT)).toList())));
     ServerState before = call(host::inspect);
     if (ownsApp(before, retired)) {
       return result(
           false, before, before, "connector already uses its own app " + before.applicationId());
     }
+    approved.requireUnspent();
     run(host::configureApplicationAuthentication);
     ServerState after = call(host::inspect);
     if (!ownsApp(after, retired)) {
@@ -334,8 +395,14 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
   }
 
   @Override
-  public StepResult installAdSyncTools(String server, String source) {
+  public StepResult installAdSyncTools(String server, String source, StepAuthorization approval) {
     checkServer(server);
+    VerifiedApproval approved =
+        approved(
+            approval,
+            ProvenParameters.INSTALL_STEP,
+            server,
+            Map.of("moduleSource", String.valueOf(source)));
     if (source == null || source.isBlank()) {
       throw Failures.permanent(
           "no ADSyncTools source for "
@@ -350,6 +417,7 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
           before,
           "ADSyncTools " + before.adSyncToolsVersion() + " already installed");
     }
+    approved.requireUnspent();
     run(() -> host.installAdSyncTools(source));
     ServerState after = call(host::inspect);
     if (!Versions.atLeast(after.adSyncToolsVersion(), MIN_AD_SYNC_TOOLS_VERSION)) {
@@ -379,8 +447,9 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
   }
 
   @Override
-  public StepResult repairConnectorParameters(String server) {
+  public StepResult repairConnectorParameters(String server, StepAuthorization approval) {
     checkServer(server);
+    VerifiedApproval approved = approved(approval, ProvenParameters.REPAIR_STEP, server, Map.of());
     ServerState before = call(host::inspect);
     AbaParameters params = before.abaParameters();
     if (params != null && params.complete()) {
@@ -405,6 +474,7 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
               + "): install it first",
           FailureTypes.PRECONDITION_FAILED);
     }
+    approved.requireUnspent();
     run(host::repairConnectorParameters);
     ServerState after = call(host::inspect);
     List<String> stillBlank =

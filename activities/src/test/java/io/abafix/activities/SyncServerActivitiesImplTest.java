@@ -10,8 +10,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import io.abafix.activities.approval.ApprovalGuard;
+import io.abafix.activities.approval.ApprovalLedger;
 import io.abafix.activities.approval.ApprovalTrust;
+import io.abafix.activities.approval.DecisionBinding;
 import io.abafix.activities.approval.IdTokenVerifier;
+import io.abafix.activities.approval.VerifiedApproval;
+import io.abafix.activities.approval.VerifiedIdentity;
 import io.abafix.activities.model.AbaParameters;
 import io.abafix.activities.model.AuthenticationCheck;
 import io.abafix.activities.model.EventLogEntry;
@@ -24,8 +28,10 @@ import io.abafix.activities.powershell.PowerShellScript;
 import io.abafix.activities.powershell.PowerShellSyncServerHost;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
@@ -49,7 +55,26 @@ class SyncServerActivitiesImplTest {
                   null,
                   false),
               new ImmutableJWKSet<>(new JWKSet()),
-              Clock.systemUTC()));
+              Clock.systemUTC()),
+          ApprovalLedger.inMemory(),
+          (ns, wf, run) -> {
+            throw new AssertionError("no run is read by these tests");
+          });
+
+  /** An approval verified for the state {@code host} reports now, used for the first time. */
+  private static VerifiedApproval approvedFor(SyncServerHost host, String step) {
+    ServerState st = host.inspect();
+    Map<String, String> bound = new java.util.TreeMap<>();
+    bound.put("identityBefore", st.identityLabel());
+    bound.put("serviceAccount", st.expectedServiceAccountName());
+    bound.put("machineIdFrom", String.valueOf(st.machineId()));
+    VerifiedIdentity alice =
+        new VerifiedIdentity(
+            "alice@contoso.onmicrosoft.com", "oid-a", "tid", Instant.EPOCH, List.of());
+    DecisionBinding binding =
+        new DecisionBinding("default", "wf", "run", step, "plan", bound, DecisionBinding.APPROVE);
+    return new VerifiedApproval(alice, null, binding, step, bound, () -> null);
+  }
 
   @Test
   void a_revert_already_done_is_recognised_from_the_connectors_user_principal_name()
@@ -70,9 +95,11 @@ class SyncServerActivitiesImplTest {
                   0, PowerShellSyncServerHost.ANSWER_PREFIX + fixture.get("answer"), "");
             });
 
+    VerifiedApproval approval = approvedFor(host, "REVERT_TO_SERVICE_ACCOUNT@SERVERA");
+    ran.clear();
     StepResult r =
         new SyncServerActivitiesImpl(host, NO_KEYS)
-            .revert("SERVERA", "clixml:C:\\ProgramData\\abafix\\hia.xml");
+            .revert("SERVERA", "clixml:C:\\ProgramData\\abafix\\hia.xml", approval);
 
     assertFalse(r.changed(), r.detail());
     // A second revert would reset the password and restart the 15-minute propagation.
@@ -87,7 +114,10 @@ class SyncServerActivitiesImplTest {
 
     StepResult r =
         new SyncServerActivitiesImpl(server, NO_KEYS)
-            .regenerate("SERVERA", "0123456789abcdef0123456789abcdef");
+            .regenerate(
+                "SERVERA",
+                "0123456789abcdef0123456789abcdef",
+                approvedFor(server, "REGENERATE_MACHINE_ID@SERVERA"));
 
     assertTrue(r.changed(), r.detail());
     assertTrue(server.adSyncRunning, "ADSync runs again");
@@ -101,7 +131,10 @@ class SyncServerActivitiesImplTest {
 
     StepResult r =
         new SyncServerActivitiesImpl(server, NO_KEYS)
-            .regenerate("SERVERA", "0123456789abcdef0123456789abcdef");
+            .regenerate(
+                "SERVERA",
+                "0123456789abcdef0123456789abcdef",
+                approvedFor(server, "REGENERATE_MACHINE_ID@SERVERA"));
 
     assertFalse(r.changed());
     assertEquals(List.of(), server.calls);
@@ -117,11 +150,20 @@ class SyncServerActivitiesImplTest {
 
       ApplicationFailure revert =
           assertThrows(
-              ApplicationFailure.class, () -> steps.revert("SERVERA", "clixml:C:\\hia.xml"));
+              ApplicationFailure.class,
+              () ->
+                  steps.revert(
+                      "SERVERA",
+                      "clixml:C:\\hia.xml",
+                      approvedFor(server, "REVERT_TO_SERVICE_ACCOUNT@SERVERA")));
       ApplicationFailure regenerate =
           assertThrows(
               ApplicationFailure.class,
-              () -> steps.regenerate("SERVERA", "fedcba9876543210fedcba9876543210"));
+              () ->
+                  steps.regenerate(
+                      "SERVERA",
+                      "fedcba9876543210fedcba9876543210",
+                      approvedFor(server, "REGENERATE_MACHINE_ID@SERVERA")));
 
       assertEquals(FailureTypes.PRECONDITION_FAILED, revert.getType(), revert.getMessage());
       assertTrue(revert.isNonRetryable());
@@ -140,10 +182,89 @@ class SyncServerActivitiesImplTest {
             ApplicationFailure.class,
             () ->
                 new SyncServerActivitiesImpl(server, NO_KEYS)
-                    .revert("SERVERA", "clixml:C:\\hia.xml"));
+                    .revert(
+                        "SERVERA",
+                        "clixml:C:\\hia.xml",
+                        approvedFor(server, "REVERT_TO_SERVICE_ACCOUNT@SERVERA")));
 
     assertEquals(FailureTypes.TRANSIENT, e.getType());
     assertEquals(List.of(), server.calls);
+  }
+
+  /** An approval bound to {@code bound}, first use. */
+  private static VerifiedApproval approvedWith(String step, Map<String, String> bound) {
+    VerifiedIdentity alice =
+        new VerifiedIdentity(
+            "alice@contoso.onmicrosoft.com", "oid-a", "tid", Instant.EPOCH, List.of());
+    DecisionBinding binding =
+        new DecisionBinding("default", "wf", "run", step, "plan", bound, DecisionBinding.APPROVE);
+    return new VerifiedApproval(alice, null, binding, step, bound, () -> null);
+  }
+
+  @Test
+  void a_revert_approved_for_another_identity_than_the_live_one_changes_nothing() {
+    FakeServer server = new FakeServer();
+    SyncServerActivitiesImpl steps = new SyncServerActivitiesImpl(server, NO_KEYS);
+    VerifiedApproval approval = approvedFor(server, "REVERT_TO_SERVICE_ACCOUNT@SERVERA");
+    Map<String, String> other = new java.util.TreeMap<>(approval.bound());
+    // Approved while the connector used the shared app; it now uses a new one of its own.
+    other.put("identityBefore", "Application 11111111-2222-3333-4444-555555555555");
+
+    ApplicationFailure refused =
+        assertThrows(
+            ApplicationFailure.class,
+            () ->
+                steps.revert(
+                    "SERVERA",
+                    "clixml:C:\\hia.xml",
+                    approvedWith("REVERT_TO_SERVICE_ACCOUNT@SERVERA", other)));
+
+    assertEquals(FailureTypes.APPROVAL_REFUSED, refused.getType(), refused.getMessage());
+    assertTrue(refused.getOriginalMessage().contains("identityBefore"), refused.getMessage());
+    assertEquals(List.of(), server.calls, "nothing changed");
+  }
+
+  @Test
+  void a_regeneration_approved_from_another_machine_id_changes_nothing() {
+    FakeServer server = new FakeServer();
+    server.machineId = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    SyncServerActivitiesImpl steps = new SyncServerActivitiesImpl(server, NO_KEYS);
+    Map<String, String> bound = Map.of("machineIdFrom", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+
+    ApplicationFailure refused =
+        assertThrows(
+            ApplicationFailure.class,
+            () ->
+                steps.regenerate(
+                    "SERVERA",
+                    "0123456789abcdef0123456789abcdef",
+                    approvedWith("REGENERATE_MACHINE_ID@SERVERA", bound)));
+
+    assertEquals(FailureTypes.APPROVAL_REFUSED, refused.getType(), refused.getMessage());
+    assertEquals(List.of(), server.calls, "nothing changed");
+  }
+
+  @Test
+  void a_step_whose_approval_another_scheduling_used_changes_nothing() {
+    FakeServer server = new FakeServer();
+    SyncServerActivitiesImpl steps = new SyncServerActivitiesImpl(server, NO_KEYS);
+    VerifiedApproval fresh = approvedFor(server, "REVERT_TO_SERVICE_ACCOUNT@SERVERA");
+    VerifiedApproval spent =
+        new VerifiedApproval(
+            fresh.approver(),
+            null,
+            fresh.binding(),
+            fresh.step(),
+            fresh.bound(),
+            () -> "run-1 activity 5 scheduled 100");
+
+    ApplicationFailure refused =
+        assertThrows(
+            ApplicationFailure.class, () -> steps.revert("SERVERA", "clixml:C:\\hia.xml", spent));
+
+    assertEquals(FailureTypes.APPROVAL_REFUSED, refused.getType());
+    assertTrue(refused.getOriginalMessage().contains("already used"), refused.getMessage());
+    assertEquals(List.of(), server.calls, "nothing changed");
   }
 
   /** A server in memory: the facts the steps check, and the calls they made. */

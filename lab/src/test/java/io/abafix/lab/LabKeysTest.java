@@ -57,7 +57,12 @@ class LabKeysTest {
     assertEquals(contoso.publicKey(), fabrikam.publicKey(), "the very same signing key");
 
     DecisionBinding binding = deletion(FABRIKAM);
-    ApprovalGuard fabrikamWorkers = fabrikam.guard(false);
+    ApprovalGuard fabrikamWorkers =
+        fabrikam.guard(
+            false,
+            (ns, wf, r) ->
+                new io.abafix.activities.approval.StartedRun(
+                    ns, wf, r, r, java.time.Instant.now(), null, null, null));
     RunRef run = new RunRef("default", "abafix-remediation-" + FABRIKAM, "run-1");
     String target = "0a1b2c3d-0000-4000-8000-000000000001";
 
@@ -65,9 +70,10 @@ class LabKeysTest {
     fabrikamWorkers.authorize(
         new StepAuthorization(
             null, ApprovalProof.of(fabrikam.idToken("alice", binding.nonce()), binding)),
-        run,
-        ProvenParameters.DELETE_APPLICATION,
-        target);
+        new ApprovalGuard.Scheduling(run, "1", 1L),
+        "DELETE_APPLICATIONS@directory",
+        target,
+        java.util.Map.of());
     ApplicationFailure refused =
         assertThrows(
             ApplicationFailure.class,
@@ -75,9 +81,10 @@ class LabKeysTest {
                 fabrikamWorkers.authorize(
                     new StepAuthorization(
                         null, ApprovalProof.of(contoso.idToken("alice", binding.nonce()), binding)),
-                    run,
-                    ProvenParameters.DELETE_APPLICATION,
-                    target));
+                    new ApprovalGuard.Scheduling(run, "1", 1L),
+                    "DELETE_APPLICATIONS@directory",
+                    target,
+                    java.util.Map.of()));
     assertEquals(FailureTypes.APPROVAL_REFUSED, refused.getType());
     assertTrue(refused.isNonRetryable());
   }

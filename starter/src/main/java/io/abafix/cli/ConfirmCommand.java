@@ -71,7 +71,8 @@ final class ConfirmCommand implements Callable<Integer> {
             ? open.gate()
             : Gates.name(step.trim(), server.trim());
     DecisionBinding binding =
-        DecisionBinding.confirm(client.getOptions().getNamespace(), run, runId, gate);
+        DecisionBinding.confirm(
+            client.getOptions().getNamespace(), run, Decisions.chainOf(client, run, runId), gate);
     var out = spec.commandLine().getOut();
     out.println("sign in to confirm " + binding.gate());
     out.flush();

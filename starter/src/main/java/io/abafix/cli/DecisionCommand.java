@@ -105,7 +105,12 @@ abstract class DecisionCommand implements Callable<Integer> {
     try {
       binding =
           DecisionScope.binding(
-              client.getOptions().getNamespace(), run, runId, name, open, approve());
+              client.getOptions().getNamespace(),
+              run,
+              Decisions.chainOf(client, run, runId),
+              name,
+              open,
+              approve());
     } catch (IllegalArgumentException e) {
       throw new UserError(
           run + " has no open gate " + name + (open.isEmpty() ? "" : "; open: " + names(open)));

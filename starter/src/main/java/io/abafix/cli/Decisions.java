@@ -23,18 +23,39 @@ final class Decisions {
         client,
         workflowId,
         runId,
+        chainOf(client, workflowId, runId),
         client.newWorkflowStub(SharedAppRemediationWorkflow.class, workflowId, Optional.of(runId)));
   }
 
+  /**
+   * The first run of the chain a run belongs to, as the server recorded it: what decisions bind (a
+   * reset keeps it), computed as the workflow and the workers compute it.
+   */
+  static String chainOf(WorkflowClient client, String workflowId, String runId) {
+    try {
+      return io.abafix.activities.approval.TemporalStartedRuns.firstRunId(
+          client, client.getOptions().getNamespace(), workflowId, runId);
+    } catch (io.abafix.activities.approval.ProofRefusedException e) {
+      throw new UserError(e.getMessage());
+    }
+  }
+
+  /**
+   * @param chainRunId the first run of the run's chain: what decisions bind
+   */
   record Pinned(
-      WorkflowClient client, String workflowId, String runId, SharedAppRemediationWorkflow stub) {
+      WorkflowClient client,
+      String workflowId,
+      String runId,
+      String chainRunId,
+      SharedAppRemediationWorkflow stub) {
 
     /** What a decision on {@code pending} in this run binds (as every signer computes it). */
     DecisionBinding binding(PendingApproval pending, boolean approve) {
       return DecisionScope.binding(
           client.getOptions().getNamespace(),
           workflowId,
-          runId,
+          chainRunId,
           pending.gate(),
           List.of(pending),
           approve);
@@ -80,7 +101,7 @@ final class Decisions {
           DecisionScope.binding(
               client.getOptions().getNamespace(),
               workflowId,
-              runId,
+              chainRunId,
               DecisionScope.PLAN,
               open,
               approve);

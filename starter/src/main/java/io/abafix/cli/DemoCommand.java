@@ -160,8 +160,24 @@ final class DemoCommand implements Callable<Integer> {
       Render.demoHeader("abafix demo", lab, request.servers(), env).forEach(progress::println);
       WorkflowClient client = env.client();
       if (rehearse) request = DemoRehearsal.rehearse(client, request, auditOut, progress);
-      String id = RemediateCommand.start(client, request);
-      progress.println("  run " + id + "; each step as it happens:");
+      Scenario.Demo demo = lab.scenario().demoOrDefault();
+      // A scenario may have the run started by a lab user who signs in, as abafix remediate does.
+      String id =
+          RemediateCommand.start(
+              client,
+              request,
+              demo.startedBy() == null ? null : env.approver(demo.startedBy()).signer());
+      progress.println(
+          "  run "
+              + id
+              + (demo.startedBy() == null
+                  ? ""
+                  : ", started by "
+                      + lab.identities().requireUser(demo.startedBy()).upn()
+                      + " (signed in"
+                      + (demo.twoPersonOrDefault() ? ", two-person rule" : "")
+                      + ")")
+              + "; each step as it happens:");
       Outcome outcome;
       String message;
       List<AuditEntry> audit;
@@ -169,7 +185,12 @@ final class DemoCommand implements Callable<Integer> {
       try {
         RemediationResult result =
             new RunFollower(
-                    client, id, progress, env.approver(DEMO_APPROVER), Duration.ofMillis(200))
+                    client,
+                    id,
+                    progress,
+                    env.approver(demo.approvedByOrDefault()),
+                    Duration.ofMillis(200))
+                .whenRefused(p -> env.skipPast(p.deadline()))
                 .follow();
         outcome = result.outcome();
         message = result.message();
@@ -483,9 +504,12 @@ final class DemoCommand implements Callable<Integer> {
         credential,
         null,
         dryRun,
-        new ApprovalPolicy(true, false, 600),
+        new ApprovalPolicy(true, lab.scenario().demoOrDefault().twoPersonOrDefault(), 600),
         new Timings(120, 1, 120, 30),
-        "demo");
+        // Whoever signs the start in is who the sign-in page is asked for.
+        lab.scenario().demoOrDefault().startedBy() == null
+            ? "demo"
+            : lab.identities().requireUser(lab.scenario().demoOrDefault().startedBy()).upn());
   }
 
   static String summaryJson(Outcome outcome, LabSnapshot end) throws Exception {

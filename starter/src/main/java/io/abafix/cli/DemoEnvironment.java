@@ -101,6 +101,18 @@ final class DemoEnvironment implements AutoCloseable {
     return temporal != null;
   }
 
+  /**
+   * Lets the embedded server's clock pass {@code deadlineMillis} (its own clock), skipping what no
+   * running step needs: a wait nobody will end (an approval nobody else gives) ends now, as it
+   * would at its deadline. Against an external server, time passes at its own rate.
+   */
+  void skipPast(long deadlineMillis) {
+    if (temporal == null) return;
+    try (SkippedTime time = temporal.time()) {
+      time.sleep(java.time.Duration.ofMillis(Math.max(0, deadlineMillis - time.now()) + 1_000));
+    }
+  }
+
   AesGcmPayloadCodec codec() {
     return codec;
   }

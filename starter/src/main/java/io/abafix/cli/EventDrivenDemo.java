@@ -243,7 +243,7 @@ final class EventDrivenDemo {
             DecisionScope.binding(
                 client.getOptions().getNamespace(),
                 id,
-                runId,
+                Decisions.chainOf(client, id, runId),
                 proposal.gate(),
                 List.of(proposal),
                 true);
@@ -276,7 +276,7 @@ final class EventDrivenDemo {
         new RunFollower(client, child.workflowId(), progress, approver, Duration.ofMillis(200))
             .follow();
       } else {
-        RepairCommand.follow(client, child.workflowId(), progress);
+        RepairCommand.follow(client, child.workflowId(), progress, approver);
       }
     } catch (WorkflowFailedException e) {
       progress.println("  " + child.workflowId() + " failed: " + ErrorHandler.rootMessage(e));

@@ -191,7 +191,8 @@ public final class MultiTenantDemo {
                 new IdTokenVerifier(
                     listed.policy().approvers().over(null, listed.policy().twoPerson()),
                     lab.identities().keySource(),
-                    java.time.Clock.systemUTC()));
+                    java.time.Clock.systemUTC()),
+                io.abafix.activities.approval.ApprovalLedger.inMemory());
         Workers.directory(
             factory,
             listed,

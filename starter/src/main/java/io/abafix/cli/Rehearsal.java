@@ -164,7 +164,7 @@ final class Rehearsal {
           operated.put(task.gate(), task);
           DecisionBinding confirmed =
               DecisionBinding.confirm(
-                  client.getOptions().getNamespace(), id, pinned.runId(), task.gate());
+                  client.getOptions().getNamespace(), id, pinned.chainRunId(), task.gate());
           run.confirm(
               new ConfirmRequest(
                   task.step(),

@@ -1,7 +1,7 @@
 package io.abafix.cli;
 
-import io.abafix.activities.approval.ApprovalProof;
 import io.abafix.activities.approval.DecisionBinding;
+import io.abafix.activities.approval.RunStart;
 import io.abafix.activities.model.ServerNames;
 import io.abafix.cli.rehearsal.CaptureRefused;
 import io.abafix.cli.rehearsal.RehearsalFile;
@@ -20,7 +20,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -117,18 +116,19 @@ final class RemediateCommand implements Callable<Integer> {
     RemediationRequest request = request();
     WorkflowClient client = temporal.connect();
     PrintWriter out = spec.commandLine().getOut();
-    DecisionSigner signer = signIn.configured() ? signIn.signer(spec.commandLine().getErr()) : null;
-    String id = start(client, request);
-    out.println("started " + id + (request.dryRun() ? " (dry run)" : ""));
-    if (signer != null && !request.dryRun()) {
-      String runId = client.newUntypedWorkflowStub(id).describe().getExecution().getRunId();
-      DecisionBinding start = DecisionBinding.start(client.getOptions().getNamespace(), id, runId);
-      String token = signer.sign(start, request.requestedBy());
-      client
-          .newWorkflowStub(SharedAppRemediationWorkflow.class, id, Optional.of(runId))
-          .attestStart(ApprovalProof.of(token, start));
-      out.println("  start signed in");
+    if (request.approvals().twoPerson() && !signIn.configured()) {
+      throw new UserError(
+          "--two-person needs the requester's sign-in, so the workers can tell the approver is"
+              + " someone else: give --approver-tenant-id and --approver-client-id (or"
+              + " ABAFIX_APPROVER_TENANT_ID and ABAFIX_APPROVER_CLIENT_ID); nothing was started");
     }
+    DecisionSigner signer = signIn.configured() ? signIn.signer(spec.commandLine().getErr()) : null;
+    String id = start(client, request, signer);
+    out.println(
+        "started "
+            + id
+            + (request.dryRun() ? " (dry run)" : "")
+            + (signer == null ? "" : ", its start signed in"));
     if (request.rehearsed() != null) {
       out.println(
           "  as rehearsed: preflight refuses a fleet or plan other than plan digest "
@@ -335,8 +335,25 @@ final class RemediateCommand implements Callable<Integer> {
           StepName.ROTATE_CERTIFICATE, StepName.REVERT_TO_SERVICE_ACCOUNT, StepName.CONFIGURE_ABA);
 
   /** Starts the run; a second one for the same tenant is refused with the running one's id. */
+  /** Starts a run without a sign-in: one person may approve it. */
   static String start(WorkflowClient client, RemediationRequest request) {
+    return start(client, request, null);
+  }
+
+  /**
+   * Starts a run with a start record of its own ({@link RunStart}): an id no other run has, and,
+   * with a signer, the requester's sign-in over it and the two-person rule they asked for.
+   */
+  static String start(WorkflowClient client, RemediationRequest request, DecisionSigner signer) {
     String id = WorkflowIds.remediation(request.tenant());
+    boolean twoPerson = request.approvals().twoPerson();
+    RunStart start = RunStart.unsigned(RunStart.newStartId(), twoPerson);
+    if (signer != null) {
+      String ns = client.getOptions().getNamespace();
+      DecisionBinding binding = RunStart.binding(ns, id, start.startId(), twoPerson);
+      start = start.signedWith(signer.sign(binding, request.requestedBy()), ns, id);
+    }
+    request = request.startedAs(start);
     SharedAppRemediationWorkflow run =
         client.newWorkflowStub(
             SharedAppRemediationWorkflow.class,

@@ -1,5 +1,6 @@
 package io.abafix.cli;
 
+import io.abafix.activities.approval.RunStart;
 import io.abafix.activities.model.ServerNames;
 import io.abafix.workflows.ConnectorParameterRepairWorkflow;
 import io.abafix.workflows.WorkflowIds;
@@ -61,6 +62,11 @@ final class RepairCommand implements Callable<Integer> {
   @Option(names = "--follow", description = "Print each step until the run ends")
   boolean follow;
 
+  /**
+   * With these, the requester signs the run's start in (workers on the two-person rule need it).
+   */
+  @picocli.CommandLine.Mixin SignInOptions signIn;
+
   @Override
   public Integer call() throws Exception {
     try {
@@ -76,9 +82,16 @@ final class RepairCommand implements Callable<Integer> {
             Timings.standard(),
             requestedBy != null ? requestedBy : System.getProperty("user.name"));
     WorkflowClient client = temporal.connect();
-    String id = start(client, request);
+    DecisionSigner signer = signIn.configured() ? signIn.signer(spec.commandLine().getErr()) : null;
+    String id = start(client, request, signer);
     PrintWriter out = spec.commandLine().getOut();
-    out.println("started " + id);
+    out.println("started " + id + (signer == null ? "" : ", its start signed in"));
+    out.println(
+        "  it asks for approval of the install and the repair: abafix status "
+            + id
+            + " shows the command (abafix approve "
+            + id
+            + " --gate PLAN --digest ...)");
     out.println("  journal: abafix audit " + id);
     if (!follow) return 0;
     RepairResult result = follow(client, id, out);
@@ -87,8 +100,18 @@ final class RepairCommand implements Callable<Integer> {
   }
 
   /** Starts the repair; a second one for the same server is refused with the running one's id. */
-  static String start(WorkflowClient client, RepairRequest request) {
+  static String start(WorkflowClient client, RepairRequest request, DecisionSigner signer) {
     String id = WorkflowIds.repair(request.tenant(), request.server());
+    RunStart start = RunStart.unsigned(RunStart.newStartId(), false);
+    if (signer != null) {
+      String ns = client.getOptions().getNamespace();
+      start =
+          start.signedWith(
+              signer.sign(RunStart.binding(ns, id, start.startId(), false), request.requestedBy()),
+              ns,
+              id);
+    }
+    request = request.startedAs(start);
     ConnectorParameterRepairWorkflow run =
         client.newWorkflowStub(
             ConnectorParameterRepairWorkflow.class,
@@ -110,17 +133,44 @@ final class RepairCommand implements Callable<Integer> {
   /** Prints the run's journal as it grows; returns its result. */
   static RepairResult follow(WorkflowClient client, String id, PrintWriter out)
       throws InterruptedException {
+    return follow(client, id, out, null);
+  }
+
+  /**
+   * As {@link #follow(WorkflowClient, String, PrintWriter)}, approving the repair's plan as {@code
+   * approver} when it asks (the demo), or printing the command a person runs (null).
+   */
+  static RepairResult follow(
+      WorkflowClient client, String id, PrintWriter out, AutoApprover approver)
+      throws InterruptedException {
     ConnectorParameterRepairWorkflow run =
         client.newWorkflowStub(ConnectorParameterRepairWorkflow.class, id);
     WorkflowStub untyped = client.newUntypedWorkflowStub(id);
     CompletableFuture<RepairResult> result = untyped.getResultAsync(RepairResult.class);
     int printed = 0;
+    boolean asked = false;
     while (true) {
       boolean done = result.isDone();
       List<AuditEntry> audit = run.audit();
       for (; printed < audit.size(); printed++) out.println(Render.entry(audit.get(printed)));
       out.flush();
       if (done) break;
+      List<io.abafix.workflows.model.PendingApproval> open = run.progress().pendingApprovals();
+      if (!open.isEmpty() && !asked) {
+        asked = true;
+        if (approver != null) {
+          // The update and query names are the remediation's: one way to decide any run.
+          Decisions.pin(client, id)
+              .decidePlan(open, true, approver.user(), "approved by the demo", approver.signer());
+        } else {
+          out.println(
+              "  waiting for approval: abafix approve "
+                  + id
+                  + " --gate PLAN --digest "
+                  + open.get(0).planDigest().substring(0, 12));
+          out.flush();
+        }
+      }
       Thread.sleep(200);
     }
     try {

@@ -21,8 +21,9 @@ final class RunFollower {
   private final WorkflowClient client;
   private final String workflowId;
   private final PrintWriter out;
-  private final AutoApprover autoApprover;
+  private AutoApprover autoApprover;
   private final Duration pollInterval;
+  private java.util.function.Consumer<PendingApproval> whenRefused = p -> {};
 
   /**
    * @param autoApprover who signs in to approve pending steps (the demo), or null to leave them to
@@ -39,6 +40,15 @@ final class RunFollower {
     this.out = out;
     this.autoApprover = autoApprover;
     this.pollInterval = pollInterval;
+  }
+
+  /**
+   * What to do when the run refuses the auto-approver's decision (it stops approving then): the
+   * demo lets the gate's deadline come, since nobody else will approve.
+   */
+  RunFollower whenRefused(java.util.function.Consumer<PendingApproval> action) {
+    this.whenRefused = action;
+    return this;
   }
 
   /**
@@ -63,9 +73,26 @@ final class RunFollower {
       Progress progress = run.progress();
       PendingApproval pending = progress.pendingApproval();
       if (pending != null && autoApprover != null) {
-        Decisions.pin(client, workflowId)
-            .decide(
-                pending, true, autoApprover.user(), "approved by the demo", autoApprover.signer());
+        try {
+          Decisions.pin(client, workflowId)
+              .decide(
+                  pending,
+                  true,
+                  autoApprover.user(),
+                  "approved by the demo",
+                  autoApprover.signer());
+        } catch (io.temporal.client.WorkflowUpdateException refused) {
+          out.println(
+              "  "
+                  + autoApprover.user()
+                  + "'s approval of "
+                  + pending.gate()
+                  + " refused: "
+                  + ErrorHandler.rootMessage(refused));
+          out.flush();
+          autoApprover = null;
+          whenRefused.accept(pending);
+        }
       } else if (progress.pendingOperatorStep() != null
           && !progress.pendingOperatorStep().gate().equals(announced)) {
         announced = progress.pendingOperatorStep().gate();

@@ -256,7 +256,10 @@ class RealServerTest {
                 kills.add("the orchestrator, in the middle of " + killedMidStep[1]);
               }
             });
-    assertEquals(3, kills.size(), "kills: " + kills);
+    assertEquals(
+        3,
+        kills.size(),
+        "kills: " + kills + "; the run: " + result.outcome() + ": " + result.message());
     assertEquals(Outcome.SUCCEEDED, result.outcome(), result.message() + shared.logs());
     assertRepaired(lab);
     List<AuditEntry> journal = assertWholeAudit(id, result);

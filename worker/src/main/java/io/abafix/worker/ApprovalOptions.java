@@ -2,9 +2,11 @@ package io.abafix.worker;
 
 import io.abafix.activities.approval.ApprovalGuard;
 import io.abafix.activities.approval.ApprovalTrust;
+import io.abafix.activities.approval.FileApprovalLedger;
 import io.abafix.activities.approval.IdTokenVerifier;
 import io.abafix.activities.approval.KeysUnavailableException;
 import io.abafix.activities.approval.SignInCloud;
+import java.nio.file.Path;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
 
@@ -48,6 +50,28 @@ final class ApprovalOptions {
   String cloud;
 
   @Option(
+      names = "--approver-group",
+      paramLabel = "OBJECT_ID",
+      defaultValue = "${env:ABAFIX_APPROVER_GROUP}",
+      description =
+          "The object id of a group an approver must also be in (the app registration emits"
+              + " group ids in ID tokens; default: ABAFIX_APPROVER_GROUP, else the role alone)")
+  String group;
+
+  @Option(
+      names = "--approval-ledger",
+      paramLabel = "FILE",
+      defaultValue = "${env:ABAFIX_APPROVAL_LEDGER}",
+      description =
+          "Where this worker records each approval it acted on, so that none acts twice; it"
+              + " survives a restart (default: ABAFIX_APPROVAL_LEDGER, else"
+              + " %ProgramData%\\abafix\\approvals-<worker>.jsonl on Windows,"
+              + " ~/.abafix/approvals-<worker>.jsonl elsewhere)")
+  Path ledgerFile;
+
+  private FileApprovalLedger ledger;
+
+  @Option(
       names = "--two-person",
       defaultValue = "${env:ABAFIX_TWO_PERSON:-false}",
       description =
@@ -58,14 +82,45 @@ final class ApprovalOptions {
   /**
    * The guard over the configured trust, with keys from {@code keys} (Entra ID's, in production).
    */
-  ApprovalGuard guard(Function<ApprovalTrust, IdTokenVerifier> keys) {
+  ApprovalGuard guard(Function<ApprovalTrust, IdTokenVerifier> keys, String worker) {
     ApprovalTrust trust = trustIfNamed();
     if (trust == null) {
       throw new UserError(
           "--approver-tenant-id and --approver-client-id are required: this worker verifies the"
-              + " signed approval of every destructive step against them");
+              + " signed approval of every changing step against them");
     }
-    return new ApprovalGuard(verifier(keys, trust));
+    return guard(keys, trust, worker);
+  }
+
+  /** A guard over {@code trust}, recording in this worker's one ledger. */
+  ApprovalGuard guard(
+      Function<ApprovalTrust, IdTokenVerifier> keys, ApprovalTrust trust, String worker) {
+    return new ApprovalGuard(verifier(keys, trust), ledger(worker));
+  }
+
+  /** The worker's ledger, opened once; a worker that cannot open it does not start. */
+  FileApprovalLedger ledger(String worker) {
+    if (ledger != null) return ledger;
+    Path file = ledgerFile;
+    if (file == null) {
+      String name = "approvals-" + worker.replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl";
+      String programData = System.getenv("ProgramData");
+      file =
+          programData != null && !programData.isBlank()
+              ? Path.of(programData, "abafix", name)
+              : Path.of(System.getProperty("user.home"), ".abafix", name);
+    }
+    try {
+      ledger = FileApprovalLedger.open(file);
+    } catch (RuntimeException e) {
+      throw new UserError(
+          "cannot open the approval ledger "
+              + file
+              + " ("
+              + e.getMessage()
+              + "): give each worker a file of its own it can write (--approval-ledger)");
+    }
+    return ledger;
   }
 
   /**
@@ -94,7 +149,8 @@ final class ApprovalOptions {
           "--approver-tenant-id and --approver-client-id go together: name both, or neither");
     }
     try {
-      return new ApprovalTrust(tenantId, clientId, role, twoPerson).in(SignInCloud.of(cloud));
+      return new ApprovalTrust(tenantId, clientId, role, group, twoPerson)
+          .in(SignInCloud.of(cloud));
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }

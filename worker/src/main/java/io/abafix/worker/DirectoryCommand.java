@@ -149,7 +149,7 @@ final class DirectoryCommand implements Callable<Integer> {
     }
     GraphDirectoryConfig config = config();
     Directory directory = connect(config);
-    ApprovalGuard guard = approvals.guard(keys);
+    ApprovalGuard guard = approvals.guard(keys, "directory-" + tenantId);
     return launcher.run(
         temporal,
         f -> {
@@ -199,7 +199,7 @@ final class DirectoryCommand implements Callable<Integer> {
                 + e.getMessage()
                 + ")");
       }
-      guards.put(t, new ApprovalGuard(ApprovalOptions.verifier(keys, trust)));
+      guards.put(t, approvals.guard(keys, trust, "directory"));
       tenantId = t.id();
       clientId = t.graph().clientId();
       certificate = Path.of(t.graph().certificate());

@@ -224,7 +224,7 @@ final class ServerCommand implements Callable<Integer> {
     if (capture != null) return capture(server, runner);
     // A capture changes nothing, so it needs no tenant or approver trust; a worker does.
     String tenantKey = tenant(watch);
-    ApprovalGuard guard = approvals.guard(keys);
+    ApprovalGuard guard = approvals.guard(keys, "server-" + name);
     SyncServerHost host = new PowerShellSyncServerHost(server, runner, timeouts, hash, policy);
     return launcher.run(
         temporal,

@@ -181,14 +181,17 @@ class CrashSurvivalTest {
         WorkflowClient.start(
             run::remediate,
             new RemediationRequest(
-                tenant,
-                servers,
-                CREDENTIAL,
-                null,
-                false,
-                new ApprovalPolicy(true, false, 3600),
-                new Timings(120, 1, 120, 120, HEARTBEAT_SECONDS),
-                "crash-suite"));
+                    tenant,
+                    servers,
+                    CREDENTIAL,
+                    null,
+                    false,
+                    new ApprovalPolicy(true, false, 3600),
+                    new Timings(120, 1, 120, 120, HEARTBEAT_SECONDS),
+                    "crash-suite")
+                .startedAs(
+                    io.abafix.activities.approval.RunStart.unsigned(
+                        io.abafix.activities.approval.RunStart.newStartId(), false)));
 
     // Every destructive step of this scenario's plan, in whatever order the run reaches them.
     Set<CrashPoint> pending = new HashSet<>();

@@ -82,14 +82,17 @@ class WorkerProcessTest {
     WorkflowClient.start(
         run::remediate,
         new RemediationRequest(
-            tenant,
-            List.of("SERVERA", "SERVERB"),
-            "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml",
-            null,
-            true,
-            null,
-            null,
-            "worker-test"));
+                tenant,
+                List.of("SERVERA", "SERVERB"),
+                "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml",
+                null,
+                true,
+                null,
+                null,
+                "worker-test")
+            .startedAs(
+                io.abafix.activities.approval.RunStart.unsigned(
+                    io.abafix.activities.approval.RunStart.newStartId(), false)));
     Progress progress = run.progress();
     assertNotNull(progress.outcome());
 

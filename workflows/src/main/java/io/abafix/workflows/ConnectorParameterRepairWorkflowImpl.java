@@ -2,6 +2,9 @@ package io.abafix.workflows;
 
 import io.abafix.activities.FailureTypes;
 import io.abafix.activities.SyncServerActivities;
+import io.abafix.activities.approval.ProvenParameters;
+import io.abafix.activities.approval.StepAuthorization;
+import io.abafix.activities.approval.VerifiedStart;
 import io.abafix.activities.model.AbaParameters;
 import io.abafix.activities.model.IdentityType;
 import io.abafix.activities.model.ServerState;
@@ -10,18 +13,25 @@ import io.abafix.activities.model.Versions;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.audit.AuditJournal;
 import io.abafix.workflows.internal.FailureText;
+import io.abafix.workflows.internal.Gates;
 import io.abafix.workflows.internal.Route;
+import io.abafix.workflows.internal.SignedDecisions;
 import io.abafix.workflows.internal.StepOptions;
+import io.abafix.workflows.model.ApprovalPolicy;
+import io.abafix.workflows.model.ApprovalRequest;
 import io.abafix.workflows.model.Outcome;
+import io.abafix.workflows.model.PendingApproval;
 import io.abafix.workflows.model.Progress;
 import io.abafix.workflows.model.RepairRequest;
 import io.abafix.workflows.model.RepairResult;
 import io.abafix.workflows.model.RepairStep;
 import io.abafix.workflows.plan.Executor;
+import io.abafix.workflows.plan.PlanDigest;
 import io.abafix.workflows.visibility.RunVisibility;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +52,8 @@ public class ConnectorParameterRepairWorkflowImpl implements ConnectorParameterR
   private Outcome outcome = Outcome.RUNNING;
   private String current = RepairStep.PREFLIGHT.name();
   private final RunVisibility visibility = new RunVisibility();
+  private Gates gates;
+  private String waitingFor;
 
   @Override
   public RepairResult repair(RepairRequest request) {
@@ -54,6 +66,8 @@ public class ConnectorParameterRepairWorkflowImpl implements ConnectorParameterR
     String name = request.server();
     this.route = Route.of(request.tenant());
     this.server = StepOptions.serverStub(route, name, request.timings());
+    this.gates =
+        Gates.inWorkflow(journal, route, "nothing in this repair is waiting for approval", null);
     long now = now();
     journal.record(
         "REQUEST",
@@ -96,10 +110,29 @@ public class ConnectorParameterRepairWorkflowImpl implements ConnectorParameterR
           before);
     }
 
+    Map<String, StepAuthorization> proofs = approve(name, before, blankBefore);
+    if (proofs == null) {
+      return finish(
+          Outcome.BLOCKED,
+          "the repair of " + name + " was not approved; nothing was changed: " + refusal,
+          blankBefore,
+          before,
+          before);
+    }
     step(
         RepairStep.INSTALL_AD_SYNC_TOOLS,
-        () -> Step.of(server.installAdSyncTools(name, request.moduleSource())));
-    step(RepairStep.REPAIR_PARAMETERS, () -> Step.of(server.repairConnectorParameters(name)));
+        () ->
+            Step.of(
+                server.installAdSyncTools(
+                    name,
+                    request.moduleSource(),
+                    proofs.get(RepairStep.INSTALL_AD_SYNC_TOOLS.name()))));
+    step(
+        RepairStep.REPAIR_PARAMETERS,
+        () ->
+            Step.of(
+                server.repairConnectorParameters(
+                    name, proofs.get(RepairStep.REPAIR_PARAMETERS.name()))));
     ServerState after =
         step(
             RepairStep.VERIFY_PARAMETERS,
@@ -135,17 +168,126 @@ public class ConnectorParameterRepairWorkflowImpl implements ConnectorParameterR
             after);
   }
 
+  private String refusal;
+
+  /**
+   * Proves the run's start, then asks for the approval of the install and the repair, each bound to
+   * its exact parameters.
+   *
+   * @return the proof each step carries, by step name; null when the start was refused or the
+   *     approval rejected or not given in time ({@link #refusal} says which)
+   */
+  private Map<String, StepAuthorization> approve(
+      String name, ServerState before, List<String> blankBefore) {
+    if (Workflow.getVersion("every-change-proven", Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      return Map.of(
+          RepairStep.INSTALL_AD_SYNC_TOOLS.name(), StepAuthorization.none(),
+          RepairStep.REPAIR_PARAMETERS.name(), StepAuthorization.none());
+    }
+    try {
+      VerifiedStart start = SignedDecisions.checkStart(route);
+      if (start.twoPerson()) gates.requesterVerified(start.requester());
+    } catch (ApplicationFailure e) {
+      refusal = "the run's start is refused: " + e.getOriginalMessage();
+      return null;
+    }
+    String install = Gates.name(RepairStep.INSTALL_AD_SYNC_TOOLS.name(), name);
+    String repair = Gates.name(RepairStep.REPAIR_PARAMETERS.name(), name);
+    Map<String, String> installs = new LinkedHashMap<>();
+    installs.put(ProvenParameters.INSTALL_AD_SYNC_TOOLS, name);
+    installs.put("moduleSource", request.moduleSource());
+    installs.put("adSyncToolsBefore", String.valueOf(before.adSyncToolsVersion()));
+    Map<String, String> repairs = new LinkedHashMap<>();
+    repairs.put("blankParameters", String.join(", ", blankBefore));
+    repairs.put("identity", before.identityLabel());
+    String digest =
+        PlanDigest.ofLines(
+            List.of(
+                "repair",
+                request.tenant(),
+                name,
+                request.moduleSource(),
+                String.join(",", blankBefore),
+                before.identityLabel()));
+    List<Gates.Request> requests =
+        List.of(
+            new Gates.Request(
+                install,
+                name,
+                "make ADSyncTools "
+                    + SyncServerActivities.MIN_AD_SYNC_TOOLS_VERSION
+                    + " or later available on "
+                    + name
+                    + " from "
+                    + request.moduleSource(),
+                installs),
+            new Gates.Request(
+                repair,
+                name,
+                "Repair-ADSyncToolsEntraAppParameters on "
+                    + name
+                    + " (blank: "
+                    + String.join(", ", blankBefore)
+                    + ")",
+                repairs));
+    Duration timeout = Duration.ofSeconds(ApprovalPolicy.standard().timeoutSeconds());
+    current = "APPROVAL";
+    waitingFor = "approval of " + install + ", " + repair;
+    visibility.waiting(
+        RunVisibility.WAITING_APPROVAL,
+        waitingFor,
+        "abafix approve "
+            + Workflow.getInfo().getWorkflowId()
+            + " --gate PLAN --digest "
+            + digest.substring(0, 12));
+    List<Gates.Settled> settled;
+    try {
+      settled = gates.await(requests, digest, timeout);
+    } finally {
+      waitingFor = null;
+      visibility.doneWaiting();
+    }
+    Map<String, StepAuthorization> proofs = new LinkedHashMap<>();
+    for (Gates.Settled g : settled) {
+      if (!g.approved()) {
+        refusal =
+            g.gate()
+                + " "
+                + g.outcome()
+                + (g.by() == null ? "" : " by " + g.by())
+                + (g.comment() == null || g.comment().isBlank() ? "" : ": " + g.comment());
+        return null;
+      }
+      proofs.put(
+          g.gate().substring(0, g.gate().indexOf('@')), new StepAuthorization(null, g.proof()));
+    }
+    return proofs;
+  }
+
+  @Override
+  public void validateDecision(ApprovalRequest r) {
+    if (gates == null) throw new IllegalStateException("the run has not started yet");
+    gates.validate(r);
+  }
+
+  @Override
+  public String decide(ApprovalRequest r) {
+    return gates.decide(r);
+  }
+
   @Override
   public Progress progress() {
+    List<PendingApproval> pending = gates == null ? List.of() : gates.pending();
     return new Progress(
         outcome,
         current,
         request == null ? Map.of() : Map.of(request.server(), current),
-        null,
-        null,
+        waitingFor,
+        pending.isEmpty() ? null : pending.get(0),
         null,
         journal == null ? 0 : journal.size(),
-        List.of());
+        pending);
   }
 
   @Override

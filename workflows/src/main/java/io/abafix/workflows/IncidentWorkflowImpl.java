@@ -146,7 +146,7 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
     state = IncidentState.REMEDIATING;
     visibility.phase(state.name(), config.tenant());
     List<String> fleet = diagnosis.servers().isEmpty() ? config.servers() : diagnosis.servers();
-    for (ProposedRun run : proposal) children.run(run, decision.by(), fleet);
+    for (ProposedRun run : proposal) children.run(run, decision, fleet);
 
     state = IncidentState.VERIFYING;
     visibility.phase(state.name(), config.tenant());

@@ -68,21 +68,6 @@ public interface SharedAppRemediationWorkflow {
   void validateConfirmation(ConfirmRequest request);
 
   /**
-   * The requester's signed start of this run ({@link
-   * io.abafix.activities.approval.DecisionBinding#start}): {@code abafix remediate} signs the
-   * requester in right after the start and sends it. Every destructive step carries it to its
-   * worker, which, under the two-person rule, refuses an approver with the requester's {@code oid}.
-   *
-   * @return who the token names (unverified here: the workers verify it)
-   */
-  @UpdateMethod
-  String attestStart(io.abafix.activities.approval.ApprovalProof start);
-
-  /** Refuses a second start proof, or one that is not a start. */
-  @UpdateValidatorMethod(updateName = "attestStart")
-  void validateStart(io.abafix.activities.approval.ApprovalProof start);
-
-  /**
    * Says why the run is being cancelled, for the audit; {@code abafix cancel} sends it right before
    * the cancellation itself.
    */

@@ -1,15 +1,13 @@
 package io.abafix.workflows;
 
 import io.abafix.activities.FailureTypes;
-import io.abafix.activities.approval.ApprovalProof;
-import io.abafix.activities.approval.DecisionBinding;
 import io.abafix.activities.approval.VerifiedIdentity;
+import io.abafix.activities.approval.VerifiedStart;
 import io.abafix.activities.model.AppRegistration;
 import io.abafix.activities.model.DirectoryPrerequisites.Missing;
 import io.abafix.activities.model.IdentityType;
 import io.abafix.activities.model.ServerState;
 import io.abafix.workflows.audit.AuditEntry;
-import io.abafix.workflows.internal.Gates;
 import io.abafix.workflows.internal.SignedDecisions;
 import io.abafix.workflows.internal.remediation.Compensations;
 import io.abafix.workflows.internal.remediation.FinalVerification;
@@ -83,6 +81,25 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
                 + (request.dryRun() ? ", dry run" : ""))
         .record();
 
+    if (Workflow.getVersion(
+            "verified-start", Workflow.DEFAULT_VERSION, SignedDecisions.VERIFIED_START)
+        >= SignedDecisions.VERIFIED_START) {
+      String refused = verifyStart();
+      if (refused != null) {
+        outcome = Outcome.BLOCKED;
+        run.current = "DONE";
+        run.visibility.ended(outcome.name());
+        drainHandlers();
+        closeJournal();
+        return new RemediationResult(
+            outcome,
+            "blocked before any change, nothing was paused: " + refused,
+            null,
+            List.of(),
+            List.of(),
+            run.journal.entries());
+      }
+    }
     try {
       fleet = new Preflight(run).observe();
     } catch (TemporalFailure e) {
@@ -143,6 +160,56 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     return execute();
   }
 
+  /**
+   * Proves the run's start (its own, not replayed; signed by the requester where two people are
+   * needed) and records who started it.
+   *
+   * @return why the start is refused, or null
+   */
+  private String verifyStart() {
+    VerifiedStart start;
+    try {
+      start = SignedDecisions.checkStart(run.route);
+    } catch (ApplicationFailure e) {
+      run.journal
+          .entry("START_REFUSED")
+          .target(PlannedStep.DIRECTORY)
+          .executor(Executor.WORKFLOW.name())
+          .at(Workflow.currentTimeMillis())
+          .outcome("REFUSED")
+          .detail(e.getOriginalMessage())
+          .record();
+      return e.getOriginalMessage();
+    }
+    run.verifiedStart = start;
+    // The workflow's own check (fast feedback), under the rule the start proved.
+    if (start.twoPerson()) run.gates.requesterVerified(start.requester());
+    Map<String, String> who = new LinkedHashMap<>();
+    who.put("twoPerson", String.valueOf(start.twoPerson()));
+    VerifiedIdentity requester = start.requester();
+    if (requester != null) {
+      who.put("signedInAs", requester.upn());
+      who.put("objectId", requester.objectId());
+      who.put("tenantId", requester.tenantId());
+      who.put("signedInAt", requester.issuedAt().toString());
+    }
+    run.journal
+        .entry("START_VERIFIED")
+        .target(PlannedStep.DIRECTORY)
+        .executor(Executor.OPERATOR.name())
+        .actor(requester == null ? run.request.requestedBy() : requester.label())
+        .at(Workflow.currentTimeMillis())
+        .outcome("INFO")
+        .after(who)
+        .detail(
+            requester == null
+                ? "a start of its own, not a replayed one; not signed in (one person may approve)"
+                : "the requester's signed start"
+                    + (start.twoPerson() ? ": someone else must approve" : ""))
+        .record();
+    return null;
+  }
+
   /** Approvals first, then every step; on any failure, cancellation included, compensation. */
   private RemediationResult execute() {
     PlanApprovals approvals = new PlanApprovals(run);
@@ -161,6 +228,15 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
               ? "every server has its own app registration"
               : "final verification found: " + String.join("; ", problems));
     } catch (TemporalFailure e) {
+      if (step == null
+          && !cancelled()
+          && e instanceof ApplicationFailure a
+          && PlanApprovals.NOT_APPROVED_IN_TIME.equals(a.getType())
+          && Workflow.getVersion("unapproved-is-blocked", Workflow.DEFAULT_VERSION, 1) >= 1) {
+        // The approvals come before the first change: a plan nobody approved changed nothing.
+        outcome = Outcome.BLOCKED;
+        return result("blocked before any change, nothing was paused: " + a.getOriginalMessage());
+      }
       String where = step == null ? "APPROVAL" : step.key();
       boolean cancelled = cancelled();
       String why = run.describe(e, target(step));
@@ -208,63 +284,6 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
   @Override
   public String confirm(ConfirmRequest r) {
     return run.operatorTasks.confirm(r);
-  }
-
-  @Override
-  public void validateStart(ApprovalProof start) {
-    if (run == null) throw new IllegalStateException("the run has not started yet");
-    if (start == null
-        || start.idToken() == null
-        || !DecisionBinding.START.equals(start.decision())
-        || !DecisionBinding.START.equals(start.gate())) {
-      throw new IllegalArgumentException("not a signed start of this run");
-    }
-    if (run.requesterProof != null) {
-      throw new IllegalArgumentException("this run's start is already signed");
-    }
-  }
-
-  @Override
-  public String attestStart(ApprovalProof start) {
-    if (run.requesterProof != null) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "this run's start is already signed", Gates.DECISION_REFUSED);
-    }
-    VerifiedIdentity requester =
-        SignedDecisions.inWorkflow(run.route)
-            .verify(
-                start,
-                false,
-                signed ->
-                    signed.equals(
-                            DecisionBinding.start(
-                                signed.namespace(), signed.workflowId(), signed.runId()))
-                        ? null
-                        : "not a signed start of this run");
-    if (run.requesterProof != null) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "this run's start is already signed", Gates.DECISION_REFUSED);
-    }
-    run.requesterProof = start;
-    run.gates.requesterVerified(requester);
-    Map<String, String> who = new LinkedHashMap<>();
-    if (requester != null) {
-      who.put("signedInAs", requester.upn());
-      who.put("objectId", requester.objectId());
-      who.put("tenantId", requester.tenantId());
-      who.put("signedInAt", requester.issuedAt().toString());
-    }
-    run.journal
-        .entry("START_SIGNED")
-        .target(PlannedStep.DIRECTORY)
-        .executor(Executor.OPERATOR.name())
-        .actor(requester == null ? run.request.requestedBy() : requester.label())
-        .at(Workflow.currentTimeMillis())
-        .outcome("INFO")
-        .after(who)
-        .detail("the requester's signed start; the workers verify it under the two-person rule")
-        .record();
-    return "start signed";
   }
 
   @Override

@@ -40,9 +40,64 @@ class ConnectorParameterRepairWorkflowTest {
                     .setWorkflowId(WorkflowIds.repair(t.lab.tenantDomain(), server))
                     .setTaskQueue(TaskQueues.ORCHESTRATOR)
                     .build());
-    return wf.repair(
-        new RepairRequest(
-            t.lab.tenantDomain(), server, source, new Timings(60, 1, 60, 30), "test"));
+    RepairRequest request =
+        new RepairRequest(t.lab.tenantDomain(), server, source, new Timings(60, 1, 60, 30), "test")
+            .startedAs(
+                io.abafix.activities.approval.RunStart.unsigned(
+                    io.abafix.activities.approval.RunStart.newStartId(), false));
+    var execution = io.temporal.client.WorkflowClient.start(wf::repair, request);
+    var result = io.temporal.client.WorkflowStub.fromTyped(wf).getResultAsync(RepairResult.class);
+    approveAsAlice(wf, execution, result);
+    try {
+      return result.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw (RuntimeException) e.getCause();
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** alice approves the repair's plan when it asks, signed in as {@code abafix approve} does. */
+  private void approveAsAlice(
+      ConnectorParameterRepairWorkflow wf,
+      io.temporal.api.common.v1.WorkflowExecution execution,
+      java.util.concurrent.CompletableFuture<RepairResult> result) {
+    for (int look = 0; look < 200 && !result.isDone(); look++) {
+      var pending = wf.progress().pendingApprovals();
+      if (pending == null || pending.isEmpty()) {
+        t.env.sleep(java.time.Duration.ofSeconds(1));
+        continue;
+      }
+      String chain;
+      try {
+        chain =
+            io.abafix.activities.approval.TemporalStartedRuns.firstRunId(
+                t.client(),
+                t.client().getOptions().getNamespace(),
+                execution.getWorkflowId(),
+                execution.getRunId());
+      } catch (io.abafix.activities.approval.ProofRefusedException e) {
+        throw new AssertionError(e);
+      }
+      var binding =
+          io.abafix.workflows.model.DecisionScope.binding(
+              t.client().getOptions().getNamespace(),
+              execution.getWorkflowId(),
+              chain,
+              io.abafix.workflows.model.DecisionScope.PLAN,
+              pending,
+              true);
+      wf.decide(
+          new io.abafix.workflows.model.ApprovalRequest(
+              io.abafix.workflows.model.DecisionScope.PLAN,
+              "alice",
+              true,
+              "",
+              pending.get(0).planDigest(),
+              io.abafix.activities.approval.ApprovalProof.of(
+                  t.lab.identities().idToken("alice", binding.nonce()), binding)));
+      return;
+    }
   }
 
   private static List<String> steps(RepairResult r) {

@@ -171,7 +171,7 @@ class IncidentWorkflowTest {
                     DecisionScope.binding(
                         t.client().getOptions().getNamespace(),
                         remediation,
-                        execution.getRunId(),
+                        chainOf(t, remediation, execution.getRunId()),
                         DecisionScope.PLAN,
                         child.progress().pendingApprovals(),
                         true);
@@ -237,14 +237,17 @@ class IncidentWorkflowTest {
 
   private static RemediationRequest request(LabTemporal t, String by) {
     return new RemediationRequest(
-        t.lab.tenantDomain(),
-        t.lab.serverNames(),
-        LabHarness.CREDENTIAL,
-        null,
-        false,
-        new ApprovalPolicy(true, false, 3600),
-        new Timings(120, 1, 120, 30),
-        by);
+            t.lab.tenantDomain(),
+            t.lab.serverNames(),
+            LabHarness.CREDENTIAL,
+            null,
+            false,
+            new ApprovalPolicy(true, false, 3600),
+            new Timings(120, 1, 120, 30),
+            by)
+        .startedAs(
+            io.abafix.activities.approval.RunStart.unsigned(
+                io.abafix.activities.approval.RunStart.newStartId(), false));
   }
 
   private static IncidentWorkflow incident(LabTemporal t) {
@@ -258,7 +261,7 @@ class IncidentWorkflowTest {
         DecisionScope.binding(
             t.client().getOptions().getNamespace(),
             WorkflowIds.incident(t.lab.tenantDomain()),
-            runId(t),
+            chainRunId(t),
             p.gate(),
             List.of(p),
             approve);
@@ -284,12 +287,27 @@ class IncidentWorkflowTest {
         .getResult(IncidentResult.class);
   }
 
+  /** The first run of the incident's chain (decisions bind it; continue-as-new keeps it). */
   private static String runId(LabTemporal t) {
     return t.client()
         .newUntypedWorkflowStub(WorkflowIds.incident(t.lab.tenantDomain()))
         .describe()
         .getExecution()
         .getRunId();
+  }
+
+  /** The first run of the incident's chain (decisions bind it; continue-as-new keeps it). */
+  private static String chainRunId(LabTemporal t) {
+    return chainOf(t, WorkflowIds.incident(t.lab.tenantDomain()), runId(t));
+  }
+
+  private static String chainOf(LabTemporal t, String workflowId, String runId) {
+    try {
+      return io.abafix.activities.approval.TemporalStartedRuns.firstRunId(
+          t.client(), t.client().getOptions().getNamespace(), workflowId, runId);
+    } catch (io.abafix.activities.approval.ProofRefusedException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static WorkflowExecutionStatus status(LabTemporal t, String id) {

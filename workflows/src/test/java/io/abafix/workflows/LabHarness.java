@@ -179,7 +179,7 @@ final class LabHarness implements AutoCloseable {
         DecisionBinding.confirm(
             client.getOptions().getNamespace(),
             execution.getWorkflowId(),
-            execution.getRunId(),
+            chainOf(execution),
             gate);
     ApprovalProof proof =
         lab.identities()
@@ -189,8 +189,52 @@ final class LabHarness implements AutoCloseable {
     return stub.confirm(new ConfirmRequest(step, server, user, proof));
   }
 
-  /** Starts a run. */
+  /** The first run of the execution's chain, which decisions bind, as the server recorded it. */
+  String chainOf(io.temporal.api.common.v1.WorkflowExecution execution) {
+    try {
+      return io.abafix.activities.approval.TemporalStartedRuns.firstRunId(
+          client,
+          client.getOptions().getNamespace(),
+          execution.getWorkflowId(),
+          execution.getRunId());
+    } catch (io.abafix.activities.approval.ProofRefusedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Starts a run with a start of its own, unsigned (one person may approve). */
   Run start(RemediationRequest request) {
+    return startAs(request, null);
+  }
+
+  /**
+   * Starts a run the way {@code abafix remediate} does: a start record of its own, signed in as the
+   * lab user {@code user} when one is named, with the request's two-person rule in it.
+   */
+  Run startAs(RemediationRequest request, String user) {
+    String id = WorkflowIds.remediation(request.tenant());
+    boolean twoPerson = request.approvals().twoPerson();
+    io.abafix.activities.approval.RunStart start =
+        io.abafix.activities.approval.RunStart.unsigned(
+            io.abafix.activities.approval.RunStart.newStartId(), twoPerson);
+    if (user != null) {
+      String ns = client.getOptions().getNamespace();
+      start =
+          start.signedWith(
+              lab.identities()
+                  .idToken(
+                      user,
+                      io.abafix.activities.approval.RunStart.binding(
+                              ns, id, start.startId(), twoPerson)
+                          .nonce()),
+              ns,
+              id);
+    }
+    return startExactly(request.startedAs(start));
+  }
+
+  /** Starts a run with exactly this request, start record and all (or none). */
+  Run startExactly(RemediationRequest request) {
     String id = WorkflowIds.remediation(request.tenant());
     SharedAppRemediationWorkflow stub =
         client.newWorkflowStub(
@@ -295,7 +339,7 @@ final class LabHarness implements AutoCloseable {
       return DecisionScope.binding(
           client.getOptions().getNamespace(),
           execution.getWorkflowId(),
-          execution.getRunId(),
+          chainOf(execution),
           pending.gate(),
           List.of(pending),
           approve);
@@ -311,7 +355,7 @@ final class LabHarness implements AutoCloseable {
       return DecisionScope.binding(
           client.getOptions().getNamespace(),
           execution.getWorkflowId(),
-          execution.getRunId(),
+          chainOf(execution),
           DecisionScope.PLAN,
           open.isEmpty() ? List.of(seen) : open,
           approve);
@@ -323,19 +367,10 @@ final class LabHarness implements AutoCloseable {
       return DecisionScope.binding(
           client.getOptions().getNamespace(),
           execution.getWorkflowId(),
-          execution.getRunId(),
+          chainOf(execution),
           gate,
           stub.progress().pendingApprovals(),
           approve);
-    }
-
-    /** Signs the run's start in as {@code user}, the way {@code abafix remediate} does. */
-    void attestStartAs(String user) {
-      WorkflowExecution execution = WorkflowStub.fromTyped(stub).getExecution();
-      DecisionBinding start =
-          DecisionBinding.start(
-              client.getOptions().getNamespace(), execution.getWorkflowId(), execution.getRunId());
-      stub.attestStart(ApprovalProof.of(lab.identities().idToken(user, start.nonce()), start));
     }
 
     /**

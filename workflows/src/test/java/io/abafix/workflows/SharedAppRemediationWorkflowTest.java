@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.abafix.activities.TaskQueues;
+import io.abafix.activities.approval.ApprovalProof;
+import io.abafix.activities.approval.DecisionBinding;
 import io.abafix.activities.graph.GraphDirectory;
 import io.abafix.activities.graph.GraphDirectoryConfig;
 import io.abafix.activities.model.IdentityType;
@@ -240,7 +242,12 @@ class SharedAppRemediationWorkflowTest {
           h.start(h.request(false, new ApprovalPolicy(true, false, 600), Timings.standard()))
               .drive(LabHarness.Operator.nobody());
 
-      assertRemediationFailed(run.failed(), "REVERT_TO_SERVICE_ACCOUNT@SERVERA");
+      RemediationResult blocked = run.succeeded();
+      assertEquals(Outcome.BLOCKED, blocked.outcome(), blocked.message());
+      assertTrue(
+          blocked.message().contains("REVERT_TO_SERVICE_ACCOUNT@SERVERA")
+              && blocked.message().contains("nothing was paused"),
+          blocked.message());
       AuditEntry timeout =
           approvalOf("REVERT_TO_SERVICE_ACCOUNT@SERVERA", run.audit()).orElseThrow();
       assertEquals("TIMED_OUT", timeout.outcome());
@@ -257,9 +264,12 @@ class SharedAppRemediationWorkflowTest {
   @Test
   void under_the_two_person_rule_the_requester_cannot_approve_but_someone_else_can() {
     try (LabHarness h = LabHarness.of("seed-pair")) {
+      // alice signs the start in and asks for two people; she holds the approver role herself.
       LabHarness.Run run =
-          h.start(h.request(false, new ApprovalPolicy(true, true, 3600), Timings.standard()));
+          h.startAs(
+              h.request(false, new ApprovalPolicy(true, true, 3600), Timings.standard()), "alice");
       PendingApproval pending = awaitGate(run);
+      DecisionBinding mine = run.bindingOf(pending, true);
 
       WorkflowUpdateException refused =
           assertThrows(
@@ -267,7 +277,13 @@ class SharedAppRemediationWorkflowTest {
               () ->
                   run.stub.decide(
                       new ApprovalRequest(
-                          pending.gate(), LabHarness.REQUESTER, true, "mine", pending.digest())));
+                          pending.gate(),
+                          "alice",
+                          true,
+                          "mine",
+                          pending.digest(),
+                          ApprovalProof.of(
+                              h.lab.identities().idToken("alice", mine.nonce()), mine))));
 
       assertTrue(
           String.valueOf(rootMessage(refused)).contains("two-person rule"), rootMessage(refused));

@@ -29,8 +29,7 @@ class TwoPersonProofTest {
   void carolStartsAliceApprovesAndEveryStepNamesTheVerifiedApprover() {
     try (LabHarness h =
         LabHarness.builder(LabHarness.scenario("seed-pair")).twoPersonWorkers().start()) {
-      LabHarness.Run run = h.start(h.request());
-      run.attestStartAs("carol");
+      LabHarness.Run run = h.startAs(h.request(), "carol");
       RemediationResult result = run.drive(LabHarness.Operator.approvingAs("alice")).succeeded();
 
       assertEquals(Outcome.SUCCEEDED, result.outcome(), result.message());
@@ -49,8 +48,7 @@ class TwoPersonProofTest {
   void theRequesterApprovingHerOwnRunIsRefusedAsSheDecidesAndNothingIsReverted() {
     try (LabHarness h =
         LabHarness.builder(LabHarness.scenario("seed-pair")).twoPersonWorkers().start()) {
-      LabHarness.Run run = h.start(h.request());
-      run.attestStartAs("alice");
+      LabHarness.Run run = h.startAs(h.request(), "alice");
 
       // The run checks the sign-in as it arrives: alice started it, so her approval is refused
       // to her at once (her workers would refuse it too), and the run keeps waiting.
@@ -73,9 +71,41 @@ class TwoPersonProofTest {
       LabHarness.Finished end =
           h.start(h.request()).drive(LabHarness.Operator.approvingAs("alice"));
 
-      String why = rootMessage(end.failed());
-      assertTrue(why.contains("signed start"), why);
+      // Stopped at its start, before preflight: nothing was paused.
+      RemediationResult blocked = end.succeeded();
+      assertEquals(Outcome.BLOCKED, blocked.outcome(), blocked.message());
+      assertTrue(blocked.message().contains("signed start"), blocked.message());
+      assertEquals(java.util.Map.of(), h.lab.effectCounts());
       assertEquals(0, h.lab.effectCount("revertToServiceAccount", "SERVERA"));
+    }
+  }
+
+  @Test
+  void anApprovalGivenTwoHoursAfterTheSignedStartLetsTheRunFinish() {
+    try (LabHarness h =
+        LabHarness.builder(LabHarness.scenario("seed-pair")).twoPersonWorkers().start()) {
+      LabHarness.Run run =
+          h.startAs(
+              h.request(
+                  false,
+                  new io.abafix.workflows.model.ApprovalPolicy(true, true, 6 * 3600),
+                  io.abafix.workflows.model.Timings.standard()),
+              "carol");
+      SharedAppRemediationWorkflowTest.awaitGate(run);
+      // carol's sign-in expired an hour ago when alice approves; the workers check it as of the
+      // run's start, which the server recorded.
+      h.env.sleep(java.time.Duration.ofHours(2));
+
+      RemediationResult result = run.drive(LabHarness.Operator.approvingAs("alice")).succeeded();
+
+      assertEquals(Outcome.SUCCEEDED, result.outcome(), result.message());
+      AuditEntry revert =
+          result.audit().stream()
+              .filter(e -> e.step().equals("REVERT_TO_SERVICE_ACCOUNT"))
+              .findFirst()
+              .orElseThrow();
+      assertEquals("carol@contoso.onmicrosoft.com (verified)", revert.after().get("requestedBy"));
+      assertEquals("alice@contoso.onmicrosoft.com (verified)", revert.after().get("approvedBy"));
     }
   }
 }

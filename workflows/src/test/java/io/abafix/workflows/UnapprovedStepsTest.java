@@ -152,11 +152,31 @@ class UnapprovedStepsTest {
                 .build());
   }
 
-  Map<String, String> everything(String server, String objectId) {
-    return Map.of(
-        ProvenParameters.REVERT_TO_SERVICE_ACCOUNT, server,
-        ProvenParameters.REGENERATE_MACHINE_ID, server,
-        ProvenParameters.DELETE_APPLICATION, objectId);
+  /**
+   * A PLAN decision over the three steps, each bound to its exact arguments and to the state the
+   * lab's SERVERA is in now, as the run's gates would bind them.
+   */
+  Map<String, String> everything(String server, ApprovedApp app) {
+    var st = lab.snapshot().server(server);
+    String revert = "REVERT_TO_SERVICE_ACCOUNT@" + server + "/";
+    String regenerate = "REGENERATE_MACHINE_ID@" + server + "/";
+    String delete = "DELETE_APPLICATIONS@directory/";
+    Map<String, String> m = new java.util.TreeMap<>();
+    m.put(revert + "credentialReference", CREDENTIAL);
+    m.put(revert + "serviceAccount", "Sync_" + server + "_" + st.machineId().substring(0, 12));
+    m.put(
+        revert + "identityBefore",
+        st.identityType()
+            + (st.applicationId() == null
+                ? ""
+                : " " + st.applicationId().toLowerCase(java.util.Locale.ROOT)));
+    m.put(regenerate + "machineIdFrom", st.machineId());
+    m.put(regenerate + "machineIdTo", NEW_ID);
+    m.put(delete + ProvenParameters.DELETE_APPLICATION, app.objectId());
+    m.put(
+        delete + ProvenParameters.APPLICATION_IDS,
+        app.objectId() + "=" + app.appId().toLowerCase(java.util.Locale.ROOT));
+    return m;
   }
 
   void assertRefusedWithNoEffect(List<String> failures, LabSnapshot before) {
@@ -181,9 +201,9 @@ class UnapprovedStepsTest {
             env.getNamespace(),
             "direct-2",
             "another-run",
-            "ALL",
+            "PLAN",
             "plan",
-            everything("SERVERA", app.objectId()),
+            everything("SERVERA", app),
             DecisionBinding.APPROVE);
     StepAuthorization replayed =
         new StepAuthorization(
@@ -207,9 +227,9 @@ class UnapprovedStepsTest {
             env.getNamespace(),
             execution.getWorkflowId(),
             execution.getRunId(),
-            "ALL",
+            "PLAN",
             "plan",
-            everything("SERVERA", app.objectId()),
+            everything("SERVERA", app),
             DecisionBinding.APPROVE);
     run.proofs(
         new StepAuthorization(

@@ -22,4 +22,15 @@ public interface DecisionCheck {
    */
   @ActivityMethod(name = "VerifyDecision")
   VerifiedIdentity verify(ApprovalProof proof, RunRef run, boolean requireRole);
+
+  /**
+   * The run's own start, as the server recorded it, checked once at preflight: a start record is
+   * there, its start id was used by no other run (a replayed start input is refused), and under the
+   * two-person rule the requester signed it. The run that calls this is the one checked.
+   *
+   * @throws io.temporal.failure.ApplicationFailure non-retryable, {@link
+   *     io.abafix.activities.FailureTypes#APPROVAL_REFUSED}, saying why
+   */
+  @ActivityMethod(name = "CheckStart")
+  VerifiedStart checkStart();
 }

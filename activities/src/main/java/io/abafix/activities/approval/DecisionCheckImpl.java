@@ -3,24 +3,40 @@ package io.abafix.activities.approval;
 import io.abafix.activities.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 
-/** {@link DecisionCheck} over the orchestrator's own trust in the approvers' tenant. */
-public final class DecisionCheckImpl implements DecisionCheck {
-  private final IdTokenVerifier verifier;
+/** {@link DecisionCheck} over the directory worker's own trust, keys and ledger. */
+final class DecisionCheckImpl implements DecisionCheck {
+  private final ApprovalGuard guard;
 
-  public DecisionCheckImpl(IdTokenVerifier verifier) {
-    if (verifier == null) throw new IllegalArgumentException("a verifier is required");
-    this.verifier = verifier;
+  DecisionCheckImpl(ApprovalGuard guard) {
+    this.guard = guard;
   }
 
   @Override
   public VerifiedIdentity verify(ApprovalProof proof, RunRef run, boolean requireRole) {
+    // The run is this activity's own, as the server scheduled it: not what the caller names.
+    RunRef own = RunRef.ofCurrentActivity();
     try {
-      if (proof == null) throw new ProofRefusedException("no sign-in: a typed name is not a proof");
-      DecisionBinding binding = proof.bindingFor(run.namespace(), run.workflowId(), run.runId());
-      return verifier.verify(proof.idToken(), binding.nonce(), requireRole);
+      return guard.checkDecision(proof, own, requireRole);
+    } catch (KeysUnavailableException | RunUnreadableException e) {
+      throw ApplicationFailure.newFailure(
+          "the sign-in cannot be checked now: " + e.getMessage(), FailureTypes.TRANSIENT);
     } catch (ProofRefusedException e) {
       throw ApplicationFailure.newNonRetryableFailure(
           "sign-in refused: " + e.getMessage(), FailureTypes.APPROVAL_REFUSED);
+    }
+  }
+
+  @Override
+  public VerifiedStart checkStart() {
+    try {
+      return guard.claimStart(RunRef.ofCurrentActivity());
+    } catch (KeysUnavailableException | RunUnreadableException e) {
+      throw ApplicationFailure.newFailure(
+          "the run's start cannot be checked now: " + e.getMessage(), FailureTypes.TRANSIENT);
+    } catch (ProofRefusedException e) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "the run's start is refused, nothing was changed: " + e.getMessage(),
+          FailureTypes.APPROVAL_REFUSED);
     }
   }
 }

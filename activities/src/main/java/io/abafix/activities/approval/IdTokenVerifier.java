@@ -120,6 +120,35 @@ public final class IdTokenVerifier {
    */
   public VerifiedIdentity verify(String idToken, String expectedNonce, boolean requireRole)
       throws ProofRefusedException {
+    return verify(idToken, expectedNonce, requireRole, clock.instant());
+  }
+
+  /**
+   * {@link #verify(String, String, boolean)} with the token's lifetime checked at its own issue
+   * time: for a decision that stays good for the run it is bound to after its sign-in expired (see
+   * {@link ApprovalGuard}); everything else is checked as always.
+   */
+  public VerifiedIdentity verifyAsIssued(String idToken, String expectedNonce, boolean requireRole)
+      throws ProofRefusedException {
+    Instant issued = null;
+    try {
+      Date iat = JWTParser.parse(idToken.trim()).getJWTClaimsSet().getIssueTime();
+      if (iat != null) issued = iat.toInstant();
+    } catch (ParseException | RuntimeException unreadable) {
+      // verify() names what is wrong with it
+    }
+    return verify(idToken, expectedNonce, requireRole, issued == null ? clock.instant() : issued);
+  }
+
+  /**
+   * {@link #verify(String, String, boolean)} with the token's lifetime checked at {@code at}
+   * instead of now: a requester's start is checked at the moment the server recorded the run's
+   * start, so a start signed hours before an approval still counts; the signature, issuer, audience
+   * and nonce are checked as always.
+   */
+  public VerifiedIdentity verify(
+      String idToken, String expectedNonce, boolean requireRole, Instant at)
+      throws ProofRefusedException {
     if (idToken == null || idToken.isBlank()) {
       throw new ProofRefusedException("no ID token: a typed name is not a proof");
     }
@@ -153,13 +182,14 @@ public final class IdTokenVerifier {
           "the signature does not verify against the tenant's published keys", e);
     }
     try {
-      return checkClaims(claims, expectedNonce, requireRole);
+      return checkClaims(claims, expectedNonce, requireRole, at);
     } catch (ParseException e) {
       throw new ProofRefusedException("a claim has the wrong type: " + e.getMessage());
     }
   }
 
-  private VerifiedIdentity checkClaims(JWTClaimsSet c, String expectedNonce, boolean requireRole)
+  private VerifiedIdentity checkClaims(
+      JWTClaimsSet c, String expectedNonce, boolean requireRole, Instant now)
       throws ProofRefusedException, ParseException {
     if (!trust.issuer().equals(c.getIssuer())) {
       throw new ProofRefusedException(
@@ -174,7 +204,6 @@ public final class IdTokenVerifier {
       throw new ProofRefusedException(
           "audience " + aud + " is not abafix's app " + trust.clientId());
     }
-    Instant now = clock.instant();
     Date exp = c.getExpirationTime();
     if (exp == null || !now.isBefore(exp.toInstant().plus(CLOCK_SKEW))) {
       throw new ProofRefusedException(

@@ -92,6 +92,15 @@ public record ServerState(
     return at < 0 ? account : account.substring(0, at);
   }
 
+  /**
+   * The identity the connector signs in with, as an approval names it: {@code ServiceAccount} or
+   * {@code Application <app id in lower case>}.
+   */
+  public String identityLabel() {
+    return identityType
+        + (applicationId == null ? "" : " " + applicationId.toLowerCase(java.util.Locale.ROOT));
+  }
+
   /** The service account name the documented revert creates: {@code Sync_<server>_<id12>}. */
   public String expectedServiceAccountName() {
     return "Sync_" + server + "_" + machineIdPrefix();

@@ -85,7 +85,12 @@ class IdTokenVerifierKeysTest {
 
     assertThrows(
         KeysUnavailableException.class, () -> verifier.verify(token(rolled, "n"), "n", true));
-    ApprovalGuard guard = new ApprovalGuard(verifier);
+    ApprovalGuard guard =
+        new ApprovalGuard(
+            verifier,
+            ApprovalLedger.inMemory(),
+            (ns, wf, run) ->
+                new StartedRun(ns, wf, run, run, java.time.Instant.now(), null, null, null));
     var binding =
         new DecisionBinding(
             "default",
@@ -103,9 +108,10 @@ class IdTokenVerifierKeysTest {
                 guard.authorize(
                     new StepAuthorization(
                         null, ApprovalProof.of(token(rolled, binding.nonce()), binding)),
-                    new RunRef("default", "wf", "run"),
-                    ProvenParameters.DELETE_APPLICATION,
-                    "obj-1"));
+                    new ApprovalGuard.Scheduling(new RunRef("default", "wf", "run"), "1", 1L),
+                    "DELETE_APPLICATIONS@directory",
+                    "obj-1",
+                    java.util.Map.of()));
     assertFalse(failure.isNonRetryable(), failure.getMessage());
   }
 

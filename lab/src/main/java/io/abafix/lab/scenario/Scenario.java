@@ -59,7 +59,9 @@ public record Scenario(
           "not-owner",
           "restore-service-principal",
           "replication-lag",
-          "pim-eligible-ga");
+          "pim-eligible-ga",
+          "two-person",
+          "two-person-self-approval");
 
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
@@ -333,13 +335,31 @@ public record Scenario(
    *     abafix deletes that app (a restored backup of its configuration): compensation must then
    *     restore the app, service principal included
    */
+  /**
+   * @param startedBy the lab user who signs the run's start in, as {@code abafix remediate} with a
+   *     sign-in does; null for a start without sign-in
+   * @param twoPerson whether the start asks that someone other than {@code startedBy} approve
+   * @param approvedBy the lab user who approves the plan (default {@code alice})
+   */
   public record Demo(
       String flow,
       String rotateCertificateOf,
       String saveConnectorOf,
-      String reconnectAfterDelete) {
+      String reconnectAfterDelete,
+      String startedBy,
+      Boolean twoPerson,
+      String approvedBy) {
     public Demo(String flow, String rotateCertificateOf, String saveConnectorOf) {
-      this(flow, rotateCertificateOf, saveConnectorOf, null);
+      this(flow, rotateCertificateOf, saveConnectorOf, null, null, null, null);
+    }
+
+    /** Who approves in the demo. */
+    public String approvedByOrDefault() {
+      return approvedBy == null ? "alice" : approvedBy;
+    }
+
+    public boolean twoPersonOrDefault() {
+      return twoPerson != null && twoPerson;
     }
 
     public static final String REMEDIATION = "remediation";

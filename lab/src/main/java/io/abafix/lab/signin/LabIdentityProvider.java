@@ -13,8 +13,13 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.abafix.activities.approval.ApprovalGuard;
+import io.abafix.activities.approval.ApprovalLedger;
+import io.abafix.activities.approval.ApprovalProof;
 import io.abafix.activities.approval.ApprovalTrust;
+import io.abafix.activities.approval.DecisionBinding;
 import io.abafix.activities.approval.IdTokenVerifier;
+import io.abafix.activities.approval.StartedRuns;
+import io.abafix.activities.approval.StepAuthorization;
 import io.abafix.lab.LabKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -117,9 +122,25 @@ public final class LabIdentityProvider {
     return new IdTokenVerifier(trust(twoPerson), keySource(), clock);
   }
 
-  /** The production guard, with this lab's keys. */
+  /**
+   * The production guard, with this lab's keys; its ledger lives as long as the guard (a lab
+   * worker's life), and it reads how runs started from the Temporal server, as on a server.
+   */
   public ApprovalGuard guard(boolean twoPerson) {
-    return new ApprovalGuard(verifier(twoPerson));
+    return new ApprovalGuard(verifier(twoPerson), ApprovalLedger.inMemory());
+  }
+
+  /**
+   * The production guard, with this lab's keys, reading runs' starts from {@code runs}: for a test
+   * that calls a worker's steps directly, without a Temporal server.
+   */
+  public ApprovalGuard guard(boolean twoPerson, StartedRuns runs) {
+    return new ApprovalGuard(verifier(twoPerson), ApprovalLedger.inMemory(), runs);
+  }
+
+  /** {@code user}'s signed approval of {@code binding}, as a step carries it. */
+  public StepAuthorization approval(String user, DecisionBinding binding) {
+    return new StepAuthorization(null, ApprovalProof.of(idToken(user, binding.nonce()), binding));
   }
 
   /** The JWKS: public keys only. */

@@ -78,7 +78,7 @@ class DirectoryGuardTest {
     ApprovedDeletions approval = ApprovedDeletions.of(RUN, List.of(shared));
     assertTrue(activities.deleteApplication(shared.id(), signed(shared), approval).changed());
     assertEquals(1, entra.requests(FakeMicrosoftEntra.DELETE_APPLICATION).size());
-    assertTrue(activities.restoreApplication(shared.id(), approval).changed());
+    assertTrue(activities.restoreApplication(shared.id(), signed(shared), approval).changed());
     assertEquals(1, entra.requests(FakeMicrosoftEntra.RESTORE_APPLICATION).size());
   }
 
@@ -89,7 +89,9 @@ class DirectoryGuardTest {
     assertRefused(
         () -> activities.deleteApplication(other.id(), signed(shared, other), approval),
         "does not name it");
-    assertRefused(() -> activities.restoreApplication(other.id(), approval), "does not name it");
+    assertRefused(
+        () -> activities.restoreApplication(other.id(), signed(other), approval),
+        "does not name it");
     assertEquals(List.of(), entra.requests());
   }
 
@@ -98,7 +100,8 @@ class DirectoryGuardTest {
     ApprovedDeletions approval = ApprovedDeletions.of(RUN, List.of(payroll));
     assertRefused(
         () -> activities.deleteApplication(payroll.id(), signed(payroll), approval), "only");
-    assertRefused(() -> activities.restoreApplication(payroll.id(), approval), "only");
+    assertRefused(
+        () -> activities.restoreApplication(payroll.id(), signed(payroll), approval), "only");
     assertEquals(List.of(), entra.requests());
   }
 
@@ -127,7 +130,7 @@ class DirectoryGuardTest {
     assertRefused(() -> activities.deleteApplication(shared.id(), both, approval), "allows 1");
     ApprovedDeletions one = ApprovedDeletions.of(RUN, List.of(shared));
     activities.deleteApplication(shared.id(), both, one);
-    activities.restoreApplication(shared.id(), one);
+    activities.restoreApplication(shared.id(), signed(shared), one);
     activities.deleteApplication(shared.id(), both, one); // the same app again: still one app
     ApprovedDeletions widened = ApprovedDeletions.of(RUN, List.of(shared, other));
     ApprovedDeletions sameCount =
@@ -165,7 +168,7 @@ class DirectoryGuardTest {
     activities.deleteApplication(shared.id(), signed(shared), approval);
     assertTrue(tenant.servicePrincipal(shared.appId()).isEmpty(), "gone with its app");
 
-    var restored = activities.restoreApplication(shared.id(), approval);
+    var restored = activities.restoreApplication(shared.id(), signed(shared), approval);
 
     assertEquals(original, tenant.servicePrincipal(shared.appId()).orElseThrow().id());
     assertEquals(original, restored.after().get("servicePrincipalId"));
@@ -180,7 +183,7 @@ class DirectoryGuardTest {
     tenant.deleteApplication(shared.id());
     tenant.purgeDeletedServicePrincipal(shared.appId());
 
-    var restored = activities.restoreApplication(shared.id(), approval);
+    var restored = activities.restoreApplication(shared.id(), signed(shared), approval);
 
     assertEquals("true", restored.after().get("servicePrincipalRecreated"));
     assertTrue(
@@ -277,8 +280,12 @@ class DirectoryGuardTest {
                           TENANT, WORKER_APP, workerCertificate.writePem(dir.resolve("worker.pem")))
                       .withGraphBaseUrl(entra.graphBaseUrl())
                       .withIdentityEndpointOverride(entra.identityEndpoint())),
-              approvers.guard(false),
-              () -> THIS_RUN);
+              approvers.guard(
+                  false,
+                  (ns, wf, run) ->
+                      new io.abafix.activities.approval.StartedRun(
+                          ns, wf, run, run, java.time.Instant.now(), null, null, null)),
+              () -> new io.abafix.activities.approval.ApprovalGuard.Scheduling(THIS_RUN, "1", 1L));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -296,7 +303,12 @@ class DirectoryGuardTest {
             Map.of(
                 ProvenParameters.DELETE_APPLICATION,
                 ProvenParameters.list(
-                    java.util.Arrays.stream(apps).map(AppRegistration::id).toList())),
+                    java.util.Arrays.stream(apps).map(AppRegistration::id).toList()),
+                ProvenParameters.APPLICATION_IDS,
+                ProvenParameters.list(
+                    java.util.Arrays.stream(apps)
+                        .map(a -> a.id() + "=" + a.appId().toLowerCase(java.util.Locale.ROOT))
+                        .toList())),
             DecisionBinding.APPROVE);
     return new StepAuthorization(
         null, ApprovalProof.of(approvers.idToken("alice", binding.nonce()), binding));

@@ -13,12 +13,16 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import io.abafix.activities.FailureTypes;
 import io.abafix.activities.approval.ApprovalGuard;
+import io.abafix.activities.approval.ApprovalLedger;
 import io.abafix.activities.approval.ApprovalProof;
 import io.abafix.activities.approval.ApprovalTrust;
 import io.abafix.activities.approval.DecisionBinding;
 import io.abafix.activities.approval.IdTokenVerifier;
 import io.abafix.activities.approval.ProvenParameters;
 import io.abafix.activities.approval.RunRef;
+import io.abafix.activities.approval.RunStart;
+import io.abafix.activities.approval.StartedRun;
+import io.abafix.activities.approval.StartedRuns;
 import io.abafix.activities.approval.StepAuthorization;
 import io.abafix.activities.approval.VerifiedApproval;
 import io.temporal.failure.ApplicationFailure;
@@ -36,9 +40,34 @@ class ApprovalGuardTest {
   static final RunRef RUN = new RunRef("default", "abafix-remediation-" + DOMAIN, "run-1");
   static final String APP = "0a1b2c3d-0000-4000-8000-000000000001";
 
+  static final ApprovalGuard.Scheduling SCHEDULED = new ApprovalGuard.Scheduling(RUN, "7", 100L);
+  static final String DELETE = "DELETE_APPLICATIONS@directory";
+
   final LabIdentityProvider idp = new LabIdentityProvider(DOMAIN, Clock.systemUTC());
-  final ApprovalGuard guard = idp.guard(false);
-  final ApprovalGuard twoPerson = idp.guard(true);
+
+  /** How the server recorded the run's start: changed by the tests of starts. */
+  RunStart start;
+
+  Instant startedAt = Instant.now();
+  String parentWorkflowId;
+  final Map<String, StartedRun> parents = new java.util.HashMap<>();
+
+  final StartedRuns runs =
+      (ns, wf, run) ->
+          parents.containsKey(wf)
+              ? parents.get(wf)
+              : new StartedRun(ns, wf, run, "run-1", startedAt, start, parentWorkflowId, "p-run");
+
+  ApprovalGuard guard(boolean twoPerson) {
+    return new ApprovalGuard(idp.verifier(twoPerson), ApprovalLedger.inMemory(), runs);
+  }
+
+  final ApprovalGuard guard = guard(false);
+  final ApprovalGuard twoPerson = guard(true);
+
+  VerifiedApproval authorize(ApprovalGuard g, StepAuthorization proofs, String object) {
+    return g.authorize(proofs, SCHEDULED, DELETE, object, Map.of());
+  }
 
   static DecisionBinding deletion(RunRef run, String gate, String plan, String... objectIds) {
     return new DecisionBinding(
@@ -67,9 +96,7 @@ class ApprovalGuardTest {
 
   String refusal(ApprovalGuard g, StepAuthorization proofs, String target) {
     ApplicationFailure f =
-        assertThrows(
-            ApplicationFailure.class,
-            () -> g.authorize(proofs, RUN, ProvenParameters.DELETE_APPLICATION, target));
+        assertThrows(ApplicationFailure.class, () -> authorize(g, proofs, target));
     assertEquals(FailureTypes.APPROVAL_REFUSED, f.getType());
     assertTrue(f.isNonRetryable());
     return f.getOriginalMessage();
@@ -77,9 +104,7 @@ class ApprovalGuardTest {
 
   @Test
   void aValidProofAuthorisesTheStepAndNamesTheVerifiedApprover() {
-    VerifiedApproval v =
-        guard.authorize(
-            approvedBy("alice", BINDING), RUN, ProvenParameters.DELETE_APPLICATION, APP);
+    VerifiedApproval v = authorize(guard, approvedBy("alice", BINDING), APP);
     assertEquals("alice@" + DOMAIN, v.approver().upn());
     assertEquals(idp.requireUser("alice").objectId(), v.approver().objectId());
     assertEquals(idp.tenantId(), v.approver().tenantId());
@@ -167,33 +192,35 @@ class ApprovalGuardTest {
   }
 
   @Test
-  void aProofForOtherParametersDoesNotCoverThisTarget() {
-    String other = "0a1b2c3d-0000-4000-8000-000000000002";
-    assertTrue(
-        refusal(guard, approvedBy("alice", BINDING), other).contains("not deleteApplication"));
+  void aProofForAnotherStepDoesNotCoverThisOne() {
+    ApplicationFailure f =
+        assertThrows(
+            ApplicationFailure.class,
+            () ->
+                guard.authorize(
+                    approvedBy("alice", BINDING),
+                    SCHEDULED,
+                    "REVERT_TO_SERVICE_ACCOUNT@SERVERA",
+                    "SERVERA",
+                    Map.of()));
+    assertTrue(f.getOriginalMessage().contains("does not bind"), f.getOriginalMessage());
+  }
+
+  /** The requester's signed start, as {@code abafix remediate} puts it into the start input. */
+  RunStart signedStart(String user, boolean twoPerson) {
+    RunStart s = RunStart.unsigned("start-1", twoPerson);
+    DecisionBinding b = RunStart.binding(RUN.namespace(), RUN.workflowId(), "start-1", twoPerson);
+    return s.signedWith(idp.idToken(user, b.nonce()), RUN.namespace(), RUN.workflowId());
   }
 
   @Test
   void theRequesterCannotApproveUnderTwoPerson() {
-    String startToken =
-        idp.idToken(
-            "alice", DecisionBinding.start(RUN.namespace(), RUN.workflowId(), RUN.runId()).nonce());
-    ApprovalProof start =
-        ApprovalProof.of(
-            startToken, DecisionBinding.start(RUN.namespace(), RUN.workflowId(), RUN.runId()));
-    ApprovalProof aliceApproves = ApprovalProof.of(idp.idToken("alice", BINDING.nonce()), BINDING);
-    assertTrue(
-        refusal(twoPerson, new StepAuthorization(start, aliceApproves), APP)
-            .contains("two-person"));
-    assertTrue(
-        refusal(twoPerson, new StepAuthorization(null, aliceApproves), APP).contains("requester"));
-    ApprovalProof bobApproves = ApprovalProof.of(idp.idToken("bob", BINDING.nonce()), BINDING);
-    VerifiedApproval v =
-        twoPerson.authorize(
-            new StepAuthorization(start, bobApproves),
-            RUN,
-            ProvenParameters.DELETE_APPLICATION,
-            APP);
+    start = signedStart("alice", false);
+    assertTrue(refusal(twoPerson, approvedBy("alice", BINDING), APP).contains("two-person"));
+    start = null;
+    assertTrue(refusal(twoPerson, approvedBy("bob", BINDING), APP).contains("no signed start"));
+    start = signedStart("alice", false);
+    VerifiedApproval v = authorize(twoPerson, approvedBy("bob", BINDING), APP);
     assertEquals("bob@" + DOMAIN, v.approver().upn());
     assertEquals("alice@" + DOMAIN, v.requester().upn());
   }
@@ -238,14 +265,15 @@ class ApprovalGuardTest {
                 idp.approversGroupId(),
                 false),
             idp.keySource(),
-            Clock.systemUTC()));
+            Clock.systemUTC()),
+        ApprovalLedger.inMemory(),
+        runs);
   }
 
   @Test
   void underAnApproversGroupOnlyItsMembersWithTheRoleApprove() {
     ApprovalGuard g = groupGuard();
-    VerifiedApproval v =
-        g.authorize(approvedBy("alice", BINDING), RUN, ProvenParameters.DELETE_APPLICATION, APP);
+    VerifiedApproval v = authorize(g, approvedBy("alice", BINDING), APP);
     assertEquals("alice@" + DOMAIN, v.approver().upn());
 
     // bob holds the role but is not in the group
@@ -253,7 +281,7 @@ class ApprovalGuardTest {
         refusal(g, approvedBy("bob", BINDING), APP)
             .contains("is not a member of the approvers' group " + idp.approversGroupId()));
     // without the group check bob approves: the group is what refuses him
-    guard.authorize(approvedBy("bob", BINDING), RUN, ProvenParameters.DELETE_APPLICATION, APP);
+    authorize(guard, approvedBy("bob", BINDING), APP);
   }
 
   @Test

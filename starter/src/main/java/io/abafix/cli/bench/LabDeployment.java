@@ -120,7 +120,11 @@ final class LabDeployment implements AutoCloseable {
             .build();
     SharedAppRemediationWorkflow run =
         client.newWorkflowStub(SharedAppRemediationWorkflow.class, options);
-    WorkflowClient.start(run::remediate, request);
+    WorkflowClient.start(
+        run::remediate,
+        request.startedAs(
+            io.abafix.activities.approval.RunStart.unsigned(
+                io.abafix.activities.approval.RunStart.newStartId(), false)));
     CompletableFuture<RemediationResult> result =
         WorkflowStub.fromTyped(run).getResultAsync(RemediationResult.class);
     CompletableFuture<RemediationResult> outcome = new CompletableFuture<>();

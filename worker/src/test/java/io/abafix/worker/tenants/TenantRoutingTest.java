@@ -62,7 +62,7 @@ class TenantRoutingTest {
               .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
               .build();
       try {
-        Workflow.newActivityStub(SyncServerActivities.class, options).pauseScheduler("SERVERA");
+        Workflow.newActivityStub(SyncServerActivities.class, options).inspectServer("SERVERA");
         return "ran";
       } catch (ActivityFailure e) {
         ApplicationFailure cause = (ApplicationFailure) e.getCause();
@@ -153,16 +153,16 @@ class TenantRoutingTest {
 
     assertEquals("ran", probe(FABRIKAM, TaskQueues.forServer(FABRIKAM, "SERVERA"), true));
 
-    assertFalse(fabrikam.snapshot().server("SERVERA").syncCycleEnabled(), "fabrikam's paused");
-    assertTrue(contoso.snapshot().server("SERVERA").syncCycleEnabled(), "contoso's untouched");
-    assertEquals(List.of(), contoso.calls());
+    // The probe reads the server (a changing step would need a signed approval besides): the
+    // labs record which tenant's adapter each call reached.
+    assertEquals(List.of(), contoso.calls(), "contoso's untouched");
     assertFalse(fabrikam.calls().isEmpty());
     assertTrue(fabrikam.calls().stream().allMatch(c -> FABRIKAM.equals(c.tenant())));
   }
 
   /**
    * What queues without the tenant key would do: fabrikam's step, sent to the tenant-blind queue
-   * {@code abafix-server-servera} that contoso's SERVERA polls, pauses contoso's SERVERA. This is
+   * {@code abafix-server-servera} that contoso's SERVERA polls, reaches contoso's SERVERA. This is
    * the cross-tenant step that tenant routing rules out; only runs from before it use such queues.
    */
   @Test
@@ -173,7 +173,6 @@ class TenantRoutingTest {
 
     assertEquals("ran", probe(FABRIKAM, TaskQueues.forServer("SERVERA"), false));
 
-    assertFalse(contoso.snapshot().server("SERVERA").syncCycleEnabled(), "the wrong server");
     assertTrue(
         contoso.calls().stream()
             .anyMatch(
@@ -198,7 +197,7 @@ class TenantRoutingTest {
               .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
               .build();
       try {
-        Workflow.newActivityStub(SyncServerActivities.class, options).pauseScheduler("SERVERA");
+        Workflow.newActivityStub(SyncServerActivities.class, options).inspectServer("SERVERA");
         return "ran";
       } catch (ActivityFailure e) {
         ApplicationFailure cause = (ApplicationFailure) e.getCause();

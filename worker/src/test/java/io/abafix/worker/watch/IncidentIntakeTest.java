@@ -185,6 +185,54 @@ class IncidentIntakeTest {
     return result.get(30, TimeUnit.SECONDS);
   }
 
+  /** The first run of a workflow's chain, which decisions bind. */
+  private String chainOf(String workflowId) {
+    String runId =
+        env.getWorkflowClient()
+            .newUntypedWorkflowStub(workflowId)
+            .describe()
+            .getExecution()
+            .getRunId();
+    try {
+      return io.abafix.activities.approval.TemporalStartedRuns.firstRunId(
+          env.getWorkflowClient(), env.getNamespace(), workflowId, runId);
+    } catch (io.abafix.activities.approval.ProofRefusedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** alice approves the whole plan of {@code workflowId} once it asks, as abafix approve would. */
+  private void approvePlanAsAlice(String workflowId) throws InterruptedException {
+    var run =
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                io.abafix.workflows.ConnectorParameterRepairWorkflow.class, workflowId);
+    for (int look = 0; look < 300; look++) {
+      List<PendingApproval> open;
+      try {
+        open = run.progress().pendingApprovals();
+      } catch (RuntimeException notStartedYet) {
+        open = List.of();
+      }
+      if (!open.isEmpty()) {
+        DecisionBinding plan =
+            DecisionScope.binding(
+                env.getNamespace(), workflowId, chainOf(workflowId), "PLAN", open, true);
+        run.decide(
+            new ApprovalRequest(
+                "PLAN",
+                "alice",
+                true,
+                "",
+                open.get(0).planDigest(),
+                ApprovalProof.of(lab.identities().idToken("alice", plan.nonce()), plan)));
+        return;
+      }
+      env.sleep(Duration.ofSeconds(1));
+    }
+    throw new AssertionError(workflowId + " never asked for approval");
+  }
+
   private IncidentWorkflow incident() {
     return env.getWorkflowClient()
         .newWorkflowStub(IncidentWorkflow.class, WorkflowIds.incident(lab.tenantDomain()));
@@ -293,11 +341,7 @@ class IncidentIntakeTest {
         DecisionScope.binding(
             env.getWorkflowClient().getOptions().getNamespace(),
             WorkflowIds.incident(lab.tenantDomain()),
-            env.getWorkflowClient()
-                .newUntypedWorkflowStub(WorkflowIds.incident(lab.tenantDomain()))
-                .describe()
-                .getExecution()
-                .getRunId(),
+            chainOf(WorkflowIds.incident(lab.tenantDomain())),
             proposal.gate(),
             List.of(proposal),
             true);
@@ -310,6 +354,8 @@ class IncidentIntakeTest {
                 "go",
                 proposal.digest(),
                 ApprovalProof.of(lab.identities().idToken("alice", binding.nonce()), binding)));
+    // Each repair asks for the approval of its install and repair: alice approves its plan.
+    for (ProposedRun child : waiting.proposal()) approvePlanAsAlice(child.workflowId());
     IncidentResult result =
         env.getWorkflowClient()
             .newUntypedWorkflowStub(WorkflowIds.incident(lab.tenantDomain()))

@@ -250,7 +250,14 @@ public final class Gates {
     if (refusal != null) {
       throw ApplicationFailure.newNonRetryableFailure(refusal, DECISION_REFUSED);
     }
-    VerifiedIdentity who = verifier.verify(r.proof(), r.approve(), b -> bindingRefusal(r, b));
+    VerifiedIdentity who;
+    try {
+      who = verifier.verify(r.proof(), r.approve(), b -> bindingRefusal(r, b));
+    } catch (ApplicationFailure refused) {
+      // Recorded: an audit shows who tried to decide and why it did not count.
+      refused(r, refused.getOriginalMessage());
+      throw refused;
+    }
     if (who != null) {
       // The check took time: the gate may have been settled (or timed out) meanwhile.
       refusal = refusal(r);
@@ -262,6 +269,7 @@ public final class Gates {
         refusal = "two-person rule: " + who.upn() + " started this run and cannot approve it";
       }
       if (refusal != null) {
+        refused(r, refusal);
         throw ApplicationFailure.newNonRetryableFailure(refusal, DECISION_REFUSED);
       }
     }
@@ -281,6 +289,26 @@ public final class Gates {
           Executor.OPERATOR);
     }
     return String.join(", ", targets.stream().map(g -> g.pending.gate()).toList());
+  }
+
+  private final List<String> refusals = new ArrayList<>();
+
+  /** The signed decisions refused so far, each with why: what a run that was not approved says. */
+  public List<String> refusals() {
+    return List.copyOf(refusals);
+  }
+
+  private void refused(ApprovalRequest r, String why) {
+    refusals.add(why);
+    journal
+        .entry("APPROVAL_REFUSED")
+        .target(r.gate() == null ? "" : r.gate().trim())
+        .executor(Executor.OPERATOR.name())
+        .actor(r.by())
+        .at(clock.getAsLong())
+        .outcome("REFUSED")
+        .detail(why)
+        .record();
   }
 
   /** Why a decision is refused, or null when it settles something. */

@@ -40,6 +40,53 @@ public final class SignedDecisions {
 
   private SignedDecisions() {}
 
+  /** The first run of this run's chain, which decisions bind (a reset keeps it). */
+  public static String firstRun() {
+    var info = Workflow.getInfo();
+    return io.abafix.activities.approval.TemporalStartedRuns.firstRunOf(
+        info.getFirstExecutionRunId(), info.getRunId());
+  }
+
+  /** Version of runs that prove their own start at preflight. */
+  public static final int VERIFIED_START = 1;
+
+  /**
+   * The run's start, proven by its tenant's directory worker from the server's record of it (see
+   * {@link DecisionCheck#checkStart}).
+   *
+   * @throws ApplicationFailure non-retryable {@link #REFUSED}, saying why the start is refused
+   */
+  public static io.abafix.activities.approval.VerifiedStart checkStart(Route route) {
+    try {
+      // The directory worker may be starting: wait for it longer than for a person's decision.
+      return stub(route, Duration.ofMinutes(10)).checkStart();
+    } catch (ActivityFailure e) {
+      String why =
+          e.getCause() instanceof ApplicationFailure a
+              ? a.getOriginalMessage()
+              : "the run's start could not be checked (is the directory worker polling?): "
+                  + e.getCause().getMessage();
+      throw ApplicationFailure.newNonRetryableFailure(why, REFUSED);
+    }
+  }
+
+  private static DecisionCheck stub(Route route, Duration patience) {
+    return Workflow.newActivityStub(
+        DecisionCheck.class,
+        ActivityOptions.newBuilder()
+            .setTaskQueue(route.directoryQueue())
+            .setContextPropagators(route.propagators())
+            // Not waiting long for a directory worker that is down: the person retries.
+            .setScheduleToCloseTimeout(patience)
+            .setStartToCloseTimeout(Duration.ofSeconds(30))
+            .setRetryOptions(
+                RetryOptions.newBuilder()
+                    .setMaximumAttempts(patience.compareTo(Duration.ofMinutes(2)) > 0 ? 0 : 3)
+                    .setDoNotRetry(FailureTypes.APPROVAL_REFUSED)
+                    .build())
+            .build());
+  }
+
   /**
    * The verifier of a workflow: its own run, checked by its tenant's directory worker.
    *
@@ -59,25 +106,11 @@ public final class SignedDecisions {
             REFUSED);
       }
       var info = Workflow.getInfo();
+      // Decisions bind the chain's first run: a reset keeps them.
       String wrong =
-          mismatch.apply(
-              proof.bindingFor(info.getNamespace(), info.getWorkflowId(), info.getRunId()));
+          mismatch.apply(proof.bindingFor(info.getNamespace(), info.getWorkflowId(), firstRun()));
       if (wrong != null) throw ApplicationFailure.newNonRetryableFailure(wrong, REFUSED);
-      DecisionCheck check =
-          Workflow.newActivityStub(
-              DecisionCheck.class,
-              ActivityOptions.newBuilder()
-                  .setTaskQueue(route.directoryQueue())
-                  .setContextPropagators(route.propagators())
-                  // Not waiting long for a directory worker that is down: the person retries.
-                  .setScheduleToCloseTimeout(Duration.ofMinutes(2))
-                  .setStartToCloseTimeout(Duration.ofSeconds(30))
-                  .setRetryOptions(
-                      RetryOptions.newBuilder()
-                          .setMaximumAttempts(3)
-                          .setDoNotRetry(FailureTypes.APPROVAL_REFUSED)
-                          .build())
-                  .build());
+      DecisionCheck check = stub(route, Duration.ofMinutes(2));
       try {
         return check.verify(
             proof,

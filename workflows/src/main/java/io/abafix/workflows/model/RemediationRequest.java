@@ -1,5 +1,6 @@
 package io.abafix.workflows.model;
 
+import io.abafix.activities.approval.RunStart;
 import io.abafix.workflows.plan.RehearsedFleet;
 import io.abafix.workflows.plan.StepName;
 import java.util.List;
@@ -21,6 +22,9 @@ import java.util.Map;
  * @param rehearsed what a rehearsal of this run met (its plan digest and the fleet's facts); when
  *     set, preflight refuses, changing nothing, a fleet or plan that differs from it; null for a
  *     run that was not rehearsed
+ * @param start the run's start record ({@link RunStart}): its own id, checked once at preflight so
+ *     a replayed input is refused, and the requester's signed start; a run without one is blocked
+ *     at preflight
  */
 public record RemediationRequest(
     String tenant,
@@ -33,7 +37,8 @@ public record RemediationRequest(
     String requestedBy,
     List<StepName> operatorSteps,
     String origin,
-    RehearsedFleet rehearsed) {
+    RehearsedFleet rehearsed,
+    RunStart start) {
 
   /**
    * Microsoft's procedure uses the wizard for these; the cmdlets exist but need an admin sign-in.
@@ -64,11 +69,24 @@ public record RemediationRequest(
         requestedBy,
         operatorSteps,
         origin,
+        null,
         null);
   }
 
   /** This request, bound to what its rehearsal met. */
   public RemediationRequest rehearsedAs(RehearsedFleet fleet) {
+    return with(fleet, start);
+  }
+
+  /**
+   * This request with its start record: every run carries one, made by whoever starts it ({@code
+   * abafix remediate}, an incident), signed by the requester where two people are needed.
+   */
+  public RemediationRequest startedAs(RunStart start) {
+    return with(rehearsed, start);
+  }
+
+  private RemediationRequest with(RehearsedFleet fleet, RunStart runStart) {
     return new RemediationRequest(
         tenant,
         servers,
@@ -80,7 +98,8 @@ public record RemediationRequest(
         requestedBy,
         operatorSteps,
         origin,
-        fleet);
+        fleet,
+        runStart);
   }
 
   /** A request started by a person at the CLI. */

@@ -1,5 +1,7 @@
 package io.abafix.workflows.model;
 
+import io.abafix.activities.approval.RunStart;
+
 /**
  * What the connector-parameter repair of one server is asked to do.
  *
@@ -11,10 +13,26 @@ package io.abafix.workflows.model;
  * @param requestedBy who started the repair, for the audit
  */
 public record RepairRequest(
-    String tenant, String server, String moduleSource, Timings timings, String requestedBy) {
+    String tenant,
+    String server,
+    String moduleSource,
+    Timings timings,
+    String requestedBy,
+    RunStart start) {
 
   /** The PowerShell Gallery as the module source. */
   public static final String GALLERY = "gallery";
+
+  /** A request not yet given its start record. */
+  public RepairRequest(
+      String tenant, String server, String moduleSource, Timings timings, String requestedBy) {
+    this(tenant, server, moduleSource, timings, requestedBy, null);
+  }
+
+  /** This request with its start record (see {@link RemediationRequest#startedAs}). */
+  public RepairRequest startedAs(RunStart start) {
+    return new RepairRequest(tenant, server, moduleSource, timings, requestedBy, start);
+  }
 
   public RepairRequest {
     moduleSource = moduleSource == null || moduleSource.isBlank() ? GALLERY : moduleSource;

@@ -180,14 +180,17 @@ class RunVisibilityTest {
     WorkflowClient.start(
         run::remediate,
         new RemediationRequest(
-            lab.tenantDomain(),
-            lab.serverNames(),
-            "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml",
-            null,
-            false,
-            new ApprovalPolicy(true, false, 3600),
-            Timings.standard(),
-            "alice"));
+                lab.tenantDomain(),
+                lab.serverNames(),
+                "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml",
+                null,
+                false,
+                new ApprovalPolicy(true, false, 3600),
+                Timings.standard(),
+                "alice")
+            .startedAs(
+                io.abafix.activities.approval.RunStart.unsigned(
+                    io.abafix.activities.approval.RunStart.newStartId(), false)));
     CompletableFuture<RemediationResult> result =
         client.newUntypedWorkflowStub(id).getResultAsync(RemediationResult.class);
     List<PendingApproval> gates = new ArrayList<>();

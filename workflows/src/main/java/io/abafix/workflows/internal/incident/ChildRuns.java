@@ -1,6 +1,7 @@
 package io.abafix.workflows.internal.incident;
 
 import io.abafix.activities.TaskQueues;
+import io.abafix.activities.approval.RunStart;
 import io.abafix.workflows.ConnectorParameterRepairWorkflow;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.audit.AuditJournal;
@@ -8,6 +9,7 @@ import io.abafix.workflows.incident.ChildRun;
 import io.abafix.workflows.incident.IncidentConfig;
 import io.abafix.workflows.incident.ProposedRun;
 import io.abafix.workflows.incident.Remedy;
+import io.abafix.workflows.internal.Gates;
 import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.RemediationRequest;
 import io.abafix.workflows.model.RemediationResult;
@@ -56,8 +58,19 @@ public final class ChildRuns {
   }
 
   /** Starts one proposed workflow and waits for it; records how it ended. */
-  public void run(ProposedRun run, String approver, List<String> fleet) {
+  public void run(ProposedRun run, Gates.Settled decision, List<String> fleet) {
+    String approver = decision.by();
     long started = Workflow.currentTimeMillis();
+    // The child's start: an id of its own, and the proposal's signed approval as its requester's
+    // proof; the workers check the server's record that this incident is its parent.
+    // One start per child per incident run: its id says which, and takes nothing from the
+    // workflow's random sequence, which histories recorded before it still follow.
+    RunStart start =
+        new RunStart(
+            Workflow.getInfo().getRunId() + "/" + run.workflowId(),
+            config.policy().twoPerson(),
+            decision.proof(),
+            Workflow.getInfo().getWorkflowId());
     ChildWorkflowOptions options =
         RunDescriptions.forProposal(run, config.tenant())
             .applyTo(ChildWorkflowOptions.newBuilder())
@@ -79,17 +92,20 @@ public final class ChildRuns {
         // wait for a signed approval, which no policy can stand in for.
         RemediationRequest request =
             new RemediationRequest(
-                config.tenant(),
-                fleet,
-                config.credentialReference(),
-                null,
-                false,
-                new ApprovalPolicy(
-                    true, config.policy().twoPerson(), config.policy().approvalTimeoutSeconds()),
-                config.timings(),
-                approver,
-                config.operatorSteps(),
-                origin);
+                    config.tenant(),
+                    fleet,
+                    config.credentialReference(),
+                    null,
+                    false,
+                    new ApprovalPolicy(
+                        true,
+                        config.policy().twoPerson(),
+                        config.policy().approvalTimeoutSeconds()),
+                    config.timings(),
+                    approver,
+                    config.operatorSteps(),
+                    origin)
+                .startedAs(start);
         Promise<RemediationResult> result = Async.function(child::remediate, request);
         Workflow.getWorkflowExecution(child).get();
         started(run, started);
@@ -102,11 +118,12 @@ public final class ChildRuns {
         String server = run.servers().get(0);
         RepairRequest request =
             new RepairRequest(
-                config.tenant(),
-                server,
-                config.moduleSourceFor(server),
-                config.timings(),
-                approver + " (" + origin + ")");
+                    config.tenant(),
+                    server,
+                    config.moduleSourceFor(server),
+                    config.timings(),
+                    approver + " (" + origin + ")")
+                .startedAs(start);
         Promise<RepairResult> result = Async.function(child::repair, request);
         Workflow.getWorkflowExecution(child).get();
         started(run, started);

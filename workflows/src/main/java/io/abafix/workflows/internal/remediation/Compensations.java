@@ -10,6 +10,7 @@ import io.abafix.activities.model.AuthenticationCheck;
 import io.abafix.activities.model.IdentityType;
 import io.abafix.activities.model.ServerState;
 import io.abafix.activities.model.StepResult;
+import io.abafix.workflows.internal.Gates;
 import io.abafix.workflows.plan.Executor;
 import io.abafix.workflows.plan.PlannedStep;
 import io.temporal.failure.TemporalFailure;
@@ -80,7 +81,10 @@ public final class Compensations {
                 + "); give it one, then Set-ADSyncScheduler -SyncCycleEnabled $true");
         return true;
       }
-      run.server(server).resumeScheduler(server);
+      // A compensation acts under the run's approvals: the plan's lists the resume.
+      run.server(server)
+          .resumeScheduler(
+              server, run.proofs.apply(Gates.name("RESUME_SCHEDULER", server)).forCompensation());
       recorded(
           server,
           started,
@@ -132,7 +136,14 @@ public final class Compensations {
             .record();
         return true;
       }
-      StepResult r = run.directory.restoreApplication(app.id(), run.approvedDeletions());
+      // Under the approval that let this very app be deleted.
+      StepResult r =
+          run.directory.restoreApplication(
+              app.id(),
+              run.proofs
+                  .apply(Gates.name("DELETE_APPLICATIONS", PlannedStep.DIRECTORY))
+                  .forCompensation(),
+              run.approvedDeletions());
       restore(started)
           .attempts(r.attempt())
           .outcome(r.changed() ? "COMPENSATED" : "NO_CHANGE")

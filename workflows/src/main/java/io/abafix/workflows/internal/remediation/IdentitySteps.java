@@ -117,7 +117,9 @@ public final class IdentitySteps {
     }
     if (s.executor() != Executor.OPERATOR) {
       StepResult r =
-          run.server(server).rotateApplicationCertificate(server, st.certificateThumbprint());
+          run.server(server)
+              .rotateApplicationCertificate(
+                  server, st.certificateThumbprint(), approvals.authorization(s.key()));
       int polls = run.waits.signIn(server, server + " to sign in with its rotated certificate");
       return StepRecord.of(r).plusPolls(polls - 1);
     }
@@ -156,7 +158,8 @@ public final class IdentitySteps {
     if (s.executor() != Executor.OPERATOR) {
       return StepRecord.of(
           run.server(server)
-              .configureApplicationAuthentication(server, new ArrayList<>(run.retiredAppIds)));
+              .configureApplicationAuthentication(
+                  server, new ArrayList<>(run.retiredAppIds), approvals.authorization(s.key())));
     }
     ServerState before = run.server(server).inspectServer(server);
     String by =

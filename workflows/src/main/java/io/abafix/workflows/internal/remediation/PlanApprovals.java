@@ -24,6 +24,9 @@ import java.util.Map;
  * the server reports now, and if they differ it asks again ({@link #confirm}).
  */
 public final class PlanApprovals {
+  /** Failure type of a plan whose approvals did not all come in time. */
+  public static final String NOT_APPROVED_IN_TIME = "abafix.NotApprovedInTime";
+
   private final RemediationRun run;
   private final Map<String, Gates.Settled> approved = new HashMap<>();
   private final Map<String, Map<String, String>> approvedParameters = new HashMap<>();
@@ -31,6 +34,7 @@ public final class PlanApprovals {
 
   public PlanApprovals(RemediationRun run) {
     this.run = run;
+    run.proofs = this::authorization;
   }
 
   /**
@@ -105,12 +109,17 @@ public final class PlanApprovals {
   }
 
   /**
-   * The proofs the gate's step carries to its worker: the signed approval that settled it, which
-   * the worker verifies itself before it acts.
+   * The proof a step carries to its worker, which verifies it itself before it acts: for a gate's
+   * step, the signed approval that settled that gate; for a non-destructive change (pause, resume,
+   * rotation, ABA configuration, and the compensation's resume), an approval of this plan, every
+   * one of which lists those changes ({@link ProvenParameters#CHANGES}); null when none was given.
    */
-  public StepAuthorization authorization(String gate) {
-    Gates.Settled s = approved.get(gate);
-    return new StepAuthorization(run.requesterProof, s == null ? null : s.proof());
+  public StepAuthorization authorization(String stepKey) {
+    Gates.Settled s = approved.get(stepKey);
+    if (s == null || s.proof() == null) {
+      s = approved.values().stream().filter(a -> a.proof() != null).findFirst().orElse(null);
+    }
+    return new StepAuthorization(null, s == null ? null : s.proof());
   }
 
   private void settle(List<Gates.Request> requests) {
@@ -172,13 +181,15 @@ public final class PlanApprovals {
     List<String> late =
         settled.stream().filter(s -> !s.approved()).map(Gates.Settled::gate).toList();
     if (!late.isEmpty()) {
+      List<String> refused = run.gates.refusals();
       throw ApplicationFailure.newNonRetryableFailure(
           "no approval for "
               + String.join(", ", late)
               + " within "
               + Duration.ofSeconds(policy.timeoutSeconds()).toMinutes()
-              + " minutes",
-          FailureTypes.PERMANENT);
+              + " minutes"
+              + (refused.isEmpty() ? "" : " (refused: " + String.join("; ", refused) + ")"),
+          NOT_APPROVED_IN_TIME);
     }
   }
 
@@ -193,6 +204,27 @@ public final class PlanApprovals {
   private Map<String, String> proven(PlannedStep s, Map<String, String> parameters) {
     if (!proven || parameters.keySet().stream().anyMatch(PROVEN::contains)) return parameters;
     Map<String, String> m = new LinkedHashMap<>(parameters);
+    if (Workflow.getVersion("every-change-proven", Workflow.DEFAULT_VERSION, 1) >= 1) {
+      // What the plan changes besides its gates: any approval of the plan authorises these.
+      List<String> changes =
+          run.plan.steps().stream()
+              .filter(p -> ProvenParameters.NON_DESTRUCTIVE.contains(p.step().name()))
+              .filter(p -> p.executor() != io.abafix.workflows.plan.Executor.OPERATOR)
+              .map(PlannedStep::key)
+              .toList();
+      if (!changes.isEmpty()) m.put(ProvenParameters.CHANGES, ProvenParameters.list(changes));
+      if (!run.retiredAppIds.isEmpty()) {
+        m.put(ProvenParameters.RETIRED_APP_IDS, ProvenParameters.list(run.retiredAppIds));
+      }
+      if (s.step() == io.abafix.workflows.plan.StepName.DELETE_APPLICATIONS) {
+        m.put(
+            ProvenParameters.APPLICATION_IDS,
+            ProvenParameters.list(
+                run.plan.applicationsToDelete().stream()
+                    .map(a -> a.id() + "=" + RemediationRun.key(a.appId()))
+                    .toList()));
+      }
+    }
     switch (s.step()) {
       case REVERT_TO_SERVICE_ACCOUNT ->
           m.put(ProvenParameters.REVERT_TO_SERVICE_ACCOUNT, s.target());
@@ -258,7 +290,6 @@ public final class PlanApprovals {
 
   /** The identity a revert replaces, e.g. {@code Application 0c1f...}. */
   public static String identity(ServerState st) {
-    return st.identityType()
-        + (st.applicationId() == null ? "" : " " + RemediationRun.key(st.applicationId()));
+    return st.identityLabel();
   }
 }

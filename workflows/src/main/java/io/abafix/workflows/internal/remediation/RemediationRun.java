@@ -93,8 +93,15 @@ public final class RemediationRun {
 
   public String cancelReason;
 
-  /** The requester's signed start, once {@code abafix remediate} has sent it; else null. */
-  public io.abafix.activities.approval.ApprovalProof requesterProof;
+  /**
+   * The proof a step carries to its worker, by the step's key ({@link PlanApprovals#authorization}
+   * once the approvals are asked for; nothing before).
+   */
+  public java.util.function.Function<String, io.abafix.activities.approval.StepAuthorization>
+      proofs = k -> io.abafix.activities.approval.StepAuthorization.none();
+
+  /** The run's start as its preflight proved it; null before, or for a run begun before that. */
+  public io.abafix.activities.approval.VerifiedStart verifiedStart;
 
   private final Map<String, SyncServerActivities> serverStubs = new HashMap<>();
 
@@ -118,7 +125,8 @@ public final class RemediationRun {
             journal,
             route,
             "nothing in this run is waiting for approval",
-            request.approvals().twoPerson() ? String.valueOf(request.requestedBy()) : null);
+            // The requester is whom the verified start proves, never a typed name.
+            null);
     this.operatorTasks = new OperatorTasks(journal, route);
   }
 
@@ -180,6 +188,13 @@ public final class RemediationRun {
         throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
             "server " + s + " is named twice", io.abafix.activities.FailureTypes.PERMANENT);
       }
+    }
+    if (!r.approvals().required()) {
+      // The workers refuse every changing step without a signed approval: say so before anything.
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+          "approvals.required=false: every changing step needs a signed approval, which no policy"
+              + " can stand in for",
+          io.abafix.activities.FailureTypes.PERMANENT);
     }
   }
 

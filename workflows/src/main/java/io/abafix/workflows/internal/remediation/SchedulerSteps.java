@@ -3,6 +3,7 @@ package io.abafix.workflows.internal.remediation;
 import static io.abafix.workflows.internal.remediation.RemediationRun.now;
 
 import io.abafix.activities.model.StepResult;
+import io.abafix.workflows.internal.Gates;
 import io.abafix.workflows.plan.Executor;
 import java.time.Duration;
 import java.util.Map;
@@ -23,7 +24,9 @@ public final class SchedulerSteps {
       run.saga.addCompensation(() -> compensations.resumeIfWorking(server));
       run.pausedAt.putIfAbsent(server, now());
     }
-    return StepRecord.of(run.server(server).pauseScheduler(server));
+    return StepRecord.of(
+        run.server(server)
+            .pauseScheduler(server, run.proofs.apply(Gates.name("PAUSE_SCHEDULER", server))));
   }
 
   public StepRecord waitForSyncCycle(String server) {
@@ -39,7 +42,10 @@ public final class SchedulerSteps {
     if (!run.preflight.get(server).syncCycleEnabled()) {
       return StepRecord.skipped(Map.of(), "the scheduler was paused before this run: left paused");
     }
-    StepRecord r = StepRecord.of(run.server(server).resumeScheduler(server));
+    StepRecord r =
+        StepRecord.of(
+            run.server(server)
+                .resumeScheduler(server, run.proofs.apply(Gates.name("RESUME_SCHEDULER", server))));
     recordPausedWindow(run, server, "resumed by the run");
     return r;
   }
