@@ -94,6 +94,7 @@ final class ReportCommand implements Callable<Integer> {
     }
     write(report, html);
     spec.commandLine().getOut().println("wrote the report of " + report.runId() + " to " + html);
+    spec.commandLine().getOut().println("audit: " + report.verification().summary());
     return 0;
   }
 
