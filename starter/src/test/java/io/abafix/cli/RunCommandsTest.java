@@ -8,6 +8,7 @@ import io.abafix.lab.Lab;
 import io.abafix.lab.scenario.Scenario;
 import io.abafix.lab.signin.LabIdentityProvider;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
+import io.abafix.workflows.audit.AuditSigning;
 import io.abafix.workflows.codec.AesGcmPayloadCodec;
 import io.abafix.workflows.codec.PayloadEncryption;
 import io.abafix.workflows.model.PendingApproval;
@@ -174,6 +175,53 @@ class RunCommandsTest {
           "the revert names the identity its worker verified: " + lines);
       assertNull(AuditExport.firstBrokenLine(lines));
     }
+  }
+
+  @Test
+  @Timeout(120)
+  void remediate_follow_ends_naming_the_run_and_the_key_that_signed_its_journal() throws Exception {
+    Path keyFile = dir.resolve("abafix.key");
+    assertEquals(0, abafix("keygen", keyFile.toString()).exitCode());
+    Lab lab =
+        Lab.fromScenario(
+            Scenario.fromResource("seed-pair").withoutLatency(), System::currentTimeMillis);
+    try (EmbeddedTemporal temporal = EmbeddedTemporal.start(0);
+        DemoEnvironment env =
+            DemoEnvironment.startAgainst(lab, temporal.address(), codecOf(keyFile))) {
+      Result run = abafix(concat(dryRun(lab, "--follow"), cluster(temporal, keyFile)));
+      assertEquals(0, run.exitCode(), run.err());
+      String keyId = AuditSigning.keyId(env.auditPublicKey());
+      assertTrue(
+          run.out()
+              .matches(
+                  "(?s).*journal: workflow abafix-remediation-contoso\\.onmicrosoft\\.com,"
+                      + " run [0-9a-f-]{36}; signed by key id "
+                      + keyId
+                      + "\\R.*"),
+          run.out());
+      assertTrue(run.out().contains("--expect-key-id " + keyId), run.out());
+    }
+  }
+
+  /** {@code abafix remediate} of every server of the lab, as a dry run, with {@code more}. */
+  private static String[] dryRun(Lab lab, String... more) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of("remediate", "--tenant", lab.tenantDomain(), "--dry-run"));
+    lab.serverNames().forEach(s -> args.addAll(List.of("--server", s)));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
+  }
+
+  private static String[] cluster(EmbeddedTemporal temporal, Path keyFile) {
+    return new String[] {
+      "--address", temporal.address(), "--encryption-key-file", keyFile.toString()
+    };
+  }
+
+  private static AesGcmPayloadCodec codecOf(Path keyFile) {
+    return PayloadEncryption.fromEnvironment(
+        Map.of(PayloadEncryption.KEY_FILE, keyFile.toString())::get);
   }
 
   private String otherKey() throws Exception {
