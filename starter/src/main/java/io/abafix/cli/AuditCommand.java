@@ -41,6 +41,7 @@ final class AuditCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin TemporalOptions temporal;
+  @Mixin RunIdOption runId;
 
   @Parameters(paramLabel = "RUN", arity = "0..1", description = "The run's workflow id")
   String run;
@@ -55,7 +56,7 @@ final class AuditCommand implements Callable<Integer> {
   public Integer call() {
     if (run == null) throw new UserError("name a run: abafix audit RUN, or abafix audit verify");
     List<AuditEntry> entries =
-        temporal.connect().newWorkflowStub(SharedAppRemediationWorkflow.class, run).audit();
+        runId.stub(temporal.connect(), SharedAppRemediationWorkflow.class, run).audit();
     PrintWriter w = spec.commandLine().getOut();
     if (out != null) {
       AuditExport.write(entries, out);
