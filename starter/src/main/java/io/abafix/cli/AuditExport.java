@@ -91,7 +91,7 @@ public final class AuditExport {
   }
 
   /** As {@link #signer(List)}, for an export's lines; a line that is no record is skipped. */
-  static Optional<Signer> signerOfLines(List<String> lines) {
+  public static Optional<Signer> signerOfLines(List<String> lines) {
     List<AuditEntry> entries = new ArrayList<>();
     for (String line : lines) {
       try {
