@@ -33,6 +33,12 @@ Every ACL names the account by its SID.
 For an API key or a TLS client certificate, put a temporal.toml profile in that account's
 %APPDATA%\temporalio folder (or point TEMPORAL_CONFIG_FILE at one).
 
+THE SIGN-IN HOST. The worker fetches the approvers' signing keys from their cloud's sign-in host
+when it starts (login.microsoftonline.com; login.microsoftonline.us for US Government and DoD;
+login.partner.microsoftonline.cn for China), and does not start without them: it needs outbound
+HTTPS (443) to that host. Java does not read Windows' proxy settings by itself: behind a proxy, give
+-Proxy (or -UseSystemProxy), which the launcher passes to java.exe.
+
 THE CREDENTIAL FILE. Reverting a server to a service account needs a Hybrid Identity Administrator
 credential, which the worker reads from a CliXml file on this server. Export-Clixml protects it with
 DPAPI: only the user who wrote it, on the machine where it was written, can read it back. So write
@@ -91,6 +97,25 @@ java.exe of a Java 17 or later runtime; default: the java.exe found on PATH now.
 .PARAMETER PowerShellExe
 The PowerShell the worker runs the scripts with: powershell.exe (5.1, default) or pwsh.
 
+.PARAMETER Proxy
+The HTTPS proxy the worker reaches the sign-in host through, host:port, for example
+proxy.contoso.com:8080: passed to java.exe as -Dhttps.proxyHost and -Dhttps.proxyPort.
+
+.PARAMETER UseSystemProxy
+Instead of -Proxy: java.exe uses the proxy configured in Windows for the task's account
+(-Djava.net.useSystemProxies=true). That account may have no proxy configured; -Proxy is the
+dependable choice.
+
+.PARAMETER NoProxyFor
+With -Proxy or -UseSystemProxy: hosts java.exe reaches directly, separated by |, wildcards at
+either end allowed, for example 'localhost|*.contoso.com' (-Dhttp.nonProxyHosts, which covers HTTPS
+too). The Temporal frontend of -TemporalAddress is always one of them: Java would otherwise send the
+worker's connection to Temporal through the proxy as well.
+
+.PARAMETER TemporalThroughProxy
+With -Proxy or -UseSystemProxy: reach the Temporal frontend through the proxy too (for a Temporal
+that is only reachable that way; the proxy must pass HTTP/2 through CONNECT).
+
 .PARAMETER ProtectCredentialFile
 Only lock CredentialFile: readable by Account alone (Administrators may replace or delete it, but
 DPAPI keeps them from reading the secret). Run it after creating the file.
@@ -103,6 +128,9 @@ The CliXml credential file; default: C:\ProgramData\abafix\hybrid-identity-admin
 
 .EXAMPLE
 .\Install-AbafixServerWorker.ps1 -TemporalAddress temporal.contoso.com:7233 -Tenant contoso.onmicrosoft.com -ApproverTenantId 0c9b8a7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d -ApproverClientId 3b7f0c1e-9d2a-4c5b-8e6f-a1b2c3d4e5f6 -Account 'CONTOSO\gmsa-abafix$' -GroupManagedServiceAccount
+
+.EXAMPLE
+.\Install-AbafixServerWorker.ps1 -TemporalAddress temporal.contoso.com:7233 -Tenant contoso.onmicrosoft.com -ApproverTenantId 0c9b8a7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d -ApproverClientId 3b7f0c1e-9d2a-4c5b-8e6f-a1b2c3d4e5f6 -Account CONTOSO\svc-abafix-sync -Proxy proxy.contoso.com:8080 -NoProxyFor '*.contoso.com'
 
 .EXAMPLE
 .\Install-AbafixServerWorker.ps1 -ProtectCredentialFile -Account CONTOSO\svc-abafix-sync
@@ -155,6 +183,20 @@ param(
     [Parameter(ParameterSetName = 'Install')]
     [ValidateSet('powershell.exe', 'pwsh')]
     [string] $PowerShellExe = 'powershell.exe',
+
+    [Parameter(ParameterSetName = 'Install')]
+    [ValidatePattern('^[A-Za-z0-9.\-]+:[0-9]{1,5}$')]
+    [string] $Proxy,
+
+    [Parameter(ParameterSetName = 'Install')]
+    [switch] $UseSystemProxy,
+
+    [Parameter(ParameterSetName = 'Install')]
+    [ValidatePattern('^[A-Za-z0-9.*\-]+(\|[A-Za-z0-9.*\-]+)*$')]
+    [string] $NoProxyFor,
+
+    [Parameter(ParameterSetName = 'Install')]
+    [switch] $TemporalThroughProxy,
 
     [Parameter(Mandatory = $true, ParameterSetName = 'Protect')]
     [switch] $ProtectCredentialFile,
@@ -251,6 +293,29 @@ if (-not $JavaPath) {
 }
 if (-not (Test-Path -LiteralPath $JavaPath -PathType Leaf)) { throw "$JavaPath does not exist" }
 
+# The proxy, as java.exe options. grpc-java asks Java's proxy settings too, so the Temporal frontend
+# is listed as reached directly unless -TemporalThroughProxy says otherwise.
+if ($Proxy -and $UseSystemProxy) { throw 'give -Proxy or -UseSystemProxy, not both' }
+$viaProxy = $Proxy -or $UseSystemProxy
+if (-not $viaProxy -and ($NoProxyFor -or $TemporalThroughProxy)) {
+    throw '-NoProxyFor and -TemporalThroughProxy go with -Proxy or -UseSystemProxy'
+}
+$javaOptions = @()
+if ($Proxy) {
+    $colon = $Proxy.LastIndexOf(':')
+    $javaOptions += "-Dhttps.proxyHost=$($Proxy.Substring(0, $colon))"
+    $javaOptions += "-Dhttps.proxyPort=$($Proxy.Substring($colon + 1))"
+}
+if ($UseSystemProxy) { $javaOptions += '-Djava.net.useSystemProxies=true' }
+$direct = @()
+if ($viaProxy -and -not $TemporalThroughProxy) {
+    $direct += $TemporalAddress.Substring(0, $TemporalAddress.LastIndexOf(':')).Trim('[', ']')
+}
+if ($NoProxyFor) { $direct += $NoProxyFor -split '\|' }
+# Quoted: cmd.exe would read an unquoted | as a pipe.
+if ($direct.Count -gt 0) { $javaOptions += "`"-Dhttp.nonProxyHosts=$($direct -join '|')`"" }
+$javaCommand = (@("`"$JavaPath`"") + $javaOptions) -join ' '
+
 # Everything is checked before anything changes.
 $accountSid = Resolve-AbafixSid $Account
 $adSyncAdmins = Get-LocalGroup -Name 'ADSyncAdmins' -ErrorAction SilentlyContinue
@@ -300,7 +365,7 @@ $lines = @(
     "set `"ABAFIX_APPROVER_ROLE=$ApproverRole`"",
     "set `"ABAFIX_TWO_PERSON=$(if ($TwoPerson) { 'true' } else { 'false' })`"",
     ':run',
-    "`"$JavaPath`" -jar `"$jar`" server --name $server --tenant $Tenant --powershell $PowerShellExe >> `"$logDir\server-worker.log`" 2>&1",
+    "$javaCommand -jar `"$jar`" server --name $server --tenant $Tenant --powershell $PowerShellExe >> `"$logDir\server-worker.log`" 2>&1",
     'rem Exit code 2: bad configuration, which a restart cannot fix.',
     'if %ERRORLEVEL% EQU 2 exit /b 2',
     'powershell.exe -NoProfile -NonInteractive -Command "Start-Sleep -Seconds 60"',

@@ -33,8 +33,15 @@ final class AuditCommand implements Callable<Integer> {
   /** Exit code of {@code audit verify} when the file fails. */
   static final int TAMPERED = 7;
 
+  /**
+   * Exit code of {@code audit verify} without a key, when every other check passed: the file is
+   * consistent, and nothing says who wrote it.
+   */
+  static final int NOT_VERIFIED = 8;
+
   @Spec CommandSpec spec;
   @Mixin TemporalOptions temporal;
+  @Mixin RunIdOption runId;
 
   @Parameters(paramLabel = "RUN", arity = "0..1", description = "The run's workflow id")
   String run;
@@ -49,7 +56,7 @@ final class AuditCommand implements Callable<Integer> {
   public Integer call() {
     if (run == null) throw new UserError("name a run: abafix audit RUN, or abafix audit verify");
     List<AuditEntry> entries =
-        temporal.connect().newWorkflowStub(SharedAppRemediationWorkflow.class, run).audit();
+        runId.stub(temporal.connect(), SharedAppRemediationWorkflow.class, run).audit();
     PrintWriter w = spec.commandLine().getOut();
     if (out != null) {
       AuditExport.write(entries, out);
@@ -71,7 +78,12 @@ final class AuditCommand implements Callable<Integer> {
       description = {
         "Check an exported journal: every record in order and unchanged, every digest signed by"
             + " the orchestrator's key, and the run's closing digest at the end.",
-        "Exit 0 when intact, " + TAMPERED + " naming the first bad record otherwise."
+        "Exit 0 when intact, "
+            + TAMPERED
+            + " naming the first bad record otherwise. Without --public-key every check but the"
+            + " signatures runs, and a file that passes them exits "
+            + NOT_VERIFIED
+            + ": signatures NOT VERIFIED, nothing proven."
       })
   static final class Verify implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -81,9 +93,10 @@ final class AuditCommand implements Callable<Integer> {
 
     @Option(
         names = "--public-key",
-        required = true,
         paramLabel = "K",
-        description = "The orchestrator's audit public key (FILE.pub of keygen --audit-signing)")
+        description =
+            "The orchestrator's audit public key (FILE.pub of keygen --audit-signing): without it"
+                + " the signatures are not verified")
     Path publicKey;
 
     @Option(
@@ -105,10 +118,15 @@ final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+      if (expectKeyId != null && publicKey == null) {
+        throw new UserError(
+            "--expect-key-id is checked against the key the signatures verify with: give"
+                + " --public-key K too");
+      }
       PublicKey key;
       List<String> lines;
       try {
-        key = AuditSigning.readPublicKey(publicKey);
+        key = publicKey == null ? null : AuditSigning.readPublicKey(publicKey);
         // A blank line (an editor's trailing newline) is no record and no tampering.
         lines =
             Files.readAllLines(file, StandardCharsets.UTF_8).stream()
@@ -124,59 +142,56 @@ final class AuditCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("abafix: " + file + ": " + v.message());
         return TAMPERED;
       }
-      Signer signer = Signer.of(lines);
-      String keyId = AuditSigning.keyId(key);
+      AuditExport.Signer claimed =
+          AuditExport.signerOfLines(lines)
+              .orElse(new AuditExport.Signer("(unnamed)", "(unnamed)", null));
       String mismatch = null;
-      if (expectWorkflow != null && !expectWorkflow.trim().equals(signer.workflowId())) {
+      if (expectWorkflow != null && !expectWorkflow.trim().equals(claimed.workflowId())) {
         mismatch =
             "it is the journal of workflow "
-                + signer.workflowId()
+                + claimed.workflowId()
                 + ", not the expected "
                 + expectWorkflow.trim();
-      } else if (expectKeyId != null
-          && (expectKeyId.trim().length() < 12
-              || !keyId.startsWith(expectKeyId.trim().toLowerCase(java.util.Locale.ROOT)))) {
-        mismatch = "it was signed by key " + keyId + ", not the expected " + expectKeyId.trim();
+      } else if (key != null && expectKeyId != null) {
+        String keyId = AuditSigning.keyId(key);
+        if (expectKeyId.trim().length() < 12
+            || !keyId.startsWith(expectKeyId.trim().toLowerCase(java.util.Locale.ROOT))) {
+          mismatch = "it was signed by key " + keyId + ", not the expected " + expectKeyId.trim();
+        }
       }
       if (mismatch != null) {
         spec.commandLine().getErr().println("abafix: " + file + ": " + mismatch);
         return TAMPERED;
       }
+      if (key == null) {
+        // Whose journal it claims to be, and nothing about who wrote it: the message says so.
+        spec.commandLine()
+            .getOut()
+            .println(
+                file
+                    + ": "
+                    + v.message()
+                    + "; it names workflow "
+                    + claimed.workflowId()
+                    + ", run "
+                    + claimed.runId());
+        return NOT_VERIFIED;
+      }
+      // The key that verified the signatures is the signer, whatever the digests call it.
+      AuditExport.Signer signer =
+          new AuditExport.Signer(claimed.workflowId(), claimed.runId(), AuditSigning.keyId(key));
       spec.commandLine()
           .getOut()
           .println(
               file
                   + ": "
                   + v.message()
-                  + "; workflow "
-                  + signer.workflowId()
-                  + ", run "
-                  + signer.runId()
-                  + "; signed by key id "
-                  + keyId
+                  + "; "
+                  + signer.describe()
                   + " ("
                   + publicKey.getFileName()
                   + ")");
       return 0;
-    }
-
-    /** Whose journal it is and which key signed it, as its last signed digest says. */
-    private record Signer(String workflowId, String runId) {
-      static Signer of(List<String> lines) {
-        for (int i = lines.size() - 1; i >= 0; i--) {
-          try {
-            com.fasterxml.jackson.databind.JsonNode n =
-                new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(i));
-            com.fasterxml.jackson.databind.JsonNode after = n.path("after");
-            if (after.has("workflowId")) {
-              return new Signer(after.path("workflowId").asText(), after.path("runId").asText());
-            }
-          } catch (IOException e) {
-            // verify() read every line already; an unreadable one cannot be here.
-          }
-        }
-        return new Signer("(unnamed)", "(unnamed)");
-      }
     }
   }
 }

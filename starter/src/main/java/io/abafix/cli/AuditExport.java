@@ -20,6 +20,7 @@ import java.security.PublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Writes an audit journal as JSON Lines, one record a line, with the hash chain the workflow
@@ -32,11 +33,74 @@ public final class AuditExport {
 
   private AuditExport() {}
 
-  /** The result of {@link #verify}: {@code firstBad} is the 1-based record, null when intact. */
-  public record Verification(Integer firstBad, String message, int records, int digests) {
+  /**
+   * What {@link #verify} says when it was given no key: the signatures are the only check that
+   * proves who wrote the file, and they were not made.
+   */
+  public static final String NOT_VERIFIED =
+      "signatures NOT VERIFIED (no key given: add --public-key K, the orchestrator's audit public"
+          + " key, i.e. the .pub that abafix keygen --audit-signing wrote beside its key, or the one"
+          + " the demo writes beside its export)";
+
+  /**
+   * The result of {@link #verify}: {@code firstBad} is the 1-based record, null when intact.
+   *
+   * @param signaturesVerified whether each digest's signature was checked against a key: false when
+   *     none was given, and then an intact file is only consistent, not proven
+   */
+  public record Verification(
+      Integer firstBad, String message, int records, int digests, boolean signaturesVerified) {
     public boolean intact() {
       return firstBad == null;
     }
+  }
+
+  /**
+   * Whose journal it is and which key signed it, as its last signed digest says.
+   *
+   * @param keyId the signing key's id ({@link AuditSigning#keyId}: SHA-256 of its public key, its
+   *     fingerprint), or null when no digest was signed
+   */
+  public record Signer(String workflowId, String runId, String keyId) {
+    /**
+     * How {@code abafix audit verify}, the demo and the end of a followed run name the journal and
+     * its key, so that one can be compared with the other.
+     */
+    public String describe() {
+      return "workflow "
+          + workflowId
+          + ", run "
+          + runId
+          + (keyId == null ? "; not signed" : "; signed by key id " + keyId);
+    }
+  }
+
+  /** The journal's signer, from its last digest record; empty when it has none. */
+  public static Optional<Signer> signer(List<AuditEntry> entries) {
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      AuditEntry e = entries.get(i);
+      if (!AuditJournal.DIGEST.equals(e.step()) || e.after() == null) continue;
+      try {
+        SignedDigest s = AuditRecords.signedDigest(e.after());
+        return Optional.of(new Signer(s.digest().workflowId(), s.digest().runId(), s.keyId()));
+      } catch (IllegalArgumentException malformed) {
+        // verify() names a malformed digest; an earlier one may still say whose journal it is.
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** As {@link #signer(List)}, for an export's lines; a line that is no record is skipped. */
+  public static Optional<Signer> signerOfLines(List<String> lines) {
+    List<AuditEntry> entries = new ArrayList<>();
+    for (String line : lines) {
+      try {
+        entries.add(parse(line));
+      } catch (IllegalArgumentException notARecord) {
+        // verify() names it.
+      }
+    }
+    return signer(entries);
   }
 
   /** The journal as JSON Lines. */
@@ -101,6 +165,10 @@ public final class AuditExport {
    * covers, the digests chained, and the file ending with the run's closing digest. A file
    * rewritten with its chain recomputed fails at the first digest whose signed head no longer
    * matches.
+   *
+   * <p>Without a key ({@code key} null) every check but the signatures still runs: a file whose
+   * digests name chain heads it does not have fails as with a key; one that passes is reported with
+   * {@link #NOT_VERIFIED}, since anyone can recompute a chain and its digests.
    */
   public static Verification verify(List<String> lines, PublicKey key) {
     String prev = AuditChain.GENESIS;
@@ -149,7 +217,7 @@ public final class AuditExport {
         if (signed.signature() == null) {
           return bad(n, "the orchestrator did not sign this digest: " + e.detail(), digests);
         }
-        if (!AuditSigning.verifies(signed, key)) {
+        if (key != null && !AuditSigning.verifies(signed, key)) {
           return bad(n, "its signature does not verify with the given public key", digests);
         }
         AuditDigest d = signed.digest();
@@ -201,15 +269,28 @@ public final class AuditExport {
               + ": it was cut off, or the run has not ended",
           digests);
     }
+    if (key == null) {
+      return new Verification(
+          null,
+          lines.size()
+              + " records chained, "
+              + digests
+              + " signed digests match the chain; "
+              + NOT_VERIFIED,
+          lines.size(),
+          digests,
+          false);
+    }
     return new Verification(
         null,
         lines.size() + " records intact, " + digests + " signed digests verified",
         lines.size(),
-        digests);
+        digests,
+        true);
   }
 
   private static Verification bad(int record, String why, int digests) {
-    return new Verification(record, "record " + record + ": " + why, record - 1, digests);
+    return new Verification(record, "record " + record + ": " + why, record - 1, digests, false);
   }
 
   /** One line as a record; the readable timestamps must agree with the ones the hash covers. */

@@ -223,7 +223,13 @@ final class DemoCommand implements Callable<Integer> {
       end.applications()
           .forEach(a -> progress.println("  app " + a.displayName() + "  appId " + a.appId()));
       progress.println("journal: " + audit.size() + " entries written to " + auditOut);
-      progress.println("  check it: abafix audit verify " + auditOut + " --public-key " + auditKey);
+      progress.println("  " + Render.signer(audit));
+      progress.println(
+          "  check it: abafix audit verify "
+              + auditOut
+              + " --public-key "
+              + auditKey
+              + Render.expectKeyId(audit));
       Path report = reportBeside(auditOut);
       AuditFile written = AuditFile.read(auditOut, env.auditPublicKey());
       ReportCommand.write(

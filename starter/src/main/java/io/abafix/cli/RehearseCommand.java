@@ -143,14 +143,15 @@ final class RehearseCommand implements Callable<Integer> {
   }
 
   static RehearsalFile toFile(Rehearsal.Result r, FleetCaptureFile.CapturedFleet fleet) {
-    return new RehearsalFile(
-        RehearsalFile.FORMAT,
+    return RehearsalFile.of(
         fleet.tenant(),
         r.request().servers(),
-        r.request().operatorSteps().stream().map(StepName::name).toList(),
+        r.request().operatorSteps(),
         r.outcome().name(),
         fleet.capturedAt().toString(),
-        r.facts());
+        r.facts(),
+        r.audit(),
+        r.end());
   }
 
   /** The default rehearsal file: {@code fleet.json} gives {@code fleet.rehearsal.json}. */

@@ -140,6 +140,12 @@ final class RemediateCommand implements Callable<Integer> {
         new RunFollower(client, id, out, null, Duration.ofSeconds(1)).follow();
     Render.plan(result.plan()).forEach(out::println);
     out.println("outcome: " + result.outcome() + ": " + result.message());
+    out.println("journal: " + Render.signer(result.audit()));
+    out.println(
+        "  check it later: abafix audit "
+            + id
+            + " --out audit.jsonl, then abafix audit verify audit.jsonl --public-key K"
+            + Render.expectKeyId(result.audit()));
     // A blocked run changed nothing but did not do its job either: say so in the exit code.
     return result.outcome() == io.abafix.workflows.model.Outcome.BLOCKED
         ? ErrorHandler.RUN_FAILED

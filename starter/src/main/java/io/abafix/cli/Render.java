@@ -40,6 +40,26 @@ final class Render {
         actor);
   }
 
+  /**
+   * Whose journal it is and the key that signed it, as its last signed digest says: the form {@code
+   * abafix audit verify} prints, so that what a run printed when it ended can be compared with what
+   * a later check of its export says. The key id is SHA-256 of the signing key's public key, its
+   * fingerprint.
+   */
+  static String signer(List<AuditEntry> audit) {
+    return AuditExport.signer(audit == null ? List.of() : audit)
+        .map(AuditExport.Signer::describe)
+        .orElse("no signed digest in the journal");
+  }
+
+  /** {@code --expect-key-id} with the journal's signing key, or nothing when it has none. */
+  static String expectKeyId(List<AuditEntry> audit) {
+    return AuditExport.signer(audit == null ? List.of() : audit)
+        .map(AuditExport.Signer::keyId)
+        .map(id -> " --expect-key-id " + id)
+        .orElse("");
+  }
+
   /** The exact command that approves one gate, bound to the digest of what the person saw. */
   static String approveCommand(String run, PendingApproval p) {
     int at = p.gate().indexOf('@');

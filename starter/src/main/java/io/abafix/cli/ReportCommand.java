@@ -43,6 +43,7 @@ final class ReportCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
   @Mixin TemporalOptions temporal;
+  @Mixin RunIdOption runId;
 
   @Parameters(
       paramLabel = "RUN",
@@ -72,6 +73,9 @@ final class ReportCommand implements Callable<Integer> {
     if ((run == null) == (fromAudit == null)) {
       throw new UserError("give either a run id or --from-audit FILE, not both or neither");
     }
+    if (runId.runId != null && fromAudit != null) {
+      throw new UserError("--run-id picks a run of RUN: give it with a run id, not --from-audit");
+    }
     if (publicKey != null && fromAudit == null) {
       throw new UserError("--public-key checks an export: give it with --from-audit FILE");
     }
@@ -88,12 +92,13 @@ final class ReportCommand implements Callable<Integer> {
       report = RunReport.of(null, file.entries(), null, file.verification());
     } else {
       SharedAppRemediationWorkflow wf =
-          temporal.connect().newWorkflowStub(SharedAppRemediationWorkflow.class, run);
+          runId.stub(temporal.connect(), SharedAppRemediationWorkflow.class, run);
       List<AuditEntry> audit = wf.audit();
       report = RunReport.of(run, entries(audit), wf.progress().outcome().name(), live());
     }
     write(report, html);
     spec.commandLine().getOut().println("wrote the report of " + report.runId() + " to " + html);
+    spec.commandLine().getOut().println("audit: " + report.verification().summary());
     return 0;
   }
 

@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin TemporalOptions temporal;
+  @Mixin RunIdOption runId;
 
   @Parameters(paramLabel = "RUN", description = "The run's workflow id")
   String run;
@@ -75,12 +76,11 @@ final class StatusCommand implements Callable<Integer> {
     if (intervalMillis < 50) throw new UserError("--interval-millis must be at least 50");
     if ((follow || json) && !WorkflowIds.isIncident(run)) return follow(client, out);
     if (WorkflowIds.isIncident(run)) {
-      printIncident(client.newWorkflowStub(IncidentWorkflow.class, run).status(), out);
+      printIncident(runId.stub(client, IncidentWorkflow.class, run).status(), out);
       return 0;
     }
     // A remediation and a repair answer the same progress query; only a remediation has a plan.
-    SharedAppRemediationWorkflow wf =
-        client.newWorkflowStub(SharedAppRemediationWorkflow.class, run);
+    SharedAppRemediationWorkflow wf = runId.stub(client, SharedAppRemediationWorkflow.class, run);
     Progress p = wf.progress();
     out.println(run + ": " + p.outcome() + ", at " + p.current());
     p.servers().forEach((server, step) -> out.println(String.format("  %-10s %s", server, step)));
@@ -102,16 +102,15 @@ final class StatusCommand implements Callable<Integer> {
       out.println("  operator step: " + p.pendingOperatorStep().instructions());
     }
     if (WorkflowIds.isRemediation(run)) Render.plan(wf.plan()).forEach(out::println);
-    out.println("  journal entries: " + p.auditEntries() + " (abafix audit " + run + ")");
+    out.println(
+        "  journal entries: " + p.auditEntries() + " (abafix audit " + run + runId.suffix() + ")");
     return 0;
   }
 
   /** Looks at the run until it ends (or once, without --follow), drawing what changed. */
   private int follow(WorkflowClient client, PrintWriter out) {
-    SharedAppRemediationWorkflow wf =
-        client.newWorkflowStub(SharedAppRemediationWorkflow.class, run);
-    CompletableFuture<Object> result =
-        client.newUntypedWorkflowStub(run).getResultAsync(Object.class);
+    SharedAppRemediationWorkflow wf = runId.stub(client, SharedAppRemediationWorkflow.class, run);
+    CompletableFuture<Object> result = runId.untyped(client, run).getResultAsync(Object.class);
     boolean ansi = terminal && !json && follow;
     RunStatus before = null;
     int drawn = 0;
@@ -178,6 +177,7 @@ final class StatusCommand implements Callable<Integer> {
                         + ": "
                         + c.outcome()
                         + (c.message() == null ? "" : " (" + c.message() + ")")));
-    out.println("  journal entries: " + s.auditEntries() + " (abafix audit " + run + ")");
+    out.println(
+        "  journal entries: " + s.auditEntries() + " (abafix audit " + run + runId.suffix() + ")");
   }
 }

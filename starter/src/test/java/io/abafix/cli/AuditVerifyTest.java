@@ -1,6 +1,7 @@
 package io.abafix.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -69,16 +70,21 @@ class AuditVerifyTest {
   private record Result(int exitCode, String out, String err) {}
 
   private Result verify(List<String> lines, String... options) throws Exception {
-    Path file = Files.write(dir.resolve("audit.jsonl"), lines);
     Path key = Files.writeString(dir.resolve("audit.pub"), publicKeyPem);
+    List<String> args = new ArrayList<>(List.of("--public-key", key.toString()));
+    args.addAll(List.of(options));
+    return verifyWithoutKey(lines, args.toArray(String[]::new));
+  }
+
+  /** {@code abafix audit verify FILE} with {@code options} and no key unless they give one. */
+  private Result verifyWithoutKey(List<String> lines, String... options) throws Exception {
+    Path file = Files.write(dir.resolve("audit.jsonl"), lines);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cmd = Abafix.commandLine();
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
-    List<String> args =
-        new ArrayList<>(
-            List.of("audit", "verify", file.toString(), "--public-key", key.toString()));
+    List<String> args = new ArrayList<>(List.of("audit", "verify", file.toString()));
     args.addAll(List.of(options));
     int code = cmd.execute(args.toArray(String[]::new));
     return new Result(code, out.toString(), err.toString());
@@ -110,6 +116,40 @@ class AuditVerifyTest {
     lines.add(1, "   ");
     Result r = verify(lines);
     assertEquals(0, r.exitCode(), r.err());
+  }
+
+  @Test
+  void without_a_key_an_untouched_export_is_consistent_and_its_signatures_not_verified()
+      throws Exception {
+    List<String> lines = new ArrayList<>(export);
+    lines.add("");
+    Result r = verifyWithoutKey(lines);
+    assertEquals(AuditCommand.NOT_VERIFIED, r.exitCode(), r.out() + r.err());
+    assertTrue(
+        r.out().contains("signatures NOT VERIFIED (no key given: add --public-key K"), r.out());
+    assertTrue(r.out().contains("it names workflow abafix-remediation-"), r.out());
+    assertFalse(r.out().contains("intact"), "nothing says the file is proven: " + r.out());
+    assertFalse(r.out().contains("no check failed"), r.out());
+    assertFalse(r.out().contains("signed by key"), r.out());
+  }
+
+  @Test
+  void without_a_key_a_digest_whose_head_the_chain_does_not_have_is_tampering() throws Exception {
+    int i = middle();
+    List<String> lines = recomputedFrom(i, edit(export.get(i), n -> n.put("actor", "mallory")));
+    assertEquals(null, AuditExport.firstBrokenLine(lines), "the chain itself is consistent");
+    Result r = verifyWithoutKey(lines);
+    assertEquals(AuditCommand.TAMPERED, r.exitCode(), r.out());
+    int firstOfRange = firstOfSignedRange(i + 1);
+    assertTrue(r.err().contains("record " + firstOfRange + ":"), firstOfRange + " " + r.err());
+    assertTrue(r.err().contains("chain was recomputed"), r.err());
+  }
+
+  @Test
+  void an_expected_key_id_without_the_key_is_refused_as_bad_input() throws Exception {
+    Result r = verifyWithoutKey(export, "--expect-key-id", "0123456789abcdef");
+    assertEquals(2, r.exitCode(), r.out());
+    assertTrue(r.err().contains("give --public-key K too"), r.err());
   }
 
   private void assertFailsAt(List<String> lines, int record) throws Exception {
@@ -181,21 +221,7 @@ class AuditVerifyTest {
   void a_rewrite_with_the_chain_recomputed_fails_at_the_first_digest_that_covers_it()
       throws Exception {
     int i = middle();
-    List<String> lines = new ArrayList<>(export);
-    lines.set(i, edit(lines.get(i), n -> n.put("actor", "mallory")));
-    // Recompute every hash from there on, as someone rewriting the file would.
-    String prev = JSON.readTree(lines.get(i - 1)).path("hash").asText();
-    for (int j = i; j < lines.size(); j++) {
-      String p = prev;
-      ObjectNode node = (ObjectNode) JSON.readTree(lines.get(j));
-      node.put("prev", p);
-      node.remove("hash");
-      AuditEntry e = JSON.treeToValue(strip(node.deepCopy()), AuditEntry.class);
-      String hash = AuditChain.hashOf(e);
-      node.put("hash", hash);
-      lines.set(j, AuditChain.canonical(node));
-      prev = hash;
-    }
+    List<String> lines = recomputedFrom(i, edit(export.get(i), n -> n.put("actor", "mallory")));
     // The chain itself is consistent again...
     assertEquals(null, AuditExport.firstBrokenLine(lines));
     // ...but not the one that was signed: the range holding the edit is named.
@@ -260,6 +286,27 @@ class AuditVerifyTest {
     assertEquals(null, AuditExport.firstBrokenLine(lines), "the forged chain is consistent");
     Result r = verify(lines);
     assertEquals(AuditCommand.TAMPERED, r.exitCode(), r.out());
+  }
+
+  /**
+   * The export with line {@code i} (0-based) replaced and every hash from there on recomputed, as
+   * someone rewriting the file would.
+   */
+  private static List<String> recomputedFrom(int i, String replacement) throws Exception {
+    List<String> lines = new ArrayList<>(export);
+    lines.set(i, replacement);
+    String prev = JSON.readTree(lines.get(i - 1)).path("hash").asText();
+    for (int j = i; j < lines.size(); j++) {
+      ObjectNode node = (ObjectNode) JSON.readTree(lines.get(j));
+      node.put("prev", prev);
+      node.remove("hash");
+      AuditEntry e = JSON.treeToValue(strip(node.deepCopy()), AuditEntry.class);
+      String hash = AuditChain.hashOf(e);
+      node.put("hash", hash);
+      lines.set(j, AuditChain.canonical(node));
+      prev = hash;
+    }
+    return lines;
   }
 
   /**

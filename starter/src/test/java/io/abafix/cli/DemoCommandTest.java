@@ -67,6 +67,14 @@ class DemoCommandTest {
     assertEquals(2, machineIds.size(), "distinct machine ids: " + servers);
     assertEquals(2, appIds.size(), "distinct apps: " + servers);
 
+    String keyId =
+        io.abafix.workflows.audit.AuditSigning.keyId(
+            io.abafix.workflows.audit.AuditSigning.readPublicKey(Path.of(audit + ".pub")));
+    assertTrue(
+        run.err().contains("; signed by key id " + keyId),
+        "the key that verifies the journal is named, to compare with later: " + run.err());
+    assertTrue(run.err().contains("--expect-key-id " + keyId), run.err());
+
     List<String> lines = Files.readAllLines(audit, StandardCharsets.UTF_8);
     assertFalse(lines.isEmpty(), "the journal was written");
     assertNull(AuditExport.firstBrokenLine(lines), "the chain is intact");

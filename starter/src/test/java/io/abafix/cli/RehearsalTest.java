@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.abafix.cli.rehearsal.FinalState;
 import io.abafix.cli.rehearsal.RehearsalFile;
+import io.abafix.cli.rehearsal.RehearsalFiles;
 import io.abafix.lab.Lab;
 import io.abafix.lab.LabSnapshot;
 import io.abafix.lab.scenario.Scenario;
@@ -19,7 +20,6 @@ import io.abafix.workflows.codec.AesGcmPayloadCodec;
 import io.abafix.workflows.codec.PayloadEncryption;
 import io.abafix.workflows.model.RemediationResult;
 import io.abafix.workflows.plan.PlanDigest;
-import io.abafix.workflows.plan.RehearsedFleet;
 import io.temporal.client.WorkflowFailedException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -172,17 +172,8 @@ class RehearsalTest {
   @Test
   void remediate_rehearsed_refuses_other_servers_or_steps_and_a_rehearsal_that_failed()
       throws Exception {
-    RehearsedFleet fleet = new RehearsedFleet("d1", List.of(), List.of());
     Path ok = dir.resolve("ok.rehearsal.json");
-    new RehearsalFile(
-            RehearsalFile.FORMAT,
-            "contoso.onmicrosoft.com",
-            List.of("SERVERA", "SERVERB"),
-            List.of(),
-            "SUCCEEDED",
-            "2026-12-01T00:00:00Z",
-            fleet)
-        .write(ok);
+    RehearsalFiles.succeeded().write(ok);
     CommandLineRun.of(
             "remediate",
             "--rehearsed",
@@ -202,15 +193,9 @@ class RehearsalTest {
             CREDENTIAL)
         .assertRefused(2, "operator steps CONFIGURE_ABA are not those rehearsed (NONE)");
     Path failed = dir.resolve("failed.rehearsal.json");
-    new RehearsalFile(
-            RehearsalFile.FORMAT,
-            "contoso.onmicrosoft.com",
-            List.of("SERVERA", "SERVERB"),
-            List.of(),
-            "COMPENSATED",
-            "2026-12-01T00:00:00Z",
-            fleet)
-        .write(failed);
+    List<RehearsalFile.ServerEnd> paused = new java.util.ArrayList<>(RehearsalFiles.allFine());
+    paused.set(0, new RehearsalFile.ServerEnd("SERVERA", "Application", false, true));
+    RehearsalFiles.of("COMPENSATED", RehearsalFiles.journal(), paused).write(failed);
     CommandLineRun.of("remediate", "--rehearsed", failed.toString(), "--credential-ref", CREDENTIAL)
         .assertRefused(2, "ended COMPENSATED: only a rehearsal that succeeded can be run for real");
   }

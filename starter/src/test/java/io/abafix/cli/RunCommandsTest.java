@@ -1,6 +1,8 @@
 package io.abafix.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,9 +10,12 @@ import io.abafix.lab.Lab;
 import io.abafix.lab.scenario.Scenario;
 import io.abafix.lab.signin.LabIdentityProvider;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
+import io.abafix.workflows.WorkflowIds;
+import io.abafix.workflows.audit.AuditSigning;
 import io.abafix.workflows.codec.AesGcmPayloadCodec;
 import io.abafix.workflows.codec.PayloadEncryption;
 import io.abafix.workflows.model.PendingApproval;
+import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -174,6 +179,126 @@ class RunCommandsTest {
           "the revert names the identity its worker verified: " + lines);
       assertNull(AuditExport.firstBrokenLine(lines));
     }
+  }
+
+  @Test
+  @Timeout(120)
+  void remediate_follow_ends_naming_the_run_and_the_key_that_signed_its_journal() throws Exception {
+    Path keyFile = dir.resolve("abafix.key");
+    assertEquals(0, abafix("keygen", keyFile.toString()).exitCode());
+    Lab lab =
+        Lab.fromScenario(
+            Scenario.fromResource("seed-pair").withoutLatency(), System::currentTimeMillis);
+    try (EmbeddedTemporal temporal = EmbeddedTemporal.start(0);
+        DemoEnvironment env =
+            DemoEnvironment.startAgainst(lab, temporal.address(), codecOf(keyFile))) {
+      Result run = abafix(concat(dryRun(lab, "--follow"), cluster(temporal, keyFile)));
+      assertEquals(0, run.exitCode(), run.err());
+      String keyId = AuditSigning.keyId(env.auditPublicKey());
+      assertTrue(
+          run.out()
+              .matches(
+                  "(?s).*journal: workflow abafix-remediation-contoso\\.onmicrosoft\\.com,"
+                      + " run [0-9a-f-]{36}; signed by key id "
+                      + keyId
+                      + "\\R.*"),
+          run.out());
+      assertTrue(run.out().contains("--expect-key-id " + keyId), run.out());
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void the_read_commands_read_an_earlier_run_of_the_id_with_run_id() throws Exception {
+    Path keyFile = dir.resolve("abafix.key");
+    assertEquals(0, abafix("keygen", keyFile.toString()).exitCode());
+    Lab lab =
+        Lab.fromScenario(
+            Scenario.fromResource("seed-pair").withoutLatency(), System::currentTimeMillis);
+    try (EmbeddedTemporal temporal = EmbeddedTemporal.start(0);
+        DemoEnvironment env =
+            DemoEnvironment.startAgainst(lab, temporal.address(), codecOf(keyFile))) {
+      String[] cluster = cluster(temporal, keyFile);
+      // An earlier run of the tenant's id, ended; then the latest, waiting for approval.
+      Result dry = abafix(concat(dryRun(lab, "--follow"), cluster));
+      assertEquals(0, dry.exitCode(), dry.err());
+      String earlierRun =
+          env.client()
+              .newUntypedWorkflowStub(WorkflowIds.remediation(lab.tenantDomain()))
+              .describe()
+              .getExecution()
+              .getRunId();
+      String id = RemediateCommand.start(env.client(), LabRequests.remediation(lab));
+      WorkflowStub latest = env.client().newUntypedWorkflowStub(id);
+      String latestRun = latest.describe().getExecution().getRunId();
+      assertNotEquals(earlierRun, latestRun);
+      Result latestAudit = abafix(concat(new String[] {"audit", id, "--jsonl"}, cluster));
+      assertTrue(
+          latestAudit.out().contains("\"runId\":\"" + latestRun + "\""),
+          "without --run-id the latest run is read: " + latestAudit.out());
+
+      Result audit =
+          abafix(concat(new String[] {"audit", id, "--jsonl", "--run-id", earlierRun}, cluster));
+      assertEquals(0, audit.exitCode(), audit.err());
+      assertTrue(audit.out().contains("\"runId\":\"" + earlierRun + "\""), audit.out());
+      assertFalse(audit.out().contains(latestRun), audit.out());
+
+      Result status = abafix(concat(new String[] {"status", id, "--run-id", earlierRun}, cluster));
+      assertEquals(0, status.exitCode(), status.err());
+      assertTrue(status.out().startsWith(id + ": DRY_RUN"), status.out());
+      assertTrue(status.out().contains("(abafix audit " + id + " --run-id " + earlierRun + ")"));
+      Result now = abafix(concat(new String[] {"status", id}, cluster));
+      assertTrue(now.out().startsWith(id + ": RUNNING"), now.out());
+
+      Path html = dir.resolve("earlier.html");
+      Result report =
+          abafix(
+              concat(
+                  new String[] {"report", id, "--run-id", earlierRun, "--html", html.toString()},
+                  cluster));
+      assertEquals(0, report.exitCode(), report.err());
+      assertTrue(Files.readString(html).contains("DRY_RUN"), "the earlier run's outcome");
+
+      String absent = "00000000-0000-4000-8000-000000000000";
+      for (String command : List.of("status", "audit")) {
+        Result refused = abafix(concat(new String[] {command, id, "--run-id", absent}, cluster));
+        assertEquals(2, refused.exitCode(), refused.out() + refused.err());
+        assertTrue(refused.err().contains(id + " has no run " + absent), refused.err());
+      }
+      Path none = dir.resolve("none.html");
+      Result refusedReport =
+          abafix(
+              concat(
+                  new String[] {"report", id, "--run-id", "yesterday", "--html", none.toString()},
+                  cluster));
+      assertEquals(2, refusedReport.exitCode(), refusedReport.err());
+      assertTrue(refusedReport.err().contains("--run-id yesterday is not a run id"));
+      assertFalse(Files.exists(none), "nothing is written");
+      assertEquals(
+          latestRun, latest.describe().getExecution().getRunId(), "the latest run goes on");
+      latest.terminate("test over");
+    }
+  }
+
+  /** {@code abafix remediate} of every server of the lab, as a dry run, with {@code more}. */
+  private static String[] dryRun(Lab lab, String... more) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of("remediate", "--tenant", lab.tenantDomain(), "--dry-run"));
+    lab.serverNames().forEach(s -> args.addAll(List.of("--server", s)));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
+  }
+
+  private static String[] cluster(EmbeddedTemporal temporal, Path keyFile) {
+    return new String[] {
+      "--address", temporal.address(), "--encryption-key-file", keyFile.toString()
+    };
+  }
+
+  private static AesGcmPayloadCodec codecOf(Path keyFile) {
+    return PayloadEncryption.fromEnvironment(
+        Map.of(PayloadEncryption.KEY_FILE, keyFile.toString())::get);
   }
 
   private String otherKey() throws Exception {

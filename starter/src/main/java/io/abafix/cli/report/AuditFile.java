@@ -76,22 +76,37 @@ public record AuditFile(List<Entry> entries, Verification verification) {
                     + file.getFileName()
                     + " does not match its hash or the line before it: the file was edited,"
                     + " cut or reordered after export");
-    Verification.Check signatures;
+    Verification.Check digests;
+    Verification.Check signatures = null;
+    AuditExport.Verification signed = AuditExport.verify(lines, publicKey);
     if (publicKey == null) {
+      // Without a key the digests are still held to the chain: a head they do not match is an
+      // edit. What no one can check without the key is who signed them.
+      digests =
+          new Verification.Check(
+              "signed digests against the chain",
+              signed.intact() ? Verification.State.PASSED : Verification.State.FAILED,
+              signed.intact()
+                  ? "every digest names the chain's head where it stands, and the run's closing"
+                      + " digest ends the file"
+                  : signed.message());
       signatures =
           new Verification.Check(
-              "signed digests",
+              "signatures",
               Verification.State.NOT_CHECKED,
-              "no public key given: report with --public-key K (the orchestrator's audit key) to"
-                  + " check the signatures");
+              "no key given: report with --public-key K (the orchestrator's audit public key, the"
+                  + " .pub of abafix keygen --audit-signing) to verify them");
     } else {
-      AuditExport.Verification signed = AuditExport.verify(lines, publicKey);
-      signatures =
+      digests =
           new Verification.Check(
               "signed digests",
               signed.intact() ? Verification.State.PASSED : Verification.State.FAILED,
               signed.message());
     }
-    return new AuditFile(List.copyOf(entries), Verification.of(chain, signatures));
+    return new AuditFile(
+        List.copyOf(entries),
+        signatures == null
+            ? Verification.of(chain, digests)
+            : Verification.of(chain, digests, signatures));
   }
 }

@@ -168,7 +168,7 @@ public final class HtmlReport {
           duration(lane.pausedMillis(r.endedAt()))
               + (open ? " (still paused at the last entry)" : ""));
     }
-    dt(h, "Audit", r.verification().intact() ? "no check failed" : "a check FAILED: see below");
+    dt(h, "Audit", r.verification().summary());
     h.append("</dl>\n</section>\n");
   }
 

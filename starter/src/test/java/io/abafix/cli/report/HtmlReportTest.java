@@ -225,6 +225,53 @@ class HtmlReportTest {
   }
 
   @Test
+  void without_a_key_the_page_says_signatures_not_verified_and_never_that_no_check_failed()
+      throws Exception {
+    List<String> lines = new ArrayList<>(Files.readAllLines(demoExport()));
+    lines.add(3, "");
+    lines.add("  ");
+    AuditFile file = AuditFile.read(Files.write(dir.resolve("blank-lines.jsonl"), lines));
+    assertTrue(file.verification().intact(), "blank lines are no tampering");
+    String html =
+        HtmlReport.render(RunReport.of(null, file.entries(), null, file.verification()), NOW);
+    assertTrue(
+        html.contains("signatures NOT VERIFIED (no key given: report with --public-key K"), html);
+    assertTrue(html.contains("PASSED</span> signed digests against the chain"), html);
+    assertFalse(html.contains("no check failed"), html);
+  }
+
+  @Test
+  void without_a_key_a_rewrite_with_the_chain_recomputed_fails_on_the_signed_head()
+      throws Exception {
+    List<String> lines = new ArrayList<>(Files.readAllLines(demoExport()));
+    int approval = 0;
+    while (!lines.get(approval).contains("alice@contoso.onmicrosoft.com (verified)")) approval++;
+    lines.set(approval, lines.get(approval).replace("alice@", "mallory@"));
+    // Every hash from the edit on recomputed, so that the chain alone holds.
+    String prev = JSON.readTree(lines.get(approval - 1)).path("hash").asText();
+    for (int j = approval; j < lines.size(); j++) {
+      ObjectNode node = (ObjectNode) JSON.readTree(lines.get(j));
+      node.put("prev", prev);
+      node.remove("hash");
+      ObjectNode hashed = node.deepCopy();
+      hashed.remove("startedAtUtc");
+      hashed.remove("endedAtUtc");
+      prev =
+          io.abafix.workflows.audit.AuditChain.hashOf(
+              JSON.treeToValue(hashed, io.abafix.workflows.audit.AuditEntry.class));
+      node.put("hash", prev);
+      lines.set(j, io.abafix.workflows.audit.AuditChain.canonical(node));
+    }
+    AuditFile file = AuditFile.read(Files.write(dir.resolve("recomputed.jsonl"), lines));
+    assertFalse(file.verification().intact());
+    String html =
+        HtmlReport.render(RunReport.of(null, file.entries(), null, file.verification()), NOW);
+    assertTrue(html.contains("PASSED</span> hash chain"), "the chain alone holds: " + html);
+    assertTrue(html.contains("FAILED</span> signed digests against the chain: record "), html);
+    assertTrue(html.contains("a check FAILED"), html);
+  }
+
+  @Test
   void a_file_that_is_not_an_export_is_refused_by_name() throws IOException {
     Path notJson = Files.writeString(dir.resolve("x.jsonl"), "hello\n");
     var e =
