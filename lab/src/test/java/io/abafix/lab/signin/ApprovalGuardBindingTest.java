@@ -378,4 +378,21 @@ class ApprovalGuardBindingTest {
                         Map.of("credentialReference", CREDENTIAL)));
     assertTrue(why.contains("no signed start"), why);
   }
+
+  @Test
+  void aResetRunOfTheChainKeepsItsApprovalsButCannotActTwiceOnOne() {
+    ApprovalGuard g = guard(false);
+    Map<String, String> args = Map.of("credentialReference", CREDENTIAL);
+    g.authorize(signed("alice", plan()), scheduled("5"), REVERT, "SERVERA", args).requireUnspent();
+    // temporal workflow reset: a new run, the same first run of the chain.
+    runs.put("run-2", new StartedRun("default", WF, "run-2", "run-1", startedAt, null, null, null));
+    ApprovalGuard.Scheduling afterReset =
+        new ApprovalGuard.Scheduling(new RunRef("default", WF, "run-2"), "5", 900L);
+    VerifiedApproval again =
+        g.authorize(signed("alice", plan()), afterReset, REVERT, "SERVERA", args);
+    assertEquals("alice@" + DOMAIN, again.approver().upn(), "the approval still verifies");
+    assertTrue(refusal(again::requireUnspent).contains("already used"));
+    g.authorize(signed("alice", plan()), afterReset, "PAUSE_SCHEDULER@SERVERA", "SERVERA", Map.of())
+        .requireUnspent();
+  }
 }
