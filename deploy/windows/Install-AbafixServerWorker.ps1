@@ -95,7 +95,17 @@ The folder holding abafix-worker.jar and its lib folder (worker/target after mvn
 java.exe of a Java 17 or later runtime; default: the java.exe found on PATH now.
 
 .PARAMETER PowerShellExe
-The PowerShell the worker runs the scripts with: powershell.exe (5.1, default) or pwsh.
+The PowerShell the worker runs the scripts with: the 64-bit Windows PowerShell 5.1 (default:
+%SystemRoot%\System32\WindowsPowerShell\v1.0\powershell.exe). A name without a folder is
+resolved to its absolute path now; the worker accepts only an absolute one.
+
+.PARAMETER ModuleFolder
+A pre-staged ADSyncTools module folder on this server, for servers without internet access: the
+policy file lists each of its files with its SHA-256, so the worker installs exactly these files.
+
+.PARAMETER GalleryVersion
+The ADSyncTools version the worker may install from the PowerShell Gallery; default 2.3.0. Give
+'none' to allow no Gallery install (with -ModuleFolder, for servers without internet access).
 
 .PARAMETER Proxy
 The HTTPS proxy the worker reaches the sign-in host through, host:port, for example
@@ -182,7 +192,13 @@ param(
 
     [Parameter(ParameterSetName = 'Install')]
     [ValidateSet('powershell.exe', 'pwsh')]
-    [string] $PowerShellExe = 'powershell.exe',
+    [string] $PowerShellExe = (Join-Path $env:SystemRoot 'System32\WindowsPowerShell\v1.0\powershell.exe'),
+
+    [Parameter(ParameterSetName = 'Install')]
+    [string] $ModuleFolder,
+
+    [Parameter(ParameterSetName = 'Install')]
+    [string] $GalleryVersion = '2.3.0',
 
     [Parameter(ParameterSetName = 'Install')]
     [ValidatePattern('^[A-Za-z0-9.\-]+:[0-9]{1,5}$')]
@@ -292,6 +308,16 @@ if (-not $JavaPath) {
     $JavaPath = $found.Path
 }
 if (-not (Test-Path -LiteralPath $JavaPath -PathType Leaf)) { throw "$JavaPath does not exist" }
+# The worker refuses a relative --powershell (a name looked up on PATH could be anything): resolve it.
+if (-not [System.IO.Path]::IsPathRooted($PowerShellExe)) {
+    $resolved = Get-Command $PowerShellExe -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($null -eq $resolved) { throw "$PowerShellExe is not on PATH: give -PowerShellExe as an absolute path" }
+    $PowerShellExe = $resolved.Path
+}
+if (-not (Test-Path -LiteralPath $PowerShellExe -PathType Leaf)) { throw "$PowerShellExe does not exist" }
+if ($ModuleFolder -and -not (Test-Path -LiteralPath $ModuleFolder -PathType Container)) {
+    throw "$ModuleFolder is not a folder: give the pre-staged ADSyncTools module folder"
+}
 
 # The proxy, as java.exe options. grpc-java asks Java's proxy settings too, so the Temporal frontend
 # is listed as reached directly unless -TemporalThroughProxy says otherwise.
@@ -352,6 +378,26 @@ if ($granted.Count -eq 0 -and -not $SkipBatchLogonCheck) {
     throw "$Account has no 'Log on as a batch job' right (SeBatchLogonRight) through itself, Administrators or ADSyncAdmins. Grant it (Group Policy: Computer Configuration > Windows Settings > Security Settings > Local Policies > User Rights Assignment), or give -SkipBatchLogonCheck when a domain group grants it."
 }
 
+# What the worker may do, from this installer's parameters: the credential name remediations use,
+# mapped to its file; the Gallery version; a pre-staged module folder with its files' SHA-256.
+$policyFile = Join-Path $dataDir 'server-worker-policy.json'
+$policy = [ordered]@{ credentials = [ordered]@{ 'hybrid-identity-admin' = $CredentialFile } }
+if ($GalleryVersion -and $GalleryVersion -ne 'none') { $policy.galleryVersion = $GalleryVersion }
+if ($ModuleFolder) {
+    $root = (Resolve-Path -LiteralPath $ModuleFolder).ProviderPath.TrimEnd('\')
+    $files = [ordered]@{}
+    foreach ($file in Get-ChildItem -LiteralPath $root -Recurse -File) {
+        $files[$file.FullName.Substring($root.Length + 1)] = (Get-FileHash -LiteralPath $file.FullName -Algorithm SHA256).Hash.ToLowerInvariant()
+    }
+    $manifest = Get-ChildItem -LiteralPath $root -Filter '*.psd1' -File | Select-Object -First 1
+    if ($null -eq $manifest) { throw "$root holds no module manifest (.psd1)" }
+    $version = (Import-PowerShellDataFile -LiteralPath $manifest.FullName).ModuleVersion
+    $policy.moduleFolders = [ordered]@{ $root = [ordered]@{ version = "$version"; files = $files } }
+}
+Set-Content -LiteralPath $policyFile -Value ($policy | ConvertTo-Json -Depth 5) -Encoding UTF8
+# Administrators change it; the worker's account only reads it.
+Invoke-Icacls @($policyFile, '/inheritance:r', '/grant:r', "*${system}:(F)", "*${administrators}:(F)", "*${accountSid}:(R)")
+
 # The task runs this launcher; it lives beside the jar, where only administrators can change it.
 $server = $env:COMPUTERNAME
 $launcher = Join-Path $InstallDir 'abafix-server-worker.cmd'
@@ -365,7 +411,7 @@ $lines = @(
     "set `"ABAFIX_APPROVER_ROLE=$ApproverRole`"",
     "set `"ABAFIX_TWO_PERSON=$(if ($TwoPerson) { 'true' } else { 'false' })`"",
     ':run',
-    "$javaCommand -jar `"$jar`" server --name $server --tenant $Tenant --powershell $PowerShellExe >> `"$logDir\server-worker.log`" 2>&1",
+    "$javaCommand -jar `"$jar`" server --name $server --tenant $Tenant --powershell `"$PowerShellExe`" --policy `"$policyFile`" >> `"$logDir\server-worker.log`" 2>&1",
     'rem Exit code 2: bad configuration, which a restart cannot fix.',
     'if %ERRORLEVEL% EQU 2 exit /b 2',
     'powershell.exe -NoProfile -NonInteractive -Command "Start-Sleep -Seconds 60"',
@@ -418,7 +464,17 @@ if ($GroupManagedServiceAccount) {
     $folder.RegisterTask($taskName, $xml, $TASK_CREATE_OR_UPDATE, $Account, $credential.GetNetworkCredential().Password, $TASK_LOGON_PASSWORD) | Out-Null
     $credential = $null
 }
-Start-ScheduledTask -TaskPath $taskPath -TaskName $taskName
+# The worker's whole configuration, checked the way the worker reads it, without Temporal. It runs
+# as this administrator: a credential file locked to the worker's account reads as unreadable here.
+$env:ABAFIX_APPROVER_TENANT_ID = $ApproverTenantId
+$env:ABAFIX_APPROVER_CLIENT_ID = $ApproverClientId
+$env:ABAFIX_APPROVER_ROLE = $ApproverRole
+& $JavaPath @($javaOptions | ForEach-Object { $_.Trim('"') }) -jar $jar server --check --name $server --tenant $Tenant --powershell $PowerShellExe --policy $policyFile
+if ($LASTEXITCODE -ne 0) {
+    Write-Host 'abafix-worker server --check found what the lines above name: fix it; the task is registered and starts at boot (Start-ScheduledTask to start it now).'
+} else {
+    Start-ScheduledTask -TaskPath $taskPath -TaskName $taskName
+}
 
 Write-Host "Registered $taskPath$taskName`: polls abafix-server-$($server.ToLowerInvariant()) on $TemporalAddress/$TemporalNamespace as $Account ($accountSid),"
 Write-Host "a member of Administrators and ADSyncAdmins."

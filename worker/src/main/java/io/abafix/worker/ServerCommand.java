@@ -190,6 +190,19 @@ final class ServerCommand implements Callable<Integer> {
   Path watchState;
 
   @Option(
+      names = "--check",
+      description = {
+        "Check this worker's whole configuration and exit, without connecting to Temporal: the"
+            + " server's name, the PowerShell (absolute, 64-bit Windows PowerShell), the policy"
+            + " file and every credential file it names (readable by this account), whose"
+            + " approvals it trusts and their signing keys (the sign-in host reachable), its"
+            + " approval ledger, and the ADSync module (a read-only script on this server).",
+        "Prints one line per check, ok or what to do; exits 0 when all pass, 2 otherwise."
+            + " The installer runs it last."
+      })
+  boolean check;
+
+  @Option(
       names = "--policy",
       paramLabel = "FILE",
       description =
@@ -211,6 +224,7 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (check) return check();
     String server = ServerNames.check(name);
     Map<PowerShellScript, Duration> timeouts = timeouts();
     WatcherOptions watch = watchOptions(server);
@@ -244,11 +258,105 @@ final class ServerCommand implements Callable<Integer> {
         spec.commandLine().getOut());
   }
 
+  /** One check of {@code --check}: null when it passes, else what to do. */
+  private interface Check {
+    String run() throws Exception;
+  }
+
+  /**
+   * {@code --check}: each part of the configuration on its own line, all of them even when one
+   * fails, so one run names everything to fix.
+   */
+  private int check() {
+    var out = spec.commandLine().getOut();
+    int failed = 0;
+    String[] server = new String[1];
+    String[] executable = new String[1];
+    ServerWorkerPolicy[] policy = new ServerWorkerPolicy[1];
+    Map<String, Check> checks = new java.util.LinkedHashMap<>();
+    checks.put(
+        "server name",
+        () -> {
+          server[0] = ServerNames.check(name);
+          checkThisIsTheServer(server[0]);
+          return null;
+        });
+    checks.put(
+        "PowerShell",
+        () -> {
+          executable[0] = powerShell();
+          return machine.isWindows() || powershell != null
+              ? null
+              : "not Windows: the scripts need Windows PowerShell 5.1 and Entra Connect's ADSync"
+                  + " module, on the server itself";
+        });
+    checks.put(
+        "policy",
+        () -> {
+          if (policyFile == null) {
+            return "no --policy FILE: this worker would accept no credential reference and no"
+                + " module source, so every revert and ADSyncTools install would be refused;"
+                + " the installer writes one (see the README's policy file)";
+          }
+          policy[0] = policy();
+          List<String> unreadable = new java.util.ArrayList<>();
+          policy[0]
+              .credentialFiles()
+              .forEach(
+                  (ref, file) -> {
+                    if (!machine.readable(file)) unreadable.add(ref + " -> " + file);
+                  });
+          return unreadable.isEmpty()
+              ? null
+              : "credential files this account cannot read: "
+                  + String.join(", ", unreadable)
+                  + " (write each as this worker's account, on this server: Get-Credential |"
+                  + " Export-Clixml FILE)";
+        });
+    checks.put(
+        "approvers",
+        () -> {
+          approvals.guard(keys, "server-" + name);
+          return null;
+        });
+    checks.put(
+        "ADSync module",
+        () -> {
+          if (executable[0] == null || !machine.isWindows()) return "not checked: no PowerShell";
+          new PowerShellSyncServerHost(
+                  server[0] == null ? name : server[0],
+                  new ProcessPowerShellRunner(executable[0], scripts()),
+                  timeouts(),
+                  null,
+                  policy[0] == null ? ServerWorkerPolicy.none() : policy[0])
+              .inspect();
+          return null;
+        });
+    for (Map.Entry<String, Check> c : checks.entrySet()) {
+      String problem;
+      try {
+        problem = c.getValue().run();
+      } catch (UserError | HostException | IllegalArgumentException e) {
+        problem = e.getMessage();
+      } catch (Exception e) {
+        problem = e.getClass().getSimpleName() + ": " + e.getMessage();
+      }
+      if (problem == null) {
+        out.println("ok    " + c.getKey());
+      } else {
+        failed++;
+        out.println("FAIL  " + c.getKey() + ": " + problem);
+      }
+    }
+    out.flush();
+    return failed == 0 ? 0 : ErrorHandler.BAD_INPUT;
+  }
+
   /** What this worker's configuration allows; nothing when it names no policy file. */
   private ServerWorkerPolicy policy() {
     if (policyFile == null) return ServerWorkerPolicy.none();
     try {
-      return ServerWorkerPolicy.load(policyFile);
+      return ServerWorkerPolicy.load(machine.file(policyFile.toString()));
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
@@ -329,12 +437,25 @@ final class ServerCommand implements Callable<Integer> {
       if (root == null) throw new UserError("SystemRoot is not set: name --powershell PATH");
       return root + "\\" + WINDOWS_POWERSHELL;
     }
-    Path exe = Path.of(powershell);
-    if (!exe.isAbsolute() || !Files.isRegularFile(exe) || !Files.isExecutable(exe)) {
+    if (!machine.isAbsolute(powershell) || !machine.executable(powershell)) {
       throw new UserError(
-          "--powershell must be the absolute path of an executable file, not " + powershell);
+          "--powershell must be the absolute path of an executable file, not "
+              + powershell
+              + (machine.isAbsolute(powershell) ? " (no such executable)" : " (a relative path)")
+              + ": give it as the installer does, e.g. %SystemRoot%\\"
+              + WINDOWS_POWERSHELL
+              + ", or leave it out for that default");
     }
-    String file = exe.getFileName().toString().toLowerCase(Locale.ROOT);
+    String lower = powershell.toLowerCase(Locale.ROOT).replace('/', '\\');
+    if (machine.isWindows() && lower.contains("\\syswow64\\")) {
+      throw new UserError(
+          "--powershell "
+              + powershell
+              + " is the 32-bit PowerShell: it sees a redirected HKLM\\SOFTWARE and no ADSync"
+              + " module; use %SystemRoot%\\"
+              + WINDOWS_POWERSHELL);
+    }
+    String file = lower.substring(lower.lastIndexOf('\\') + 1);
     if (file.equals("pwsh") || file.equals("pwsh.exe")) {
       throw new UserError(
           "--powershell: PowerShell 7 loads the ADSync module only through Windows PowerShell;"

@@ -157,6 +157,11 @@ public final class ServerWorkerPolicy {
   }
 
   /** The version the Gallery path must install, when the policy pins one. */
+  /** The credential names this policy maps, each to its CLIXML file. */
+  public Map<String, String> credentialFiles() {
+    return credentials;
+  }
+
   public Optional<String> galleryVersion() {
     return Optional.ofNullable(galleryVersion);
   }

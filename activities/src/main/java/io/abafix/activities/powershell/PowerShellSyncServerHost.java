@@ -519,18 +519,15 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
             return Answers.requireObject(answerNode.get("result"), "result");
           }
           JsonNode error = Answers.requireObject(answerNode.get("error"), "error");
-          Answers.onlyFields(error, Set.of("category", "code", "message", "type", "errorId"));
+          Answers.onlyFields(
+              error,
+              Set.of("category", "code", "message", "type", "errorId", "errorCategory", "inner"));
           String named = Answers.requireString(error, "category");
           String code = Answers.requireString(error, "code");
           String message = Answers.optionalString(error, "message");
           Category category;
           if (named.equals("Unclassified")) {
-            ErrorRules.Sorted sorted =
-                ErrorRules.sort(
-                    new RawError(
-                        error.path("type").asText(null),
-                        error.path("errorId").asText(null),
-                        message));
+            ErrorRules.Sorted sorted = ErrorRules.sort(RawError.of(error, message));
             category = sorted.category();
             code = sorted.code();
             if (!sorted.advice().isEmpty()) message = message + " (" + sorted.advice() + ")";

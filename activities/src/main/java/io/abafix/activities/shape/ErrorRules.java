@@ -40,7 +40,8 @@ public final class ErrorRules {
   public record Sorted(Category category, String code, String advice) {}
 
   public static Sorted sort(RawError e) {
-    String text = e.message();
+    // The whole chain: a cmdlet may wrap a refusal in a message that invites a retry.
+    String text = e.fullText();
     Matcher m = AADSTS.matcher(text);
     while (m.find()) {
       if (m.group(1).equals("700027")) {
@@ -56,6 +57,14 @@ public final class ErrorRules {
                 + " credential of an account that Conditional Access and MFA let sign in"
                 + " unattended, or run the step as an operator");
       }
+    }
+    if (e.parametersRefused()) {
+      return new Sorted(
+          Category.PERMANENT,
+          "PrerequisiteMissing",
+          "the cmdlet on this server does not take the parameters abafix passes (its documented"
+              + " parameters changed between Entra Connect versions): check the version, or run the"
+              + " step as an operator step");
     }
     if (e.commandNotFound()) {
       return new Sorted(

@@ -38,11 +38,7 @@ public final class RawAnswer {
       RawError error = null;
       JsonNode e = r.get("error");
       if (e != null && !e.isNull()) {
-        error =
-            new RawError(
-                e.path("type").asText(null),
-                e.path("errorId").asText(null),
-                e.path("message").asText(null));
+        error = RawError.of(e, e.path("message").asText(null));
       }
       List<JsonNode> output = new ArrayList<>();
       JsonNode o = r.get("output");

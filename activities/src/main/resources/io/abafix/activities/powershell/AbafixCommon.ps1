@@ -4,7 +4,8 @@
 #   stdin  : one JSON object, ASCII only (the adapter escapes anything else).
 #   stdout : the answer is the one line that starts with the sentinel 'ABAFIX-ANSWER/1 ', then
 #            {"ok":true,"result":{...}} or
-#            {"ok":false,"error":{"category":"...","code":"...","message":"...","type":"...","errorId":"..."}}
+#            {"ok":false,"error":{"category":"...","code":"...","message":"...","type":"...","errorId":"...",
+#                                 "errorCategory":"...","inner":["<type>: <message>", ...]}}
 #            Every other line is noise (a module banner, a stray Write-Host) and is ignored.
 #   stderr : UTF-8 text, kept for the audit.
 #   exit   : 0 with ok true, 1 with ok false.
@@ -132,12 +133,22 @@ function ConvertTo-AbafixRaw {
 }
 
 function ConvertTo-AbafixErrorFacts {
-    # What a failure looked like, for the adapter to sort: exception type, error id and message.
+    # What a failure looked like, for the adapter to sort: exception type, error id, PowerShell's
+    # category, the message, and every message of the InnerException chain (a cmdlet may wrap an
+    # MFA refusal in "Retrying this operation may help").
     param([Parameter(Mandatory = $true)] $ErrorRecord)
+    $inner = New-Object System.Collections.ArrayList
+    $cause = $ErrorRecord.Exception.InnerException
+    while ($null -ne $cause -and $inner.Count -lt 10) {
+        [void]$inner.Add(('{0}: {1}' -f $cause.GetType().FullName, $cause.Message))
+        $cause = $cause.InnerException
+    }
     return @{
-        type     = [string]$ErrorRecord.Exception.GetType().FullName
-        errorId  = [string]$ErrorRecord.FullyQualifiedErrorId
-        message  = [string]$ErrorRecord.Exception.Message
+        type          = [string]$ErrorRecord.Exception.GetType().FullName
+        errorId       = [string]$ErrorRecord.FullyQualifiedErrorId
+        errorCategory = [string]$ErrorRecord.CategoryInfo.Category
+        message       = [string]$ErrorRecord.Exception.Message
+        inner         = $inner.ToArray()
     }
 }
 
@@ -307,9 +318,9 @@ function Invoke-AbafixMain {
         $named = Find-AbafixErrorData $_
         $facts = ConvertTo-AbafixErrorFacts $_
         if ($null -ne $named) {
-            $answer = @{ ok = $false; error = @{ category = $named.category; code = $named.code; message = $facts.message; type = $facts.type; errorId = $facts.errorId } }
+            $answer = @{ ok = $false; error = @{ category = $named.category; code = $named.code; message = $facts.message; type = $facts.type; errorId = $facts.errorId; errorCategory = $facts.errorCategory; inner = $facts.inner } }
         } else {
-            $answer = @{ ok = $false; error = @{ category = 'Unclassified'; code = 'Unhandled'; message = $facts.message; type = $facts.type; errorId = $facts.errorId } }
+            $answer = @{ ok = $false; error = @{ category = 'Unclassified'; code = 'Unhandled'; message = $facts.message; type = $facts.type; errorId = $facts.errorId; errorCategory = $facts.errorCategory; inner = $facts.inner } }
         }
         $code = 1
     } finally {
