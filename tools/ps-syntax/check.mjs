@@ -33,7 +33,7 @@ import { createRequire } from 'node:module';
 // The WebAssembly build of the runtime and of the grammar: nothing compiles at install time, so
 // the packages install with their scripts switched off (npm ci --ignore-scripts).
 import { Parser, Language } from 'web-tree-sitter';
-import { loadCommandTable, localFunctions, checkCommands } from './commands.mjs';
+import { loadCheckedPages, loadCommandTable, localFunctions, checkCommands } from './commands.mjs';
 
 await Parser.init();
 const parser = new Parser();
@@ -262,9 +262,10 @@ function selfTest(table) {
     'parameters must map each parameter',
     'status must be documented or inferred',
     'listed twice',
+    'is not a checked page',
   ];
   try {
-    loadCommandTable(join(here, 'fixtures', 'bad-table.json'));
+    loadCommandTable(join(here, 'fixtures', 'bad-table.json'), loadCheckedPages(join(here, 'checked-pages.json')));
     console.log('self-test: fixtures/bad-table.json should be refused but loaded');
     wrong++;
   } catch (e) {
@@ -286,7 +287,7 @@ if (args.length === 0) {
 }
 let table;
 try {
-  table = loadCommandTable(join(here, 'commands.json'));
+  table = loadCommandTable(join(here, 'commands.json'), loadCheckedPages(join(here, 'checked-pages.json')));
 } catch (e) {
   console.error(`ps-syntax: the command table is invalid: ${e.message}`);
   process.exit(1);

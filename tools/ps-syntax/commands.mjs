@@ -22,10 +22,45 @@ const SOURCE_HOSTS = ['https://learn.microsoft.com/', 'https://www.powershellgal
 const KINDS = ['cmdlet', 'function', 'application'];
 const STATUSES = ['documented', 'inferred'];
 
-/** Loads and validates the table; throws with every problem found. */
-export function loadCommandTable(path) {
+/** A source as checked-pages.json lists it: without the /en-us locale and the #anchor. */
+export function pageOf(source) {
+  return String(source).replace(/^https:\/\/learn\.microsoft\.com\/en-us\//, 'https://learn.microsoft.com/').replace(/#.*$/, '');
+}
+
+/** The pages of checked-pages.json (each checked against its source file); throws when malformed. */
+export function loadCheckedPages(path) {
   const raw = JSON.parse(readFileSync(path, 'utf8'));
   const problems = [];
+  const pages = new Set();
+  for (const [i, entry] of (raw.pages ?? []).entries()) {
+    const where = `pages[${i}] ${entry.page ?? ''}`.trim();
+    if (typeof entry.page !== 'string' || !SOURCE_HOSTS.some((h) => entry.page.startsWith(h))) {
+      problems.push(`${where}: page must be under ${SOURCE_HOSTS.join(' or ')}`);
+    } else if (pageOf(entry.page) !== entry.page) {
+      problems.push(`${where}: write the page without a locale or an anchor`);
+    }
+    if (typeof entry.documents !== 'string' || entry.documents.trim().length === 0) {
+      problems.push(`${where}: say what the page documents`);
+    }
+    if (pages.has(entry.page)) problems.push(`${where}: listed twice`);
+    pages.add(entry.page);
+  }
+  if (pages.size === 0) problems.push('pages is empty');
+  if (problems.length > 0) throw new Error(`${path}:\n  ${problems.join('\n  ')}`);
+  return pages;
+}
+
+/**
+ * Loads and validates the table; throws with every problem found. Every source must be one of
+ * checkedPages (see loadCheckedPages).
+ */
+export function loadCommandTable(path, checkedPages) {
+  const raw = JSON.parse(readFileSync(path, 'utf8'));
+  const problems = [];
+  const unchecked = (source) => typeof source === 'string' && !checkedPages.has(pageOf(source));
+  if (unchecked(raw.commonParametersSource)) {
+    problems.push(`commonParametersSource ${raw.commonParametersSource} is not a checked page (checked-pages.json)`);
+  }
   const common = new Map();
   for (const [name, aliases] of Object.entries(raw.commonParameters ?? {})) {
     common.set(name.toLowerCase(), name);
@@ -41,6 +76,8 @@ export function loadCommandTable(path) {
     if (!STATUSES.includes(entry.status)) problems.push(`${where}: status must be documented or inferred`);
     if (typeof entry.source !== 'string' || !SOURCE_HOSTS.some((h) => entry.source.startsWith(h))) {
       problems.push(`${where}: source must be a page under ${SOURCE_HOSTS.join(' or ')}`);
+    } else if (unchecked(entry.source)) {
+      problems.push(`${where}: source ${entry.source} is not a checked page (checked-pages.json)`);
     }
     const parameters = new Map();
     if (entry.kind === 'application') {

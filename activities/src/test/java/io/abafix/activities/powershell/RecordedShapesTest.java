@@ -17,7 +17,10 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -27,7 +30,9 @@ import org.junit.jupiter.api.function.Executable;
 /**
  * Every read path against the recorded shapes under {@code src/test/resources/fixtures}: each file
  * is one case (its source and whether the shape is documented or inferred are in the file), run
- * through the production adapter exactly as a script's stdout would reach it.
+ * through the production adapter exactly as a script's stdout would reach it. Every source a
+ * fixture or the command table ({@code tools/ps-syntax/commands.json}) cites is a page of {@code
+ * tools/ps-syntax/checked-pages.json}, the one list of pages checked against their source files.
  */
 class RecordedShapesTest {
   private static final JsonMapper JSON = new JsonMapper();
@@ -53,6 +58,69 @@ class RecordedShapesTest {
           evidence.startsWith("documented") || evidence.startsWith("inferred"),
           f + ": " + evidence);
       assertTrue(n.has("expect") ^ n.has("expectFailure"), f + ": expect or expectFailure");
+    }
+  }
+
+  @Test
+  void every_source_is_a_checked_page() {
+    Path tools = toolsDirectory();
+    JsonNode list = read(tools.resolve("checked-pages.json"));
+    Set<String> pages = new HashSet<>();
+    for (JsonNode entry : list.path("pages")) {
+      String page = entry.path("page").asText();
+      assertTrue(
+          page.startsWith("https://learn.microsoft.com/")
+              || page.startsWith("https://www.powershellgallery.com/"),
+          "checked page: " + page);
+      assertEquals(page, pageOf(page), "checked page without locale or anchor: " + page);
+      assertFalse(entry.path("documents").asText().isBlank(), page + ": what it documents");
+      assertTrue(pages.add(page), page + ": listed twice");
+    }
+    List<String> unchecked = new ArrayList<>();
+    for (Path f : fixtures().toList()) {
+      for (JsonNode source : read(f).path("source")) {
+        if (!pages.contains(pageOf(source.asText()))) {
+          unchecked.add(
+              f.getParent().getFileName() + "/" + f.getFileName() + ": " + source.asText());
+        }
+      }
+    }
+    JsonNode table = read(tools.resolve("commands.json"));
+    String common = table.path("commonParametersSource").asText();
+    if (!pages.contains(pageOf(common))) {
+      unchecked.add("commands.json commonParametersSource: " + common);
+    }
+    for (JsonNode command : table.path("commands")) {
+      String source = command.path("source").asText();
+      if (!pages.contains(pageOf(source))) {
+        unchecked.add("commands.json " + command.path("name").asText() + ": " + source);
+      }
+    }
+    assertEquals(List.of(), unchecked, "sources that are not checked pages");
+  }
+
+  /** A source as checked-pages.json lists it: without the /en-us locale and the #anchor. */
+  static String pageOf(String source) {
+    String page =
+        source.replaceFirst(
+            "^https://learn\\.microsoft\\.com/en-us/", "https://learn.microsoft.com/");
+    int anchor = page.indexOf('#');
+    return anchor < 0 ? page : page.substring(0, anchor);
+  }
+
+  /** tools/ps-syntax of the checkout, found upwards from the compiled fixtures. */
+  private static Path toolsDirectory() {
+    try {
+      Path dir = Path.of(RecordedShapesTest.class.getResource("/fixtures").toURI());
+      for (Path d = dir; d != null; d = d.getParent()) {
+        Path tools = d.resolve("tools").resolve("ps-syntax");
+        if (Files.isRegularFile(tools.resolve("checked-pages.json"))) {
+          return tools;
+        }
+      }
+      throw new IllegalStateException("no tools/ps-syntax/checked-pages.json above " + dir);
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
     }
   }
 
