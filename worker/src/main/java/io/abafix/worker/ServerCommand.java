@@ -196,7 +196,9 @@ final class ServerCommand implements Callable<Integer> {
             + " server's name, the PowerShell (absolute, 64-bit Windows PowerShell), the policy"
             + " file and every credential file it names (readable by this account), whose"
             + " approvals it trusts and their signing keys (the sign-in host reachable), its"
-            + " approval ledger, and the ADSync module (a read-only script on this server).",
+            + " approval ledger, the scripts (all written into the script folder, where an"
+            + " administrator can sign them), and the ADSync module (a read-only script on this"
+            + " server).",
         "Prints one line per check, ok or what to do; exits 0 when all pass, 2 otherwise."
             + " The installer runs it last."
       })
@@ -317,6 +319,16 @@ final class ServerCommand implements Callable<Integer> {
         "approvers",
         () -> {
           approvals.guard(keys, "server-" + name);
+          return null;
+        });
+    checks.put(
+        "scripts",
+        () -> {
+          Path folder =
+              new ProcessPowerShellRunner(
+                      executable[0] == null ? "powershell" : executable[0], scripts())
+                  .writeAll();
+          spec.commandLine().getOut().println("      written to " + folder + " (sign them there)");
           return null;
         });
     checks.put(

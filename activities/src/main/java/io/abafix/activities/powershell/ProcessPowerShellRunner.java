@@ -191,16 +191,35 @@ public final class ProcessPowerShellRunner implements PowerShellRunner {
   /**
    * The path of {@code script} in the script folder, written from the jar if it is missing or
    * differs. Checked on every run because a long-running worker's temp folder can be swept or
-   * tampered with, and a script that is not the shipped one must never run.
+   * tampered with, and a script that is not the shipped one must never run. A script an
+   * administrator signed (for an AllSigned execution policy) is the shipped one with an
+   * Authenticode block appended: kept as it is, so its signature stays; PowerShell verifies it.
    */
+  private final java.util.Set<String> signedLogged = new java.util.HashSet<>();
+
+  /**
+   * Writes every shipped script into the script folder now (a signed one is kept), so an
+   * administrator can sign them all at once.
+   *
+   * @return the folder
+   */
+  public Path writeAll() {
+    for (PowerShellScript script : PowerShellScript.values()) extracted(script);
+    return scriptFolder();
+  }
+
   private synchronized Path extracted(PowerShellScript script) {
     Path folder = scriptFolder();
     for (String name : List.of(script.fileName(), PowerShellScript.COMMON_FILE)) {
       Path file = folder.resolve(name);
       byte[] shipped = PowerShellScript.readShipped(name);
       try {
-        if (!Files.isRegularFile(file) || !Arrays.equals(Files.readAllBytes(file), shipped)) {
+        byte[] onDisk = Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
+        if (onDisk == null || !ScriptSignature.sameBody(onDisk, shipped)) {
           Files.write(file, shipped);
+        } else if (!Arrays.equals(onDisk, shipped) && signedLogged.add(name)) {
+          log.info(
+              "{} is the shipped script, signed on this server: kept with its signature", file);
         }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write " + file, e);
