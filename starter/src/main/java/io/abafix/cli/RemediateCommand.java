@@ -68,7 +68,11 @@ final class RemediateCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Preflight and plan only; change nothing")
   boolean dryRun;
 
-  @Option(names = "--two-person", description = "The person who starts the run cannot approve it")
+  @Option(
+      names = "--two-person",
+      description =
+          "The person who starts the run cannot approve it (also with --request, whatever the"
+              + " file says)")
   boolean twoPerson;
 
   @Option(
@@ -221,7 +225,8 @@ final class RemediateCommand implements Callable<Integer> {
             "give the request either as --request FILE or with --tenant, --server and"
                 + " --credential-ref, not both");
       }
-      return checked(RequestFile.read(requestFile, dryRun), "request " + requestFile + ": ", "");
+      return checked(
+          RequestFile.read(requestFile, dryRun, twoPerson), "request " + requestFile + ": ", "");
     }
     if (tenant == null || servers == null) {
       throw new UserError(

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.RemediationRequest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,9 +35,11 @@ final class RequestFile {
 
   /**
    * @param dryRun when true the request becomes a dry run whatever the file says
+   * @param twoPerson when true the request needs two people whatever the file says: an option can
+   *     make a file's request stricter, never looser
    * @throws UserError when the file cannot be read or is not a request
    */
-  static RemediationRequest read(Path file, boolean dryRun) {
+  static RemediationRequest read(Path file, boolean dryRun, boolean twoPerson) {
     String origin = "request " + file + ": ";
     String text;
     try {
@@ -82,14 +85,18 @@ final class RequestFile {
               + "approvals.required cannot be false: every destructive step needs a signed"
               + " approval, which the workers check themselves");
     }
-    if (!dryRun) return r;
+    if (!dryRun && !(twoPerson && !r.approvals().twoPerson())) return r;
+    ApprovalPolicy approvals =
+        twoPerson
+            ? new ApprovalPolicy(r.approvals().required(), true, r.approvals().timeoutSeconds())
+            : r.approvals();
     return new RemediationRequest(
         r.tenant(),
         r.servers(),
         r.credentialReference(),
         r.credentialReferences(),
-        true,
-        r.approvals(),
+        dryRun || r.dryRun(),
+        approvals,
         r.timings(),
         r.requestedBy(),
         r.operatorSteps());

@@ -49,17 +49,28 @@ final class OperatorCli {
         LabSignIn.at(lab.identityEndpoint()));
   }
 
-  /** {@code abafix remediate --request FILE}; returns the run's id. */
-  String remediate(Path request) {
-    CommandLineRun run = ok("remediate", "--request", request.toString());
+  /**
+   * {@code abafix remediate --request FILE [OPTIONS]}, its start signed in where this operator
+   * signs in; returns the run's id.
+   */
+  String remediate(Path request, String... options) {
+    List<String> args = new ArrayList<>(List.of("remediate", "--request", request.toString()));
+    args.addAll(List.of(options));
+    CommandLineRun run = ok(signed(args.toArray(String[]::new)));
     String started = run.out().lines().findFirst().orElseThrow();
     assertTrue(started.startsWith("started "), run.out());
-    return started.substring("started ".length()).trim();
+    // "started ID", then " (dry run)" or ", its start signed in" where they apply.
+    return started.substring("started ".length()).trim().split("[ ,]", 2)[0];
   }
 
   /** {@code abafix approve RUN --gate G --as NAME}, signed in as NAME: every open gate. */
   CommandLineRun approve(String run, String as) {
     return ok(signed("approve", run, "--gate", openGates(run), "--as", as));
+  }
+
+  /** {@link #approve}, whatever its exit code: for an approval the run may refuse. */
+  CommandLineRun tryApprove(String run, String as) {
+    return run(signed("approve", run, "--gate", openGates(run), "--as", as));
   }
 
   /** {@code abafix reject RUN --gate G --as NAME}, signed in as NAME. */
@@ -98,10 +109,15 @@ final class OperatorCli {
 
   /** Any other command, with this cluster's address and key; must exit 0. */
   CommandLineRun ok(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--address", address, "--encryption-key-file", keyFile.toString()));
-    CommandLineRun run = CommandLineRun.with(commands, all.toArray(String[]::new));
+    CommandLineRun run = run(args);
     assertEquals(0, run.exitCode(), String.join(" ", args) + ": " + run.err() + run.out());
     return run;
+  }
+
+  /** Any command, with this cluster's address and key, whatever its exit code. */
+  private CommandLineRun run(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--address", address, "--encryption-key-file", keyFile.toString()));
+    return CommandLineRun.with(commands, all.toArray(String[]::new));
   }
 }

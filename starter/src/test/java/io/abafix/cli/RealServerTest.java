@@ -12,19 +12,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.abafix.activities.TaskQueues;
 import io.abafix.activities.model.IdentityType;
 import io.abafix.lab.Lab;
-import io.abafix.lab.process.ChildProcess;
 import io.abafix.lab.process.LabTopology;
 import io.abafix.lab.process.ProcessGroup;
 import io.abafix.lab.temporal.TemporalDevServer;
-import io.abafix.worker.LabWorkerMain;
-import io.abafix.worker.TemporalConnection;
-import io.abafix.worker.WorkerMain;
 import io.abafix.workflows.IncidentWorkflow;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.WorkflowIds;
 import io.abafix.workflows.audit.AuditEntry;
-import io.abafix.workflows.audit.AuditSigning;
-import io.abafix.workflows.codec.PayloadEncryption;
 import io.abafix.workflows.incident.ChildRun;
 import io.abafix.workflows.incident.IncidentConfig;
 import io.abafix.workflows.incident.IncidentPolicy;
@@ -34,8 +28,6 @@ import io.abafix.workflows.model.Outcome;
 import io.abafix.workflows.model.Progress;
 import io.abafix.workflows.model.RemediationResult;
 import io.abafix.workflows.model.Timings;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowNotFoundException;
@@ -81,10 +73,9 @@ import org.junit.jupiter.api.io.TempDir;
 @DisplayNameGeneration(ReplaceUnderscores.class)
 @DisabledOnOs(value = OS.WINDOWS, disabledReason = "the lab's PowerShell forwarder is a sh script")
 class RealServerTest {
-  private static final String CREDENTIAL =
-      "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml";
-  private static final String APPROVER = "alice";
-  private static final String OPERATOR = "bob";
+  private static final String CREDENTIAL = RealServerCluster.CREDENTIAL;
+  private static final String APPROVER = RealServerCluster.APPROVER;
+  private static final String OPERATOR = RealServerCluster.OPERATOR;
 
   /** Long enough to be caught in the middle of, short enough to keep the suite quick. */
   private static final long DESTRUCTIVE_STEP_MILLIS = 2000;
@@ -111,23 +102,11 @@ class RealServerTest {
   /** When the Temporal server last answered again after a restart, epoch millis. */
   private static final long[] lastRestart = new long[1];
 
-  /** What the operator does at the server, with the wizard, for each operator step. */
-  private static final Map<String, String> WIZARD =
-      Map.of(
-          "CONFIGURE_ABA", "configureApplicationAuthentication",
-          "ROTATE_CERTIFICATE", "rotateApplicationCertificate");
-
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path dir;
 
-  private static Path cli;
-  private static TemporalDevServer temporal;
-  private static ProcessGroup shared;
-  private static ChildProcess orchestrator;
-  private static Map<String, String> workerEnv;
-  private static Path keyFile;
-  private static Path policy;
+  private static RealServerCluster cluster;
   private static WorkflowClient client;
   private static OperatorCli operator;
 
@@ -139,42 +118,14 @@ class RealServerTest {
 
   @BeforeAll
   static void startTemporalAndTheOrchestrator() throws Exception {
-    cli = RealTemporal.cli();
-    temporal = TemporalDevServer.start(cli, dir.resolve("temporal.db"), dir.resolve("logs"));
-    keyFile = dir.resolve("abafix.key");
-    assertEquals(0, CommandLineRun.of("keygen", keyFile.toString()).exitCode());
-    Path signingKey = dir.resolve("audit-signing.key");
-    assertEquals(
-        0, CommandLineRun.of("keygen", "--audit-signing", signingKey.toString()).exitCode());
-    policy = dir.resolve("server-worker-policy.json");
-    // The one credential name the runs use, mapped to its file, as a server's configuration does.
-    Files.writeString(
-        policy,
-        "{\"credentials\": {\"hybrid-identity-admin\":"
-            + " \"C:\\\\ProgramData\\\\abafix\\\\hybrid-identity-admin.xml\"}}");
-    workerEnv =
-        Map.of(
-            "TEMPORAL_ADDRESS",
-            temporal.address(),
-            PayloadEncryption.KEY_FILE,
-            keyFile.toString(),
-            AuditSigning.KEY_FILE,
-            signingKey.toString());
-    shared = new ProcessGroup(Files.createDirectories(dir.resolve("logs")));
-    orchestrator = LabTopology.orchestrator(shared, WorkerMain.class.getName(), workerEnv);
-    client =
-        TemporalConnection.at(
-            temporal.address(),
-            PayloadEncryption.fromEnvironment(
-                name -> name.equals(PayloadEncryption.KEY_FILE) ? keyFile.toString() : null));
-    operator = new OperatorCli(temporal.address(), keyFile);
+    cluster = RealServerCluster.start(dir);
+    client = cluster.client();
+    operator = cluster.operator();
   }
 
   @AfterAll
   static void stopEverything() throws InterruptedException {
-    if (client != null) client.getWorkflowServiceStubs().shutdownNow();
-    if (shared != null) shared.close();
-    if (temporal != null) temporal.close();
+    if (cluster != null) cluster.close();
   }
 
   @AfterEach
@@ -246,10 +197,10 @@ class RealServerTest {
                       .equals(killedMidStep[0])) {
                 Lab.StepInProgress step = moment.running().get(0);
                 killedMidStep[1] = step.step() + ":" + step.server();
-                orchestrator.kill();
+                cluster.orchestrator().kill();
                 long killed = System.nanoTime();
-                orchestrator.restart();
-                orchestrator.awaitPolling();
+                cluster.orchestrator().restart();
+                cluster.orchestrator().awaitPolling();
                 figures.put(
                     "orchestrator killed to polling again, ms",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
@@ -260,7 +211,7 @@ class RealServerTest {
         3,
         kills.size(),
         "kills: " + kills + "; the run: " + result.outcome() + ": " + result.message());
-    assertEquals(Outcome.SUCCEEDED, result.outcome(), result.message() + shared.logs());
+    assertEquals(Outcome.SUCCEEDED, result.outcome(), result.message() + cluster.logs());
     assertRepaired(lab);
     List<AuditEntry> journal = assertWholeAudit(id, result);
     // The wizard's step, done by a person at each server and confirmed with abafix confirm.
@@ -292,7 +243,9 @@ class RealServerTest {
     expected.put("rotateApplicationCertificate:SERVERB", 1);
     expected.put("deleteApplication:" + sharedApp, 1);
     assertEquals(
-        expected, minus(lab.effects(), afterRejection), "each effect exactly once" + shared.logs());
+        expected,
+        RealServerCluster.minus(lab.effects(), afterRejection),
+        "each effect exactly once" + cluster.logs());
     System.out.println(
         "real server kills: "
             + kills
@@ -367,7 +320,7 @@ class RealServerTest {
             Duration.ofMinutes(1),
             "the approved remediation to start");
     RemediationResult result = drive(child.workflowId(), lab, new ArrayList<>(), moment -> {});
-    assertEquals(Outcome.SUCCEEDED, result.outcome(), result.message() + shared.logs());
+    assertEquals(Outcome.SUCCEEDED, result.outcome(), result.message() + cluster.logs());
     assertWholeAudit(child.workflowId(), result);
     IncidentResult closed =
         client
@@ -386,17 +339,17 @@ class RealServerTest {
     CommandLineRun demo = operator.ok("demo", "--json", "--audit-out", audit.toString());
     JsonNode summary = JSON.readTree(demo.out());
     assertEquals("SUCCEEDED", summary.get("outcome").asText(), demo.err());
-    assertTrue(demo.err().contains("Temporal at " + temporal.address()), demo.err());
+    assertTrue(demo.err().contains("Temporal at " + cluster.temporal().address()), demo.err());
     assertTrue(!demo.err().contains("embedded Temporal"), demo.err());
 
     String id = WorkflowIds.remediation("contoso.onmicrosoft.com");
     Process list =
         new ProcessBuilder(
-                cli.toString(),
+                cluster.cli().toString(),
                 "workflow",
                 "list",
                 "--address",
-                temporal.address(),
+                cluster.temporal().address(),
                 "--query",
                 "WorkflowId = '" + id + "'",
                 "--output",
@@ -444,17 +397,7 @@ class RealServerTest {
           lab.inProgress().stream().filter(s -> DESTRUCTIVE_STEPS.contains(s.step())).toList();
       Progress progress = queryProgress(id);
       hook.at(new Moment(progress, running));
-      progress = queryProgress(id);
-      if (progress.pendingApproval() != null
-          && answered.add("approve " + progress.pendingApproval().gate())) {
-        signedIn.approve(id, APPROVER);
-      } else if (progress.pendingOperatorStep() != null
-          && answered.add("confirm " + progress.pendingOperatorStep().gate())) {
-        var task = progress.pendingOperatorStep();
-        lab.operatorStep(task.server(), WIZARD.get(task.step()));
-        signedIn.confirm(id, task.step(), task.server(), OPERATOR);
-        confirmed.add(task.gate());
-      }
+      cluster.answer(id, queryProgress(id), lab, signedIn, answered, confirmed);
       Thread.sleep(20);
     }
     try {
@@ -462,7 +405,7 @@ class RealServerTest {
           .newUntypedWorkflowStub(id)
           .getResult(30, TimeUnit.SECONDS, RemediationResult.class);
     } catch (WorkflowFailedException e) {
-      fail(id + " failed: " + ErrorHandler.rootMessage(e) + shared.logs());
+      fail(id + " failed: " + ErrorHandler.rootMessage(e) + cluster.logs());
       throw e;
     }
   }
@@ -473,9 +416,9 @@ class RealServerTest {
    */
   private static void restartTemporal(String id, Map<String, Long> figures, String when)
       throws Exception {
-    temporal.kill();
+    cluster.temporal().kill();
     long killed = System.nanoTime();
-    temporal.restart();
+    cluster.temporal().restart();
     long up = System.nanoTime();
     lastRestart[0] = System.currentTimeMillis();
     figures.put("Temporal restart, " + when + ", frontend up after ms", ms(up - killed));
@@ -500,49 +443,20 @@ class RealServerTest {
   }
 
   private static Progress queryProgress(String id) {
-    return await(
-        () -> {
-          try {
-            return remediation(id).progress();
-          } catch (RuntimeException notYet) {
-            // Right after a restart the query waits for a worker to poll again.
-            return null;
-          }
-        },
-        Duration.ofMinutes(1),
-        "a progress query on " + id);
+    return cluster.queryProgress(id);
   }
 
   private static Progress awaitProgress(
       String id, java.util.function.Predicate<Progress> wanted, String what) {
-    return await(
-        () -> {
-          Progress p = queryProgress(id);
-          return wanted.test(p) ? p : null;
-        },
-        Duration.ofMinutes(2),
-        what);
+    return cluster.awaitProgress(id, wanted, what);
   }
 
   private static boolean isClosed(String id) {
-    var info =
-        client
-            .getWorkflowServiceStubs()
-            .blockingStub()
-            .describeWorkflowExecution(
-                DescribeWorkflowExecutionRequest.newBuilder()
-                    .setNamespace("default")
-                    .setExecution(
-                        io.temporal.api.common.v1.WorkflowExecution.newBuilder()
-                            .setWorkflowId(id)
-                            .build())
-                    .build())
-            .getWorkflowExecutionInfo();
-    return info.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    return cluster.isClosed(id);
   }
 
   private static SharedAppRemediationWorkflow remediation(String id) {
-    return client.newWorkflowStub(SharedAppRemediationWorkflow.class, id);
+    return cluster.remediation(id);
   }
 
   // ------------------------------------------------------------------------------------ checks
@@ -615,16 +529,6 @@ class RealServerTest {
     return found.get(0);
   }
 
-  private static Map<String, Integer> minus(Map<String, Integer> now, Map<String, Integer> before) {
-    Map<String, Integer> delta = new TreeMap<>();
-    now.forEach(
-        (key, count) -> {
-          int added = count - before.getOrDefault(key, 0);
-          if (added != 0) delta.put(key, added);
-        });
-    return delta;
-  }
-
   private static Set<String> destructiveEffects(Map<String, Integer> effects) {
     Set<String> destroyed = new HashSet<>();
     for (String key : effects.keySet()) {
@@ -645,67 +549,19 @@ class RealServerTest {
       List<String> args,
       java.util.function.Function<String, List<String>> serverArgs)
       throws Exception {
-    processes = new ProcessGroup(Files.createDirectories(dir.resolve(name)));
-    List<String> daemonArgs = new ArrayList<>();
-    if (scenario != null) daemonArgs.addAll(List.of("--scenario", scenario));
-    daemonArgs.addAll(args);
-    LabTopology lab =
-        LabTopology.start(
-            processes,
-            name,
-            dir.resolve(name).resolve("lab"),
-            daemonArgs,
-            // Server and directory workers verify approvals, here with the lab's keys.
-            LabWorkerMain.class.getName(),
-            LabWorkerMain.class.getName(),
-            workerEnv,
-            server -> {
-              List<String> all = new ArrayList<>(List.of("--policy", policy.toString()));
-              all.addAll(serverArgs.apply(server));
-              return all;
-            });
+    processes = cluster.processes(name);
+    LabTopology lab = cluster.lab(processes, name, scenario, args, serverArgs);
     signedIn = operator.signingInAt(lab);
     return lab;
   }
 
-  /**
-   * {@code abafix remediate --request FILE}'s file: approvals required, the given operator steps,
-   * and short waits (the lab's propagation takes a second) with a five-second heartbeat.
-   */
+  /** A request of carol's, see {@link RealServerCluster#request}. */
   private static Path request(LabTopology lab, List<String> operatorSteps) throws IOException {
-    Map<String, Object> request = new LinkedHashMap<>();
-    request.put("tenant", lab.tenant());
-    request.put("servers", lab.serverNames());
-    request.put("credentialReference", CREDENTIAL);
-    request.put("approvals", Map.of("required", true, "twoPerson", false, "timeoutSeconds", 600));
-    request.put(
-        "timings",
-        Map.of(
-            "propagationWaitSeconds", 60,
-            "pollSeconds", 1,
-            "syncCycleWaitSeconds", 60,
-            "workerWaitSeconds", 60,
-            "heartbeatSeconds", 5));
-    request.put("operatorSteps", operatorSteps);
-    request.put("requestedBy", "carol");
-    Path file = Files.createTempFile(dir, "request-", ".json");
-    JSON.writeValue(file.toFile(), request);
-    return file;
+    return cluster.request(lab, operatorSteps, "carol");
   }
 
   private static <T> T await(Supplier<T> probe, Duration within, String what) {
-    long end = System.nanoTime() + within.toNanos();
-    while (System.nanoTime() < end) {
-      T value = probe.get();
-      if (value != null) return value;
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError("no " + what + " within " + within + shared.logs());
+    return cluster.await(probe, within, what);
   }
 
   private static long ms(long nanos) {

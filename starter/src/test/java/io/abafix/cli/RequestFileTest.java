@@ -44,7 +44,7 @@ class RequestFileTest {
             }
             """);
 
-    RemediationRequest r = RequestFile.read(file, false);
+    RemediationRequest r = RequestFile.read(file, false, false);
 
     assertEquals("contoso.onmicrosoft.com", r.tenant());
     assertEquals(List.of("SERVERA", "SERVERB"), r.servers());
@@ -64,12 +64,32 @@ class RequestFileTest {
             dir.resolve("request.json"),
             "{\"tenant\": \"contoso.onmicrosoft.com\", \"servers\": [\"SERVERA\"]}");
 
-    RemediationRequest r = RequestFile.read(file, true);
+    RemediationRequest r = RequestFile.read(file, true, false);
 
     assertEquals(RemediationRequest.DOCUMENTED_OPERATOR_STEPS, r.operatorSteps());
     assertEquals(ApprovalPolicy.standard(), r.approvals());
     assertEquals(Timings.standard(), r.timings());
     assertTrue(r.dryRun(), "--dry-run makes any request a dry run");
+  }
+
+  @Test
+  void two_person_on_the_command_line_makes_any_request_need_two_people() throws IOException {
+    Path file =
+        Files.writeString(
+            dir.resolve("request.json"),
+            """
+            {"tenant": "contoso.onmicrosoft.com", "servers": ["SERVERA"],
+             "approvals": {"required": true, "twoPerson": false, "timeoutSeconds": 60}}
+            """);
+
+    RemediationRequest r = RequestFile.read(file, false, true);
+
+    assertEquals(new ApprovalPolicy(true, true, 60), r.approvals(), "--two-person is not dropped");
+    assertFalse(r.dryRun());
+    assertEquals(
+        new ApprovalPolicy(true, false, 60),
+        RequestFile.read(file, false, false).approvals(),
+        "without it, the file's policy");
   }
 
   @Test
@@ -84,7 +104,7 @@ class RequestFileTest {
               "{\"tenant\": \"contoso.onmicrosoft.com\", \"servers\": [\"SERVERA\"], "
                   + field
                   + "}");
-      UserError e = assertThrows(UserError.class, () -> RequestFile.read(file, false));
+      UserError e = assertThrows(UserError.class, () -> RequestFile.read(file, false, false));
       assertTrue(e.getMessage().contains("unknown field"), e.getMessage());
     }
   }
@@ -99,7 +119,7 @@ class RequestFileTest {
              "approvals": {"required": false, "twoPerson": false, "timeoutSeconds": 60}}
             """);
 
-    UserError refused = assertThrows(UserError.class, () -> RequestFile.read(file, false));
+    UserError refused = assertThrows(UserError.class, () -> RequestFile.read(file, false, false));
 
     assertTrue(
         refused.getMessage().contains("approvals.required cannot be false"), refused.getMessage());
