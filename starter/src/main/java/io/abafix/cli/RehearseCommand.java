@@ -44,7 +44,7 @@ final class RehearseCommand implements Callable<Integer> {
       names = "--operator-step",
       split = ",",
       description =
-          "As for abafix remediate (default ROTATE_CERTIFICATE,CONFIGURE_ABA; NONE automates"
+          "As for abafix remediate (default REVERT_TO_SERVICE_ACCOUNT,ROTATE_CERTIFICATE,CONFIGURE_ABA; NONE automates"
               + " every step); the real run must use the same")
   List<String> operatorSteps;
 

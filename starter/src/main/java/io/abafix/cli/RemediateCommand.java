@@ -56,7 +56,8 @@ final class RemediateCommand implements Callable<Integer> {
       description =
           "The whole request as a JSON file instead of the options above: tenant, servers,"
               + " credentialReference, credentialReferences, dryRun, approvals, timings,"
-              + " requestedBy, operatorSteps (default ROTATE_CERTIFICATE, CONFIGURE_ABA)")
+              + " requestedBy, operatorSteps (default REVERT_TO_SERVICE_ACCOUNT, ROTATE_CERTIFICATE,"
+              + " CONFIGURE_ABA)")
   Path requestFile;
 
   @Option(
@@ -91,7 +92,9 @@ final class RemediateCommand implements Callable<Integer> {
       names = "--operator-step",
       split = ",",
       description =
-          "Steps a person does and confirms with abafix confirm (default: ROTATE_CERTIFICATE,CONFIGURE_ABA, as Microsoft's procedure uses the wizard for them; give NONE to automate every step)")
+          "Steps a person does and confirms with abafix confirm (default:"
+              + " REVERT_TO_SERVICE_ACCOUNT,ROTATE_CERTIFICATE,CONFIGURE_ABA: the wizard, an"
+              + " administrator sign-in, a credential MFA forbids storing; NONE automates every step)")
   List<String> operatorSteps;
 
   @Option(names = "--requested-by", description = "Who starts the run (default: the OS user)")

@@ -66,7 +66,13 @@ class RequestFileTest {
 
     RemediationRequest r = RequestFile.read(file, true, false);
 
-    assertEquals(RemediationRequest.DOCUMENTED_OPERATOR_STEPS, r.operatorSteps());
+    // Every step that needs a person: the wizard's two, and the revert (a stored credential).
+    assertEquals(
+        List.of(
+            StepName.REVERT_TO_SERVICE_ACCOUNT,
+            StepName.ROTATE_CERTIFICATE,
+            StepName.CONFIGURE_ABA),
+        r.operatorSteps());
     assertEquals(ApprovalPolicy.standard(), r.approvals());
     assertEquals(Timings.standard(), r.timings());
     assertTrue(r.dryRun(), "--dry-run makes any request a dry run");

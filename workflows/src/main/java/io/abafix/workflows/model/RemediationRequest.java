@@ -41,10 +41,14 @@ public record RemediationRequest(
     RunStart start) {
 
   /**
-   * Microsoft's procedure uses the wizard for these; the cmdlets exist but need an admin sign-in.
+   * The steps a person does by default. Rotation and ABA configuration: Microsoft's procedure uses
+   * the wizard, and their PowerShell cmdlets sign an administrator in (only a certificate the
+   * administrator provides, BYOC, runs without it). The revert: it needs a stored Hybrid Identity
+   * Administrator credential, which MFA and Conditional Access usually forbid.
    */
   public static final List<StepName> DOCUMENTED_OPERATOR_STEPS =
-      List.of(StepName.ROTATE_CERTIFICATE, StepName.CONFIGURE_ABA);
+      List.of(
+          StepName.REVERT_TO_SERVICE_ACCOUNT, StepName.ROTATE_CERTIFICATE, StepName.CONFIGURE_ABA);
 
   /** A request that was not rehearsed. */
   public RemediationRequest(
