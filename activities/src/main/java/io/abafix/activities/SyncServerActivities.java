@@ -56,6 +56,14 @@ public interface SyncServerActivities {
   AuthenticationCheck testConnectorAuthentication(String server);
 
   /**
+   * Opens the revert's credential on the server and drops it (read-only): whether it exists and
+   * decrypts under the worker's account there. A file that does not is a result, not a failure, so
+   * preflight can name every server's problem at once.
+   */
+  io.abafix.activities.model.CredentialCheck checkCredential(
+      String server, String credentialReference);
+
+  /**
    * Stops ADSync, sets {@code SyncMachineIdentifier} to {@code newMachineId}, starts ADSync, and
    * verifies the value. Does nothing when the id is already {@code newMachineId}. Needs a valid
    * approval of {@code regenerateMachineId} for {@code server}.

@@ -172,6 +172,24 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
   }
 
   @Override
+  public io.abafix.activities.model.CredentialCheck checkCredential(
+      String server, String credentialReference) {
+    checkServer(server);
+    try {
+      String user = Heartbeats.during(() -> host.credentialUserName(credentialReference));
+      return new io.abafix.activities.model.CredentialCheck(
+          server, credentialReference, user, null);
+    } catch (HostException e) {
+      if (e.category() == HostException.Category.CREDENTIAL_UNAVAILABLE
+          || e.category() == HostException.Category.PERMANENT) {
+        return new io.abafix.activities.model.CredentialCheck(
+            server, credentialReference, null, e.getMessage());
+      }
+      throw Failures.from(e);
+    }
+  }
+
+  @Override
   public AuthenticationCheck testConnectorAuthentication(String server) {
     checkServer(server);
     return call(host::testConnectorAuthentication);

@@ -322,6 +322,11 @@ class SyncServerActivitiesImplTest {
     }
 
     @Override
+    public String credentialUserName(String credentialReference) {
+      return "hia@contoso.onmicrosoft.com";
+    }
+
+    @Override
     public void setMachineIdentifier(String newMachineId) {
       calls.add("setMachineIdentifier");
       machineId = newMachineId;

@@ -52,6 +52,12 @@ public final class LabSyncServerHost implements SyncServerHost {
         () -> world.revertToServiceAccount(server, accountName, credentialReference));
   }
 
+  @Override
+  public String credentialUserName(String credentialReference) {
+    return guard.call(
+        "credentialUserName", server, () -> world.credentialUserName(server, credentialReference));
+  }
+
   /** {@inheritDoc} Fails with {@code AADSTS700027} or {@code AccessDenied}; logs nothing. */
   @Override
   public AuthenticationCheck testConnectorAuthentication() {

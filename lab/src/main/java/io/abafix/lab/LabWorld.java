@@ -265,8 +265,18 @@ final class LabWorld {
     passwords.put(lower(upn), password);
   }
 
-  synchronized void revertToServiceAccount(String server, String accountName, String reference) {
+  /**
+   * The user name of the credential {@code reference} names on {@code server}, as Import-Clixml
+   * reads it.
+   */
+  synchronized String credentialUserName(String server, String reference) {
     SimServer s = server(server);
+    requireCredential(s, reference);
+    String[] stored = s.credentialSecrets.get(lower(reference));
+    return stored != null ? stored[0] : "hybrid-identity-admin@" + domain;
+  }
+
+  private void requireCredential(SimServer s, String reference) {
     if (reference == null || !s.credentialReferences.contains(lower(reference))) {
       throw new HostException(
           CREDENTIAL_UNAVAILABLE,
@@ -276,6 +286,11 @@ final class LabWorld {
               + s.name
               + ": store a Hybrid Identity Administrator credential there under that reference");
     }
+  }
+
+  synchronized void revertToServiceAccount(String server, String accountName, String reference) {
+    SimServer s = server(server);
+    requireCredential(s, reference);
     if (accountName == null || accountName.isBlank()) {
       throw new HostException(
           PERMANENT, "Add-ADSyncAADServiceAccount on " + s.name + " needs -Name");

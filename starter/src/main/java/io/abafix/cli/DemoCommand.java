@@ -466,20 +466,26 @@ final class DemoCommand implements Callable<Integer> {
             .distinct()
             .toList();
     String reference = credentialReference;
+    if (reference == null) {
+      // The scenario's own: the first a reverted server lists. A server without it is what the
+      // run's preflight proves and names (a scenario may leave one out on purpose).
+      reference =
+          reverted.stream()
+              .flatMap(server -> scenarioServer(lab, server).credentialReferences().stream())
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new UserError(
+                          "no credential reference: the revert on "
+                              + reverted.get(0)
+                              + " needs one and scenario "
+                              + lab.scenario().name()
+                              + " lists none for it: add credentialReferences to the scenario's"
+                              + " servers, or pass --credential-ref"));
+      return reference;
+    }
     for (String server : reverted) {
       List<String> resolvable = scenarioServer(lab, server).credentialReferences();
-      if (reference == null) {
-        if (resolvable.isEmpty()) {
-          throw new UserError(
-              "no credential reference: the revert on "
-                  + server
-                  + " needs one and scenario "
-                  + lab.scenario().name()
-                  + " lists none for it: add credentialReferences to the scenario's servers, or"
-                  + " pass --credential-ref");
-        }
-        reference = resolvable.get(0);
-      }
       if (!resolvable.contains(reference)) {
         throw new UserError(
             "credential reference '"

@@ -181,6 +181,16 @@ class SharedAppRemediationWorkflowFaultTest {
       LabHarness.Finished run = h.runApprovingEverything(h.request());
 
       assertEquals(1, h.lab.faults().fired().size(), "the fault fired: " + h.lab.faults().fired());
+      if (operation.equals("credentialUserName")) {
+        // The revert's credential, proven before any change: a server that cannot open it is a
+        // missing prerequisite, named, with nothing paused.
+        RemediationResult blocked = run.succeeded();
+        assertEquals(Outcome.BLOCKED, blocked.outcome(), blocked.message());
+        assertTrue(blocked.message().contains("credential"), blocked.message());
+        assertEquals(before, h.lab.snapshot());
+        assertEquals(Map.of(), h.lab.effectCounts());
+        return;
+      }
       if (READS.contains(operation)) {
         assertRemediationFailed(run.failed(), "preflight failed, nothing was changed");
         assertEquals(before, h.lab.snapshot());

@@ -56,6 +56,15 @@ public interface SyncServerHost {
   /** Tries a sign-in with the connector's current identity. */
   AuthenticationCheck testConnectorAuthentication();
 
+  /**
+   * Opens the credential a revert would use, as the revert would, and drops it: the proof, before
+   * anything changes, that the file exists and decrypts under this worker's account here.
+   *
+   * @return the credential's user name (never its password)
+   * @throws HostException CREDENTIAL_UNAVAILABLE naming what is wrong with the file
+   */
+  String credentialUserName(String credentialReference);
+
   /** Stops ADSync, sets {@code SyncMachineIdentifier} to {@code newMachineId}, starts ADSync. */
   void setMachineIdentifier(String newMachineId);
 

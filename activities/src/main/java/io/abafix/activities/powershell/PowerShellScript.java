@@ -19,6 +19,8 @@ public enum PowerShellScript {
   SET_SYNC_CYCLE("Set-AbafixSyncCycle.ps1", Duration.ofMinutes(1)),
   /** Reverts the Entra connector to a service account. */
   REVERT_TO_SERVICE_ACCOUNT("Invoke-AbafixRevertToServiceAccount.ps1", Duration.ofMinutes(5)),
+  /** Proves the revert's credential file exists and decrypts here; changes nothing. */
+  TEST_CREDENTIAL_FILE("Test-AbafixCredentialFile.ps1", Duration.ofMinutes(1)),
   /** Proves the connector signs in: a Delta Import run of the Entra connector. */
   TEST_CONNECTOR_AUTHENTICATION("Test-AbafixConnectorAuthentication.ps1", Duration.ofMinutes(10)),
   /** Replaces the SyncMachineIdentifier, stopping and starting ADSync around it. */

@@ -267,6 +267,30 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
   @Override
   public void revertToServiceAccount(String accountName, String credentialReference) {
     requireAccountName(accountName);
+    requireReference(credentialReference);
+    ObjectNode in =
+        input()
+            .put("accountName", accountName)
+            .put("credentialReference", policy.resolveCredential(credentialReference));
+    raw(PowerShellScript.REVERT_TO_SERVICE_ACCOUNT, in).read("call");
+  }
+
+  @Override
+  public String credentialUserName(String credentialReference) {
+    requireReference(credentialReference);
+    ObjectNode in =
+        input().put("credentialReference", policy.resolveCredential(credentialReference));
+    JsonNode result = call(PowerShellScript.TEST_CREDENTIAL_FILE, in);
+    try {
+      return Answers.requireString(result, "userName");
+    } catch (Answers.ContractViolation e) {
+      throw new HostException(
+          Category.PERMANENT,
+          PowerShellScript.TEST_CREDENTIAL_FILE.fileName() + " answered " + e.getMessage());
+    }
+  }
+
+  private static void requireReference(String credentialReference) {
     if (credentialReference == null
         || credentialReference.isBlank()
         || credentialReference.length() > MAX_REFERENCE_LENGTH) {
@@ -274,11 +298,6 @@ public final class PowerShellSyncServerHost implements SyncServerHost {
           Category.PERMANENT,
           "a credential reference such as clixml:C:\\ProgramData\\abafix\\hia.xml is required");
     }
-    ObjectNode in =
-        input()
-            .put("accountName", accountName)
-            .put("credentialReference", policy.resolveCredential(credentialReference));
-    raw(PowerShellScript.REVERT_TO_SERVICE_ACCOUNT, in).read("call");
   }
 
   @Override

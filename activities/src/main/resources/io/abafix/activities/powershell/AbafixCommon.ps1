@@ -341,3 +341,41 @@ function Get-AbafixMachineIdentifier {
 function Read-AbafixAdSyncToolsModules {
     return Invoke-AbafixRead 'adSyncToolsModules' 'Get-Module' { Get-Module -ListAvailable -Name ADSyncTools -ErrorAction Stop | Select-Object -Property @('Name', 'Version', 'ModuleBase') }
 }
+
+# The Hybrid Identity Administrator credential a reference names: a CliXml file Export-Clixml wrote
+# (DPAPI: readable only by the account and machine that wrote it). Refused with a reason when the
+# reference is not a local absolute clixml: path, the file is missing, or it does not decrypt here.
+function Resolve-AbafixCredential {
+    param([string] $Reference)
+    $prefix = 'clixml:'
+    if (-not $Reference.StartsWith($prefix, [System.StringComparison]::OrdinalIgnoreCase)) {
+        throw (New-AbafixError 'CredentialUnavailable' 'UnsupportedReference' 'the credential reference must have the form clixml:<local path>')
+    }
+    $path = $Reference.Substring($prefix.Length)
+    # A UNC path would make the worker authenticate to another machine to fetch it. The .NET path
+    # checks throw on characters no path may hold: such a reference is unusable, not a glitch.
+    $usable = $false
+    $exists = $false
+    try {
+        $usable = (-not $path.StartsWith('\\')) -and (-not $path.StartsWith('//')) -and [System.IO.Path]::IsPathRooted($path)
+        if ($usable) { $exists = Test-Path -LiteralPath $path -PathType Leaf }
+    } catch {
+        $usable = $false
+    }
+    if (-not $usable) {
+        throw (New-AbafixError 'CredentialUnavailable' 'UnsupportedReference' 'the credential file must be an absolute local path')
+    }
+    if (-not $exists) {
+        throw (New-AbafixError 'CredentialUnavailable' 'CredentialFileMissing' 'the credential file named by the reference does not exist on this server')
+    }
+    try {
+        $credential = Import-Clixml -LiteralPath $path -ErrorAction Stop
+    } catch {
+        # Usually DPAPI: the file was exported by another account or on another machine.
+        throw (New-AbafixError 'CredentialUnavailable' 'CredentialUnreadable' 'the credential file cannot be read by this account on this server; export it again with Get-Credential | Export-Clixml as the worker account')
+    }
+    if (-not ($credential -is [System.Management.Automation.PSCredential])) {
+        throw (New-AbafixError 'CredentialUnavailable' 'NotACredential' 'the credential file does not hold a PSCredential')
+    }
+    return $credential
+}

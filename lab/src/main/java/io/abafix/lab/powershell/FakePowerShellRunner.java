@@ -319,6 +319,22 @@ public final class FakePowerShellRunner implements PowerShellRunner {
         backing.revertToServiceAccount(accountName, reference);
         yield LabShapes.reads(LabShapes.call("Add-ADSyncAADServiceAccount"));
       }
+      case TEST_CREDENTIAL_FILE -> {
+        JsonNode in = read(stdinJson, List.of("server", "credentialReference"));
+        String reference = string(in, "credentialReference", null);
+        checkCredentialReference(reference);
+        String user;
+        try {
+          user = backing.credentialUserName(reference);
+        } catch (HostException e) {
+          // What Resolve-AbafixCredential throws for a file that is not there.
+          throw new ScriptError(
+              "CredentialUnavailable",
+              "CredentialFileMissing",
+              "the credential file named by the reference does not exist on this server");
+        }
+        yield JSON.createObjectNode().put("userName", user);
+      }
       case TEST_CONNECTOR_AUTHENTICATION -> {
         read(stdinJson, List.of("server"));
         yield LabShapes.signIn(domain(), probe());

@@ -61,7 +61,8 @@ public record Scenario(
           "replication-lag",
           "pim-eligible-ga",
           "two-person",
-          "two-person-self-approval");
+          "two-person-self-approval",
+          "no-credential-file");
 
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()

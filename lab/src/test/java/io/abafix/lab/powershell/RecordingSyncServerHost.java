@@ -98,6 +98,12 @@ class RecordingSyncServerHost implements SyncServerHost {
   }
 
   @Override
+  public String credentialUserName(String credentialReference) {
+    enter("credentialUserName");
+    return "hia@contoso.onmicrosoft.com";
+  }
+
+  @Override
   public void setMachineIdentifier(String newMachineId) {
     enter("setMachineIdentifier " + newMachineId);
     if (syncCycleInProgress) {

@@ -3,10 +3,13 @@ package io.abafix.workflows.internal.remediation;
 import static io.abafix.workflows.internal.remediation.RemediationRun.now;
 
 import io.abafix.activities.graph.GraphPermissions;
+import io.abafix.activities.model.CredentialCheck;
 import io.abafix.activities.model.DirectoryPrerequisites.Missing;
 import io.abafix.activities.model.RoleCheck;
 import io.abafix.workflows.plan.Executor;
 import io.abafix.workflows.plan.PlannedStep;
+import io.abafix.workflows.plan.StepName;
+import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +27,43 @@ public final class Prerequisites {
 
   public Prerequisites(RemediationRun run) {
     this.run = run;
+  }
+
+  /**
+   * Each server whose revert abafix runs (not an operator) opens its credential now, as the revert
+   * would, and drops it: a missing or undecryptable file found here pauses nothing.
+   */
+  private List<Missing> credentials() {
+    List<Missing> missing = new ArrayList<>();
+    for (PlannedStep s : run.plan.steps()) {
+      if (s.step() != StepName.REVERT_TO_SERVICE_ACCOUNT || s.executor() == Executor.OPERATOR) {
+        continue;
+      }
+      String reference = run.request.credentialReferenceFor(s.target());
+      if (reference == null || reference.isBlank()) {
+        // A dry run names no credential unless asked to check one: it changes nothing.
+        if (run.request.dryRun()) continue;
+        missing.add(
+            new Missing(
+                "the revert of " + s.target(),
+                "no credential reference names the Hybrid Identity Administrator credential",
+                "give --credential-ref (or make the revert an operator step: --operator-step"
+                    + " REVERT_TO_SERVICE_ACCOUNT)"));
+        continue;
+      }
+      CredentialCheck c = run.server(s.target()).checkCredential(s.target(), reference);
+      if (!c.usable()) {
+        missing.add(
+            new Missing(
+                "the revert's credential on " + s.target() + " (" + reference + ")",
+                c.problem(),
+                "as the worker's account, on "
+                    + s.target()
+                    + ": Get-Credential | Export-Clixml <the file the reference names>; or make the"
+                    + " revert an operator step (--operator-step REVERT_TO_SERVICE_ACCOUNT)"));
+      }
+    }
+    return missing;
   }
 
   /** What is missing, each with its fix; recorded in the journal either way. */
@@ -45,6 +85,9 @@ public final class Prerequisites {
       }
     }
     missing.addAll(run.directory.checkApplicationAccess(run.plan.applicationsToDelete()));
+    if (Workflow.getVersion("credential-prerequisite", Workflow.DEFAULT_VERSION, 1) >= 1) {
+      missing.addAll(credentials());
+    }
     run.journal
         .entry(STEP)
         .target(PlannedStep.DIRECTORY)
