@@ -327,6 +327,7 @@ public final class FakePowerShellRunner implements PowerShellRunner {
         try {
           user = backing.credentialUserName(reference);
         } catch (HostException e) {
+          if (e.category() != HostException.Category.CREDENTIAL_UNAVAILABLE) throw e;
           // What Resolve-AbafixCredential throws for a file that is not there.
           throw new ScriptError(
               "CredentialUnavailable",
