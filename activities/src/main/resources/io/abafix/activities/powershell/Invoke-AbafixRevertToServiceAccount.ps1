@@ -27,6 +27,6 @@ Invoke-AbafixMain -Required @('server', 'accountName', 'credentialReference') -B
     }
 
     Import-Module -Name ADSync -ErrorAction Stop
-    $call = Invoke-AbafixCall 'Add-ADSyncAADServiceAccount' { Add-ADSyncAADServiceAccount -AADCredential $credential -Name $accountName -ErrorAction Stop }
+    $call = Invoke-AbafixCall 'Add-ADSyncAADServiceAccount' { Add-ADSyncAADServiceAccount -AADCredential $credential -Name $accountName -Confirm:$false -ErrorAction Stop }
     @{ reads = @($call) }
 }
