@@ -40,6 +40,7 @@ public final class StepBudgets {
               "configureApplicationAuthentication",
               List.of(INSPECT, PowerShellScript.CONFIGURE_APPLICATION_AUTHENTICATION, INSPECT)),
           Map.entry("readEvents", List.of(PowerShellScript.GET_EVENTS)),
+          Map.entry("checkCredential", List.of(PowerShellScript.TEST_CREDENTIAL_FILE)),
           Map.entry(
               "installAdSyncTools",
               List.of(INSPECT, PowerShellScript.INSTALL_AD_SYNC_TOOLS, INSPECT)),
