@@ -50,11 +50,12 @@ final class RealServerCluster implements AutoCloseable {
   /** Who does the operator steps at the servers and confirms them. */
   static final String OPERATOR = "bob";
 
-  /** What the operator does at the server, with the wizard, for each operator step. */
+  /** What the operator does at the server (the wizard, or the revert's cmdlet) for each step. */
   static final Map<String, String> WIZARD =
       Map.of(
           "CONFIGURE_ABA", "configureApplicationAuthentication",
-          "ROTATE_CERTIFICATE", "rotateApplicationCertificate");
+          "ROTATE_CERTIFICATE", "rotateApplicationCertificate",
+          "REVERT_TO_SERVICE_ACCOUNT", "revertToServiceAccount");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -58,8 +58,9 @@ import java.util.concurrent.Executors;
  *       stderr}}, or with {@code ?format=raw} stdout as the body with {@code X-Exit-Code} and
  *       {@code X-Stderr-Base64} headers (for the forwarder).
  *   <li>{@code POST /operator/{server}/{step}}: what an operator does with the Entra Connect wizard
- *       for an operator step, {@code configureApplicationAuthentication} or {@code
- *       rotateApplicationCertificate}; counted as an effect like the worker's own.
+ *       for an operator step, {@code revertToServiceAccount}, {@code
+ *       configureApplicationAuthentication} or {@code rotateApplicationCertificate}; counted as an
+ *       effect like the worker's own.
  *   <li>{@code GET /effects}: {@link Lab#effectCounts()}.
  *   <li>{@code GET /snapshot}: {@link Lab#snapshot()}.
  *   <li>{@code GET /in-progress}: {@link Lab#stepsInProgress()}, {@code [{step, server}]}.
@@ -222,6 +223,22 @@ public final class LabDaemon implements AutoCloseable {
       case "configureApplicationAuthentication" ->
           lab.host(name).configureApplicationAuthentication();
       case "rotateApplicationCertificate" -> lab.host(name).rotateApplicationCertificate();
+      case "revertToServiceAccount" -> {
+        // The person runs Add-ADSyncAADServiceAccount at the server with the credential stored
+        // there, under the name the server gives its service account.
+        var host = lab.host(name);
+        List<String> stored =
+            lab.scenario().servers().stream()
+                .filter(sv -> sv.name().equalsIgnoreCase(name))
+                .findFirst()
+                .map(io.abafix.lab.scenario.Scenario.Server::credentialReferences)
+                .orElse(List.of());
+        if (stored.isEmpty()) {
+          sendJson(exchange, 409, Map.of("error", "no credential stored on " + name));
+          return;
+        }
+        host.revertToServiceAccount(host.inspect().expectedServiceAccountName(), stored.get(0));
+      }
       default -> {
         sendJson(exchange, 404, Map.of("error", "no operator step " + step));
         return;
