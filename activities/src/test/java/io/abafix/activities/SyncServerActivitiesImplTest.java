@@ -68,12 +68,7 @@ class SyncServerActivitiesImplTest {
     bound.put("identityBefore", st.identityLabel());
     bound.put("serviceAccount", st.expectedServiceAccountName());
     bound.put("machineIdFrom", String.valueOf(st.machineId()));
-    VerifiedIdentity alice =
-        new VerifiedIdentity(
-            "alice@contoso.onmicrosoft.com", "oid-a", "tid", Instant.EPOCH, List.of());
-    DecisionBinding binding =
-        new DecisionBinding("default", "wf", "run", step, "plan", bound, DecisionBinding.APPROVE);
-    return new VerifiedApproval(alice, null, binding, step, bound, () -> null);
+    return approvedWith(step, bound);
   }
 
   @Test

@@ -64,6 +64,7 @@ public final class ApprovalGuard {
 
   /** One scheduling of a step, as the worker's own activity info gives it. */
   public record Scheduling(RunRef run, String activityId, long scheduledAt) {
+    /** The scheduling of the activity executing on this thread. */
     public static Scheduling current() {
       ActivityInfo info = Activity.getExecutionContext().getInfo();
       return new Scheduling(
@@ -75,12 +76,6 @@ public final class ApprovalGuard {
     String holder() {
       return run.runId() + " activity " + activityId + " scheduled " + scheduledAt;
     }
-  }
-
-  /** {@link #authorize(StepAuthorization, Scheduling, String, String, Map)} for this activity. */
-  public VerifiedApproval authorize(
-      StepAuthorization proofs, String step, String object, Map<String, String> arguments) {
-    return authorize(proofs, Scheduling.current(), step, object, arguments);
   }
 
   /**
