@@ -72,10 +72,10 @@ public interface SyncServerActivities {
 
   /**
    * Rotates the application certificate. Does nothing when the certificate in use is no longer
-   * {@code thumbprintBefore}, since that means this rotation already happened.
+   * {@code certificateBefore}, since that means this rotation already happened.
    */
   StepResult rotateApplicationCertificate(
-      String server, String thumbprintBefore, StepAuthorization approval);
+      String server, String certificateBefore, StepAuthorization approval);
 
   /**
    * Configures ABA with a new app registration of this server's own and verifies the connector

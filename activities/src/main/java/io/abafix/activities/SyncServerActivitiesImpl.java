@@ -192,6 +192,12 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
   @Override
   public AuthenticationCheck testConnectorAuthentication(String server) {
     checkServer(server);
+    // The test is a Delta Import run of the connector: it must not overlap a running cycle, so
+    // a running one is waited out (retried) rather than raced.
+    if (call(host::inspect).syncCycleInProgress()) {
+      throw Failures.transientFailure(
+          "a sync cycle is running on " + server + ": the sign-in test waits for it to end");
+    }
     return call(host::testConnectorAuthentication);
   }
 
@@ -248,7 +254,7 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
 
   @Override
   public StepResult rotateApplicationCertificate(
-      String server, String thumbprintBefore, StepAuthorization approval) {
+      String server, String certificateBefore, StepAuthorization approval) {
     checkServer(server);
     VerifiedApproval approved =
         approved(approval, ProvenParameters.ROTATE_CERTIFICATE, server, Map.of());
@@ -257,8 +263,7 @@ public class SyncServerActivitiesImpl implements SyncServerActivities {
       throw Failures.permanent(
           server + " does not use application-based authentication: nothing to rotate");
     }
-    if (thumbprintBefore != null
-        && !thumbprintBefore.equalsIgnoreCase(before.certificateThumbprint())) {
+    if (certificateBefore != null && !certificateBefore.equalsIgnoreCase(before.certificateId())) {
       return result(false, before, before, "certificate already rotated");
     }
     approved.requireUnspent();

@@ -186,6 +186,22 @@ class SyncServerActivitiesImplTest {
     assertEquals(List.of(), server.calls);
   }
 
+  @Test
+  void the_sign_in_test_waits_out_a_running_cycle_instead_of_racing_it() {
+    FakeServer server = new FakeServer();
+    server.cycleRunning = true;
+    SyncServerActivitiesImpl steps = new SyncServerActivitiesImpl(server, NO_KEYS);
+
+    ApplicationFailure e =
+        assertThrows(ApplicationFailure.class, () -> steps.testConnectorAuthentication("SERVERA"));
+    assertEquals(FailureTypes.TRANSIENT, e.getType(), e.getMessage());
+    assertEquals(0, server.signInTests, "no Delta Import while a cycle runs");
+
+    server.cycleRunning = false;
+    assertTrue(steps.testConnectorAuthentication("SERVERA").authenticated());
+    assertEquals(1, server.signInTests);
+  }
+
   /** An approval bound to {@code bound}, first use. */
   private static VerifiedApproval approvedWith(String step, Map<String, String> bound) {
     VerifiedIdentity alice =
@@ -268,6 +284,7 @@ class SyncServerActivitiesImplTest {
     String machineId = ID;
     boolean adSyncRunning = true;
     boolean cycleRunning;
+    int signInTests;
     boolean schedulerSuspended;
     boolean wizardOpen;
     IdentityType identity = IdentityType.Application;
@@ -313,6 +330,7 @@ class SyncServerActivitiesImplTest {
 
     @Override
     public AuthenticationCheck testConnectorAuthentication() {
+      signInTests++;
       return AuthenticationCheck.ok();
     }
 

@@ -171,6 +171,22 @@ public final class Lab {
   }
 
   /** The server host of that name (any case). */
+  /**
+   * Someone opens (or closes) the Entra Connect wizard on {@code server}: the inspection then sees
+   * AzureADConnect.exe running and the scheduler suspended, as the scheduler page describes.
+   */
+  public void setWizardOpen(String server, boolean open) {
+    world.setWizardOpen(server, open);
+  }
+
+  /**
+   * The key id of the live app key that holds {@code thumbprint}, as Graph lists it; null when no
+   * app holds it.
+   */
+  public String keyIdOf(String thumbprint) {
+    return world.keyIdOf(thumbprint);
+  }
+
   public LabSyncServerHost host(String serverName) {
     LabSyncServerHost host =
         serverName == null ? null : hosts.get(serverName.toUpperCase(Locale.ROOT));

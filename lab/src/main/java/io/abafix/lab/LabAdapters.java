@@ -84,7 +84,9 @@ public final class LabAdapters implements AutoCloseable {
       Map<String, SyncServerHost> hosts = new LinkedHashMap<>();
       for (LabSyncServerHost labHost : lab.hosts()) {
         FakePowerShellRunner runner =
-            new FakePowerShellRunner(labHost).tenantDomain(lab.tenantDomain());
+            new FakePowerShellRunner(labHost)
+                .tenantDomain(lab.tenantDomain())
+                .connectSync(lab.scenario().tenant().connectSyncOrDefault(), lab::keyIdOf);
         runners.put(key(labHost.serverName()), runner);
         // The lab's servers have a certificate provided for ABA (BYOC), so rotation and ABA
         // configuration can run unattended, as Microsoft documents them in PowerShell.

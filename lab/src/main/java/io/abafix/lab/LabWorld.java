@@ -119,6 +119,9 @@ final class LabWorld {
   /** Servers by upper-case name, in scenario order. */
   private final Map<String, SimServer> servers = new LinkedHashMap<>();
 
+  /** Whether the scheduler's SyncCycleEnabled is the tenant's rather than each server's. */
+  private final boolean schedulerPerTenant;
+
   private final Map<String, Integer> effects = new TreeMap<>();
 
   LabWorld(Scenario scenario, LongSupplier clock) {
@@ -127,6 +130,7 @@ final class LabWorld {
     this.propagationDelayMillis = scenario.timing().propagationDelayMillis();
     this.syncCycleMillis = scenario.timing().syncCycleDurationMillis();
     this.random = new Random(scenario.name().hashCode());
+    this.schedulerPerTenant = scenario.tenant().connectSyncOrDefault().schedulerPerTenant();
     synchronized (this) {
       build(scenario);
     }
@@ -241,7 +245,14 @@ final class LabWorld {
         s.identityType == IdentityType.Application ? s.appId : null,
         s.certificate,
         s.abaParameters,
-        s.adSyncToolsVersion);
+        s.adSyncToolsVersion,
+        // The wizard suspends the scheduler while it is open (the scheduler page).
+        s.wizardOpen,
+        s.wizardOpen);
+  }
+
+  synchronized void setWizardOpen(String server, boolean open) {
+    server(server).wizardOpen = open;
   }
 
   synchronized void setSyncCycleEnabled(String server, boolean enabled) {
@@ -250,6 +261,21 @@ final class LabWorld {
     if (s.syncCycleEnabled != enabled) count("setSyncCycleEnabled", s.name);
     // Pausing does not stop a cycle already running; the cycle ends on its own.
     s.syncCycleEnabled = enabled;
+    if (schedulerPerTenant) {
+      // The variant where the setting is the tenant's, stored in Entra ID: every server follows.
+      for (SimServer other : servers.values()) other.syncCycleEnabled = enabled;
+    }
+  }
+
+  /** The key id of the live app key holding {@code thumbprint}, or null. */
+  synchronized String keyIdOf(String thumbprint) {
+    if (thumbprint == null) return null;
+    for (SimApp app : apps.values()) {
+      for (KeyCredential k : app.keys) {
+        if (thumbprint.equalsIgnoreCase(k.thumbprint())) return k.keyId();
+      }
+    }
+    return null;
   }
 
   /** Passwords of tenant accounts, by lower-cased UPN, for credentials the lab checks. */

@@ -34,6 +34,9 @@ final class SimServer {
   AbaParameters abaParameters;
   String adSyncToolsVersion;
 
+  /** Someone has the Entra Connect wizard open (AzureADConnect.exe runs), which suspends it. */
+  boolean wizardOpen;
+
   /** Switched to ABA by an automatic upgrade: the legacy UI's OK clears its ABA parameters. */
   boolean autoUpgraded;
 

@@ -105,7 +105,7 @@ class LabTest {
 
   @Test
   void rotating_on_server_b_makes_b_work_and_breaks_a() {
-    String oldThumbprint = lab.host("SERVERB").inspect().certificateThumbprint();
+    String oldThumbprint = lab.host("SERVERB").inspect().certificateId();
 
     lab.host("SERVERB").rotateApplicationCertificate();
 
@@ -113,11 +113,11 @@ class LabTest {
     AuthenticationCheck a = lab.host("SERVERA").testConnectorAuthentication();
     assertEquals("AADSTS700027", a.errorCode());
     ServerState b = lab.host("SERVERB").inspect();
-    assertNotEquals(oldThumbprint, b.certificateThumbprint());
-    assertEquals(b.certificateThumbprint(), b.abaParameters().certificateId());
+    assertNotEquals(oldThumbprint, b.certificateId());
+    assertEquals(b.certificateId(), b.abaParameters().certificateId());
     AppRegistration app = lab.directory().getApplication(SHARED_APP_OBJECT_ID).orElseThrow();
     assertEquals(1, app.keyCredentials().size());
-    assertTrue(app.holdsCertificate(b.certificateThumbprint()));
+    assertTrue(app.holdsCertificate(b.certificateId()));
     assertEquals(1, lab.effectCount("rotateApplicationCertificate", "SERVERB"));
   }
 
@@ -185,12 +185,12 @@ class LabTest {
     assertNotEquals(SHARED_APP_ID, b.applicationId());
     assertTrue(b.abaParameters().complete());
     assertEquals("Microsoft", b.abaParameters().applicationManagedBy());
-    assertEquals(b.certificateThumbprint(), b.abaParameters().certificateId());
+    assertEquals(b.certificateId(), b.abaParameters().certificateId());
     List<AppRegistration> own =
         lab.directory().listApplications("ConnectSyncProvisioning_SERVERB_9b2e7c41d05a");
     assertEquals(1, own.size());
     assertEquals(b.applicationId(), own.get(0).appId());
-    assertTrue(own.get(0).holdsCertificate(b.certificateThumbprint()));
+    assertTrue(own.get(0).holdsCertificate(b.certificateId()));
     assertTrue(lab.directory().servicePrincipalExists(b.applicationId()));
     assertTrue(lab.host("SERVERB").testConnectorAuthentication().authenticated());
     // Server A is untouched: it still works on the shared app.

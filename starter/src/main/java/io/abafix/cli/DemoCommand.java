@@ -237,7 +237,7 @@ final class DemoCommand implements Callable<Integer> {
       progress.println("report: " + report);
       progress.flush();
       if (json) {
-        spec.commandLine().getOut().println(summaryJson(outcome, end, message, findings));
+        spec.commandLine().getOut().println(summaryJson(outcome, end, message, findings, audit));
         spec.commandLine().getOut().flush();
       }
       return outcome == Outcome.SUCCEEDED
@@ -252,7 +252,12 @@ final class DemoCommand implements Callable<Integer> {
    * The summary with the plan's findings and, for a run that did not succeed, why: what {@code
    * --json} prints.
    */
-  static String summaryJson(Outcome outcome, LabSnapshot end, String message, List<String> findings)
+  static String summaryJson(
+      Outcome outcome,
+      LabSnapshot end,
+      String message,
+      List<String> findings,
+      List<AuditEntry> audit)
       throws Exception {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("outcome", outcome.name());
@@ -260,6 +265,7 @@ final class DemoCommand implements Callable<Integer> {
     summary.put("findings", findings == null ? List.of() : findings);
     summary.put("servers", servers(end));
     summary.put("applications", applications(end));
+    summary.put("pausedWindows", pausedWindows(audit));
     return new ObjectMapper()
         .disable(SerializationFeature.INDENT_OUTPUT)
         .writeValueAsString(summary);
@@ -522,6 +528,22 @@ final class DemoCommand implements Callable<Integer> {
         lab.scenario().demoOrDefault().startedBy() == null
             ? "demo"
             : lab.identities().requireUser(lab.scenario().demoOrDefault().startedBy()).upn());
+  }
+
+  /** The journal's SYNC_PAUSED entries: how long each server did not sync because of the run. */
+  static List<Map<String, Object>> pausedWindows(List<AuditEntry> audit) {
+    List<Map<String, Object>> windows = new ArrayList<>();
+    for (AuditEntry e : audit == null ? List.<AuditEntry>of() : audit) {
+      if (!"SYNC_PAUSED".equals(e.step())) continue;
+      Map<String, Object> w = new LinkedHashMap<>();
+      w.put("server", e.target());
+      w.put("pausedAt", java.time.Instant.ofEpochMilli(e.startedAt()).toString());
+      w.put("resumedAt", java.time.Instant.ofEpochMilli(e.endedAt()).toString());
+      w.put("pausedMillis", e.endedAt() - e.startedAt());
+      w.put("how", e.detail());
+      windows.add(w);
+    }
+    return windows;
   }
 
   static String summaryJson(Outcome outcome, LabSnapshot end) throws Exception {

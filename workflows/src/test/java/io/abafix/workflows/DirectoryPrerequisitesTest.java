@@ -47,6 +47,22 @@ class DirectoryPrerequisitesTest {
   }
 
   @Test
+  void an_open_wizard_on_one_server_is_blocked_before_anything_is_paused() {
+    try (LabHarness h = LabHarness.of("seed-pair")) {
+      h.lab.setWizardOpen("SERVERB", true);
+      LabSnapshot before = h.lab.snapshot();
+      RemediationResult result = h.runApprovingEverything(h.request()).succeeded();
+
+      assertEquals(Outcome.BLOCKED, result.outcome(), result.message());
+      assertTrue(
+          result.message().contains("SERVERB") && result.message().contains("wizard is open"),
+          "names the server and the wizard: " + result.message());
+      assertEquals(before.servers(), h.lab.snapshot().servers());
+      assertEquals(java.util.Map.of(), h.lab.effectCounts(), "nothing paused or changed");
+    }
+  }
+
+  @Test
   void a_worker_with_application_read_write_all_proves_its_access_and_the_run_goes_on() {
     try (LabHarness h = LabHarness.of("seed-pair")) {
       RemediationResult result = h.runApprovingEverything(h.request()).succeeded();

@@ -16,7 +16,7 @@ public final class Facts {
     m.put("machineId", s.machineId());
     m.put("syncCycleEnabled", String.valueOf(s.syncCycleEnabled()));
     m.put("adSyncRunning", String.valueOf(s.adSyncRunning()));
-    if (s.certificateThumbprint() != null) m.put("certificate", s.certificateThumbprint());
+    if (s.certificateId() != null) m.put("certificate", s.certificateId());
     return m;
   }
 

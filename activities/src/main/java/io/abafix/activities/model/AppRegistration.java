@@ -15,8 +15,8 @@ public record AppRegistration(
     keyCredentials = keyCredentials == null ? List.of() : List.copyOf(keyCredentials);
   }
 
-  public boolean holdsCertificate(String thumbprint) {
-    return thumbprint != null
-        && keyCredentials.stream().anyMatch(k -> thumbprint.equalsIgnoreCase(k.thumbprint()));
+  /** Whether a key of this app is the certificate a connector names (thumbprint or key id). */
+  public boolean holdsCertificate(String certificateId) {
+    return keyCredentials.stream().anyMatch(k -> k.identifies(certificateId));
   }
 }

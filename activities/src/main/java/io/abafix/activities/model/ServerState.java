@@ -1,5 +1,7 @@
 package io.abafix.activities.model;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
+
 /**
  * What one Entra Connect server reports about itself. Read-only facts gathered by one inspection;
  * fields that a server's version does not report are null.
@@ -12,7 +14,9 @@ package io.abafix.activities.model;
  * @param identityType what the connector authenticates with now
  * @param serviceAccountName the service account in use, when {@code identityType} is ServiceAccount
  * @param applicationId the app (client) id in use, when {@code identityType} is Application
- * @param certificateThumbprint the thumbprint of the server's current ABA certificate
+ * @param certificateId the server's current ABA certificate as its connector names it: a thumbprint
+ *     (40 hex characters) or the key id of the app's key credential (a GUID); {@link
+ *     KeyCredential#identifies} matches either
  * @param adSyncToolsVersion the newest installed ADSyncTools module version, or null
  * @param schedulerSuspended the scheduler's SchedulerSuspended (an upgrade or the wizard holds it)
  * @param wizardOpen whether the Entra Connect wizard is running on the server
@@ -29,7 +33,8 @@ public record ServerState(
     IdentityType identityType,
     String serviceAccountName,
     String applicationId,
-    String certificateThumbprint,
+    // Named certificateThumbprint in histories written before a key id was accepted.
+    @JsonAlias("certificateThumbprint") String certificateId,
     AbaParameters abaParameters,
     String adSyncToolsVersion,
     boolean schedulerSuspended,
@@ -48,7 +53,7 @@ public record ServerState(
       IdentityType identityType,
       String serviceAccountName,
       String applicationId,
-      String certificateThumbprint,
+      String certificateId,
       AbaParameters abaParameters,
       String adSyncToolsVersion) {
     this(
@@ -63,7 +68,7 @@ public record ServerState(
         identityType,
         serviceAccountName,
         applicationId,
-        certificateThumbprint,
+        certificateId,
         abaParameters,
         adSyncToolsVersion,
         false,

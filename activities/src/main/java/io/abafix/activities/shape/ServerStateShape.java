@@ -29,12 +29,13 @@ import java.util.regex.Pattern;
  *       says (older builds lack SyncCycleInProgress).
  *   <li>{@code connectorCredential}: ConnectorIdentityType, {@code ServiceAccount} or {@code
  *       Application} (the one documented property). A build without the cmdlet that is older than
- *       2.5.3.0 (no ABA yet) uses a service account.
- *   <li>{@code connector}: the connectivity parameter UserName is the identity in use, a user
- *       principal name: {@code Sync_<server>_<id12>@<tenant>} for a service account, {@code <app
- *       id>@<tenant>} for an application (documented form). ApplicationManagedBy,
- *       CertificateManagedBy and CertificateId are the ABA parameters; CertificateId is taken as
- *       the thumbprint of the certificate in use (inferred).
+ *       2.5.3.0 (no ABA yet) uses a service account. On Application, the app id and certificate are
+ *       read from this object first ({@link #applicationId}, {@link ConnectorCertificate}).
+ *   <li>{@code connector}: the connectivity parameter UserName names a service account in use
+ *       ({@code Sync_<server>_<id12>@<tenant>}, the documented form); on Application it is read for
+ *       an {@code <app id>@<tenant>} only when the credential object carries no app id.
+ *       ApplicationManagedBy, CertificateManagedBy and CertificateId are the ABA parameters;
+ *       CertificateId may be a thumbprint or the app key's id (neither documented).
  *   <li>{@code globalSettings}: the parameter Microsoft.Synchronize.ServerConfigurationVersion is
  *       the engine's version (inferred).
  *   <li>{@code adSyncToolsModules}: the highest Version; {@code wizard}: any process means the
@@ -49,9 +50,14 @@ public final class ServerStateShape {
   static final String VERSION_PARAMETER = "Microsoft.Synchronize.ServerConfigurationVersion";
   private static final String MIN_ABA_VERSION = "2.5.3.0";
   private static final Pattern MACHINE_ID = Pattern.compile("[0-9A-Fa-f]{32}");
-  private static final Pattern GUID =
+  static final Pattern GUID =
       Pattern.compile(
           "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}");
+
+  /**
+   * Property names that may hold the app id on the credential object (inferred, not documented).
+   */
+  static final List<String> APP_ID_NAMES = List.of("ApplicationId", "AppId", "ClientId");
 
   private ServerStateShape() {}
 
@@ -90,23 +96,9 @@ public final class ServerStateShape {
     if (usable(runStatus, running) && !runStatus.output().isEmpty()) inProgress = true;
 
     Map<String, String> parameters = connectivityParameters(answer.read("connector"), running);
-    IdentityType identity = identity(answer.read("connectorCredential"), running, version);
+    RawRead credentialRead = answer.read("connectorCredential");
+    IdentityType identity = identity(credentialRead, running, version);
     String userName = parameters == null ? null : blankToNull(parameters.get("UserName"));
-    String serviceAccount = null;
-    String appId = null;
-    if (identity == IdentityType.ServiceAccount) {
-      serviceAccount = userName == null ? null : localPart(userName);
-    } else if (identity == IdentityType.Application) {
-      String local = userName == null ? null : localPart(userName);
-      if (local == null || !GUID.matcher(local).matches()) {
-        throw ShapeException.of(
-            "Get-ADSyncConnector",
-            "ConnectorIdentityType Application with the connectivity parameter UserName "
-                + (userName == null ? "blank" : "'" + userName + "'"),
-            "UserName of the form <application id>@<tenant>");
-      }
-      appId = local.toLowerCase(Locale.ROOT);
-    }
     AbaParameters aba =
         parameters == null
             ? null
@@ -114,9 +106,18 @@ public final class ServerStateShape {
                 blankToNull(parameters.get("ApplicationManagedBy")),
                 blankToNull(parameters.get("CertificateManagedBy")),
                 blankToNull(parameters.get("CertificateId")));
-    String thumbprint =
-        identity == IdentityType.Application && aba != null ? aba.certificateId() : null;
-
+    String serviceAccount = null;
+    String appId = null;
+    String certificate = null;
+    if (identity == IdentityType.ServiceAccount) {
+      serviceAccount = userName == null ? null : localPart(userName);
+    } else if (identity == IdentityType.Application) {
+      RawObject credential = credentialRead.single();
+      appId = applicationId(credentialRead.command(), credential, userName);
+      certificate =
+          ConnectorCertificate.of(
+              credentialRead.command(), credential, aba == null ? null : aba.certificateId());
+    }
     return new ServerState(
         server,
         machineId,
@@ -129,11 +130,33 @@ public final class ServerStateShape {
         identity,
         serviceAccount,
         appId,
-        thumbprint,
+        certificate,
         aba,
         adSyncToolsVersion(answer.read("adSyncToolsModules")),
         suspended,
         !answer.read("wizard").output().isEmpty());
+  }
+
+  /**
+   * The app id in use: from the credential object of Get-ADSyncEntraConnectorCredential where it
+   * carries one, else from a connector UserName of the form {@code <app id>@<tenant>}. Neither form
+   * is documented (the credential object's properties are shown only in a screenshot), so both are
+   * read, and a server that shows neither is refused before anything changes.
+   */
+  static String applicationId(String command, RawObject credential, String userName) {
+    String fromObject = ConnectorCertificate.find(credential, APP_ID_NAMES, GUID);
+    if (fromObject != null) return fromObject.toLowerCase(Locale.ROOT);
+    String local = userName == null ? null : localPart(userName);
+    if (local != null && GUID.matcher(local).matches()) return local.toLowerCase(Locale.ROOT);
+    throw ShapeException.of(
+        command,
+        "ConnectorIdentityType Application with "
+            + credential.describe()
+            + " and the connectivity parameter UserName "
+            + (userName == null ? "blank" : "'" + userName + "'"),
+        "an application id (a GUID) in one of "
+            + String.join(", ", APP_ID_NAMES)
+            + " of the credential object, or a UserName of the form <application id>@<tenant>");
   }
 
   private static void checkHost(String server, RawRead read) {

@@ -132,6 +132,25 @@ function ConvertTo-AbafixRaw {
     return @{ types = $types; properties = $properties.ToArray() }
 }
 
+function Get-AbafixProperty {
+    # A property of an object a cmdlet returned, or $null when this build does not have it: under
+    # Set-StrictMode, reading a missing property with a dot throws.
+    param($Object, [string] $Name)
+    if ($null -eq $Object) { return $null }
+    $property = $Object.PSObject.Properties[$Name]
+    if ($null -eq $property) { return $null }
+    return $property.Value
+}
+
+function Test-AbafixSecretParameter {
+    # Whether a connector parameter holds a secret: by its name, its DataType or its value's type.
+    param($Parameter)
+    $name = [string](Get-AbafixProperty $Parameter 'Name')
+    $dataType = [string](Get-AbafixProperty $Parameter 'DataType')
+    $value = Get-AbafixProperty $Parameter 'Value'
+    return ($name -like '*password*' -or $name -like '*secret*' -or $dataType -like '*encrypted*' -or $dataType -like '*secure*' -or $value -is [System.Security.SecureString])
+}
+
 function ConvertTo-AbafixErrorFacts {
     # What a failure looked like, for the adapter to sort: exception type, error id, PowerShell's
     # category, the message, and every message of the InnerException chain (a cmdlet may wrap an

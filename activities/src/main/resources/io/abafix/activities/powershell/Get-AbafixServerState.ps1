@@ -28,11 +28,12 @@ Invoke-AbafixMain -ReadOnly -Required @('server') -Body {
     [void]$reads.Add((Invoke-AbafixRead 'connectorCredential' 'Get-ADSyncEntraConnectorCredential' { Get-ADSyncEntraConnectorCredential -ErrorAction Stop }))
     [void]$reads.Add((Invoke-AbafixRead 'connector' 'Get-ADSyncConnector' {
         $connector = Get-ADSyncConnector -Identifier $script:AbafixEntraConnectorId -ErrorAction Stop
-        # A password parameter never leaves the server, whatever its value looks like.
-        $parameters = @($connector.ConnectivityParameters | Where-Object { [string]$_.DataType -notlike '*encrypted*' })
+        # A password parameter never leaves the server: dropped by its name or its type, since an
+        # encrypted parameter's DataType may well read "String" like the others.
+        $parameters = @(Get-AbafixProperty $connector 'ConnectivityParameters' | Where-Object { -not (Test-AbafixSecretParameter $_) })
         New-Object PSObject -Property ([ordered]@{
-            Name                   = $connector.Name
-            Identifier             = $connector.Identifier
+            Name                   = Get-AbafixProperty $connector 'Name'
+            Identifier             = Get-AbafixProperty $connector 'Identifier'
             ConnectivityParameters = $parameters
         })
     }))

@@ -107,7 +107,10 @@ public final class LabDaemon implements AutoCloseable {
       http.createContext("/", this::handle);
       for (String server : lab.serverNames()) {
         runners.put(
-            server, new FakePowerShellRunner(lab.host(server)).tenantDomain(lab.tenantDomain()));
+            server,
+            new FakePowerShellRunner(lab.host(server))
+                .tenantDomain(lab.tenantDomain())
+                .connectSync(lab.scenario().tenant().connectSyncOrDefault(), lab::keyIdOf));
         forwarders.put(server, writeForwarder(workDir.toAbsolutePath(), server));
       }
       http.start();

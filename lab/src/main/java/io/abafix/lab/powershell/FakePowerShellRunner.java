@@ -18,6 +18,7 @@ import io.abafix.activities.powershell.PowerShellRunner;
 import io.abafix.activities.powershell.PowerShellScript;
 import io.abafix.activities.powershell.PowerShellSyncServerHost;
 import io.abafix.activities.shape.RawObject;
+import io.abafix.lab.scenario.Scenario;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -102,12 +103,23 @@ public final class FakePowerShellRunner implements PowerShellRunner {
   private final List<Invocation> invocations = new CopyOnWriteArrayList<>();
   private volatile Behaviour behaviour = Behaviour.ANSWER;
   private volatile String tenantDomain;
+  private volatile LabShapes.Variants variants = LabShapes.Variants.DEFAULT;
 
   /**
    * @param backing the simulated server the scripts act on
    */
   public FakePowerShellRunner(SyncServerHost backing) {
     this.backing = Objects.requireNonNull(backing, "backing");
+  }
+
+  /**
+   * How this server answers where Microsoft does not document it (the scenario's {@code
+   * tenant.connectSync}); {@code keyIdOf} gives the app key id of a thumbprint.
+   */
+  public FakePowerShellRunner connectSync(
+      Scenario.ConnectSync connectSync, java.util.function.UnaryOperator<String> keyIdOf) {
+    this.variants = new LabShapes.Variants(connectSync, keyIdOf);
+    return this;
   }
 
   /**
@@ -285,7 +297,7 @@ public final class FakePowerShellRunner implements PowerShellRunner {
     return switch (script) {
       case GET_SERVER_STATE -> {
         read(stdinJson, List.of("server"));
-        yield LabShapes.serverState(backing.serverName(), domain(), backing.inspect());
+        yield LabShapes.serverState(backing.serverName(), domain(), backing.inspect(), variants);
       }
       case SET_SYNC_CYCLE -> {
         JsonNode in = read(stdinJson, List.of("server", "enabled"));

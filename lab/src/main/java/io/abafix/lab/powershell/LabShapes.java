@@ -10,11 +10,13 @@ import io.abafix.activities.model.IdentityType;
 import io.abafix.activities.model.ServerState;
 import io.abafix.activities.model.Versions;
 import io.abafix.activities.shape.RawObject;
+import io.abafix.lab.scenario.Scenario;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * A simulated server's state as the cmdlets return it, in the raw format of the scripts. Type names
@@ -62,7 +64,32 @@ final class LabShapes {
     return read(name, command, List.of());
   }
 
-  static ObjectNode serverState(String server, String domain, ServerState s) {
+  /**
+   * How this lab's Entra Connect answers where Microsoft does not document it.
+   *
+   * @param variants the scenario's choice
+   * @param keyIdOf the key id of the app key holding a thumbprint (for {@code certificateId:
+   *     keyId})
+   */
+  record Variants(Scenario.ConnectSync variants, UnaryOperator<String> keyIdOf) {
+    static final Variants DEFAULT = new Variants(Scenario.ConnectSync.DEFAULT, t -> null);
+
+    /** CertificateId as this build writes it: the thumbprint, or the app key's id. */
+    String certificateId(String thumbprint) {
+      if (thumbprint == null || !variants.keyId()) return thumbprint;
+      String keyId = keyIdOf.apply(thumbprint);
+      // A key no app holds any more (rotated away) still had an id: a stable one per thumbprint.
+      return keyId != null
+          ? keyId
+          : java.util
+              .UUID
+              .nameUUIDFromBytes(
+                  ("key:" + thumbprint).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+              .toString();
+    }
+  }
+
+  static ObjectNode serverState(String server, String domain, ServerState s, Variants variants) {
     List<ObjectNode> reads = new ArrayList<>();
     reads.add(read("host", "abafix:host", List.of(host(server))));
     reads.add(read("service", "Get-Service", service(s.adSyncRunning())));
@@ -103,25 +130,28 @@ final class LabShapes {
               ? read(
                   "connectorCredential",
                   "Get-ADSyncEntraConnectorCredential",
-                  List.of(
-                      RawObject.builder(
-                              "Microsoft.IdentityManagement.PowerShell.ObjectModel.EntraConnectorCredential",
-                              "System.Object")
-                          .string("ConnectorIdentityType", s.identityType().name())
-                          .build()))
+                  List.of(credential(s, variants)))
               : stopped("connectorCredential", "Get-ADSyncEntraConnectorCredential"));
     }
     reads.add(
         running
-            ? read("connector", "Get-ADSyncConnector", List.of(connector(s, domain)))
+            ? read("connector", "Get-ADSyncConnector", List.of(connector(s, domain, variants)))
             : stopped("connector", "Get-ADSyncConnector"));
     reads.add(
         running
             ? read("globalSettings", "Get-ADSyncGlobalSettings", List.of(globalSettings(s)))
             : stopped("globalSettings", "Get-ADSyncGlobalSettings"));
     reads.add(read("adSyncToolsModules", "Get-Module", modules(s)));
-    reads.add(read("wizard", "Get-Process", List.of()));
+    reads.add(read("wizard", "Get-Process", s.wizardOpen() ? List.of(wizard()) : List.of()));
     return reads(reads.toArray(ObjectNode[]::new));
+  }
+
+  /** The wizard's process, as the script selects it. */
+  private static ObjectNode wizard() {
+    return RawObject.builder("Selected.System.Diagnostics.Process", PSCUSTOMOBJECT)
+        .number("Id", 4242)
+        .string("ProcessName", "AzureADConnect")
+        .build();
   }
 
   /** What an ADSync cmdlet answers with the service stopped (inferred: confirm with a capture). */
@@ -205,28 +235,60 @@ final class LabShapes {
             .build());
   }
 
-  /** The connector's UserName names the identity in use, as Entra Connect reports it. */
-  private static ObjectNode connector(ServerState s, String domain) {
+  /**
+   * Get-ADSyncEntraConnectorCredential's object: ConnectorIdentityType (documented); under {@code
+   * credentialObject} also the app id and its certificate (inferred from public scripts).
+   */
+  private static ObjectNode credential(ServerState s, Variants v) {
+    RawObject.Builder b =
+        RawObject.builder(
+                "Microsoft.IdentityManagement.PowerShell.ObjectModel.EntraConnectorCredential",
+                "System.Object")
+            .string("ConnectorIdentityType", s.identityType().name());
+    if (v.variants().credentialObject() && s.identityType() == IdentityType.Application) {
+      b.string("ApplicationId", s.applicationId());
+      b.value(
+          "CertificateCredential",
+          "System.Security.Cryptography.X509Certificates.X509Certificate2",
+          RawObject.builder(
+                  "System.Security.Cryptography.X509Certificates.X509Certificate2",
+                  "System.Security.Cryptography.X509Certificates.X509Certificate",
+                  "System.Object")
+              .string("Thumbprint", s.certificateId())
+              .string("Subject", "CN=" + s.server())
+              .build());
+    }
+    return b.build();
+  }
+
+  /**
+   * The Entra connector. UserName names a service account in use (documented form); on Application
+   * it is {@code <app id>@<tenant>} (variant {@code userName}) or still the account the server was
+   * installed with (variant {@code credentialObject}).
+   */
+  private static ObjectNode connector(ServerState s, String domain, Variants v) {
     String userName =
         s.identityType() == IdentityType.Application
-            ? s.applicationId() + "@" + domain
-            : s.serviceAccountName() == null
-                ? null
-                : s.serviceAccountName().contains("@")
-                    ? s.serviceAccountName()
-                    : s.serviceAccountName() + "@" + domain;
+            ? v.variants().credentialObject()
+                ? account(s.connectorAccount(), domain)
+                : s.applicationId() + "@" + domain
+            : account(s.serviceAccountName(), domain);
     AbaParameters aba =
         s.abaParameters() == null ? new AbaParameters(null, null, null) : s.abaParameters();
     List<ObjectNode> parameters = new ArrayList<>();
     parameters.add(parameter("UserName", userName));
     parameters.add(parameter("ApplicationManagedBy", aba.applicationManagedBy()));
     parameters.add(parameter("CertificateManagedBy", aba.certificateManagedBy()));
-    parameters.add(parameter("CertificateId", aba.certificateId()));
+    parameters.add(parameter("CertificateId", v.certificateId(aba.certificateId())));
     return RawObject.builder(PSCUSTOMOBJECT, "System.Object")
         .string("Name", domain + " - AAD")
         .string("Identifier", ENTRA_CONNECTOR_ID)
         .list("ConnectivityParameters", "System.Object[]", parameters)
         .build();
+  }
+
+  private static String account(String name, String domain) {
+    return name == null ? null : name.contains("@") ? name : name + "@" + domain;
   }
 
   private static ObjectNode parameter(String name, String value) {

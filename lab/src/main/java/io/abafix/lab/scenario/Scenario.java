@@ -62,7 +62,10 @@ public record Scenario(
           "pim-eligible-ga",
           "two-person",
           "two-person-self-approval",
-          "no-credential-file");
+          "no-credential-file",
+          "credential-object-shape",
+          "certificate-key-id",
+          "shared-scheduler");
 
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
@@ -88,7 +91,8 @@ public record Scenario(
       List<Application> applications,
       List<Group> groups,
       DirectoryWorker directoryWorker,
-      Graph graph) {
+      Graph graph,
+      ConnectSync connectSync) {
     public Tenant {
       accounts = copy(accounts);
       applications = copy(applications);
@@ -96,7 +100,12 @@ public record Scenario(
     }
 
     public Tenant(String domain, List<Account> accounts, List<Application> applications) {
-      this(domain, accounts, applications, null, null, null);
+      this(domain, accounts, applications, null, null, null, null);
+    }
+
+    /** How the tenant's Entra Connect Sync answers where Microsoft leaves room; never null. */
+    public ConnectSync connectSyncOrDefault() {
+      return connectSync == null ? ConnectSync.DEFAULT : connectSync;
     }
 
     /** The directory worker's app as the scenario sets it up; never null. */
@@ -178,6 +187,39 @@ public record Scenario(
   public record Graph(Integer staleReads) {
     public int staleReadsOrDefault() {
       return staleReads == null ? 0 : staleReads;
+    }
+  }
+
+  /**
+   * Choices among answers of Entra Connect Sync that Microsoft does not document, each one a
+   * variant a real build may show; abafix must handle every one or refuse before changing anything.
+   * The table of what each rests on is {@code lab/SCENARIOS.md}, "Connect Sync variants".
+   *
+   * @param connectorIdentity where the app id of a server on Application shows: {@code userName}
+   *     (the connector's UserName is {@code <app id>@<tenant>}; default) or {@code
+   *     credentialObject} (Get-ADSyncEntraConnectorCredential's object carries ApplicationId and a
+   *     CertificateCredential; UserName keeps the account the server was installed with)
+   * @param certificateId what the connector's CertificateId holds: {@code thumbprint} (default) or
+   *     {@code keyId} (the id of the app's key credential, the portal's "Certificate ID")
+   * @param scheduler {@code perServer} (default) or {@code perTenant}: Set-ADSyncScheduler
+   *     -SyncCycleEnabled on one server sets it on every server of the tenant
+   */
+  public record ConnectSync(String connectorIdentity, String certificateId, String scheduler) {
+    public static final ConnectSync DEFAULT = new ConnectSync(null, null, null);
+    public static final List<String> CONNECTOR_IDENTITIES = List.of("userName", "credentialObject");
+    public static final List<String> CERTIFICATE_IDS = List.of("thumbprint", "keyId");
+    public static final List<String> SCHEDULERS = List.of("perServer", "perTenant");
+
+    public boolean credentialObject() {
+      return "credentialObject".equals(connectorIdentity);
+    }
+
+    public boolean keyId() {
+      return "keyId".equals(certificateId);
+    }
+
+    public boolean schedulerPerTenant() {
+      return "perTenant".equals(scheduler);
     }
   }
 

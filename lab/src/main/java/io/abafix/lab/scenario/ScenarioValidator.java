@@ -37,10 +37,27 @@ final class ScenarioValidator {
     this.origin = "scenario " + (scenario.name() == null ? "(unnamed)" : scenario.name()) + ": ";
   }
 
+  private void oneOf(String value, java.util.List<String> allowed, String field) {
+    require(
+        value == null || allowed.contains(value),
+        field + " must be one of " + String.join(", ", allowed) + ", got " + q(value));
+  }
+
   void validate() {
     Scenario.Tenant tenant = s.tenant();
     require(tenant != null, "tenant is missing");
     require(notBlank(tenant.domain()), "tenant.domain is missing");
+
+    Scenario.ConnectSync variants = tenant.connectSyncOrDefault();
+    oneOf(
+        variants.connectorIdentity(),
+        Scenario.ConnectSync.CONNECTOR_IDENTITIES,
+        "tenant.connectSync.connectorIdentity");
+    oneOf(
+        variants.certificateId(),
+        Scenario.ConnectSync.CERTIFICATE_IDS,
+        "tenant.connectSync.certificateId");
+    oneOf(variants.scheduler(), Scenario.ConnectSync.SCHEDULERS, "tenant.connectSync.scheduler");
 
     Set<String> upns = new HashSet<>();
     for (int i = 0; i < tenant.accounts().size(); i++) {

@@ -44,6 +44,34 @@ class LabShapesConformanceTest {
   }
 
   @Test
+  void each_connect_sync_variant_has_the_shape_of_its_fixture() throws IOException {
+    Lab credentialObject = Lab.loadResource("credential-object-shape", System::currentTimeMillis);
+    conforms(
+        answer(variantRunner(credentialObject), PowerShellScript.GET_SERVER_STATE),
+        fixture("server-state/application-id-on-credential-object"));
+    Lab keyId = Lab.loadResource("certificate-key-id", System::currentTimeMillis);
+    JsonNode answer = answer(variantRunner(keyId), PowerShellScript.GET_SERVER_STATE);
+    conforms(answer, fixture("server-state/certificate-id-is-key-id"));
+    assertTrue(
+        answer.toString().contains(keyId.keyIdOf("E1475F4D5BCA1E7596CFF6A623347533ADF66165")),
+        "CertificateId is the key's id: " + answer);
+  }
+
+  private static FakePowerShellRunner variantRunner(Lab lab) {
+    return new FakePowerShellRunner(lab.host("SERVERA"))
+        .tenantDomain(lab.tenantDomain())
+        .connectSync(lab.scenario().tenant().connectSyncOrDefault(), lab::keyIdOf);
+  }
+
+  @Test
+  void an_open_wizard_has_the_recorded_shape() throws IOException {
+    lab.setWizardOpen("SERVERA", true);
+    JsonNode answer = answer(PowerShellScript.GET_SERVER_STATE, "{\"server\":\"SERVERA\"}");
+    conforms(answer, fixture("server-state/scheduler-suspended-wizard-open"));
+    assertTrue(answer.toString().contains("AzureADConnect"), answer.toString());
+  }
+
+  @Test
   void a_stopped_adsync_fails_the_same_reads_as_recorded() throws IOException {
     lab.setAdSyncRunning("SERVERA", false);
     JsonNode lab = answer(PowerShellScript.GET_SERVER_STATE, "{\"server\":\"SERVERA\"}");
@@ -80,7 +108,17 @@ class LabShapesConformanceTest {
         fixture("sign-in/delta-import-succeeds"));
   }
 
+  private static JsonNode answer(FakePowerShellRunner runner, PowerShellScript script)
+      throws IOException {
+    return answer(runner, script, "{\"server\":\"SERVERA\"}");
+  }
+
   private JsonNode answer(PowerShellScript script, String stdin) throws IOException {
+    return answer(runner, script, stdin);
+  }
+
+  private static JsonNode answer(FakePowerShellRunner runner, PowerShellScript script, String stdin)
+      throws IOException {
     PowerShellResult r = runner.run(script, stdin, TIMEOUT);
     String line = r.stdout().strip();
     line =

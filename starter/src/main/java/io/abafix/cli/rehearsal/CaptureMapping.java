@@ -129,6 +129,32 @@ public final class CaptureMapping {
     return new Mapped(scenario, RehearsedFleet.of(null, states, apps));
   }
 
+  /**
+   * The server's certificate as a thumbprint, which the lab's scenarios use: a connector that names
+   * it by key id is mapped through the app's key with that id. A key id no live key has is a
+   * certificate the app no longer holds; the lab gets a stand-in thumbprint no app holds either.
+   */
+  private static String thumbprint(ServerState s, List<AppRegistration> apps) {
+    String id = s.certificateId();
+    if (THUMBPRINT.matcher(id).matches()) return id.toUpperCase(Locale.ROOT);
+    for (AppRegistration a : apps) {
+      for (KeyCredential k : a.keyCredentials()) {
+        if (id.equalsIgnoreCase(k.keyId()) && k.thumbprint() != null) {
+          return k.thumbprint().toUpperCase(Locale.ROOT);
+        }
+      }
+    }
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(
+                  id.toLowerCase(Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().withUpperCase().formatHex(digest, 0, 20);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+
   private static Scenario.Server server(
       ServerState s,
       List<EventLogEntry> events,
@@ -154,8 +180,8 @@ public final class CaptureMapping {
       throw new CaptureRefused(
           "server "
               + name
-              + ": the Entra Connect wizard is open, which the lab does not model; close it and"
-              + " capture again");
+              + ": the Entra Connect wizard is open, so its configuration may be changing; close"
+              + " it and capture again");
     }
     Scenario.Identity identity;
     if (s.identityType() == IdentityType.Application) {
@@ -167,15 +193,14 @@ public final class CaptureMapping {
                 + s.applicationId()
                 + ", which the directory did not list as a live ConnectSyncProvisioning_* app");
       }
-      if (s.certificateThumbprint() == null) {
+      if (s.certificateId() == null) {
         throw new CaptureRefused(
             "server "
                 + name
                 + " is on Application with a blank CertificateId: repair its connector parameters"
                 + " first (abafix repair), then capture again");
       }
-      identity =
-          new Scenario.Identity("Application", null, s.applicationId(), s.certificateThumbprint());
+      identity = new Scenario.Identity("Application", null, s.applicationId(), thumbprint(s, apps));
     } else {
       identity = new Scenario.Identity("ServiceAccount", s.serviceAccountName(), null, null);
     }

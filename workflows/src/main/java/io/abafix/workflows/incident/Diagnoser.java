@@ -119,7 +119,7 @@ public final class Diagnoser {
                                   + ": app "
                                   + s.applicationId()
                                   + ", certificate "
-                                  + s.certificateThumbprint()
+                                  + s.certificateId()
                                   + ", signs in: "
                                   + signIn(fleet, s.server()))
                       .toList(),
@@ -261,9 +261,9 @@ public final class Diagnoser {
       List<String> evidence = new ArrayList<>();
       boolean expired = false;
       AppRegistration app = appOf(fleet, s);
-      if (app != null && s.certificateThumbprint() != null) {
+      if (app != null && s.certificateId() != null) {
         for (KeyCredential k : app.keyCredentials()) {
-          if (!s.certificateThumbprint().equalsIgnoreCase(k.thumbprint())) continue;
+          if (!k.identifies(s.certificateId())) continue;
           Instant end = parse(k.endDateTime());
           if (end == null) continue;
           if (end.toEpochMilli() <= nowMillis) {

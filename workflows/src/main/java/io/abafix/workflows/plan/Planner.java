@@ -268,12 +268,10 @@ public final class Planner {
    * remove its identity. Such a run must name every server that shares the app.
    */
   private static List<String> outsiders(FleetObservation fleet, List<AppRegistration> toDelete) {
-    Set<String> known = new LinkedHashSet<>();
-    fleet.servers().forEach(s -> known.add(key(s.certificateThumbprint())));
     List<String> blockers = new ArrayList<>();
     for (AppRegistration app : toDelete) {
       for (var k : app.keyCredentials()) {
-        if (!known.contains(key(k.thumbprint()))) {
+        if (fleet.servers().stream().noneMatch(s -> k.identifies(s.certificateId()))) {
           blockers.add(
               app.displayName()
                   + " ("

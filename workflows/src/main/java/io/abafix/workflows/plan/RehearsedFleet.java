@@ -31,7 +31,7 @@ public record RehearsedFleet(
       String identityType,
       String applicationId,
       String serviceAccountName,
-      String certificateThumbprint) {}
+      String certificateId) {}
 
   /** One provisioning app: its ids, name and the thumbprints of its keys, sorted. */
   public record ApplicationFacts(
@@ -53,7 +53,7 @@ public record RehearsedFleet(
               String.valueOf(st.identityType()),
               st.applicationId(),
               st.serviceAccountName(),
-              st.certificateThumbprint()));
+              st.certificateId()));
     }
     List<ApplicationFacts> a = new ArrayList<>();
     for (AppRegistration app : applications) {
@@ -90,8 +90,7 @@ public record RehearsedFleet(
       changed(out, e.getKey() + " identity", b.identityType(), n.identityType());
       changed(out, e.getKey() + " app id", b.applicationId(), n.applicationId());
       changed(out, e.getKey() + " service account", b.serviceAccountName(), n.serviceAccountName());
-      changed(
-          out, e.getKey() + " certificate", b.certificateThumbprint(), n.certificateThumbprint());
+      changed(out, e.getKey() + " certificate", b.certificateId(), n.certificateId());
     }
     Map<String, ApplicationFacts> appsBefore = byId(applications);
     Map<String, ApplicationFacts> appsAfter = byId(now.applications);

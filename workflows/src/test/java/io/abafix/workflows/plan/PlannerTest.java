@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.abafix.activities.model.ServerState;
 import io.abafix.activities.port.SyncServerHost;
 import io.abafix.lab.Lab;
 import io.abafix.workflows.incident.PortFleetReader;
@@ -53,6 +54,59 @@ class PlannerTest {
     assertTrue(plan.applicationsToDelete().isEmpty(), "SERVERA still signs in with the shared app");
     assertTrue(plan.steps().stream().noneMatch(s -> s.target().equals("SERVERA")));
     assertTrue(plan.steps().stream().anyMatch(s -> s.key().equals("CONFIGURE_ABA@SERVERB")));
+  }
+
+  @Test
+  void a_certificate_named_by_its_key_id_is_matched_against_the_apps_key_ids() {
+    // A connector whose CertificateId holds the app key's id (the portal's "Certificate ID"):
+    // SERVERA names the shared app's only key by its id, so no server outside the run holds it.
+    Lab lab = Lab.loadResource("seed-pair", () -> 1_760_000_000_000L);
+    FleetObservation o =
+        PortFleetReader.read(lab.tenantDomain(), List.copyOf(lab.hosts()), lab.directory())
+            .observation();
+    List<ServerState> byKeyId =
+        o.servers().stream()
+            .map(
+                s -> {
+                  String keyId = lab.keyIdOf(s.certificateId());
+                  return withCertificate(
+                      s, keyId == null ? "0b6f3c9e-2d41-4e7a-9c85-1f2a3b4c5d6e" : keyId);
+                })
+            .toList();
+    Plan plan =
+        Planner.plan(
+            new FleetObservation(
+                o.tenant(),
+                byKeyId,
+                o.authentication(),
+                o.applications(),
+                o.globalAdministrators(),
+                o.roleChecks()),
+            Set.of(),
+            lab.now());
+    assertFalse(plan.blocked(), String.valueOf(plan.blockers()));
+    assertEquals("SERVERA", plan.workingServer());
+    assertEquals(1, plan.applicationsToDelete().size());
+  }
+
+  private static ServerState withCertificate(ServerState s, String certificateId) {
+    return new ServerState(
+        s.server(),
+        s.machineId(),
+        s.version(),
+        s.stagingMode(),
+        s.adSyncRunning(),
+        s.syncCycleEnabled(),
+        s.syncCycleInProgress(),
+        s.connectorAccount(),
+        s.identityType(),
+        s.serviceAccountName(),
+        s.applicationId(),
+        certificateId,
+        s.abaParameters(),
+        s.adSyncToolsVersion(),
+        s.schedulerSuspended(),
+        s.wizardOpen());
   }
 
   @Test

@@ -81,6 +81,11 @@ public final class Compensations {
                 + "); give it one, then Set-ADSyncScheduler -SyncCycleEnabled $true");
         return true;
       }
+      String blocked = run.sharedScheduler ? sharedWithoutIdentity(server) : null;
+      if (blocked != null) {
+        recorded(server, started, "LEFT_PAUSED", st, blocked);
+        return true;
+      }
       // A compensation acts under the run's approvals: the plan's lists the resume.
       run.server(server)
           .resumeScheduler(
@@ -92,6 +97,16 @@ public final class Compensations {
           run.server(server).inspectServer(server),
           "resumed: signs in with its " + st.identityType());
       SchedulerSteps.recordPausedWindow(run, server, "resumed by compensation");
+      if (run.sharedScheduler) {
+        for (String other : List.copyOf(run.pausedAt.keySet())) {
+          if (run.server(other).inspectServer(other).syncCycleEnabled()) {
+            SchedulerSteps.recordPausedWindow(
+                run,
+                other,
+                "resumed by compensation with " + server + " (one scheduler per tenant)");
+          }
+        }
+      }
       return true;
     } catch (TemporalFailure e) {
       if (CancellationScope.current().isCancelRequested()) throw e;
@@ -107,6 +122,25 @@ public final class Compensations {
           .record();
       return false;
     }
+  }
+
+  /**
+   * Under a scheduler shared by the tenant, resuming one server resumes the others this run paused:
+   * the reason to leave it paused when one of them cannot sign in, else null.
+   */
+  private String sharedWithoutIdentity(String server) {
+    for (String other : List.copyOf(run.pausedAt.keySet())) {
+      if (other.equalsIgnoreCase(server)) continue;
+      AuthenticationCheck check = run.server(other).testConnectorAuthentication(other);
+      if (!check.authenticated()) {
+        return "left paused: the scheduler is one per tenant, and resuming would also resume "
+            + other
+            + ", which has no working identity ("
+            + check.errorCode()
+            + "); give it one, then Set-ADSyncScheduler -SyncCycleEnabled $true";
+      }
+    }
+    return null;
   }
 
   /** Restores a deleted app only when a server still authenticates with it; a failed read twice. */

@@ -112,7 +112,7 @@ public final class FinalVerification {
               + expected
               + ")");
     }
-    if (app.keyCredentials().size() != 1 || !app.holdsCertificate(st.certificateThumbprint())) {
+    if (app.keyCredentials().size() != 1 || !app.holdsCertificate(st.certificateId())) {
       problems.add(app.displayName() + " does not hold exactly " + s + "'s certificate");
     }
   }

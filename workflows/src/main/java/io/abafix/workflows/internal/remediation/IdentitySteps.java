@@ -119,11 +119,11 @@ public final class IdentitySteps {
       StepResult r =
           run.server(server)
               .rotateApplicationCertificate(
-                  server, st.certificateThumbprint(), approvals.authorization(s.key()));
+                  server, st.certificateId(), approvals.authorization(s.key()));
       int polls = run.waits.signIn(server, server + " to sign in with its rotated certificate");
       return StepRecord.of(r).plusPolls(polls - 1);
     }
-    String before = st.certificateThumbprint();
+    String before = st.certificateId();
     String by =
         operator(
             s,
@@ -134,12 +134,12 @@ public final class IdentitySteps {
             () -> {
               ServerState x = run.server(server).inspectServer(server);
               return x.identityType() == IdentityType.Application
-                      && x.certificateThumbprint() != null
-                      && !x.certificateThumbprint().equalsIgnoreCase(before)
+                      && x.certificateId() != null
+                      && !x.certificateId().equalsIgnoreCase(before)
                   ? null
                   : server
                       + " still uses certificate "
-                      + x.certificateThumbprint()
+                      + x.certificateId()
                       + ": the rotation has not happened";
             });
     int polls = run.waits.signIn(server, server + " to sign in with its rotated certificate");

@@ -6,6 +6,7 @@ import io.abafix.activities.graph.GraphPermissions;
 import io.abafix.activities.model.CredentialCheck;
 import io.abafix.activities.model.DirectoryPrerequisites.Missing;
 import io.abafix.activities.model.RoleCheck;
+import io.abafix.activities.model.ServerState;
 import io.abafix.workflows.plan.Executor;
 import io.abafix.workflows.plan.PlannedStep;
 import io.abafix.workflows.plan.StepName;
@@ -66,6 +67,36 @@ public final class Prerequisites {
     return missing;
   }
 
+  /**
+   * A server where someone has the wizard open, or whose scheduler an upgrade or the wizard holds
+   * suspended: every step there would be refused, so the run stops before the first pause.
+   */
+  private List<Missing> busyServers() {
+    List<Missing> missing = new ArrayList<>();
+    for (String s : run.request.servers()) {
+      ServerState st = run.preflight.get(s);
+      if (st == null) continue;
+      if (st.wizardOpen()) {
+        missing.add(
+            new Missing(
+                s,
+                "the Entra Connect wizard is open (AzureADConnect.exe runs): someone may be"
+                    + " changing its configuration",
+                "finish or close the wizard on " + s + ", then run the remediation again"));
+      } else if (st.schedulerSuspended()) {
+        missing.add(
+            new Missing(
+                s,
+                "its scheduler is suspended (SchedulerSuspended: an upgrade or the wizard holds"
+                    + " it)",
+                "let the upgrade or the wizard on "
+                    + s
+                    + " finish, then run the remediation again"));
+      }
+    }
+    return missing;
+  }
+
   /** What is missing, each with its fix; recorded in the journal either way. */
   public List<Missing> prove() {
     long started = now();
@@ -87,6 +118,9 @@ public final class Prerequisites {
     missing.addAll(run.directory.checkApplicationAccess(run.plan.applicationsToDelete()));
     if (Workflow.getVersion("credential-prerequisite", Workflow.DEFAULT_VERSION, 1) >= 1) {
       missing.addAll(credentials());
+    }
+    if (Workflow.getVersion("quiet-servers", Workflow.DEFAULT_VERSION, 1) >= 1) {
+      missing.addAll(busyServers());
     }
     run.journal
         .entry(STEP)

@@ -72,6 +72,15 @@ public final class RemediationRun {
   /** When this run paused each server's scheduler (epoch millis), until it resumes it. */
   public final Map<String, Long> pausedAt = new LinkedHashMap<>();
 
+  /**
+   * Whether pausing one server was seen to pause others: the scheduler's settings are then one per
+   * tenant, and no server is resumed before the last one is done ({@link SchedulerSteps}).
+   */
+  public boolean sharedScheduler;
+
+  /** Whether the first pause has been followed by a look at the other servers' schedulers. */
+  boolean schedulerSharingObserved;
+
   public final Map<String, String> serverSteps = new TreeMap<>();
   public Plan plan;
 
