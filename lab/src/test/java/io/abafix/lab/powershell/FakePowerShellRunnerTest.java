@@ -191,7 +191,7 @@ class FakePowerShellRunnerTest {
   @Test
   void should_rotate_the_certificate_and_configure_a_new_application() {
     host.rotateApplicationCertificate();
-    assertEquals("D4E5F6", host.inspect().certificateId());
+    assertEquals("D4E5F60718293A4B5C6D7E8F9011223344556677", host.inspect().certificateId());
 
     host.revertToServiceAccount("Sync_SERVERA_0123456789ab", "clixml:C:\\hia.xml");
     host.configureApplicationAuthentication();
