@@ -26,7 +26,8 @@ class RecordingSyncServerHost implements SyncServerHost {
   String applicationId = "11111111-2222-3333-4444-555555555555";
   String thumbprint = "A1B2C3D4E5F60718293A4B5C6D7E8F9011223344";
   // A server reports its certificate through the connector's CertificateId.
-  AbaParameters abaParameters = new AbaParameters("Microsoft", null, "A1B2C3D4E5F60718293A4B5C6D7E8F9011223344");
+  AbaParameters abaParameters =
+      new AbaParameters("Microsoft", null, "A1B2C3D4E5F60718293A4B5C6D7E8F9011223344");
   String adSyncToolsVersion = "2.3.0";
   AuthenticationCheck authentication = AuthenticationCheck.ok();
   String lastCredentialReference;
