@@ -44,19 +44,20 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     } else if (e instanceof UserError || e instanceof IllegalArgumentException) {
       code = BAD_INPUT;
       message = e.getMessage();
-    } else if (e instanceof WorkflowNotFoundException) {
+    } else if (notFound(e)) {
       code = NOT_FOUND;
-      message = "no such run: check the id (abafix remediate prints it)";
+      message =
+          "no such run: check the id (abafix remediate prints it); a demo's runs end with the"
+              + " demo unless it ran against a Temporal of yours (--address)";
+    } else if (unreachable(e)) {
+      code = UNREACHABLE;
+      message = "cannot reach Temporal: start it, or set TEMPORAL_ADDRESS / --address";
     } else if (e instanceof WorkflowUpdateException u) {
       code = BAD_INPUT;
       message = rootMessage(u);
     } else if (e instanceof WorkflowFailedException f) {
       code = RUN_FAILED;
       message = "the run failed: " + rootMessage(f);
-    } else if (e instanceof StatusRuntimeException s
-        && s.getStatus().getCode() == Status.Code.UNAVAILABLE) {
-      code = UNREACHABLE;
-      message = "cannot reach Temporal: start it, or set TEMPORAL_ADDRESS / --address";
     } else {
       code = RUN_FAILED;
       message = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -64,6 +65,33 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     err.println("abafix: " + message);
     err.flush();
     return code;
+  }
+
+  /**
+   * Whether the run named does not exist, anywhere in the cause chain: a query or a describe of a
+   * missing run arrives as a WorkflowServiceException around gRPC's NOT_FOUND.
+   */
+  private static boolean notFound(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof WorkflowNotFoundException) return true;
+      if (c instanceof StatusRuntimeException s
+          && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether Temporal could not be reached, anywhere in the cause chain. */
+  private static boolean unreachable(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof StatusRuntimeException s
+          && (s.getStatus().getCode() == Status.Code.UNAVAILABLE
+              || s.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static String rootMessage(Throwable t) {
