@@ -32,6 +32,7 @@ import picocli.CommandLine.HelpCommand;
       CancelCommand.class,
       ConfirmCommand.class,
       KeygenCommand.class,
+      InitCommand.class,
       BenchCommand.class,
       DiagnoseCommand.class,
       RepairCommand.class,
