@@ -8,6 +8,12 @@ is missing or older than the sources, then runs java -jar starter\target\abafix.
 #>
 $ErrorActionPreference = 'Stop'
 $root = $PSScriptRoot
+# In the release (abafix-VERSION.zip) the jar sits beside this script and nothing is built.
+$released = Join-Path $root 'abafix.jar'
+if (Test-Path -LiteralPath $released -PathType Leaf) {
+    & java -jar $released @args
+    exit $LASTEXITCODE
+}
 $jar = Join-Path $root 'starter\target\abafix.jar'
 
 # The sources a build depends on, without build output, node_modules, git's own files or the

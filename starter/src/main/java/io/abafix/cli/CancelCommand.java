@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     footerHeading = "%nExample:%n",
     footer = {
-      "  abafix cancel abafix-remediation-contoso.onmicrosoft.com --reason \"change freeze\" \\",
-      "      --as alice"
+      "  abafix cancel abafix-remediation-contoso.onmicrosoft.com \\",
+      "      --reason \"change freeze\" --as alice"
     },
     description = "Cancel a run: it compensates, then ends CANCELED.")
 final class CancelCommand implements Callable<Integer> {

@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     footerHeading = "%nExample:%n",
     footer = {
-      "  abafix codec-server --encryption-key-file abafix.key --ui-origin http://localhost:8233 \\",
-      "      --access-token-file codec-token.txt"
+      "  abafix codec-server --encryption-key-file abafix.key \\",
+      "      --ui-origin http://localhost:8233 --access-token-file codec-token.txt"
     },
     description =
         "Decode abafix's encrypted payloads for the Temporal Web UI (Temporal's codec-server protocol).")

@@ -65,7 +65,7 @@ final class ApprovalOptions {
       description =
           "Where this worker records each approval it acted on, so that none acts twice; it"
               + " survives a restart (default: ABAFIX_APPROVAL_LEDGER, else"
-              + " %ProgramData%\\abafix\\approvals-<worker>.jsonl on Windows,"
+              + " %%ProgramData%%\\abafix\\approvals-<worker>.jsonl on Windows,"
               + " ~/.abafix/approvals-<worker>.jsonl elsewhere)")
   Path ledgerFile;
 

@@ -101,7 +101,7 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "PATH",
       description =
           "The absolute path of the PowerShell to run the scripts with (default: the 64-bit Windows"
-              + " PowerShell 5.1, %SystemRoot%\\System32\\WindowsPowerShell\\v1.0\\powershell.exe)")
+              + " PowerShell 5.1, %%SystemRoot%%\\System32\\WindowsPowerShell\\v1.0\\powershell.exe)")
   String powershell;
 
   @Option(
@@ -119,7 +119,7 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description =
           "Where the scripts are written before they run (default: scripts beside the worker's"
-              + " jar, in its install folder; never %TEMP%). Only the worker's account and"
+              + " jar, in its install folder; never %%TEMP%%). Only the worker's account and"
               + " administrators may write there.")
   Path scriptFolder;
 
