@@ -21,25 +21,25 @@ import picocli.CommandLine.HelpCommand;
         "Fixes Entra Connect Sync application-based authentication, one durable workflow at a time.",
     subcommands = {
       DemoCommand.class,
+      DiagnoseCommand.class,
       RemediateCommand.class,
-      CaptureCommand.class,
-      RehearseCommand.class,
+      RepairCommand.class,
       StatusCommand.class,
-      AuditCommand.class,
-      ReportCommand.class,
+      ListCommand.class,
       DecisionCommand.Approve.class,
       DecisionCommand.Reject.class,
-      CancelCommand.class,
       ConfirmCommand.class,
-      KeygenCommand.class,
+      CancelCommand.class,
+      AuditCommand.class,
+      ReportCommand.class,
+      CaptureCommand.class,
+      RehearseCommand.class,
+      HelpCommand.class,
       InitCommand.class,
-      BenchCommand.class,
-      DiagnoseCommand.class,
-      RepairCommand.class,
+      KeygenCommand.class,
       SetupCommand.class,
-      ListCommand.class,
       CodecServerCommand.class,
-      HelpCommand.class
+      BenchCommand.class
     })
 public final class Abafix {
 
@@ -59,8 +59,42 @@ public final class Abafix {
 
   /** The command line with its commands built by {@code factory}, e.g. with a test's lab. */
   static CommandLine commandLine(CommandLine.IFactory factory) {
-    return new CommandLine(new Abafix(), factory)
-        .setExecutionExceptionHandler(new ErrorHandler())
-        .setCaseInsensitiveEnumValuesAllowed(true);
+    CommandLine cl =
+        new CommandLine(new Abafix(), factory)
+            .setExecutionExceptionHandler(new ErrorHandler())
+            .setParameterExceptionHandler(Abafix::badArguments)
+            .setCaseInsensitiveEnumValuesAllowed(true);
+    cl.getHelpSectionMap()
+        .put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_COMMAND_LIST, Abafix::commands);
+    return cl;
+  }
+
+  /** What deploys or develops abafix, listed apart from what an administrator runs. */
+  static final java.util.Set<String> DEPLOYMENT =
+      java.util.Set.of("init", "keygen", "setup", "codec-server", "bench");
+
+  private static String commands(CommandLine.Help help) {
+    java.util.Map<String, CommandLine.Help> all = help.subcommands();
+    java.util.Map<String, CommandLine.Help> administration = new java.util.LinkedHashMap<>();
+    java.util.Map<String, CommandLine.Help> deployment = new java.util.LinkedHashMap<>();
+    all.forEach(
+        (name, h) -> (DEPLOYMENT.contains(name) ? deployment : administration).put(name, h));
+    return help.commandList(administration)
+        + String.format("%nDeployment and development:%n")
+        + help.commandList(deployment);
+  }
+
+  /**
+   * A mistyped command line: one line that starts with {@code abafix:}, the way to the command's
+   * help, exit 2. The whole usage is for {@code --help}, not for a typo.
+   */
+  private static int badArguments(CommandLine.ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    java.io.PrintWriter err = cmd.getErr();
+    String message = String.valueOf(e.getMessage());
+    err.println("abafix: " + (message.startsWith("Error: ") ? message.substring(7) : message));
+    err.println("  see: " + cmd.getCommandSpec().qualifiedName() + " --help");
+    err.flush();
+    return ErrorHandler.BAD_INPUT;
   }
 }

@@ -61,4 +61,31 @@ class HelpTextTest {
     }
     assertTrue(broken.isEmpty(), String.join("\n", broken));
   }
+
+  @Test
+  void the_administrators_commands_come_first_and_deployment_apart() {
+    String help = Abafix.commandLine().getUsageMessage();
+    int apart = help.indexOf("Deployment and development:");
+    assertTrue(apart > 0, help);
+    for (String admin : List.of("demo", "remediate", "status", "approve", "cancel", "report")) {
+      int at = help.indexOf("\n  " + admin + " ");
+      assertTrue(at > 0 && at < apart, admin + " among the administrator's commands:\n" + help);
+    }
+    for (String dev : Abafix.DEPLOYMENT) {
+      assertTrue(help.indexOf("\n  " + dev + " ") > apart, dev + " listed apart:\n" + help);
+    }
+  }
+
+  @Test
+  void a_mistyped_command_line_is_one_line_that_starts_with_abafix() {
+    for (String[] args :
+        List.of(
+            new String[] {"diagnose"}, new String[] {"demo", "--bogus"}, new String[] {"nope"})) {
+      CommandLineRun run = CommandLineRun.of(args);
+      assertEquals(ErrorHandler.BAD_INPUT, run.exitCode(), run.err());
+      List<String> lines = run.err().strip().lines().toList();
+      assertTrue(lines.get(0).startsWith("abafix: "), run.err());
+      assertTrue(lines.size() <= 2, "no usage dump for a typo:\n" + run.err());
+    }
+  }
 }
