@@ -89,7 +89,7 @@ final class ReportCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new UserError(e.getMessage());
       }
-      report = RunReport.of(null, file.entries(), null, file.verification());
+      report = RunReport.of(file.runId(), file.entries(), null, file.verification());
     } else {
       SharedAppRemediationWorkflow wf =
           runId.stub(temporal.connect(), SharedAppRemediationWorkflow.class, run);
@@ -97,7 +97,15 @@ final class ReportCommand implements Callable<Integer> {
       report = RunReport.of(run, entries(audit), wf.progress().outcome().name(), live());
     }
     write(report, html);
-    spec.commandLine().getOut().println("wrote the report of " + report.runId() + " to " + html);
+    spec.commandLine()
+        .getOut()
+        .println(
+            "wrote the report of "
+                + (report.runId() == null || report.runId().isBlank()
+                    ? (fromAudit != null ? fromAudit.getFileName().toString() : run)
+                    : "run " + report.runId())
+                + " to "
+                + html);
     spec.commandLine().getOut().println("audit: " + report.verification().summary());
     return 0;
   }

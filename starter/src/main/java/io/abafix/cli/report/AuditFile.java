@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** An {@code abafix audit --out} export read back: its entries and whether its chain holds. */
-public record AuditFile(List<Entry> entries, Verification verification) {
+public record AuditFile(List<Entry> entries, Verification verification, String runId) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
@@ -46,6 +46,7 @@ public record AuditFile(List<Entry> entries, Verification verification) {
     }
     if (lines.isEmpty()) throw new IllegalArgumentException(file + " holds no journal entry");
     List<Entry> entries = new ArrayList<>();
+    String runId = null;
     for (int i = 0; i < lines.size(); i++) {
       JsonNode node;
       try {
@@ -59,6 +60,7 @@ public record AuditFile(List<Entry> entries, Verification verification) {
             file + " line " + (i + 1) + " is not a journal entry: is it an abafix audit export?");
       }
       entries.add(Entry.of(node));
+      if (runId == null && node.hasNonNull("runId")) runId = node.get("runId").asText();
     }
     Integer broken = AuditExport.firstBrokenLine(lines);
     Verification.Check chain =
@@ -107,6 +109,7 @@ public record AuditFile(List<Entry> entries, Verification verification) {
         List.copyOf(entries),
         signatures == null
             ? Verification.of(chain, digests)
-            : Verification.of(chain, digests, signatures));
+            : Verification.of(chain, digests, signatures),
+        runId);
   }
 }
