@@ -226,7 +226,8 @@ final class EventDrivenDemo {
     while (true) {
       boolean done = result.isDone();
       List<AuditEntry> audit = incident.audit();
-      for (; printed < audit.size(); printed++) progress.println(Render.entry(audit.get(printed)));
+      for (; printed < audit.size(); printed++)
+        Render.followed(audit.get(printed)).forEach(progress::println);
       progress.flush();
       if (done) break;
       status = incident.status();
@@ -259,7 +260,7 @@ final class EventDrivenDemo {
       for (ChildRun child : status.children()) {
         if (!followed.add(child.workflowId())) continue;
         for (; printed < incident.audit().size(); printed++) {
-          progress.println(Render.entry(incident.audit().get(printed)));
+          Render.followed(incident.audit().get(printed)).forEach(progress::println);
         }
         progress.println("journal of " + child.workflowId() + ":");
         followChild(client, child);

@@ -178,7 +178,7 @@ final class RehearseCommand implements Callable<Integer> {
             + RehearsalTiming.PROPAGATION.toMinutes()
             + " min), approvals and operator steps waited out in full on skipped time");
     o.println("journal:");
-    for (AuditEntry e : r.audit()) o.println(Render.entry(e));
+    for (AuditEntry e : r.audit()) Render.followed(e).forEach(o::println);
     o.println("approvals the real run will ask for, all before any scheduler is paused:");
     if (r.approvals().isEmpty()) o.println("  none");
     for (PendingApproval a : r.approvals()) o.println("  " + a.gate() + ": " + a.description());

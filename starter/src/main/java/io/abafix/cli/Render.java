@@ -21,7 +21,7 @@ final class Render {
 
   static String entry(AuditEntry e) {
     String actor =
-        e.actor() == null || e.actor().isBlank()
+        e.actor() == null || e.actor().isBlank() || decision(e)
             ? ""
             // A destructive step names the approver its worker verified.
             : e.actor().endsWith("(verified)")
@@ -35,9 +35,75 @@ final class Render {
         e.step(),
         e.target(),
         e.outcome(),
-        e.detail() == null ? "" : e.detail(),
+        detail(e),
         attempts,
         actor);
+  }
+
+  /**
+   * The lines a followed run prints for one entry: the entry, and under the plan its findings, once
+   * each. A signed digest prints nothing here: the journal's signer is named once at the end.
+   */
+  static List<String> followed(AuditEntry e) {
+    if ("AUDIT_DIGEST".equals(e.step())) return List.of();
+    List<String> lines = new ArrayList<>();
+    lines.add(entry(e));
+    if ("PLAN".equals(e.step())) {
+      for (String f : findings(e.detail())) lines.add("                     - " + f);
+    }
+    return lines;
+  }
+
+  private static boolean decision(AuditEntry e) {
+    return "APPROVAL".equals(e.step()) && e.after() != null && e.after().containsKey("gate");
+  }
+
+  private static String detail(AuditEntry e) {
+    String detail = e.detail() == null ? "" : e.detail();
+    if (decision(e)) {
+      // One actor per line: the gate, who decided, and their note when they wrote one.
+      String who = e.actor() == null || e.actor().isBlank() ? "" : " by " + e.actor();
+      String verb = "APPROVED".equals(e.outcome()) ? " approved" : " " + lower(e.outcome());
+      return e.after().get("gate") + verb + who + (detail.isBlank() ? "" : ": " + detail);
+    }
+    if ("PLAN".equals(e.step())) {
+      String steps = e.after() == null ? null : e.after().get("steps");
+      int n = findings(detail).size();
+      return (steps == null ? "planned" : steps + " steps planned")
+          + (n == 0 ? "" : ", " + n + (n == 1 ? " finding:" : " findings:"));
+    }
+    return detail;
+  }
+
+  private static String lower(String s) {
+    return s == null ? "" : s.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * The plan's findings, each once: findings that differ only in the server they open with
+   * ("SERVERA runs 2.6.3.0, which ...", "SERVERB runs 2.6.3.0, which ...") become one naming every
+   * server.
+   */
+  static List<String> findings(String planDetail) {
+    if (planDetail == null || planDetail.isBlank()) return List.of();
+    java.util.Map<String, List<String>> byRest = new java.util.LinkedHashMap<>();
+    for (String f : planDetail.split("; ")) {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("([A-Za-z0-9-]{1,15}) runs (.*)").matcher(f);
+      if (m.matches()) {
+        byRest.computeIfAbsent("runs " + m.group(2), k -> new ArrayList<>()).add(m.group(1));
+      } else {
+        byRest.computeIfAbsent(f, k -> new ArrayList<>());
+      }
+    }
+    List<String> out = new ArrayList<>();
+    byRest.forEach(
+        (rest, servers) -> {
+          if (servers.isEmpty()) out.add(rest);
+          else if (servers.size() == 1) out.add(servers.get(0) + " " + rest);
+          else out.add(String.join(", ", servers) + " run" + rest.substring("runs".length()));
+        });
+    return out;
   }
 
   /**

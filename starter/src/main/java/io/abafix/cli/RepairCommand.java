@@ -152,7 +152,8 @@ final class RepairCommand implements Callable<Integer> {
     while (true) {
       boolean done = result.isDone();
       List<AuditEntry> audit = run.audit();
-      for (; printed < audit.size(); printed++) out.println(Render.entry(audit.get(printed)));
+      for (; printed < audit.size(); printed++)
+        Render.followed(audit.get(printed)).forEach(out::println);
       out.flush();
       if (done) break;
       List<io.abafix.workflows.model.PendingApproval> open = run.progress().pendingApprovals();
@@ -161,7 +162,7 @@ final class RepairCommand implements Callable<Integer> {
         if (approver != null) {
           // The update and query names are the remediation's: one way to decide any run.
           Decisions.pin(client, id)
-              .decidePlan(open, true, approver.user(), "approved by the demo", approver.signer());
+              .decidePlan(open, true, approver.user(), "demo", approver.signer());
         } else {
           out.println(
               "  waiting for approval: abafix approve "

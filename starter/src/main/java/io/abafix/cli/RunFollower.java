@@ -67,7 +67,8 @@ final class RunFollower {
     while (true) {
       boolean done = result.isDone();
       List<AuditEntry> audit = run.audit();
-      for (; printed < audit.size(); printed++) out.println(Render.entry(audit.get(printed)));
+      for (; printed < audit.size(); printed++)
+        Render.followed(audit.get(printed)).forEach(out::println);
       out.flush();
       if (done) break;
       Progress progress = run.progress();
@@ -75,12 +76,7 @@ final class RunFollower {
       if (pending != null && autoApprover != null) {
         try {
           Decisions.pin(client, workflowId)
-              .decide(
-                  pending,
-                  true,
-                  autoApprover.user(),
-                  "approved by the demo",
-                  autoApprover.signer());
+              .decide(pending, true, autoApprover.user(), "demo", autoApprover.signer());
         } catch (io.temporal.client.WorkflowUpdateException refused) {
           out.println(
               "  "
