@@ -5,6 +5,7 @@ import com.google.protobuf.util.JsonFormat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.temporal.api.common.v1.Payloads;
+import io.temporal.common.converter.DataConverterException;
 import io.temporal.payload.codec.PayloadCodec;
 import io.temporal.payload.codec.PayloadCodecException;
 import java.io.IOException;
@@ -138,7 +139,7 @@ final class CodecServer implements AutoCloseable {
       Payloads answer;
       try {
         answer = transform.apply(request.build());
-      } catch (PayloadCodecException e) {
+      } catch (PayloadCodecException | DataConverterException e) {
         reply(exchange, 400, e.getMessage());
         return;
       }
