@@ -1,10 +1,15 @@
 package io.abafix.cli;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.abafix.workflows.codec.AesGcmPayloadCodec;
+import io.abafix.workflows.codec.RefusedPayloadException;
+import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.Payloads;
+import io.temporal.common.converter.DataConverterException;
 import io.temporal.payload.codec.PayloadCodec;
 import io.temporal.payload.codec.PayloadCodecException;
 import java.io.IOException;
@@ -13,8 +18,11 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Temporal's codec-server protocol over abafix's payload key: {@code POST /decode} and {@code POST
@@ -25,10 +33,29 @@ import java.util.function.UnaryOperator;
  * and allows cross-origin calls (CORS) from the one Web UI origin it was given and no other. It
  * listens where it is told; the command defaults to loopback. Every decoded payload it sends is
  * plaintext: whoever holds the token reads the runs.
+ *
+ * <p>{@code /decode} decodes what abafix encrypted and passes every other payload on as it came:
+ * the SDK writes some payloads itself in plain JSON (version markers), a signal may come from
+ * anyone who reaches the cluster, and Temporal's tools ask for every payload of a history (an error
+ * makes {@code temporal workflow show} retry until its deadline). Workers stay closed: their codec
+ * refuses such payloads, and a signal that carries one is dropped.
  */
 final class CodecServer implements AutoCloseable {
   /** Requests larger than this are refused: a UI page decodes a few payloads at a time. */
   static final int MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+
+  /**
+   * The JDK's HTTP server reads this once, when it starts its first server in the JVM: with it,
+   * each accepted connection has TCP_NODELAY. Without it, a kept-alive request's answer (headers,
+   * then body: two writes) waits for the client's delayed ACK, about 40 ms a request.
+   */
+  static final String NODELAY = "sun.net.httpserver.nodelay";
+
+  private static final Logger LOG = LoggerFactory.getLogger(CodecServer.class);
+
+  static {
+    if (System.getProperty(NODELAY) == null) System.setProperty(NODELAY, "true");
+  }
 
   private final HttpServer server;
 
@@ -80,8 +107,27 @@ final class CodecServer implements AutoCloseable {
     return Payloads.newBuilder().addAllPayloads(codec.encode(in.getPayloadsList())).build();
   }
 
+  /**
+   * Each payload abafix encrypted, decrypted; any other (another encoding, or abafix's that does
+   * not decrypt here: another key, tampered) unchanged. An undecryptable one stays ciphertext, so
+   * nothing is revealed, and the rest of the history still shows; the server says which key.
+   */
   private static Payloads decode(PayloadCodec codec, Payloads in) {
-    return Payloads.newBuilder().addAllPayloads(codec.decode(in.getPayloadsList())).build();
+    Payloads.Builder out = Payloads.newBuilder();
+    for (Payload payload : in.getPayloadsList()) {
+      String encoding = payload.getMetadataOrDefault("encoding", ByteString.EMPTY).toStringUtf8();
+      if (!encoding.equals(AesGcmPayloadCodec.ENCODING)) {
+        out.addPayloads(payload);
+        continue;
+      }
+      try {
+        out.addAllPayloads(codec.decode(List.of(payload)));
+      } catch (RefusedPayloadException e) {
+        LOG.warn("passed on a payload still encrypted: {}", e.getMessage());
+        out.addPayloads(payload);
+      }
+    }
+    return out.build();
   }
 
   private static void handle(
@@ -138,7 +184,7 @@ final class CodecServer implements AutoCloseable {
       Payloads answer;
       try {
         answer = transform.apply(request.build());
-      } catch (PayloadCodecException e) {
+      } catch (PayloadCodecException | DataConverterException e) {
         reply(exchange, 400, e.getMessage());
         return;
       }

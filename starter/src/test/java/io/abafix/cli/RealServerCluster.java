@@ -95,6 +95,11 @@ final class RealServerCluster implements AutoCloseable {
    * skips the calling suite where the Temporal CLI is missing ({@link RealTemporal#cli()}).
    */
   static RealServerCluster start(Path dir) throws Exception {
+    return start(dir, List.of());
+  }
+
+  /** As {@link #start(Path)}, the orchestrator started with {@code orchestratorOptions}. */
+  static RealServerCluster start(Path dir, List<String> orchestratorOptions) throws Exception {
     Path cli = RealTemporal.cli();
     TemporalDevServer temporal =
         TemporalDevServer.start(cli, dir.resolve("temporal.db"), dir.resolve("logs"));
@@ -119,7 +124,8 @@ final class RealServerCluster implements AutoCloseable {
             signingKey.toString());
     ProcessGroup shared = new ProcessGroup(Files.createDirectories(dir.resolve("logs")));
     ChildProcess orchestrator =
-        LabTopology.orchestrator(shared, WorkerMain.class.getName(), workerEnv);
+        LabTopology.orchestrator(
+            shared, WorkerMain.class.getName(), workerEnv, orchestratorOptions);
     WorkflowClient client =
         TemporalConnection.at(
             temporal.address(),
@@ -135,6 +141,11 @@ final class RealServerCluster implements AutoCloseable {
         orchestrator,
         client,
         new OperatorCli(temporal.address(), keyFile));
+  }
+
+  /** The payload key file every process of the cluster uses. */
+  Path keyFile() {
+    return dir.resolve("abafix.key");
   }
 
   Path cli() {

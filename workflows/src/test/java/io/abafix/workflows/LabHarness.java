@@ -11,6 +11,8 @@ import io.abafix.lab.LabAdapters;
 import io.abafix.lab.scenario.Scenario;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.audit.AuditSigning;
+import io.abafix.workflows.codec.AesGcmPayloadCodec;
+import io.abafix.workflows.codec.PayloadEncryption;
 import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.ApprovalRequest;
 import io.abafix.workflows.model.ConfirmRequest;
@@ -21,9 +23,11 @@ import io.abafix.workflows.model.RemediationResult;
 import io.abafix.workflows.model.Timings;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.common.converter.DataConverter;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -65,9 +69,13 @@ final class LabHarness implements AutoCloseable {
   final WorkflowClient client;
 
   private LabHarness(Builder b) {
-    this.env =
-        TestWorkflowEnvironment.newInstance(
-            TestEnvironmentOptions.newBuilder().setUseTimeskipping(b.timeSkipping).build());
+    TestEnvironmentOptions.Builder options =
+        TestEnvironmentOptions.newBuilder().setUseTimeskipping(b.timeSkipping);
+    if (b.dataConverter != null) {
+      options.setWorkflowClientOptions(
+          WorkflowClientOptions.newBuilder().setDataConverter(b.dataConverter).build());
+    }
+    this.env = TestWorkflowEnvironment.newInstance(options.build());
     this.pollInterval = b.timeSkipping ? Duration.ofSeconds(30) : Duration.ofMillis(100);
     this.lab = Lab.fromScenario(b.scenario, env::currentTimeMillis);
     this.adapters = LabAdapters.start(lab);
@@ -111,6 +119,7 @@ final class LabHarness implements AutoCloseable {
     private Function<LabAdapters, Directory> directory;
     private final Set<String> withoutWorker = new HashSet<>();
     private boolean twoPerson;
+    private DataConverter dataConverter;
 
     private Builder(Scenario scenario) {
       this.scenario = scenario;
@@ -137,6 +146,12 @@ final class LabHarness implements AutoCloseable {
     /** The workers enforce the two-person rule: a signed start, and an approver who differs. */
     Builder twoPersonWorkers() {
       this.twoPerson = true;
+      return this;
+    }
+
+    /** Every client and worker encrypts its payloads with {@code codec}, as in production. */
+    Builder encryptedWith(AesGcmPayloadCodec codec) {
+      this.dataConverter = PayloadEncryption.dataConverter(codec);
       return this;
     }
 

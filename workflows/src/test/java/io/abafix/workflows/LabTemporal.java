@@ -8,9 +8,13 @@ import io.abafix.lab.Lab;
 import io.abafix.lab.LabAdapters;
 import io.abafix.lab.scenario.Scenario;
 import io.abafix.workflows.audit.AuditSigning;
+import io.abafix.workflows.codec.AesGcmPayloadCodec;
+import io.abafix.workflows.codec.PayloadEncryption;
 import io.abafix.workflows.incident.IncidentRules;
 import io.abafix.workflows.incident.TenantRules;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.util.Map;
@@ -40,7 +44,23 @@ final class LabTemporal implements AutoCloseable {
   }
 
   static LabTemporal start(String scenario) {
-    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
+    return start(scenario, TestWorkflowEnvironment.newInstance());
+  }
+
+  /** As {@link #start(String)}, every client and worker encrypting with {@code codec}. */
+  static LabTemporal start(String scenario, AesGcmPayloadCodec codec) {
+    return start(
+        scenario,
+        TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder()
+                .setWorkflowClientOptions(
+                    WorkflowClientOptions.newBuilder()
+                        .setDataConverter(PayloadEncryption.dataConverter(codec))
+                        .build())
+                .build()));
+  }
+
+  private static LabTemporal start(String scenario, TestWorkflowEnvironment env) {
     Lab lab =
         Lab.fromScenario(Scenario.fromResource(scenario).withoutLatency(), env::currentTimeMillis);
     LabAdapters adapters = LabAdapters.start(lab);

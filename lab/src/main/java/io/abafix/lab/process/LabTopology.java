@@ -135,8 +135,23 @@ public final class LabTopology {
   public static ChildProcess orchestrator(
       ProcessGroup group, String workerMain, Map<String, String> workerEnvironment)
       throws IOException, InterruptedException {
+    return orchestrator(group, workerMain, workerEnvironment, List.of());
+  }
+
+  /**
+   * {@code abafix-worker orchestrator OPTIONS} (e.g. {@code --metrics-port 0}), started and
+   * polling.
+   */
+  public static ChildProcess orchestrator(
+      ProcessGroup group,
+      String workerMain,
+      Map<String, String> workerEnvironment,
+      List<String> options)
+      throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(List.of("orchestrator"));
+    args.addAll(options);
     ChildProcess orchestrator =
-        group.java("orchestrator", workerMain, List.of("orchestrator"), workerEnvironment, false);
+        group.java("orchestrator", workerMain, args, workerEnvironment, false);
     orchestrator.awaitPolling();
     return orchestrator;
   }

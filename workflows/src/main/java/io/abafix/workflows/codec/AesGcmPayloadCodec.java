@@ -31,6 +31,9 @@ import javax.crypto.spec.GCMParameterSpec;
  *
  * <p>Fails closed: a payload that is not encrypted is refused, unless the codec was built to accept
  * plaintext ({@link PayloadEncryption#ACCEPT_PLAINTEXT}, for histories written before encryption).
+ * Every refusal of a payload (not encrypted, another key, does not decrypt) is a {@link
+ * RefusedPayloadException}, which the SDK takes as an unreadable input: a signal that carries one
+ * is dropped and the run goes on.
  */
 public final class AesGcmPayloadCodec implements PayloadCodec {
   /** The {@code encoding} metadata value of an encrypted payload. */
@@ -138,7 +141,7 @@ public final class AesGcmPayloadCodec implements PayloadCodec {
     ByteString encoding = payload.getMetadataOrDefault(METADATA_ENCODING, ByteString.EMPTY);
     if (!encoding.toStringUtf8().equals(ENCODING)) {
       if (acceptPlaintext) return payload;
-      throw new PayloadCodecException(
+      throw new RefusedPayloadException(
           "refused a payload that is not encrypted (encoding '"
               + encoding.toStringUtf8()
               + "'): every abafix process encrypts, so it was written by something else; set "
@@ -148,7 +151,7 @@ public final class AesGcmPayloadCodec implements PayloadCodec {
     String keyId = payload.getMetadataOrDefault(KEY_ID, ByteString.EMPTY).toStringUtf8();
     SecretKey key = keys.get(keyId);
     if (key == null) {
-      throw new PayloadCodecException(
+      throw new RefusedPayloadException(
           "payload was encrypted with key '"
               + keyId
               + "', which this process was not given: "
@@ -175,9 +178,8 @@ public final class AesGcmPayloadCodec implements PayloadCodec {
                   + "', not '"
                   + expected
                   + "' (a payload copied from another run)";
-      throw new PayloadCodecException(
-          new IllegalStateException(
-              "payload encrypted with key '" + keyId + "' does not decrypt" + where, e));
+      throw new RefusedPayloadException(
+          "payload encrypted with key '" + keyId + "' does not decrypt" + where, e);
     }
   }
 

@@ -1,13 +1,14 @@
 package io.abafix.workflows.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.common.converter.DataConverter;
-import io.temporal.payload.codec.PayloadCodecException;
+import io.temporal.common.converter.DataConverterException;
 import io.temporal.payload.context.ActivitySerializationContext;
 import io.temporal.payload.context.WorkflowSerializationContext;
 import java.nio.charset.StandardCharsets;
@@ -69,9 +70,9 @@ class AesGcmPayloadCodecTest {
   @Test
   void a_plaintext_payload_is_refused_with_a_clear_error() throws Exception {
     AesGcmPayloadCodec codec = codec(Map.of(PayloadEncryption.KEY_FILE, keyFile("k").toString()));
-    PayloadCodecException e =
+    RefusedPayloadException e =
         assertThrows(
-            PayloadCodecException.class,
+            RefusedPayloadException.class,
             () -> codec.withContext(RUN_A).decode(List.of(plain("{\"approved\":true}"))));
     assertTrue(e.getMessage().contains("not encrypted"), e.getMessage());
     assertTrue(e.getMessage().contains(PayloadEncryption.ACCEPT_PLAINTEXT), e.getMessage());
@@ -98,12 +99,10 @@ class AesGcmPayloadCodecTest {
   void a_payload_from_run_a_does_not_decode_in_run_b() throws Exception {
     AesGcmPayloadCodec codec = codec(Map.of(PayloadEncryption.KEY_FILE, keyFile("k").toString()));
     Payload fromA = codec.withContext(RUN_A).encode(List.of(plain("\"approve\""))).get(0);
-    PayloadCodecException e =
+    RefusedPayloadException e =
         assertThrows(
-            PayloadCodecException.class, () -> codec.withContext(RUN_B).decode(List.of(fromA)));
-    assertTrue(
-        String.valueOf(e.getCause().getMessage()).contains("copied from another run"),
-        e.getCause().getMessage());
+            RefusedPayloadException.class, () -> codec.withContext(RUN_B).decode(List.of(fromA)));
+    assertTrue(e.getMessage().contains("copied from another run"), e.getMessage());
 
     // Relabelling it as B's does not help: the label is authenticated.
     Payload relabelled =
@@ -113,7 +112,57 @@ class AesGcmPayloadCodecTest {
                 ByteString.copyFromUtf8("default/" + RUN_B.getWorkflowId()))
             .build();
     assertThrows(
-        PayloadCodecException.class, () -> codec.withContext(RUN_B).decode(List.of(relabelled)));
+        RefusedPayloadException.class, () -> codec.withContext(RUN_B).decode(List.of(relabelled)));
+  }
+
+  /**
+   * The SDK drops a signal whose payload cannot be read only when reading it throws a {@link
+   * DataConverterException}; any other exception fails every workflow task of the run. So each
+   * refusal, as the data converter passes it on, is one, and says nothing of the payload's
+   * contents.
+   */
+  @Test
+  void every_refused_payload_is_a_data_converter_exception_without_its_contents() throws Exception {
+    AesGcmPayloadCodec codec = codec(Map.of(PayloadEncryption.KEY_FILE, keyFile("k").toString()));
+    AesGcmPayloadCodec otherKey =
+        codec(
+            Map.of(
+                PayloadEncryption.KEY_FILE,
+                keyFile("other").toString(),
+                PayloadEncryption.KEY_ID,
+                "other"));
+    AesGcmPayloadCodec sameIdOtherKey =
+        codec(Map.of(PayloadEncryption.KEY_FILE, keyFile("same-id").toString()));
+    DataConverter converter = PayloadEncryption.dataConverter(codec).withContext(RUN_A);
+    String secret = "forged reason from SERVERA";
+    Payload sealed = codec.withContext(RUN_A).encode(List.of(plain("\"" + secret + "\""))).get(0);
+    byte[] flipped = sealed.getData().toByteArray();
+    flipped[flipped.length - 1] ^= 1;
+    Map<String, Payload> refused =
+        Map.of(
+            "plaintext",
+            plain("\"" + secret + "\""),
+            "another key id",
+            otherKey.withContext(RUN_A).encode(List.of(plain("\"" + secret + "\""))).get(0),
+            "another key under the same id",
+            sameIdOtherKey.withContext(RUN_A).encode(List.of(plain("\"" + secret + "\""))).get(0),
+            "tampered",
+            sealed.toBuilder().setData(ByteString.copyFrom(flipped)).build(),
+            "sealed for another workflow",
+            codec.withContext(RUN_B).encode(List.of(plain("\"" + secret + "\""))).get(0));
+    refused.forEach(
+        (what, payload) -> {
+          DataConverterException e =
+              assertThrows(
+                  DataConverterException.class,
+                  () -> converter.fromPayload(payload, String.class, String.class),
+                  what);
+          assertTrue(e instanceof RefusedPayloadException, what + ": " + e);
+          for (Throwable t = e; t != null; t = t.getCause()) {
+            assertFalse(String.valueOf(t.getMessage()).contains(secret), what + ": " + t);
+          }
+        });
+    assertEquals(secret, converter.fromPayload(sealed, String.class, String.class));
   }
 
   @Test
