@@ -131,7 +131,8 @@ final class RehearseCommand implements Callable<Integer> {
               ReportCommand.entries(r.audit()),
               r.outcome().name(),
               ReportCommand.live()),
-          html);
+          html,
+          true);
       o.println("report: " + html);
     }
     o.flush();

@@ -125,10 +125,16 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   static void write(RunReport report, Path file) {
+    write(report, file, false);
+  }
+
+  /** The same, marked as the lab's when {@code simulation} (a demo, a rehearsal). */
+  static void write(RunReport report, Path file, boolean simulation) {
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) Files.createDirectories(parent);
-      Files.writeString(file, HtmlReport.render(report, Instant.now()), StandardCharsets.UTF_8);
+      Files.writeString(
+          file, HtmlReport.render(report, Instant.now(), simulation), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the report to " + file, e);
     }

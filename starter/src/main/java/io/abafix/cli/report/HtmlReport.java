@@ -61,7 +61,9 @@ public final class HtmlReport {
       dl.summary dd { margin: 0; }
       table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
       th, td { border: 1px solid var(--line); padding: .25rem .45rem; text-align: left;
-        vertical-align: top; }
+        vertical-align: top; overflow-wrap: anywhere; }
+      .simulation { background: #fff4d6; border: 2px solid #e0c878; padding: .5rem .8rem;
+        font-weight: 600; letter-spacing: .02em; }
       th { background: #f6f8fa; }
       td.changed { background: #e6f4ea; font-weight: 600; }
       tr.after td { border-bottom-width: 2px; }
@@ -105,6 +107,14 @@ public final class HtmlReport {
 
   /** The page. {@code generatedAt} is printed in the footer (passed in to keep this pure). */
   public static String render(RunReport r, Instant generatedAt) {
+    return render(r, generatedAt, false);
+  }
+
+  /**
+   * @param simulation whether the run was the lab's (a demo or a rehearsal): the page says so at
+   *     its top, so that nobody takes it for a change made to real servers
+   */
+  public static String render(RunReport r, Instant generatedAt, boolean simulation) {
     StringBuilder h = new StringBuilder(32_000);
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; ")
@@ -117,6 +127,10 @@ public final class HtmlReport {
         .append("</title>\n<style>")
         .append(STYLE)
         .append("</style>\n</head>\n<body>\n");
+    if (simulation) {
+      h.append("<p id=\"simulation\" class=\"simulation\">LAB SIMULATION: these servers and")
+          .append(" this tenant are abafix's lab; nothing real was changed.</p>\n");
+    }
     header(h, r);
     summary(h, r);
     timelines(h, r);
@@ -357,6 +371,31 @@ public final class HtmlReport {
     h.append("</tbody>\n</table>\n</section>\n");
   }
 
+  /** What some evidence fields mean, where their name alone does not say it. */
+  private static final Map<String, String> EVIDENCE_WORDS =
+      Map.ofEntries(
+          Map.entry("signedInAs", "signed in as"),
+          Map.entry("signedInAt", "signed in at"),
+          Map.entry("tenantId", "in tenant"),
+          Map.entry("digest", "bound to what was shown, digest"),
+          Map.entry("changes", "with the plan's other changes"),
+          Map.entry("credentialReference", "with the credential"),
+          Map.entry("identityBefore", "replacing the identity"),
+          Map.entry("serviceAccount", "giving the service account"),
+          Map.entry("machineIdFrom", "machine id from"),
+          Map.entry("machineIdTo", "machine id to"),
+          Map.entry("retiredAppIds", "retiring app"),
+          Map.entry("objectId", "for the approver object"),
+          Map.entry("revertToServiceAccount", "revert of"),
+          Map.entry("regenerateMachineId", "machine id regeneration of"));
+
+  /** A field's name in words: from the table, else its camelCase split ("appIds" to "app ids"). */
+  static String inWords(String key) {
+    String known = EVIDENCE_WORDS.get(key);
+    if (known != null) return known;
+    return key.replaceAll("([a-z0-9])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
+  }
+
   /** Whatever the entry carries beyond the common fields: a verified identity, a signature. */
   private static void evidence(StringBuilder h, Entry e) {
     boolean any = false;
@@ -364,9 +403,9 @@ public final class HtmlReport {
       for (Map.Entry<String, String> f : facts.entrySet()) {
         if (f.getKey().equals("gate")) continue;
         h.append(any ? "<br>" : "")
-            .append(esc(f.getKey()))
+            .append(esc(inWords(f.getKey())))
             .append(": <span class=\"mono\">")
-            .append(esc(f.getValue()))
+            .append(esc(f.getValue().replace(",", ", ")))
             .append("</span>");
         any = true;
       }
