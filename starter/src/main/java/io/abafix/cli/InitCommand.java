@@ -196,7 +196,7 @@ final class InitCommand implements Callable<Integer> {
         .append(" groups: assign the people who may approve to abafix approver. API permissions:")
         .append(
             " openid and profile (Microsoft Graph, delegated), Grant admin consent. Put the two")
-        .append(" ids into abafix.env (README, \"Who approved\").\n\n");
+        .append(" ids into abafix.env (docs/security.md, \"Who approved\").\n\n");
     b.append("3. On each server (")
         .append(String.join(", ", names))
         .append("): copy servers\\<NAME>\\server-worker-policy.json to")
@@ -220,7 +220,8 @@ final class InitCommand implements Callable<Integer> {
         .append(": check reports with abafix audit verify ... --expect-key-id ")
         .append(keyId)
         .append(".\n\n");
-    b.append("5. Start Temporal, the orchestrator and the directory worker (README, \"Run it for")
+    b.append(
+            "5. Start Temporal, the orchestrator and the directory worker (docs/deployment.md, \"Run it for")
         .append(" real\"), then try the plan without changing anything: abafix remediate --tenant ")
         .append(tenant)
         .append(names.stream().map(n -> " --server " + n).reduce("", String::concat))

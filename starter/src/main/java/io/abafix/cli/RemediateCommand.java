@@ -293,7 +293,7 @@ final class RemediateCommand implements Callable<Integer> {
                 + " for "
                 + s
                 + ": the revert needs a Hybrid Identity Administrator credential stored on each"
-                + " server (see README)");
+                + " server (see docs/remediation.md)");
       }
     }
     if (r.approvals().timeoutSeconds() <= 0) {

@@ -52,7 +52,7 @@ import picocli.CommandLine.Spec;
           + " abafix-directory@<tenant> for each.",
       "The app registration needs "
           + GraphPermissions.SUMMARY
-          + " (README: Directory permissions).",
+          + " (docs/security.md: Directory permissions).",
       "Its certificate must hold an RSA key (msal4j signs with RS256 only) and is a Tier-0 secret."
     })
 final class DirectoryCommand implements Callable<Integer> {
@@ -71,7 +71,7 @@ final class DirectoryCommand implements Callable<Integer> {
       names = "--tenants",
       paramLabel = "FILE",
       description =
-          "The deployment's tenants file (see the README): one directory worker per tenant, in"
+          "The deployment's tenants file (see docs/many-tenants.md): one directory worker per tenant, in"
               + " this process. Instead of --tenant-id, --client-id and --certificate")
   Path tenantsFile;
 

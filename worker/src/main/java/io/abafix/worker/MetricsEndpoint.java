@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * The Temporal SDK's metrics of one worker process (polls, task latencies, failures, per task
  * queue), served at {@code http://HOST:PORT/metrics} in Prometheus' text format. The series to
- * alert on are named in the README.
+ * alert on are named in docs/operations.md.
  */
 public final class MetricsEndpoint implements AutoCloseable {
   private final PrometheusMeterRegistry registry;

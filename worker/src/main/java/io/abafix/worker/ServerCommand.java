@@ -138,7 +138,7 @@ final class ServerCommand implements Callable<Integer> {
             + " connector's name, user name (an app id or Sync_...@tenant) and ABA parameters, and"
             + " the newest Directory Synchronization event messages; no password or key"
             + " (encrypted connector parameters are never written). Read it before sharing it; the"
-            + " README says how to turn it into a fixture."
+            + " docs/server-side.md says how to turn it into a fixture."
       })
   Path capture;
 
@@ -210,7 +210,7 @@ final class ServerCommand implements Callable<Integer> {
       description =
           "What this worker allows: module folders with their files' SHA-256, the pinned"
               + " Gallery version, and the credential names it maps to CLIXML files (JSON; see"
-              + " README). Without it, no module source and no credential reference is accepted")
+              + " docs/deployment.md). Without it, no module source and no credential reference is accepted")
   Path policyFile;
 
   private final Launcher launcher;
@@ -298,7 +298,7 @@ final class ServerCommand implements Callable<Integer> {
           if (policyFile == null) {
             return "no --policy FILE: this worker would accept no credential reference and no"
                 + " module source, so every revert and ADSyncTools install would be refused;"
-                + " the installer writes one (see the README's policy file)";
+                + " the installer writes one (see docs/deployment.md, the policy file)";
           }
           policy[0] = policy();
           List<String> unreadable = new java.util.ArrayList<>();

@@ -155,7 +155,7 @@ public final class Workers {
 
   /**
    * The tenant-blind queue {@code abafix-server-<name>}, polled beside the tenant's while runs
-   * started before tenant routing finish (see the README's "Changing a workflow").
+   * started before tenant routing finish (see docs/development.md, "Changing a workflow").
    */
   public static Worker serverDraining(
       WorkerFactory factory, SyncServerHost host, ApprovalGuard approvals) {

@@ -101,7 +101,8 @@ class WorkerMetricsTest {
       assertTrue(body.contains("temporal_workflow_task_schedule_to_start_latency_seconds"), body);
       assertTrue(body.contains("task_queue=\"abafix-orchestrator\""), body);
       assertTrue(
-          body.contains("temporal_workflow_task_execution_failed"), "named in README: " + body);
+          body.contains("temporal_workflow_task_execution_failed"),
+          "named in docs/operations.md: " + body);
       process.stop();
       assertEquals(0, exit.get(10, TimeUnit.SECONDS));
     } finally {

@@ -7,8 +7,8 @@ import java.util.Locale;
 /**
  * The one statement of what the directory worker's app may need in Microsoft Graph: each call, the
  * least privileged application permission that allows it, and Microsoft's page that says so. The
- * README's permission table, the worker's help, the 403 hint and preflight's fixes all come from
- * here.
+ * permission table in docs/security.md, the worker's help, the 403 hint and preflight's fixes all
+ * come from here.
  */
 public final class GraphPermissions {
   public static final String APPLICATION_READ_WRITE_ALL = "Application.ReadWrite.All";

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * What the shipped scripts must say where no PowerShell runs here to show it: the ADSync objects,
  * whose properties differ between builds, are read without a dot (under {@code Set-StrictMode} a
  * missing property throws), and a connector password is dropped by its name as well as its type. A
- * first run on a server confirms the rest (README, "Known limits").
+ * first run on a server confirms the rest (docs/server-side.md, "Known limits").
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 class ScriptTextTest {

@@ -23,9 +23,9 @@ import java.util.regex.Pattern;
  * Turns a captured fleet into a lab scenario, so that the remediation can be rehearsed on a copy of
  * it. Each server's raw answers go through the production adapter and shape rules ({@link
  * CapturedServer}); what they mean becomes the scenario's server. The mapping, field by field, is
- * in the README ("Rehearse on a twin"). What the lab cannot reproduce is refused, naming it: a
- * shape no rule recognises, ADSync stopped, a suspended scheduler or an open wizard, an identity on
- * an app the directory did not list, a key without a thumbprint.
+ * in docs/rehearsal.md ("Rehearse on a twin"). What the lab cannot reproduce is refused, naming it:
+ * a shape no rule recognises, ADSync stopped, a suspended scheduler or an open wizard, an identity
+ * on an app the directory did not list, a key without a thumbprint.
  */
 public final class CaptureMapping {
   private static final Pattern THUMBPRINT = Pattern.compile("[0-9A-Fa-f]{40}");
