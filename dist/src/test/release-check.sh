@@ -33,6 +33,14 @@ case "$version" in abafix*) ;; *) echo "release-check: --version said: $version"
 ./abafix-worker server --check --help | grep -q -- '--check' \
   || { echo "release-check: abafix-worker server --check --help does not document --check" >&2; exit 1; }
 
+./abafix init "$work/abafix-contoso" --tenant contoso.onmicrosoft.com --server SERVERA --server SERVERB > "$work/init.out" \
+  || { echo "release-check: abafix init failed" >&2; exit 1; }
+for made in abafix.key audit-signing.key audit-signing.key.pub abafix.env NEXT-STEPS.txt \
+  servers/SERVERA/server-worker-policy.json servers/SERVERB/server-worker-policy.json; do
+  [ -f "$work/abafix-contoso/$made" ] || { echo "release-check: abafix init did not write $made" >&2; exit 1; }
+done
+echo "release-check: abafix init wrote the keys, the policies and the next steps"
+
 ./abafix demo --json --audit-out "$work/audit.jsonl" > "$work/demo.json" 2> "$work/demo.err" \
   || { cat "$work/demo.err" >&2; echo "release-check: the demo failed" >&2; exit 1; }
 grep -q '"outcome":"SUCCEEDED"' "$work/demo.json" \
