@@ -3,6 +3,7 @@ package io.abafix.cli.bench;
 import io.abafix.activities.TaskQueues;
 import io.abafix.cli.EmbeddedTemporal;
 import io.abafix.cli.LabApprover;
+import io.abafix.cli.rehearsal.RehearsalTiming;
 import io.abafix.lab.Lab;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.model.RemediationResult;
@@ -256,28 +257,10 @@ final class PausedWindowBench {
         figures);
   }
 
+  /** The rehearsal's table of typical step lengths, so that both predict from one table. */
   private static Map<String, Long> realLatencies() {
     Map<String, Long> m = new LinkedHashMap<>();
-    m.put("inspect", 5_000L);
-    m.put("setSyncCycleEnabled", 2_000L);
-    m.put("revertToServiceAccount", 20_000L);
-    m.put("testConnectorAuthentication", 5_000L);
-    m.put("setMachineIdentifier", 60_000L);
-    m.put("rotateApplicationCertificate", 30_000L);
-    m.put("configureApplicationAuthentication", 60_000L);
-    m.put("readEvents", 2_000L);
-    for (String graph :
-        List.of(
-            "listApplications",
-            "getApplication",
-            "getDeletedApplication",
-            "deleteApplication",
-            "restoreApplication",
-            "servicePrincipalExists",
-            "createServicePrincipal",
-            "isGlobalAdministrator")) {
-      m.put(graph, 300L);
-    }
+    RehearsalTiming.STEP_SECONDS.forEach((step, seconds) -> m.put(step, seconds * 1000));
     return java.util.Collections.unmodifiableMap(m);
   }
 }

@@ -19,37 +19,55 @@ public final class RehearsalTiming {
   public static final int DEFAULT_SCALE = 500;
 
   /**
-   * The typical length of each port method, in seconds: loading the ADSync module and reading the
-   * state; a scheduler change; the revert (Add-ADSyncAADServiceAccount signs in to Entra ID);
-   * stopping ADSync, writing the registry and starting ADSync again; rotation and ABA configuration
-   * (a key upload and an app registration); reading the event log; and one Graph call each.
+   * One step's typical length and what it rests on. Microsoft publishes no step lengths: each is an
+   * estimate from what the step does, to be replaced by a capture's (abafix capture records each
+   * script's duration).
    */
+  public record StepLength(String step, long seconds, String basis) {}
+
+  /**
+   * The one table of typical step lengths, used by the rehearsal's prediction, the demo's "in a
+   * real run" lines and the sync-paused benchmark alike.
+   */
+  public static final java.util.List<StepLength> STEPS =
+      java.util.List.of(
+          new StepLength("inspect", 5, "estimate: load the ADSync module and run the read cmdlets"),
+          new StepLength("setSyncCycleEnabled", 3, "estimate: one Set-ADSyncScheduler call"),
+          new StepLength(
+              "revertToServiceAccount",
+              30,
+              "estimate: Add-ADSyncAADServiceAccount creates the account, signing in to Entra ID"),
+          new StepLength(
+              "testConnectorAuthentication", 20, "estimate: a Delta Import of the Entra connector"),
+          new StepLength(
+              "setMachineIdentifier",
+              90,
+              "estimate: stop ADSync, write the registry value, start ADSync"),
+          new StepLength(
+              "rotateApplicationCertificate",
+              45,
+              "estimate: a new key uploaded to the app and the connector updated"),
+          new StepLength(
+              "configureApplicationAuthentication",
+              60,
+              "estimate: an app registration, its service principal and key, the connector"),
+          new StepLength("readEvents", 3, "estimate: one filtered Get-WinEvent"),
+          new StepLength("listApplications", 1, "estimate: one Microsoft Graph call"),
+          new StepLength("getApplication", 1, "estimate: one Microsoft Graph call"),
+          new StepLength("getDeletedApplication", 1, "estimate: one Microsoft Graph call"),
+          new StepLength("deleteApplication", 1, "estimate: one Microsoft Graph call"),
+          new StepLength("restoreApplication", 1, "estimate: one Microsoft Graph call"),
+          new StepLength("servicePrincipalExists", 1, "estimate: one Microsoft Graph call"),
+          new StepLength("createServicePrincipal", 1, "estimate: one Microsoft Graph call"),
+          new StepLength("isGlobalAdministrator", 1, "estimate: one Microsoft Graph call"));
+
+  /** {@link #STEPS} by port method, in seconds. */
   public static final Map<String, Long> STEP_SECONDS = steps();
 
   private static Map<String, Long> steps() {
     Map<String, Long> m = new LinkedHashMap<>();
-    m.put("inspect", 5L);
-    m.put("setSyncCycleEnabled", 3L);
-    m.put("revertToServiceAccount", 30L);
-    m.put("testConnectorAuthentication", 20L);
-    m.put("setMachineIdentifier", 90L);
-    m.put("rotateApplicationCertificate", 45L);
-    m.put("configureApplicationAuthentication", 60L);
-    m.put("readEvents", 3L);
-    for (String graph :
-        new String[] {
-          "listApplications",
-          "getApplication",
-          "getDeletedApplication",
-          "deleteApplication",
-          "restoreApplication",
-          "servicePrincipalExists",
-          "createServicePrincipal",
-          "isGlobalAdministrator"
-        }) {
-      m.put(graph, 1L);
-    }
-    return Map.copyOf(m);
+    STEPS.forEach(s -> m.put(s.step(), s.seconds()));
+    return java.util.Collections.unmodifiableMap(m);
   }
 
   /**

@@ -85,4 +85,14 @@ class PausedWindowBenchTest {
             null,
             null));
   }
+
+  @Test
+  void the_benchmark_predicts_from_the_rehearsals_one_table_of_step_lengths() {
+    java.util.Map<String, Long> fromRehearsal = new java.util.LinkedHashMap<>();
+    io.abafix.cli.rehearsal.RehearsalTiming.STEPS.forEach(
+        s -> fromRehearsal.put(s.step(), s.seconds() * 1000));
+    assertEquals(fromRehearsal, PausedWindowBench.REAL_LATENCY_MILLIS);
+    io.abafix.cli.rehearsal.RehearsalTiming.STEPS.forEach(
+        s -> org.junit.jupiter.api.Assertions.assertFalse(s.basis().isBlank(), s.step()));
+  }
 }
