@@ -200,12 +200,12 @@ final class DemoCommand implements Callable<Integer> {
         audit = result.audit();
         if (dryRun) Render.plan(result.plan()).forEach(progress::println);
       } catch (WorkflowFailedException e) {
-        outcome = Outcome.COMPENSATED;
+        SharedAppRemediationWorkflow ended =
+            client.newWorkflowStub(SharedAppRemediationWorkflow.class, id);
+        outcome = ClosedRun.outcome(e, () -> ended.progress().outcome());
         message = ErrorHandler.rootMessage(e);
-        audit = client.newWorkflowStub(SharedAppRemediationWorkflow.class, id).audit();
+        audit = ClosedRun.journal(ended::audit);
       }
-      AuditExport.write(audit, auditOut);
-      Path auditKey = AuditExport.writePublicKey(env.auditPublicKey(), auditOut);
       LabSnapshot end = lab.snapshot();
       progress.println("outcome: " + outcome + ": " + message);
       progress.println("final state (read from the lab):");
@@ -222,19 +222,25 @@ final class DemoCommand implements Callable<Integer> {
                           s.syncCycleEnabled() ? "enabled" : "PAUSED")));
       end.applications()
           .forEach(a -> progress.println("  app " + a.displayName() + "  appId " + a.appId()));
-      progress.println("journal: " + audit.size() + " entries written to " + auditOut);
-      progress.println("  " + Render.signer(audit));
-      progress.println(
-          "  check it: abafix audit verify "
-              + auditOut
-              + " --public-key "
-              + auditKey
-              + Render.expectKeyId(audit));
-      Path report = reportBeside(auditOut);
-      AuditFile written = AuditFile.read(auditOut, env.auditPublicKey());
-      ReportCommand.write(
-          RunReport.of(id, written.entries(), outcome.name(), written.verification()), report);
-      progress.println("report: " + report);
+      if (audit.isEmpty()) {
+        progress.println("journal: " + ClosedRun.NO_JOURNAL + "; nothing written");
+      } else {
+        AuditExport.write(audit, auditOut);
+        Path auditKey = AuditExport.writePublicKey(env.auditPublicKey(), auditOut);
+        progress.println("journal: " + audit.size() + " entries written to " + auditOut);
+        progress.println("  " + Render.signer(audit));
+        progress.println(
+            "  check it: abafix audit verify "
+                + auditOut
+                + " --public-key "
+                + auditKey
+                + Render.expectKeyId(audit));
+        Path report = reportBeside(auditOut);
+        AuditFile written = AuditFile.read(auditOut, env.auditPublicKey());
+        ReportCommand.write(
+            RunReport.of(id, written.entries(), outcome.name(), written.verification()), report);
+        progress.println("report: " + report);
+      }
       progress.flush();
       if (json) {
         spec.commandLine().getOut().println(summaryJson(outcome, end, message, findings, audit));
@@ -285,7 +291,8 @@ final class DemoCommand implements Callable<Integer> {
     if (keyFile != null && address == null) {
       throw new UserError("--encryption-key-file goes with --address");
     }
-    if (address != null) environment(); // checks --address and the key as for one scenario
+    // --address and the key are checked as for one scenario, before any lab is read.
+    AesGcmPayloadCodec codec = address == null ? null : codec();
     List<Lab> labs = new ArrayList<>();
     Set<String> tenants = new java.util.HashSet<>();
     for (String name : scenarioNames) {
@@ -320,7 +327,7 @@ final class DemoCommand implements Callable<Integer> {
                     .toList()));
     progress.flush();
     MultiTenantDemo.Options options = MultiTenantDemo.Options.quiet().withProgress(progress);
-    if (address != null) options = options.withAddress(address);
+    if (address != null) options = options.withAddress(address).withCodec(codec);
     MultiTenantDemo.Result result = MultiTenantDemo.runLabs(labs, options);
     for (MultiTenantDemo.TenantSummary t : result.tenants()) {
       Path audit = besideWithTenant(auditOut, t.tenant());
@@ -386,6 +393,15 @@ final class DemoCommand implements Callable<Integer> {
       if (keyFile != null) throw new UserError("--encryption-key-file goes with --address");
       return DemoEnvironment::start;
     }
+    AesGcmPayloadCodec codec = codec();
+    return lab -> DemoEnvironment.startAgainst(lab, address, codec);
+  }
+
+  /**
+   * With --address, the payload key of --encryption-key-file or the environment, or else one of the
+   * demo's own.
+   */
+  private AesGcmPayloadCodec codec() {
     if (!address.matches("[A-Za-z0-9.\\[\\]:-]+:[0-9]{1,5}")) {
       throw new UserError("--address must be HOST:PORT, not " + address);
     }
@@ -400,13 +416,11 @@ final class DemoCommand implements Callable<Integer> {
     // An inline key in the environment is named and refused by fromEnvironment, not ignored.
     boolean configured =
         env.apply(PayloadEncryption.KEY_FILE) != null || env.apply("ABAFIX_ENCRYPTION_KEY") != null;
-    AesGcmPayloadCodec codec;
     try {
-      codec = configured ? PayloadEncryption.fromEnvironment(env) : PayloadEncryption.ephemeral();
+      return configured ? PayloadEncryption.fromEnvironment(env) : PayloadEncryption.ephemeral();
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-    return lab -> DemoEnvironment.startAgainst(lab, address, codec);
   }
 
   /** The servers to remediate: the scenario's, or those named with --server. */

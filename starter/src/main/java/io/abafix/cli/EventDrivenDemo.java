@@ -25,6 +25,7 @@ import io.abafix.workflows.incident.IncidentStatus;
 import io.abafix.workflows.incident.Remedy;
 import io.abafix.workflows.model.ApprovalRequest;
 import io.abafix.workflows.model.DecisionScope;
+import io.abafix.workflows.model.Outcome;
 import io.abafix.workflows.model.PendingApproval;
 import io.abafix.workflows.model.Timings;
 import io.temporal.client.WorkflowClient;
@@ -122,17 +123,26 @@ final class EventDrivenDemo {
       watchers.forEach(ServerWatcher::close);
 
       List<AuditEntry> all = new ArrayList<>(result.audit());
-      for (ChildRun c : result.children()) all.addAll(childAudit(client, c));
-      AuditExport.write(all, auditOut);
+      for (ChildRun c : result.children()) {
+        all.addAll(ClosedRun.journal(() -> childAudit(client, c)));
+      }
       progress.println("incident: " + result.outcome() + ": " + result.message());
       finalState().forEach(progress::println);
-      progress.println(
-          "journal: " + all.size() + " entries (incident, then each child) written to " + auditOut);
-      Path report = DemoCommand.reportBeside(auditOut);
-      AuditFile written = AuditFile.read(auditOut);
-      ReportCommand.write(
-          RunReport.of(incidentId, written.entries(), null, written.verification()), report);
-      progress.println("report: " + report);
+      if (all.isEmpty()) {
+        progress.println("journal: " + ClosedRun.NO_JOURNAL + "; nothing written");
+      } else {
+        AuditExport.write(all, auditOut);
+        progress.println(
+            "journal: "
+                + all.size()
+                + " entries (incident, then each child) written to "
+                + auditOut);
+        Path report = DemoCommand.reportBeside(auditOut);
+        AuditFile written = AuditFile.read(auditOut);
+        ReportCommand.write(
+            RunReport.of(incidentId, written.entries(), null, written.verification()), report);
+        progress.println("report: " + report);
+      }
       progress.flush();
       if (json) {
         out.println(DemoCommand.summaryJson(outcomeFor(result), lab.snapshot()));
@@ -225,12 +235,18 @@ final class EventDrivenDemo {
     Set<String> followed = new HashSet<>();
     while (true) {
       boolean done = result.isDone();
-      List<AuditEntry> audit = incident.audit();
+      List<AuditEntry> audit;
+      try {
+        audit = incident.audit();
+        if (!done) status = incident.status();
+      } catch (io.temporal.client.WorkflowQueryException e) {
+        if (ClosedRun.closed(result)) break;
+        throw e;
+      }
       for (; printed < audit.size(); printed++)
         Render.followed(audit.get(printed)).forEach(progress::println);
       progress.flush();
       if (done) break;
-      status = incident.status();
       if (status.pendingApproval() != null) {
         for (var run : status.proposal()) {
           progress.println("  proposed: " + run.remedy() + " as " + run.workflowId());
@@ -268,7 +284,24 @@ final class EventDrivenDemo {
       }
       TimeUnit.MILLISECONDS.sleep(200);
     }
-    return result.join();
+    try {
+      return result.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (!(e.getCause() instanceof WorkflowFailedException failed)) throw e;
+      // Ended from outside (terminated, cancelled): the demo says so, with the journal so far.
+      Outcome how = ClosedRun.outcome(failed, null);
+      List<AuditEntry> audit = ClosedRun.journal(incident::audit);
+      return new IncidentResult(
+          how.name(),
+          ErrorHandler.rootMessage(failed),
+          List.of(),
+          null,
+          status.children(),
+          List.of(),
+          audit,
+          0,
+          audit.size());
+    }
   }
 
   private void followChild(WorkflowClient client, ChildRun child) throws Exception {
@@ -280,7 +313,17 @@ final class EventDrivenDemo {
         RepairCommand.follow(client, child.workflowId(), progress, approver);
       }
     } catch (WorkflowFailedException e) {
-      progress.println("  " + child.workflowId() + " failed: " + ErrorHandler.rootMessage(e));
+      Outcome how =
+          ClosedRun.outcome(
+              e,
+              child.remedy() == Remedy.SHARED_APP_REMEDIATION
+                  ? () ->
+                      client
+                          .newWorkflowStub(SharedAppRemediationWorkflow.class, child.workflowId())
+                          .progress()
+                          .outcome()
+                  : null);
+      progress.println("  " + child.workflowId() + " " + how + ": " + ErrorHandler.rootMessage(e));
     }
   }
 
@@ -310,11 +353,14 @@ final class EventDrivenDemo {
     return lines;
   }
 
-  private static io.abafix.workflows.model.Outcome outcomeFor(IncidentResult r) {
+  private static Outcome outcomeFor(IncidentResult r) {
     return switch (r.outcome()) {
-      case IncidentResult.RESOLVED -> io.abafix.workflows.model.Outcome.SUCCEEDED;
-      case IncidentResult.NOTHING_TO_FIX -> io.abafix.workflows.model.Outcome.NOTHING_TO_DO;
-      default -> io.abafix.workflows.model.Outcome.FAILED;
+      case IncidentResult.RESOLVED -> Outcome.SUCCEEDED;
+      case IncidentResult.NOTHING_TO_FIX -> Outcome.NOTHING_TO_DO;
+      case "TERMINATED" -> Outcome.TERMINATED;
+      case "CANCELED" -> Outcome.CANCELED;
+      case "TIMED_OUT" -> Outcome.TIMED_OUT;
+      default -> Outcome.FAILED;
     };
   }
 

@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     footerHeading = "%nExample:%n",
     footer = {"  abafix list --tenant contoso.onmicrosoft.com --waiting"},
-    description = "List abafix's runs known to the cluster (newest first).")
+    description =
+        "List abafix's runs known to the cluster (newest first). Reads no payload, so it needs no"
+            + " payload key: ABAFIX_ENCRYPTION_KEY_FILE and --encryption-key-file are not read.")
 final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin TemporalOptions temporal;
@@ -48,7 +50,7 @@ final class ListCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     String query = query();
-    WorkflowClient client = temporal.connect();
+    WorkflowClient client = temporal.connectWithoutPayloads();
     PrintWriter out = spec.commandLine().getOut();
     List<WorkflowExecutionMetadata> runs;
     try {

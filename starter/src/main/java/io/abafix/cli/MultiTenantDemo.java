@@ -17,6 +17,7 @@ import io.abafix.worker.tenants.TenantsFile;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.audit.AuditSigning;
+import io.abafix.workflows.codec.AesGcmPayloadCodec;
 import io.abafix.workflows.codec.PayloadEncryption;
 import io.abafix.workflows.model.ApprovalPolicy;
 import io.abafix.workflows.model.Outcome;
@@ -61,9 +62,15 @@ public final class MultiTenantDemo {
    * @param approvalPoll how often a run's pending approvals are looked at and granted
    * @param pollersPerQueue activity pollers of each lab tenant's directory and server workers
    * @param address a Temporal at HOST:PORT; null for an embedded one of this run's own
+   * @param codec the payload key of every client and worker, so that other abafix commands with the
+   *     same key can read the runs; null for a throwaway key of this run's own
    */
   public record Options(
-      PrintWriter progress, Duration approvalPoll, int pollersPerQueue, String address) {
+      PrintWriter progress,
+      Duration approvalPoll,
+      int pollersPerQueue,
+      String address,
+      AesGcmPayloadCodec codec) {
     public Options {
       if (approvalPoll == null) approvalPoll = Duration.ofMillis(200);
       if (pollersPerQueue < 1) pollersPerQueue = 1;
@@ -71,19 +78,23 @@ public final class MultiTenantDemo {
 
     /** Quiet, on an embedded Temporal, approvals answered every 200 ms. */
     public static Options quiet() {
-      return new Options(null, null, 1, null);
+      return new Options(null, null, 1, null, null);
     }
 
     public Options withProgress(PrintWriter out) {
-      return new Options(out, approvalPoll, pollersPerQueue, address);
+      return new Options(out, approvalPoll, pollersPerQueue, address, codec);
     }
 
     public Options withApprovalPoll(Duration poll) {
-      return new Options(progress, poll, pollersPerQueue, address);
+      return new Options(progress, poll, pollersPerQueue, address, codec);
     }
 
     public Options withAddress(String hostPort) {
-      return new Options(progress, approvalPoll, pollersPerQueue, hostPort);
+      return new Options(progress, approvalPoll, pollersPerQueue, hostPort, codec);
+    }
+
+    public Options withCodec(AesGcmPayloadCodec key) {
+      return new Options(progress, approvalPoll, pollersPerQueue, address, key);
     }
   }
 
@@ -161,7 +172,9 @@ public final class MultiTenantDemo {
     }
     EmbeddedTemporal embedded = options.address() == null ? EmbeddedTemporal.start(0) : null;
     String address = embedded != null ? embedded.address() : options.address();
-    WorkflowClient client = TemporalConnection.at(address, PayloadEncryption.ephemeral());
+    WorkflowClient client =
+        TemporalConnection.at(
+            address, options.codec() != null ? options.codec() : PayloadEncryption.ephemeral());
     WorkerFactory factory = Workers.factory(client);
     // Each tenant's servers are machines of their own: a factory each, as a process each would be.
     List<WorkerFactory> serverFactories = new ArrayList<>();
@@ -269,9 +282,11 @@ public final class MultiTenantDemo {
       message = result.message();
       audit = result.audit();
     } catch (WorkflowFailedException e) {
-      outcome = Outcome.COMPENSATED;
+      SharedAppRemediationWorkflow ended =
+          client.newWorkflowStub(SharedAppRemediationWorkflow.class, id);
+      outcome = ClosedRun.outcome(e, () -> ended.progress().outcome());
       message = ErrorHandler.rootMessage(e);
-      audit = client.newWorkflowStub(SharedAppRemediationWorkflow.class, id).audit();
+      audit = ClosedRun.journal(ended::audit);
     }
     if (out != null) {
       out.println("outcome: " + outcome + ": " + message);

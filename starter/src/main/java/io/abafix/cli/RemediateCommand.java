@@ -40,10 +40,13 @@ import picocli.CommandLine.Spec;
 final class RemediateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin TemporalOptions temporal;
+  @Mixin TenantsOption tenants;
 
   @Option(
       names = "--tenant",
-      description = "Tenant domain, e.g. contoso.onmicrosoft.com (or give --request)")
+      description =
+          "Tenant domain, e.g. contoso.onmicrosoft.com, or tenant id (or give --request); with"
+              + " --tenants, any name the file gives the tenant")
   String tenant;
 
   @Option(
@@ -189,7 +192,7 @@ final class RemediateCommand implements Callable<Integer> {
         r.servers().stream().map(s -> s.toUpperCase(java.util.Locale.ROOT)).toList();
     List<String> rehearsedServers =
         rehearsal.servers().stream().map(s -> s.toUpperCase(java.util.Locale.ROOT)).toList();
-    if (!r.tenant().equalsIgnoreCase(rehearsal.tenant())) {
+    if (!r.tenant().equalsIgnoreCase(tenants.canonical(rehearsal.tenant()))) {
       throw new UserError(
           "tenant "
               + r.tenant()
@@ -261,7 +264,7 @@ final class RemediateCommand implements Callable<Integer> {
    * @param where prefixed to each message, e.g. the request file
    * @param option how a field is named to the user: {@code --} for options, empty for JSON fields
    */
-  private static RemediationRequest checked(RemediationRequest r, String where, String option) {
+  private RemediationRequest checked(RemediationRequest r, String where, String option) {
     if (r.tenant() == null || !r.tenant().matches("[A-Za-z0-9.-]+")) {
       throw new UserError(
           where
@@ -306,7 +309,7 @@ final class RemediateCommand implements Callable<Integer> {
       }
     }
     return new RemediationRequest(
-        r.tenant(),
+        tenants.canonical(r.tenant()),
         r.servers(),
         r.credentialReference(),
         r.credentialReferences(),

@@ -40,8 +40,13 @@ import picocli.CommandLine.Spec;
 final class RepairCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin TemporalOptions temporal;
+  @Mixin TenantsOption tenants;
 
-  @Option(names = "--tenant", required = true, description = "Tenant domain")
+  @Option(
+      names = "--tenant",
+      required = true,
+      description =
+          "Tenant domain or tenant id; with --tenants, any name the file gives the tenant")
   String tenant;
 
   @Option(names = "--server", required = true, description = "The Entra Connect server")
@@ -76,7 +81,7 @@ final class RepairCommand implements Callable<Integer> {
     }
     RepairRequest request =
         new RepairRequest(
-            tenant,
+            tenants.canonical(tenant),
             server,
             moduleSource,
             Timings.standard(),

@@ -6,6 +6,7 @@ import io.abafix.workflows.model.PendingApproval;
 import io.abafix.workflows.model.Progress;
 import io.abafix.workflows.model.RemediationResult;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowQueryException;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -66,12 +67,19 @@ final class RunFollower {
     String announced = null;
     while (true) {
       boolean done = result.isDone();
-      List<AuditEntry> audit = run.audit();
+      List<AuditEntry> audit;
+      Progress progress;
+      try {
+        audit = run.audit();
+        progress = done ? null : run.progress();
+      } catch (WorkflowQueryException e) {
+        if (ClosedRun.closed(result)) break;
+        throw e;
+      }
       for (; printed < audit.size(); printed++)
         Render.followed(audit.get(printed)).forEach(out::println);
       out.flush();
       if (done) break;
-      Progress progress = run.progress();
       PendingApproval pending = progress.pendingApproval();
       if (pending != null && autoApprover != null) {
         try {

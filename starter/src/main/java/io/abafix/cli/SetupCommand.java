@@ -21,14 +21,16 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nExample:%n",
     footer = {"  abafix setup --address 10.0.0.5:7233 --namespace default"},
     description =
-        "Register abafix's search attributes in the Temporal namespace (operator API; safe to repeat).")
+        "Register abafix's search attributes in the Temporal namespace (operator API; safe to"
+            + " repeat). Reads no payload, so it needs no payload key: ABAFIX_ENCRYPTION_KEY_FILE"
+            + " and --encryption-key-file are not read.")
 final class SetupCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin TemporalOptions temporal;
 
   @Override
   public Integer call() {
-    WorkflowClient client = temporal.connect();
+    WorkflowClient client = temporal.connectWithoutPayloads();
     String namespace = client.getOptions().getNamespace();
     PrintWriter out = spec.commandLine().getOut();
     List<SearchAttributeKey<?>> missing;

@@ -28,13 +28,24 @@ final class TemporalOptions {
   String namespace;
 
   WorkflowClient connect() {
-    WorkflowClient client =
+    return inNamespace(
         TemporalConnection.fromEnvironment(
             address,
             name ->
                 keyFile != null && name.equals(PayloadEncryption.KEY_FILE)
                     ? keyFile.toString()
-                    : System.getenv(name));
+                    : System.getenv(name)));
+  }
+
+  /**
+   * A client for a command that reads and writes no payload (the operator API, the visibility
+   * list): it needs no payload key, and the key options are not read.
+   */
+  WorkflowClient connectWithoutPayloads() {
+    return inNamespace(TemporalConnection.withoutPayloads(address));
+  }
+
+  private WorkflowClient inNamespace(WorkflowClient client) {
     if (namespace == null || namespace.isBlank()) return client;
     return WorkflowClient.newInstance(
         client.getWorkflowServiceStubs(),

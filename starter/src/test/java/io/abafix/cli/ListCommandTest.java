@@ -1,6 +1,7 @@
 package io.abafix.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayNameGeneration;
@@ -23,6 +24,23 @@ class ListCommandTest {
       list.assertRefused(2, "cannot list runs", "in-memory server");
       CommandLineRun setup = CommandLineRun.of(concat(new String[] {"setup"}, cluster));
       setup.assertRefused(2, "cannot register search attributes");
+    }
+  }
+
+  @Test
+  void list_and_setup_need_no_payload_key_and_say_so_in_their_help() throws Exception {
+    try (EmbeddedTemporal temporal = EmbeddedTemporal.start(0)) {
+      // No --encryption-key-file, nor ABAFIX_ENCRYPTION_KEY_FILE: they get as far as the server.
+      CommandLineRun list = CommandLineRun.of("list", "--address", temporal.address());
+      list.assertRefused(2, "cannot list runs", "in-memory server");
+      CommandLineRun setup = CommandLineRun.of("setup", "--address", temporal.address());
+      setup.assertRefused(2, "cannot register search attributes");
+    }
+    for (String command : new String[] {"list", "setup"}) {
+      CommandLineRun help = CommandLineRun.of(command, "--help");
+      assertEquals(0, help.exitCode(), help.err());
+      String text = help.out().replaceAll("\\s+", " ");
+      assertTrue(text.contains("it needs no payload key"), command + ": " + help.out());
     }
   }
 

@@ -195,6 +195,113 @@ class RemediateCommandTest {
     }
   }
 
+  /** Contoso by its initial domain, and by its tenant id as an alias. */
+  private static final String TENANT_ID = "0c9b8a7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d";
+
+  private Path tenantsFile() throws IOException {
+    return Files.writeString(
+        dir.resolve("tenants.json"),
+        """
+        { "tenants": [
+            { "id": "contoso.onmicrosoft.com",
+              "aliases": ["%s"],
+              "displayName": "Contoso",
+              "graph": { "clientId": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+                         "certificate": "/etc/abafix/contoso.pem" } } ] }
+        """
+            .formatted(TENANT_ID));
+  }
+
+  /** The request {@code abafix remediate} would start with these options; nothing is contacted. */
+  private static RemediationRequest requestOf(String... args) {
+    List<String> all = new ArrayList<>(List.of("remediate"));
+    all.addAll(List.of(args));
+    picocli.CommandLine cli = Abafix.commandLine(picocli.CommandLine.defaultFactory());
+    picocli.CommandLine.ParseResult parsed = cli.parseArgs(all.toArray(String[]::new));
+    return ((RemediateCommand) parsed.subcommand().commandSpec().userObject()).request();
+  }
+
+  @Test
+  void the_tenant_typed_as_its_domain_or_its_tenant_id_is_one_workflow_id() throws IOException {
+    String file = tenantsFile().toString();
+    List<String> ids = new ArrayList<>();
+    for (String typed :
+        List.of(TENANT, TENANT_ID, TENANT_ID.toUpperCase(), "Contoso.OnMicrosoft.com")) {
+      RemediationRequest r =
+          requestOf(
+              "--tenants",
+              file,
+              "--tenant",
+              typed,
+              "--server",
+              "SERVERA",
+              "--credential-ref",
+              REFERENCE);
+      assertEquals(TENANT, r.tenant(), "the tenant runs under its id, typed as " + typed);
+      ids.add(io.abafix.workflows.WorkflowIds.remediation(r.tenant()));
+    }
+    assertEquals(List.of("abafix-remediation-" + TENANT), ids.stream().distinct().toList());
+
+    // A request file names the tenant the same way.
+    Path request =
+        Files.writeString(
+            dir.resolve("by-id.json"),
+            String.format(
+                "{\"tenant\": \"%s\", \"servers\": [\"SERVERA\"], \"credentialReference\":"
+                    + " \"%s\"}",
+                TENANT_ID, REFERENCE.replace("\\", "\\\\")));
+    assertEquals(TENANT, requestOf("--tenants", file, "--request", request.toString()).tenant());
+  }
+
+  @Test
+  void without_a_tenants_file_the_tenant_is_run_as_typed() {
+    RemediationRequest r =
+        requestOf("--tenant", TENANT_ID, "--server", "SERVERA", "--credential-ref", REFERENCE);
+    assertEquals(TENANT_ID, r.tenant());
+  }
+
+  @Test
+  void a_tenant_the_tenants_file_does_not_list_is_refused_naming_the_file_and_what_it_lists()
+      throws IOException {
+    Path file = tenantsFile();
+    CommandLineRun run =
+        remediate(
+            "--tenants",
+            file.toString(),
+            "--tenant",
+            "fabrikam.onmicrosoft.com",
+            "--server",
+            "SERVERA",
+            "--credential-ref",
+            REFERENCE);
+
+    run.assertRefused(
+        ErrorHandler.BAD_INPUT,
+        "--tenants " + file,
+        "tenant fabrikam.onmicrosoft.com is not in the tenants file",
+        TENANT + " (also " + TENANT_ID + ")",
+        "nothing was started");
+  }
+
+  @Test
+  void a_repair_of_a_tenant_the_tenants_file_does_not_list_is_refused() throws IOException {
+    Path file = tenantsFile();
+    CommandLineRun run =
+        CommandLineRun.of(
+            "repair",
+            "--address",
+            nobodyListens,
+            "--tenants",
+            file.toString(),
+            "--tenant",
+            "fabrikam.onmicrosoft.com",
+            "--server",
+            "SERVERA");
+
+    run.assertRefused(
+        ErrorHandler.BAD_INPUT, "tenant fabrikam.onmicrosoft.com is not in the tenants file");
+  }
+
   private static void awaitApprovalGate(WorkflowClient client, String id) {
     SharedAppRemediationWorkflow run =
         client.newWorkflowStub(SharedAppRemediationWorkflow.class, id);

@@ -2,13 +2,19 @@ package io.abafix.worker;
 
 import io.abafix.workflows.codec.AesGcmPayloadCodec;
 import io.abafix.workflows.codec.PayloadEncryption;
+import io.temporal.api.common.v1.Payload;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.common.converter.CodecDataConverter;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.envconfig.ClientConfigProfile;
+import io.temporal.payload.codec.PayloadCodec;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * A client for the Temporal cluster named by the standard environment: {@code TEMPORAL_ADDRESS},
@@ -44,6 +50,23 @@ public final class TemporalConnection {
       java.util.function.Function<String, String> environment,
       com.uber.m3.tally.Scope metrics) {
     AesGcmPayloadCodec codec = PayloadEncryption.fromEnvironment(environment);
+    return connect(addressOverride, PayloadEncryption.dataConverter(codec), metrics);
+  }
+
+  /**
+   * A client for what reads and writes no payload (the operator API, the visibility list), so needs
+   * no payload key: any payload it would read or write is refused instead.
+   */
+  public static WorkflowClient withoutPayloads(String addressOverride) {
+    return connect(
+        addressOverride,
+        new CodecDataConverter(
+            DefaultDataConverter.newDefaultInstance(), List.of(new NoPayloads()), true),
+        null);
+  }
+
+  private static WorkflowClient connect(
+      String addressOverride, DataConverter converter, com.uber.m3.tally.Scope metrics) {
     ClientConfigProfile profile;
     try {
       profile = ClientConfigProfile.load();
@@ -60,8 +83,28 @@ public final class TemporalConnection {
     return WorkflowClient.newInstance(
         service,
         WorkflowClientOptions.newBuilder(profile.toWorkflowClientOptions())
-            .setDataConverter(PayloadEncryption.dataConverter(codec))
+            .setDataConverter(converter)
             .build());
+  }
+
+  /** The codec of a client that has no payload key: it refuses every payload. */
+  private static final class NoPayloads implements PayloadCodec {
+    @Override
+    public List<Payload> encode(List<Payload> payloads) {
+      throw refused();
+    }
+
+    @Override
+    public List<Payload> decode(List<Payload> payloads) {
+      throw refused();
+    }
+
+    private static IllegalStateException refused() {
+      return new IllegalStateException(
+          "this command has no payload key and reads or writes no payload: set "
+              + PayloadEncryption.KEY_FILE
+              + " for a command that does");
+    }
   }
 
   /**

@@ -26,6 +26,9 @@ import io.abafix.workflows.model.ApprovalRequest;
 import io.abafix.workflows.plan.Executor;
 import io.abafix.workflows.visibility.RunVisibility;
 import io.temporal.activity.LocalActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +41,12 @@ import java.util.Map;
  * approval is a {@link Gates} gate, the reports and the children are components of their own.
  */
 public class IncidentWorkflowImpl implements IncidentWorkflow {
+  /** Failure type of an incident whose orchestrator could not give its tenant's rules. */
+  public static final String RULES_UNAVAILABLE = "abafix.IncidentRulesUnavailable";
+
+  /** How often an incident asks its orchestrator for its tenant's rules before it fails. */
+  static final int RULES_ATTEMPTS = 3;
+
   /** The approval gate of an incident: its whole proposal. */
   public static final String PROPOSAL_GATE = Proposals.GATE;
 
@@ -302,7 +311,25 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
             IncidentRules.class,
             LocalActivityOptions.newBuilder()
                 .setStartToCloseTimeout(Duration.ofSeconds(10))
+                // A lookup in the orchestrator's own configuration: one that fails three times
+                // will not heal by retrying, so the incident fails, saying why, rather than spin.
+                .setRetryOptions(
+                    RetryOptions.newBuilder()
+                        .setMaximumAttempts(RULES_ATTEMPTS)
+                        .setMaximumInterval(Duration.ofSeconds(10))
+                        .build())
                 .build());
-    return requested.withPolicy(rules.rulesFor(requested.tenant()).over(requested.policy()));
+    try {
+      return requested.withPolicy(rules.rulesFor(requested.tenant()).over(requested.policy()));
+    } catch (ActivityFailure e) {
+      throw ApplicationFailure.newNonRetryableFailureWithCause(
+          "the orchestrator could not give the incident rules of tenant "
+              + requested.tenant()
+              + " in "
+              + RULES_ATTEMPTS
+              + " attempts, so no proposal is made: see the orchestrator's log",
+          RULES_UNAVAILABLE,
+          e);
+    }
   }
 }

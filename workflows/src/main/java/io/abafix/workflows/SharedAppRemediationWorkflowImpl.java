@@ -53,6 +53,9 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
   /** Failure type of the workflow itself when it stopped and compensated. */
   public static final String REMEDIATION_FAILED = "abafix.RemediationFailed";
 
+  /** The change that ends a blocked plan like every other end, and drains after the last digest. */
+  private static final String DRAIN_AFTER_CLOSE = "drain-after-close";
+
   private RemediationRun run;
   private Outcome outcome = Outcome.RUNNING;
   private Compensations compensations;
@@ -88,9 +91,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
       if (refused != null) {
         outcome = Outcome.BLOCKED;
         run.current = "DONE";
-        run.visibility.ended(outcome.name());
-        drainHandlers();
-        closeJournal();
+        finish(this::endedAsBefore);
         return new RemediationResult(
             outcome,
             "blocked before any change, nothing was paused: " + refused,
@@ -127,7 +128,9 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     if (!RehearsalCheck.passes(run, fleet)) throw end(Outcome.FAILED, RehearsalCheck.refusal(run));
     if (run.plan.blocked()) {
       outcome = Outcome.FAILED;
-      closeJournal();
+      run.current = "DONE";
+      // Runs begun before a blocked plan ended like every other end only signed their journal.
+      finish(this::closeJournal);
       throw ApplicationFailure.newNonRetryableFailure(
           "refused, nothing was changed: " + String.join("; ", run.plan.blockers()),
           FailureTypes.PRECONDITION_FAILED);
@@ -346,11 +349,36 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
   private TemporalFailure end(Outcome how, String message) {
     outcome = how;
     run.current = "DONE";
-    run.visibility.ended(how.name());
-    drainHandlers();
-    closeJournal();
+    finish(this::endedAsBefore);
     if (how == Outcome.CANCELED) return new CanceledFailure(message);
     return ApplicationFailure.newNonRetryableFailure(message, REMEDIATION_FAILED);
+  }
+
+  /**
+   * How every run ends, {@link #outcome} set: its visibility shows it ended, the journal's closing
+   * digest is signed, and then every handler finishes, including one that came while the digest was
+   * being signed, so that none is cut off when the run closes. Handlers are also drained before the
+   * digest, so that what a decision being answered records is in what the digest covers.
+   *
+   * @param asBefore what a run begun before this ending did instead, replayed as it ran
+   */
+  private void finish(Runnable asBefore) {
+    if (Workflow.getVersion(DRAIN_AFTER_CLOSE, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      asBefore.run();
+      return;
+    }
+    run.visibility.ended(outcome.name());
+    drainHandlers();
+    closeJournal();
+    drainHandlers();
+  }
+
+  /** The ending of runs begun before {@link #finish}: handlers drained before the digest only. */
+  private void endedAsBefore() {
+    run.visibility.ended(outcome.name());
+    drainHandlers();
+    closeJournal();
   }
 
   /**
@@ -391,9 +419,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
         verification.applications() != null ? verification.applications() : fleet.applications();
     run.current = "DONE";
     run.serverSteps.replaceAll((k, v) -> "done");
-    run.visibility.ended(outcome.name());
-    drainHandlers();
-    closeJournal();
+    finish(this::endedAsBefore);
     return new RemediationResult(
         outcome,
         message,

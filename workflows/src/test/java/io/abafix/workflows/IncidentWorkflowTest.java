@@ -120,6 +120,45 @@ class IncidentWorkflowTest {
   }
 
   @Test
+  void an_orchestrator_that_cannot_give_the_rules_once_is_asked_again() {
+    try (LabTemporal t = LabTemporal.start("seed-pair")) {
+      t.incidentRulesFailures.set(1);
+      open(t, policy(Set.of(), false, 0), 1);
+
+      IncidentStatus waiting = await(t, s -> s.state() == IncidentState.AWAITING_APPROVAL);
+      assertEquals(0, t.incidentRulesFailures.get(), "the failed ask was made");
+      decide(t, waiting.pendingApproval(), "alice", false);
+      assertEquals(IncidentResult.DECLINED, result(t).outcome());
+    }
+  }
+
+  @Test
+  void an_orchestrator_that_cannot_give_the_rules_fails_the_incident_after_a_few_attempts()
+      throws Exception {
+    try (LabTemporal t = LabTemporal.start("seed-pair")) {
+      t.incidentRulesFailures.set(Integer.MAX_VALUE);
+      openAsSignalled(t, policy(Set.of(), false, 0), 1);
+
+      var result =
+          t.client()
+              .newUntypedWorkflowStub(WorkflowIds.incident(t.lab.tenantDomain()))
+              .getResultAsync(IncidentResult.class);
+      // Bounded: the incident ends, failed, rather than ask for ever.
+      var failed =
+          assertThrows(
+              java.util.concurrent.ExecutionException.class,
+              () -> result.get(60, java.util.concurrent.TimeUnit.SECONDS));
+      var cause = failed.getCause().getCause();
+      assertTrue(cause instanceof io.temporal.failure.ApplicationFailure, String.valueOf(cause));
+      assertEquals(
+          IncidentWorkflowImpl.RULES_UNAVAILABLE,
+          ((io.temporal.failure.ApplicationFailure) cause).getType());
+      assertTrue(cause.getMessage().contains("incident rules of tenant"), cause.getMessage());
+      assertEquals(Map.of(), t.lab.effectCounts(), "nothing changed");
+    }
+  }
+
+  @Test
   void a_remediation_already_running_is_left_alone_and_named() {
     try (LabTemporal t = LabTemporal.start("seed-pair")) {
       String remediation = WorkflowIds.remediation(t.lab.tenantDomain());

@@ -19,6 +19,7 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A time-skipping Temporal test environment with a worker per task queue, over a lab reached
@@ -32,15 +33,22 @@ final class LabTemporal implements AutoCloseable {
   /** The orchestrator's configured incident rules, per tenant (attended when absent). */
   final Map<String, TenantRules> incidentRules;
 
+  /**
+   * How many of the next asks for incident rules fail, as an orchestrator that cannot read them.
+   */
+  final AtomicInteger incidentRulesFailures;
+
   private LabTemporal(
       TestWorkflowEnvironment env,
       Lab lab,
       LabAdapters adapters,
-      Map<String, TenantRules> incidentRules) {
+      Map<String, TenantRules> incidentRules,
+      AtomicInteger incidentRulesFailures) {
     this.env = env;
     this.lab = lab;
     this.adapters = adapters;
     this.incidentRules = incidentRules;
+    this.incidentRulesFailures = incidentRulesFailures;
   }
 
   static LabTemporal start(String scenario) {
@@ -71,8 +79,15 @@ final class LabTemporal implements AutoCloseable {
         IncidentWorkflowImpl.class,
         FleetDiagnosisWorkflowImpl.class);
     Map<String, TenantRules> rules = new ConcurrentHashMap<>();
+    AtomicInteger rulesFail = new AtomicInteger();
     orchestrator.registerActivitiesImplementations(
-        IncidentRules.of(t -> rules.getOrDefault(t, TenantRules.attended())));
+        IncidentRules.of(
+            t -> {
+              if (rulesFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new IllegalStateException("the rules cannot be read");
+              }
+              return rules.getOrDefault(t, TenantRules.attended());
+            }));
     orchestrator.registerActivitiesImplementations(AuditSigning.of(AuditSigning.newKeyPair()));
     env.newWorker(TaskQueues.directory(lab.tenantDomain()))
         .registerActivitiesImplementations(
@@ -84,7 +99,7 @@ final class LabTemporal implements AutoCloseable {
               new SyncServerActivitiesImpl(host, lab.identities().guard(false)));
     }
     env.start();
-    return new LabTemporal(env, lab, adapters, rules);
+    return new LabTemporal(env, lab, adapters, rules, rulesFail);
   }
 
   WorkflowClient client() {

@@ -21,9 +21,19 @@ import java.util.regex.Pattern;
  * @param graph the directory worker's own app registration in this tenant
  * @param policy what may run without a person, and who approves
  * @param limits this tenant's share of the directory deployment
+ * @param aliases other names of the same tenant a person may type (its tenant id when {@code id} is
+ *     its initial domain, or the domain when {@code id} is the tenant id): {@code abafix remediate}
+ *     and {@code abafix repair} with the file run a request that names one as {@code id}, so the
+ *     tenant has one run whichever name was typed. Workers and watchers take {@code id}
  */
 public record Tenant(
-    String id, String displayName, GraphCloud cloud, Graph graph, Policy policy, Limits limits) {
+    String id,
+    String displayName,
+    GraphCloud cloud,
+    Graph graph,
+    Policy policy,
+    Limits limits,
+    List<String> aliases) {
   private static final Pattern GUID =
       Pattern.compile(
           "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -38,11 +48,40 @@ public record Tenant(
     if (graph == null) throw new IllegalArgumentException("graph is missing for tenant " + id);
     if (policy == null) policy = new Policy(null, null, null);
     if (limits == null) limits = new Limits(null, null);
+    aliases = aliases == null ? List.of() : List.copyOf(aliases);
+    java.util.Set<String> names = new java.util.HashSet<>();
+    names.add(TaskQueues.tenantKey(id));
+    for (String alias : aliases) {
+      String key;
+      try {
+        key = TaskQueues.tenantKey(alias);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("alias " + alias + ": " + e.getMessage());
+      }
+      if (!names.add(key)) {
+        throw new IllegalArgumentException(
+            "alias " + alias + " names tenant " + id + " twice (as its id or another alias)");
+      }
+    }
+  }
+
+  /** A tenant that only its id names. */
+  public Tenant(
+      String id, String displayName, GraphCloud cloud, Graph graph, Policy policy, Limits limits) {
+    this(id, displayName, cloud, graph, policy, limits, List.of());
   }
 
   /** The key the tenant's queues carry. */
   public String key() {
     return TaskQueues.tenantKey(id);
+  }
+
+  /** The keys of every name of the tenant: its id's, then its aliases'. */
+  public List<String> names() {
+    List<String> keys = new java.util.ArrayList<>();
+    keys.add(key());
+    aliases.forEach(a -> keys.add(TaskQueues.tenantKey(a)));
+    return keys;
   }
 
   /**

@@ -8,16 +8,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.abafix.activities.TaskQueues;
 import io.abafix.workflows.incident.IncidentRules;
 import io.abafix.workflows.incident.TenantRules;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The tenants of one deployment: a JSON file, {@code {"tenants": [ ... ]}}, each entry a {@link
@@ -40,13 +41,24 @@ public record TenantsFile(List<Tenant> tenants) {
     if (tenants == null || tenants.isEmpty()) {
       throw new IllegalArgumentException("tenants: the file lists no tenant");
     }
-    Set<String> seen = new HashSet<>();
+    Map<String, String> seen = new HashMap<>();
     for (int i = 0; i < tenants.size(); i++) {
       Tenant t = tenants.get(i);
       if (t == null) throw new IllegalArgumentException("tenants[" + i + "] is null");
-      if (!seen.add(t.key())) {
+      if (seen.putIfAbsent(t.key(), t.id()) != null) {
         throw new IllegalArgumentException(
             "tenants[" + i + "].id: tenant " + t.id() + " is listed twice");
+      }
+    }
+    for (int i = 0; i < tenants.size(); i++) {
+      Tenant t = tenants.get(i);
+      for (int a = 0; a < t.aliases().size(); a++) {
+        String alias = t.aliases().get(a);
+        String other = seen.putIfAbsent(TaskQueues.tenantKey(alias), t.id());
+        if (other != null) {
+          throw new IllegalArgumentException(
+              "tenants[" + i + "].aliases[" + a + "]: " + alias + " already names tenant " + other);
+        }
       }
     }
     tenants = List.copyOf(tenants);
@@ -84,15 +96,47 @@ public record TenantsFile(List<Tenant> tenants) {
     }
   }
 
-  /** The tenant requests name {@code tenant} (compared as queue keys: case-insensitively). */
+  /**
+   * The tenant requests name {@code tenant} by its id or one of its aliases (compared as queue
+   * keys: case-insensitively).
+   */
   public Optional<Tenant> find(String tenant) {
     String key;
     try {
-      key = io.abafix.activities.TaskQueues.tenantKey(tenant);
+      key = TaskQueues.tenantKey(tenant);
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
-    return tenants.stream().filter(t -> t.key().equals(key)).findFirst();
+    return tenants.stream().filter(t -> t.names().contains(key)).findFirst();
+  }
+
+  /**
+   * The id of the tenant a person named {@code typed} (its id or one of its aliases, in any case),
+   * as the file spells it: what a run's workflow id and queues are built from.
+   *
+   * @throws IllegalArgumentException naming what the file lists, when no tenant has that name
+   */
+  public String canonical(String typed) {
+    return find(typed)
+        .map(Tenant::id)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "tenant "
+                        + typed
+                        + " is not in the tenants file, which lists "
+                        + String.join(
+                            ", ",
+                            tenants.stream()
+                                .map(
+                                    t ->
+                                        t.aliases().isEmpty()
+                                            ? t.id()
+                                            : t.id()
+                                                + " (also "
+                                                + String.join(", ", t.aliases())
+                                                + ")")
+                                .toList())));
   }
 
   /**

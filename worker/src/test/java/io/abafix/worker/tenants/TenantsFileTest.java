@@ -71,6 +71,45 @@ class TenantsFileTest {
   }
 
   @Test
+  void a_tenant_is_found_and_named_by_its_id_whichever_of_its_names_is_typed() {
+    TenantsFile file =
+        TenantsFile.parse(
+            TWO_TENANTS.replace(
+                "\"displayName\": \"Contoso\",",
+                "\"displayName\": \"Contoso\", \"aliases\": [\"0C9B8A7D-6E5F-4A3B-9C2D-1E0F9A8B7C6D\"],"),
+            "tenants.json");
+
+    assertEquals("contoso.onmicrosoft.com", file.canonical("Contoso.onmicrosoft.com"));
+    assertEquals("contoso.onmicrosoft.com", file.canonical("0c9b8a7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d"));
+    assertEquals(
+        "72F988BF-86F1-41AF-91AB-2D7CD011DB47",
+        file.canonical("72f988bf-86f1-41af-91ab-2d7cd011db47"));
+    // The orchestrator gives the tenant its rules by either name.
+    assertTrue(file.incidentRules().rulesFor("0c9b8a7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d").twoPerson());
+
+    var e = assertThrows(IllegalArgumentException.class, () -> file.canonical("northwind.com"));
+    assertEquals(
+        "tenant northwind.com is not in the tenants file, which lists contoso.onmicrosoft.com"
+            + " (also 0C9B8A7D-6E5F-4A3B-9C2D-1E0F9A8B7C6D), 72F988BF-86F1-41AF-91AB-2D7CD011DB47",
+        e.getMessage());
+  }
+
+  @Test
+  void an_alias_that_names_another_tenant_is_refused() {
+    String json =
+        TWO_TENANTS.replace(
+            "\"displayName\": \"Contoso\",",
+            "\"displayName\": \"Contoso\", \"aliases\": [\"72f988bf-86f1-41af-91ab-2d7cd011db47\"],");
+    var e = refused(json);
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "tenants[0].aliases[0]: 72f988bf-86f1-41af-91ab-2d7cd011db47 already names tenant"
+                    + " 72F988BF-86F1-41AF-91AB-2D7CD011DB47"),
+        e.getMessage());
+  }
+
+  @Test
   void an_unknown_field_is_refused_with_its_place_and_line() {
     String json = TWO_TENANTS.replace("\"twoPerson\": true", "\"twoPersons\": true");
     var e = refused(json);

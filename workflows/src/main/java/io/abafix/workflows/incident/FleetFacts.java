@@ -2,6 +2,7 @@ package io.abafix.workflows.incident;
 
 import io.abafix.activities.model.DirectoryPrerequisites;
 import io.abafix.activities.model.EventLogEntry;
+import io.abafix.workflows.model.Sorted;
 import io.abafix.workflows.plan.FleetObservation;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,8 @@ public record FleetFacts(
     List<DirectoryPrerequisites.Missing> directoryPrerequisites) {
 
   public FleetFacts {
-    events = events == null ? Map.of() : Map.copyOf(events);
-    unreachable = unreachable == null ? Map.of() : Map.copyOf(unreachable);
+    events = events == null ? Map.of() : Sorted.map(events);
+    unreachable = unreachable == null ? Map.of() : Sorted.map(unreachable);
     directoryPrerequisites =
         directoryPrerequisites == null ? List.of() : List.copyOf(directoryPrerequisites);
   }

@@ -1,6 +1,7 @@
 package io.abafix.workflows.incident;
 
 import io.abafix.workflows.model.RemediationRequest;
+import io.abafix.workflows.model.Sorted;
 import io.abafix.workflows.model.Timings;
 import io.abafix.workflows.plan.StepName;
 import java.util.List;
@@ -34,7 +35,7 @@ public record IncidentConfig(
 
   public IncidentConfig {
     servers = servers == null ? List.of() : List.copyOf(servers);
-    moduleSources = moduleSources == null ? Map.of() : Map.copyOf(moduleSources);
+    moduleSources = moduleSources == null ? Map.of() : Sorted.map(moduleSources);
     policy = policy == null ? IncidentPolicy.standard() : policy;
     timings = timings == null ? Timings.standard() : timings;
     operatorSteps =

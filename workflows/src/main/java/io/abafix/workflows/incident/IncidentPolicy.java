@@ -1,5 +1,6 @@
 package io.abafix.workflows.incident;
 
+import io.abafix.workflows.model.Sorted;
 import java.util.Set;
 
 /**
@@ -30,7 +31,7 @@ public record IncidentPolicy(
   public static final long DEFAULT_HISTORY_LIMIT = 10_000;
 
   public IncidentPolicy {
-    unattended = unattended == null ? Set.of() : Set.copyOf(unattended);
+    unattended = unattended == null ? Set.of() : Sorted.set(unattended);
     if (historyLimit <= 0) historyLimit = DEFAULT_HISTORY_LIMIT;
   }
 

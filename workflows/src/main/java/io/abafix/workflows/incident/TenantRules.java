@@ -1,5 +1,6 @@
 package io.abafix.workflows.incident;
 
+import io.abafix.workflows.model.Sorted;
 import java.util.Set;
 
 /**
@@ -13,7 +14,7 @@ import java.util.Set;
  */
 public record TenantRules(Set<Remedy> unattended, boolean twoPerson) {
   public TenantRules {
-    unattended = unattended == null ? Set.of() : Set.copyOf(unattended);
+    unattended = unattended == null ? Set.of() : Sorted.set(unattended);
   }
 
   /** Every proposal waits for a person; one approver suffices. */

@@ -21,5 +21,14 @@ public enum Outcome {
   /** A step failed, was rejected or timed out; compensation ran. */
   COMPENSATED,
   /** A person cancelled the run; compensation ran. */
-  CANCELED
+  CANCELED,
+  /**
+   * Someone terminated the run in Temporal: it stopped where it was, and no compensation ran. Never
+   * the run's own word: a client that finds the run closed so names it.
+   */
+  TERMINATED,
+  /**
+   * The run outlived its run timeout and Temporal closed it where it was. Never the run's own word.
+   */
+  TIMED_OUT
 }

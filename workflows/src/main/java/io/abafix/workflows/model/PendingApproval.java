@@ -23,6 +23,6 @@ public record PendingApproval(
     String digest) {
 
   public PendingApproval {
-    parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+    parameters = parameters == null ? Map.of() : Sorted.map(parameters);
   }
 }

@@ -156,7 +156,7 @@ public record RemediationRequest(
   public RemediationRequest {
     servers = servers == null ? List.of() : List.copyOf(servers);
     credentialReferences =
-        credentialReferences == null ? Map.of() : Map.copyOf(credentialReferences);
+        credentialReferences == null ? Map.of() : Sorted.map(credentialReferences);
     approvals = approvals == null ? ApprovalPolicy.standard() : approvals;
     timings = timings == null ? Timings.standard() : timings;
     operatorSteps = operatorSteps == null ? List.of() : List.copyOf(operatorSteps);

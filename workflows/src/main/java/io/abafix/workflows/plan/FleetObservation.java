@@ -4,6 +4,7 @@ import io.abafix.activities.model.AppRegistration;
 import io.abafix.activities.model.AuthenticationCheck;
 import io.abafix.activities.model.RoleCheck;
 import io.abafix.activities.model.ServerState;
+import io.abafix.workflows.model.Sorted;
 import java.util.List;
 import java.util.Map;
 
@@ -35,7 +36,7 @@ public record FleetObservation(
   public FleetObservation {
     roleChecks = roleChecks == null ? List.of() : List.copyOf(roleChecks);
     servers = List.copyOf(servers);
-    authentication = Map.copyOf(authentication);
+    authentication = Sorted.map(authentication);
     applications = List.copyOf(applications);
     globalAdministrators = List.copyOf(globalAdministrators);
   }

@@ -3,6 +3,7 @@ package io.abafix.workflows.visibility;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.abafix.activities.DirectoryActivitiesImpl;
@@ -28,6 +29,7 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.sdk.v1.WorkflowMetadata;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.SearchAttributeKey;
@@ -56,6 +58,10 @@ class RunVisibilityTest {
   private Lab lab;
 
   private void start(boolean registered) {
+    start(registered, Scenario.fromResource("seed-pair"));
+  }
+
+  private void start(boolean registered, Scenario scenario) {
     env =
         TestWorkflowEnvironment.newInstance(
             TestEnvironmentOptions.newBuilder()
@@ -69,9 +75,7 @@ class RunVisibilityTest {
         env.registerSearchAttribute(key.getName(), key.getValueType());
       }
     }
-    lab =
-        Lab.fromScenario(
-            Scenario.fromResource("seed-pair").withoutLatency(), env::currentTimeMillis);
+    lab = Lab.fromScenario(scenario.withoutLatency(), env::currentTimeMillis);
     adapters = LabAdapters.start(lab);
     var orchestrator = env.newWorker(TaskQueues.ORCHESTRATOR);
     orchestrator.registerWorkflowImplementationTypes(SharedAppRemediationWorkflowImpl.class);
@@ -164,24 +168,57 @@ class RunVisibilityTest {
       String phaseAtFirstGate,
       String detailsAtFirstGate) {}
 
-  private Seen runApproving(boolean registered) {
+  @Test
+  void a_plan_refused_as_blocked_shows_that_it_ended_and_how() throws Exception {
+    // The pair on a version that no longer syncs: the plan is refused, nothing changed.
+    String json;
+    try (var in = Scenario.class.getResourceAsStream("/scenarios/seed-pair.json")) {
+      json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    start(
+        true,
+        Scenario.fromJson(
+            json.replace("\"version\": \"2.6.3.0\"", "\"version\": \"2.5.78.0\""),
+            "seed-pair on 2.5.78.0"));
+    String id = startRun(lab.serverNames(), true);
+
+    WorkflowFailedException failed =
+        assertThrows(
+            WorkflowFailedException.class,
+            () ->
+                env.getWorkflowClient()
+                    .newUntypedWorkflowStub(id)
+                    .getResult(RemediationResult.class));
+    assertTrue(
+        failed.getCause().getMessage().contains("refused, nothing was changed"),
+        failed.getCause().getMessage());
+
+    var end = describe(id).getTypedSearchAttributes();
+    assertEquals("FAILED", end.get(SearchAttributes.OUTCOME));
+    assertEquals("DONE", end.get(SearchAttributes.PHASE));
+    assertFalse(end.containsKey(SearchAttributes.WAITING_FOR), "no wait left: " + end);
+    assertTrue(currentDetails(id).startsWith("**Ended:** FAILED"), currentDetails(id));
+  }
+
+  /** Starts a run of these servers, its start a start of its own; returns its workflow id. */
+  private String startRun(List<String> servers, boolean registered) {
     String id = WorkflowIds.remediation(lab.tenantDomain());
-    WorkflowClient client = env.getWorkflowClient();
     SharedAppRemediationWorkflow run =
-        client.newWorkflowStub(
-            SharedAppRemediationWorkflow.class,
-            RunDescriptions.remediation(id, lab.tenantDomain(), lab.serverNames(), registered)
-                .applyTo(
-                    WorkflowOptions.newBuilder()
-                        .setWorkflowId(id)
-                        .setTaskQueue(TaskQueues.ORCHESTRATOR)
-                        .setWorkflowRunTimeout(Duration.ofHours(6)))
-                .build());
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                SharedAppRemediationWorkflow.class,
+                RunDescriptions.remediation(id, lab.tenantDomain(), servers, registered)
+                    .applyTo(
+                        WorkflowOptions.newBuilder()
+                            .setWorkflowId(id)
+                            .setTaskQueue(TaskQueues.ORCHESTRATOR)
+                            .setWorkflowRunTimeout(Duration.ofHours(6)))
+                    .build());
     WorkflowClient.start(
         run::remediate,
         new RemediationRequest(
                 lab.tenantDomain(),
-                lab.serverNames(),
+                servers,
                 "clixml:C:\\ProgramData\\abafix\\hybrid-identity-admin.xml",
                 null,
                 false,
@@ -191,6 +228,14 @@ class RunVisibilityTest {
             .startedAs(
                 io.abafix.activities.approval.RunStart.unsigned(
                     io.abafix.activities.approval.RunStart.newStartId(), false)));
+    return id;
+  }
+
+  private Seen runApproving(boolean registered) {
+    String id = startRun(lab.serverNames(), registered);
+    WorkflowClient client = env.getWorkflowClient();
+    SharedAppRemediationWorkflow run =
+        client.newWorkflowStub(SharedAppRemediationWorkflow.class, id);
     CompletableFuture<RemediationResult> result =
         client.newUntypedWorkflowStub(id).getResultAsync(RemediationResult.class);
     List<PendingApproval> gates = new ArrayList<>();

@@ -76,16 +76,23 @@ public final class PlanApprovals {
       settle(List.of(request(step, now, " (the approver's sign-in has expired: approve again)")));
       return approved.get(gate).by();
     }
-    Map<String, String> was = approvedParameters.getOrDefault(gate, Map.of());
-    String changed =
-        String.join(
-            ", ",
-            now.keySet().stream()
-                .filter(k -> !now.get(k).equals(was.get(k)))
-                .map(k -> k + " " + was.get(k) + " -> " + now.get(k))
-                .toList());
+    String changed = changes(approvedParameters.getOrDefault(gate, Map.of()), now);
     settle(List.of(request(step, now, " (changed since approval: " + changed + ")")));
     return approved.get(gate).by();
+  }
+
+  /**
+   * What differs between the approved parameters and the ones now, in the order of their names: the
+   * same text on every JVM, whatever map either came in.
+   */
+  static String changes(Map<String, String> was, Map<String, String> now) {
+    return String.join(
+        ", ",
+        now.keySet().stream()
+            .sorted()
+            .filter(k -> !now.get(k).equals(was.get(k)))
+            .map(k -> k + " " + was.get(k) + " -> " + now.get(k))
+            .toList());
   }
 
   /** How long before its expiry a sign-in is asked again for: a step's time, and some to spare. */
