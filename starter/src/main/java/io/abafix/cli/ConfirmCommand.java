@@ -59,6 +59,25 @@ final class ConfirmCommand implements Callable<Integer> {
   public Integer call() {
     DecisionSigner signer = signIn.signer(spec.commandLine().getErr());
     WorkflowClient client = temporal.connect();
+    var out = spec.commandLine().getOut();
+    String verified = confirm(client, run, step, server, by, signer, out);
+    out.println(verified + "; confirmed, signed in");
+    return 0;
+  }
+
+  /**
+   * Signs {@code by} in for the open operator step of {@code run} and sends the confirmation.
+   *
+   * @return what the run verified (the identity the sign-in proves)
+   */
+  static String confirm(
+      WorkflowClient client,
+      String run,
+      String step,
+      String server,
+      String by,
+      DecisionSigner signer,
+      java.io.PrintWriter out) {
     String runId = client.newUntypedWorkflowStub(run).describe().getExecution().getRunId();
     SharedAppRemediationWorkflow stub =
         client.newWorkflowStub(SharedAppRemediationWorkflow.class, run, Optional.of(runId));
@@ -73,15 +92,10 @@ final class ConfirmCommand implements Callable<Integer> {
     DecisionBinding binding =
         DecisionBinding.confirm(
             client.getOptions().getNamespace(), run, Decisions.chainOf(client, run, runId), gate);
-    var out = spec.commandLine().getOut();
     out.println("sign in to confirm " + binding.gate());
     out.flush();
     String token = signer.sign(binding, by);
-    String verified =
-        stub.confirm(
-            new ConfirmRequest(
-                step, server, by == null ? "" : by, ApprovalProof.of(token, binding)));
-    out.println(verified + "; confirmed, signed in");
-    return 0;
+    return stub.confirm(
+        new ConfirmRequest(step, server, by == null ? "" : by, ApprovalProof.of(token, binding)));
   }
 }

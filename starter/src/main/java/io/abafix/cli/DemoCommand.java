@@ -59,6 +59,9 @@ final class DemoCommand implements Callable<Integer> {
   /** The lab user who signs in to approve every destructive step of a demo run. */
   static final String DEMO_APPROVER = "alice";
 
+  /** Who does the operator steps at the consoles in the demo: someone other than the approver. */
+  static final String DEMO_OPERATOR = "bob";
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -84,6 +87,14 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--dry-run", description = "Preflight and plan only")
   boolean dryRun;
+
+  @Option(
+      names = "--fast",
+      description =
+          "Automate the operator steps (rotation, ABA configuration, revert) as the lab's BYOC"
+              + " certificates allow, instead of showing them done by a person and confirmed, as"
+              + " a real run does by default")
+  boolean fast;
 
   @Option(
       names = "--rehearse",
@@ -182,6 +193,7 @@ final class DemoCommand implements Callable<Integer> {
       String message;
       List<AuditEntry> audit;
       List<String> findings = List.of();
+      io.abafix.workflows.plan.Plan plannedRun = null;
       try {
         RemediationResult result =
             new RunFollower(
@@ -191,17 +203,32 @@ final class DemoCommand implements Callable<Integer> {
                     env.approver(demo.approvedByOrDefault()),
                     Duration.ofMillis(200))
                 .whenRefused(p -> env.skipPast(p.deadline()))
+                .operator(
+                    fast
+                        ? null
+                        : new DemoOperator(
+                                lab,
+                                client,
+                                id,
+                                env.approver(DEMO_OPERATOR),
+                                request::credentialReferenceFor,
+                                progress,
+                                Duration.ofMillis(500))
+                            ::perform)
                 .follow();
         outcome = result.outcome();
         message = result.message();
         if (result.plan() != null) findings = result.plan().findings();
+        plannedRun = result.plan();
         // The journal comes with the result: a query now would have a worker replay the whole
         // history, which on a real server can outlast the query's deadline.
         audit = result.audit();
-        if (dryRun) Render.plan(result.plan()).forEach(progress::println);
+        // The plan's findings were printed under its PLAN line: the steps alone here.
+        if (dryRun) Render.planSteps(result.plan()).forEach(progress::println);
       } catch (WorkflowFailedException e) {
         SharedAppRemediationWorkflow ended =
             client.newWorkflowStub(SharedAppRemediationWorkflow.class, id);
+        plannedRun = null;
         outcome = ClosedRun.outcome(e, () -> ended.progress().outcome());
         message = ErrorHandler.rootMessage(e);
         audit = ClosedRun.journal(ended::audit);
@@ -222,6 +249,7 @@ final class DemoCommand implements Callable<Integer> {
                           s.syncCycleEnabled() ? "enabled" : "PAUSED")));
       end.applications()
           .forEach(a -> progress.println("  app " + a.displayName() + "  appId " + a.appId()));
+      if (!dryRun) RealRunLines.of(audit, lab, plannedRun).forEach(progress::println);
       if (audit.isEmpty()) {
         progress.println("journal: " + ClosedRun.NO_JOURNAL + "; nothing written");
       } else {
@@ -541,7 +569,9 @@ final class DemoCommand implements Callable<Integer> {
         // Whoever signs the start in is who the sign-in page is asked for.
         lab.scenario().demoOrDefault().startedBy() == null
             ? "demo"
-            : lab.identities().requireUser(lab.scenario().demoOrDefault().startedBy()).upn());
+            : lab.identities().requireUser(lab.scenario().demoOrDefault().startedBy()).upn(),
+        // As a real run: the steps that need a person are done by one, unless --fast.
+        fast ? List.of() : RemediationRequest.DOCUMENTED_OPERATOR_STEPS);
   }
 
   /** The journal's SYNC_PAUSED entries: how long each server did not sync because of the run. */

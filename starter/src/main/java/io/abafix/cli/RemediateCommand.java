@@ -148,7 +148,7 @@ final class RemediateCommand implements Callable<Integer> {
     if (!follow) return 0;
     RemediationResult result =
         new RunFollower(client, id, out, null, Duration.ofSeconds(1)).follow();
-    Render.plan(result.plan()).forEach(out::println);
+    Render.planSteps(result.plan()).forEach(out::println);
     out.println("outcome: " + result.outcome() + ": " + result.message());
     out.println("journal: " + Render.signer(result.audit()));
     out.println(

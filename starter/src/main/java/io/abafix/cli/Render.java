@@ -24,8 +24,10 @@ final class Render {
         e.actor() == null || e.actor().isBlank() || decision(e)
             ? ""
             // A destructive step names the approver its worker verified.
+            // An operator step names who did it; a destructive step, the approver its worker
+            // verified.
             : e.actor().endsWith("(verified)")
-                ? "  approved by " + e.actor()
+                ? ("OPERATOR".equals(e.executor()) ? "  done by " : "  approved by ") + e.actor()
                 : "  [" + e.actor() + "]";
     String attempts = e.attempts() > 1 ? "  (" + e.attempts() + " attempts)" : "";
     return String.format(
@@ -155,7 +157,14 @@ final class Render {
     List<String> lines = new ArrayList<>();
     if (plan == null) return lines;
     plan.findings().forEach(f -> lines.add("  finding: " + f));
-    if (plan.nothingToDo()) return lines;
+    lines.addAll(planSteps(plan));
+    return lines;
+  }
+
+  /** The plan's servers and steps, without its findings (for a run whose PLAN line showed them). */
+  static List<String> planSteps(Plan plan) {
+    List<String> lines = new ArrayList<>();
+    if (plan == null || plan.nothingToDo()) return lines;
     lines.add(
         "  working server (A): "
             + plan.workingServer()

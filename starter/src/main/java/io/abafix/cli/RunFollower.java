@@ -52,12 +52,20 @@ final class RunFollower {
     return this;
   }
 
+  /** Who does each operator step and confirms it (the demo's person at the consoles). */
+  RunFollower operator(java.util.function.Consumer<io.abafix.workflows.model.OperatorTask> action) {
+    this.operator = action;
+    return this;
+  }
+
   /**
    * Blocks until the run ends.
    *
    * @return the result
    * @throws io.temporal.client.WorkflowFailedException when the run failed (after compensation)
    */
+  private java.util.function.Consumer<io.abafix.workflows.model.OperatorTask> operator;
+
   RemediationResult follow() {
     SharedAppRemediationWorkflow run =
         client.newWorkflowStub(SharedAppRemediationWorkflow.class, workflowId);
@@ -100,9 +108,16 @@ final class RunFollower {
       } else if (progress.pendingOperatorStep() != null
           && !progress.pendingOperatorStep().gate().equals(announced)) {
         announced = progress.pendingOperatorStep().gate();
-        out.println(
-            "  operator step " + announced + ": " + progress.pendingOperatorStep().instructions());
-        out.flush();
+        if (operator != null) {
+          operator.accept(progress.pendingOperatorStep());
+        } else {
+          out.println(
+              "  operator step "
+                  + announced
+                  + ": "
+                  + progress.pendingOperatorStep().instructions());
+          out.flush();
+        }
       } else if (pending != null && !pending.gate().equals(announced)) {
         announced = pending.gate();
         for (PendingApproval p : progress.pendingApprovals()) {
