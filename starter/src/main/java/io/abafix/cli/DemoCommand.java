@@ -266,7 +266,9 @@ final class DemoCommand implements Callable<Integer> {
         Path report = reportBeside(auditOut);
         AuditFile written = AuditFile.read(auditOut, env.auditPublicKey());
         ReportCommand.write(
-            RunReport.of(id, written.entries(), outcome.name(), written.verification()), report);
+            RunReport.of(id, written.entries(), outcome.name(), written.verification()),
+            report,
+            true);
         progress.println("report: " + report);
       }
       progress.flush();

@@ -51,7 +51,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
               + " demo unless it ran against a Temporal of yours (--address)";
     } else if (unreachable(e)) {
       code = UNREACHABLE;
-      message = "cannot reach Temporal: start it, or set TEMPORAL_ADDRESS / --address";
+      message =
+          "cannot reach Temporal: start it, or set TEMPORAL_ADDRESS / --address (a demo's"
+              + " embedded Temporal ends with the demo: run the demo with --address to keep its"
+              + " runs)";
     } else if (e instanceof WorkflowUpdateException u) {
       code = BAD_INPUT;
       message = rootMessage(u);

@@ -17,6 +17,7 @@ import io.abafix.workflows.IncidentWorkflow;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.WorkflowIds;
 import io.abafix.workflows.audit.AuditEntry;
+import io.abafix.workflows.audit.AuditSigning;
 import io.abafix.workflows.incident.ChildRun;
 import io.abafix.workflows.incident.IncidentConfig;
 import io.abafix.workflows.incident.IncidentPolicy;
@@ -122,26 +123,17 @@ final class EventDrivenDemo {
       IncidentResult result = followIncident(client, incidentId);
       watchers.forEach(ServerWatcher::close);
 
-      List<AuditEntry> all = new ArrayList<>(result.audit());
-      for (ChildRun c : result.children()) {
-        all.addAll(ClosedRun.journal(() -> childAudit(client, c)));
-      }
       progress.println("incident: " + result.outcome() + ": " + result.message());
       finalState().forEach(progress::println);
-      if (all.isEmpty()) {
-        progress.println("journal: " + ClosedRun.NO_JOURNAL + "; nothing written");
-      } else {
-        AuditExport.write(all, auditOut);
-        progress.println(
-            "journal: "
-                + all.size()
-                + " entries (incident, then each child) written to "
-                + auditOut);
-        Path report = DemoCommand.reportBeside(auditOut);
-        AuditFile written = AuditFile.read(auditOut);
-        ReportCommand.write(
-            RunReport.of(incidentId, written.entries(), null, written.verification()), report);
-        progress.println("report: " + report);
+      // One hash chain per file, each with the key that verifies it beside it: the incident's
+      // journal, then each remediation's, so that every file's report checks.
+      writeJournal(incidentId, result.audit(), auditOut, env);
+      int n = 0;
+      for (ChildRun c : result.children()) {
+        List<AuditEntry> journal = ClosedRun.journal(() -> childAudit(client, c));
+        Path file = sibling(auditOut, "-remediation-" + (++n));
+        progress.println("remediation " + c.workflowId() + ": " + c.outcome());
+        writeJournal(c.workflowId(), journal, file, env);
       }
       progress.flush();
       if (json) {
@@ -325,6 +317,31 @@ final class EventDrivenDemo {
                   : null);
       progress.println("  " + child.workflowId() + " " + how + ": " + ErrorHandler.rootMessage(e));
     }
+  }
+
+  /** Writes one run's journal, the key that verifies it, and its report, and says where. */
+  private void writeJournal(
+      String runId, List<AuditEntry> journal, Path file, DemoEnvironment env) {
+    if (journal.isEmpty()) {
+      progress.println("  journal of " + runId + ": " + ClosedRun.NO_JOURNAL + "; nothing written");
+      return;
+    }
+    AuditExport.write(journal, file);
+    Path pub = AuditExport.writePublicKey(env.auditPublicKey(), file);
+    progress.println("  journal: " + journal.size() + " entries written to " + file);
+    Path report = DemoCommand.reportBeside(file);
+    AuditFile written = AuditFile.read(file, AuditSigning.readPublicKey(pub));
+    ReportCommand.write(
+        RunReport.of(runId, written.entries(), null, written.verification()), report, true);
+    progress.println("  report: " + report);
+  }
+
+  /** {@code abafix-audit.jsonl} with a suffix: {@code abafix-audit-remediation-1.jsonl}. */
+  private static Path sibling(Path file, String suffix) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return file.resolveSibling(
+        (dot > 0 ? name.substring(0, dot) : name) + suffix + (dot > 0 ? name.substring(dot) : ""));
   }
 
   private static List<AuditEntry> childAudit(WorkflowClient client, ChildRun c) {

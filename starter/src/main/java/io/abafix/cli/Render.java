@@ -30,17 +30,24 @@ final class Render {
                 ? ("OPERATOR".equals(e.executor()) ? "  done by " : "  approved by ") + e.actor()
                 : "  [" + e.actor() + "]";
     String attempts = e.attempts() > 1 ? "  (" + e.attempts() + " attempts)" : "";
+    // A step on several servers (an incident's remediation) names them in its detail, so that
+    // the columns keep their width.
+    boolean several = e.target() != null && e.target().contains(",");
     return String.format(
         "  %s  %3d  %-26s %-10s %-11s %s%s%s",
         TIME.format(Instant.ofEpochMilli(e.endedAt())),
         e.seq(),
-        e.step(),
-        e.target(),
+        STEP_NAMES.getOrDefault(e.step(), e.step()),
+        several ? "servers" : e.target(),
         e.outcome(),
-        detail(e),
+        (several ? String.join(", ", e.target().split(",")) + ": " : "") + detail(e),
         attempts,
         actor);
   }
+
+  /** An incident's journal speaks of the remediations it starts, not of child workflows. */
+  private static final java.util.Map<String, String> STEP_NAMES =
+      java.util.Map.of("CHILD_STARTED", "REMEDIATION_STARTED", "CHILD_ENDED", "REMEDIATION_ENDED");
 
   /**
    * The lines a followed run prints for one entry: the entry, and under the plan its findings, once

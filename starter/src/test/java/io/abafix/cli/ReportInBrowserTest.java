@@ -67,6 +67,10 @@ class ReportInBrowserTest {
       browser.call("Runtime.enable");
       browser.call("Log.enable");
       browser.call("Page.enable");
+      // The width a change board's laptop shows: every table must fit it.
+      browser.call(
+          "Emulation.setDeviceMetricsOverride",
+          Map.of("width", 1280, "height", 900, "deviceScaleFactor", 1, "mobile", false));
       browser.call("Page.navigate", Map.of("url", url));
       browser.await(
           e -> e.path("method").asText().equals("Page.loadEventFired"), Duration.ofSeconds(60));
@@ -93,6 +97,11 @@ class ReportInBrowserTest {
                               + "  .map(r => r.textContent),"
                               + "checks: [...document.querySelectorAll('#verification li')]"
                               + "  .map(l => l.textContent),"
+                              + "simulation: !!document.getElementById('simulation'),"
+                              + "pageWidth: document.documentElement.scrollWidth,"
+                              + "tablesOverflowing: [...document.querySelectorAll('table')]"
+                              + "  .filter(t => t.scrollWidth > t.parentElement.clientWidth + 1)"
+                              + "  .map(t => t.closest('section') ? t.closest('section').id : '?'),"
                               + "scripts: document.scripts.length})"))
                   .path("result")
                   .path("value")
@@ -117,8 +126,16 @@ class ReportInBrowserTest {
       List<String> approvals = deciders.stream().filter(r -> r.contains("APPROVED")).toList();
       assertTrue(!approvals.isEmpty(), "the approvals are listed: " + deciders);
       assertTrue(
-          approvals.stream().allMatch(r -> r.contains("(verified)") && r.contains("objectId")),
-          "every approval names a verified identity: " + approvals);
+          approvals.stream()
+              .allMatch(
+                  r ->
+                      r.contains("(verified)")
+                          && r.contains("approver's object id")
+                          && r.contains("signed in as")),
+          "every approval names a verified identity, in words: " + approvals);
+      assertTrue(dom.path("simulation").asBoolean(), "a lab run says so at the top: " + dom);
+      assertTrue(dom.path("pageWidth").asInt() <= 1280, "the page fits 1280 px: " + dom);
+      assertEquals(0, dom.path("tablesOverflowing").size(), "every table fits: " + dom);
       List<String> checks = new ArrayList<>();
       dom.path("checks").forEach(c -> checks.add(c.asText()));
       assertTrue(
@@ -151,6 +168,73 @@ class ReportInBrowserTest {
           .filter(e -> e.path("entry").path("level").asText().equals("error"))
           .forEach(e -> errors.add(e.path("entry").toString()));
       assertEquals(List.of(), errors, "no console errors (a CSP violation would be one)");
+    }
+  }
+
+  @Test
+  @Timeout(300)
+  void the_event_driven_reports_verify_with_one_lane_per_server_and_fit_the_page()
+      throws Exception {
+    Optional<Path> chromium = HeadlessChromium.find();
+    if (chromium.isEmpty()) {
+      String why = "Chromium is not installed (apt-get install -y chromium)";
+      if ("true".equals(System.getenv("CI"))) fail(why);
+      Assumptions.abort(why);
+    }
+    CommandLineRun demo =
+        CommandLineRun.of(
+            "demo",
+            "--scenario",
+            "rotation-breaks-a",
+            "--audit-out",
+            dir.resolve("incident.jsonl").toString());
+    assertEquals(0, demo.exitCode(), demo.err());
+    for (String name : List.of("incident.html", "incident-remediation-1.html")) {
+      Path report = dir.resolve(name);
+      assertTrue(Files.exists(report), name + ": " + demo.out());
+      try (HeadlessChromium browser =
+          HeadlessChromium.start(
+              chromium.get(),
+              Files.createDirectory(dir.resolve("profile-" + name)),
+              Path.of("target", "report-artifacts", "chromium-" + name + ".log"))) {
+        browser.call("Page.enable");
+        browser.call(
+            "Emulation.setDeviceMetricsOverride",
+            Map.of("width", 1280, "height", 900, "deviceScaleFactor", 1, "mobile", false));
+        browser.call("Page.navigate", Map.of("url", report.toUri().toString()));
+        browser.await(
+            e -> e.path("method").asText().equals("Page.loadEventFired"), Duration.ofSeconds(60));
+        JsonNode dom =
+            JSON.readTree(
+                browser
+                    .call(
+                        "Runtime.evaluate",
+                        Map.of(
+                            "returnByValue",
+                            true,
+                            "expression",
+                            "JSON.stringify({"
+                                + "lanes: [...document.querySelectorAll('figure.timeline[data-server]')]"
+                                + "  .map(f => f.dataset.server),"
+                                + "checks: [...document.querySelectorAll('#verification li')]"
+                                + "  .map(l => l.textContent),"
+                                + "simulation: !!document.getElementById('simulation'),"
+                                + "pageWidth: document.documentElement.scrollWidth})"))
+                    .path("result")
+                    .path("value")
+                    .asText());
+        List<String> lanes = new ArrayList<>();
+        dom.path("lanes").forEach(l -> lanes.add(l.asText()));
+        assertTrue(lanes.containsAll(List.of("SERVERA", "SERVERB")), name + ": " + dom);
+        assertTrue(lanes.stream().noneMatch(l -> l.contains(",")), "one lane per server: " + dom);
+        List<String> checks = new ArrayList<>();
+        dom.path("checks").forEach(c -> checks.add(c.asText()));
+        assertTrue(
+            !checks.isEmpty() && checks.stream().allMatch(c -> c.startsWith("PASSED")),
+            name + " verifies: " + checks);
+        assertTrue(dom.path("simulation").asBoolean(), name + ": " + dom);
+        assertTrue(dom.path("pageWidth").asInt() <= 1280, name + ": " + dom);
+      }
     }
   }
 }

@@ -180,11 +180,15 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
         remaining.isEmpty() && children.allSucceeded()
             ? IncidentResult.RESOLVED
             : IncidentResult.UNRESOLVED,
-        children.all().size()
-            + " workflow(s) ran; "
-            + remaining.size()
-            + " fixable finding(s) remain",
+        count(children.all().size(), "remediation")
+            + " ran; "
+            + count(remaining.size(), "fixable finding")
+            + (remaining.size() == 1 ? " remains" : " remain"),
         after.findings());
+  }
+
+  private static String count(int n, String what) {
+    return n + " " + what + (n == 1 ? "" : "s");
   }
 
   // ---- signals, updates, queries ----------------------------------------------------------
@@ -255,6 +259,10 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
         .after(Map.of("reports", String.valueOf(reports.size())))
         .detail(message)
         .record();
+    // Signed like a remediation's journal, so that its export verifies on its own.
+    if (Workflow.getVersion("incident-signed-journal", Workflow.DEFAULT_VERSION, 1) >= 1) {
+      journal.close();
+    }
     return new IncidentResult(
         outcome,
         message,

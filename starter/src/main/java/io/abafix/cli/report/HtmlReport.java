@@ -385,7 +385,7 @@ public final class HtmlReport {
           Map.entry("machineIdFrom", "machine id from"),
           Map.entry("machineIdTo", "machine id to"),
           Map.entry("retiredAppIds", "retiring app"),
-          Map.entry("objectId", "for the approver object"),
+          Map.entry("objectId", "approver's object id"),
           Map.entry("revertToServiceAccount", "revert of"),
           Map.entry("regenerateMachineId", "machine id regeneration of"));
 

@@ -112,7 +112,10 @@ public record RunReport(
 
       // The journal's signed digests are about the record, not a server: no timeline of their own.
       if (e.step().equals("AUDIT_DIGEST")) continue;
-      byTarget.computeIfAbsent(e.target(), t -> new ArrayList<>()).add(e);
+      // A step on several servers (an incident's remediation) shows in each server's lane.
+      for (String target : e.target().split(",")) {
+        byTarget.computeIfAbsent(target.strip(), t -> new ArrayList<>()).add(e);
+      }
       if (e.target().equals(DIRECTORY) || e.target().isBlank()) continue;
       // The server's state as the journal last saw it.
       Map<String, String> state = current.computeIfAbsent(e.target(), t -> new LinkedHashMap<>());
