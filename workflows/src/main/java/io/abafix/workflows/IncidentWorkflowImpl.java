@@ -286,6 +286,23 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
         .after(Map.of("carried", String.valueOf(carried.size())))
         .detail(why + ": continuing as a new run with " + carried.size() + " report(s)")
         .record();
+    if (Workflow.getVersion("continue-fresh-search-attributes", Workflow.DEFAULT_VERSION, 1) >= 1) {
+      // The new run starts where a run starts: what identifies it kept, its progress unset
+      // (a continued run would otherwise inherit this one's phase and what it waited for).
+      io.temporal.common.SearchAttributes now = Workflow.getTypedSearchAttributes();
+      io.temporal.common.SearchAttributes fresh =
+          io.temporal.common.SearchAttributes.newBuilder(now)
+              .unset(io.abafix.workflows.visibility.SearchAttributes.PHASE)
+              .unset(io.abafix.workflows.visibility.SearchAttributes.WAITING_FOR)
+              .unset(io.abafix.workflows.visibility.SearchAttributes.OUTCOME)
+              .build();
+      Workflow.continueAsNew(
+          io.temporal.workflow.ContinueAsNewOptions.newBuilder()
+              .setTypedSearchAttributes(fresh)
+              .build(),
+          config.carrying(carried));
+      return;
+    }
     Workflow.continueAsNew(config.carrying(carried));
   }
 

@@ -68,7 +68,8 @@ class HistoryRecorder {
     REPAIR_SUCCEEDED(ConnectorParameterRepairWorkflow.class, "blank-parameters-repaired"),
     REPAIR_NOTHING_TO_DO(ConnectorParameterRepairWorkflow.class, "healthy-fleet-nothing-to-do"),
     INCIDENT_RESOLVED(IncidentWorkflow.class, "blank-parameters-resolved"),
-    DIAGNOSIS(FleetDiagnosisWorkflow.class, "cloned-pair-diagnosed");
+    DIAGNOSIS(FleetDiagnosisWorkflow.class, "cloned-pair-diagnosed"),
+    CAPTURE(FleetCaptureWorkflow.class, "seed-pair-captured");
 
     final Class<?> workflow;
     final String name;
@@ -108,6 +109,7 @@ class HistoryRecorder {
           case REPAIR_NOTHING_TO_DO -> repair("healthy-fleet", Outcome.NOTHING_TO_DO);
           case INCIDENT_RESOLVED -> incidentResolved();
           case DIAGNOSIS -> diagnosis();
+          case CAPTURE -> capture();
         };
     Files.createDirectories(history.file().getParent());
     // A stored history stands for runs in flight: replacing one is a decision made by removing
@@ -218,6 +220,20 @@ class HistoryRecorder {
               .newWorkflowStub(FleetDiagnosisWorkflow.class, options(id))
               .diagnose(new DiagnosisRequest(t.lab.tenantDomain(), t.lab.serverNames(), 5, 30));
       assertEquals(List.of("SERVERA", "SERVERB"), d.servers());
+      return t.client().fetchHistory(id).toJson(true);
+    }
+  }
+
+  private static String capture() {
+    try (LabTemporal t = LabTemporal.start("seed-pair")) {
+      String id = WorkflowIds.capture(t.lab.tenantDomain(), "recorded");
+      io.abafix.workflows.capture.FleetCapture c =
+          t.client()
+              .newWorkflowStub(FleetCaptureWorkflow.class, options(id))
+              .capture(
+                  new io.abafix.workflows.capture.CaptureRequest(
+                      t.lab.tenantDomain(), t.lab.serverNames(), 30));
+      assertEquals(2, c.servers().size());
       return t.client().fetchHistory(id).toJson(true);
     }
   }

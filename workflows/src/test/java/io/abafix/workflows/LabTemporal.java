@@ -77,7 +77,8 @@ final class LabTemporal implements AutoCloseable {
         SharedAppRemediationWorkflowImpl.class,
         ConnectorParameterRepairWorkflowImpl.class,
         IncidentWorkflowImpl.class,
-        FleetDiagnosisWorkflowImpl.class);
+        FleetDiagnosisWorkflowImpl.class,
+        FleetCaptureWorkflowImpl.class);
     Map<String, TenantRules> rules = new ConcurrentHashMap<>();
     AtomicInteger rulesFail = new AtomicInteger();
     orchestrator.registerActivitiesImplementations(

@@ -36,7 +36,8 @@ class StoredHistoriesReplayTest {
           "SharedAppRemediationWorkflow", SharedAppRemediationWorkflowImpl.class,
           "ConnectorParameterRepairWorkflow", ConnectorParameterRepairWorkflowImpl.class,
           "IncidentWorkflow", IncidentWorkflowImpl.class,
-          "FleetDiagnosisWorkflow", FleetDiagnosisWorkflowImpl.class);
+          "FleetDiagnosisWorkflow", FleetDiagnosisWorkflowImpl.class,
+          "FleetCaptureWorkflow", FleetCaptureWorkflowImpl.class);
 
   static Stream<Arguments> storedHistories() throws IOException, URISyntaxException {
     List<Arguments> all = new ArrayList<>();
