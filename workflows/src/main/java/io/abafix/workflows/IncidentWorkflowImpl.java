@@ -287,18 +287,19 @@ public class IncidentWorkflowImpl implements IncidentWorkflow {
         .detail(why + ": continuing as a new run with " + carried.size() + " report(s)")
         .record();
     if (Workflow.getVersion("continue-fresh-search-attributes", Workflow.DEFAULT_VERSION, 1) >= 1) {
-      // The new run starts where a run starts: what identifies it kept, its progress unset
-      // (a continued run would otherwise inherit this one's phase and what it waited for).
+      // The new run starts where an incident starts, collecting: what identifies it kept, the
+      // wait and outcome unset (a continued run would otherwise inherit this one's).
       io.temporal.common.SearchAttributes now = Workflow.getTypedSearchAttributes();
-      io.temporal.common.SearchAttributes fresh =
+      io.temporal.common.SearchAttributes.Builder fresh =
           io.temporal.common.SearchAttributes.newBuilder(now)
-              .unset(io.abafix.workflows.visibility.SearchAttributes.PHASE)
               .unset(io.abafix.workflows.visibility.SearchAttributes.WAITING_FOR)
-              .unset(io.abafix.workflows.visibility.SearchAttributes.OUTCOME)
-              .build();
+              .unset(io.abafix.workflows.visibility.SearchAttributes.OUTCOME);
+      if (now.containsKey(io.abafix.workflows.visibility.SearchAttributes.PHASE)) {
+        fresh.set(io.abafix.workflows.visibility.SearchAttributes.PHASE, "COLLECTING");
+      }
       Workflow.continueAsNew(
           io.temporal.workflow.ContinueAsNewOptions.newBuilder()
-              .setTypedSearchAttributes(fresh)
+              .setTypedSearchAttributes(fresh.build())
               .build(),
           config.carrying(carried));
       return;
