@@ -189,6 +189,7 @@ class ReportInBrowserTest {
             "--audit-out",
             dir.resolve("incident.jsonl").toString());
     assertEquals(0, demo.exitCode(), demo.err());
+    Path artifacts = Files.createDirectories(Path.of("target", "report-artifacts"));
     for (String name : List.of("incident.html", "incident-remediation-1.html")) {
       Path report = dir.resolve(name);
       assertTrue(Files.exists(report), name + ": " + demo.out());
@@ -196,7 +197,7 @@ class ReportInBrowserTest {
           HeadlessChromium.start(
               chromium.get(),
               Files.createDirectory(dir.resolve("profile-" + name)),
-              Path.of("target", "report-artifacts", "chromium-" + name + ".log"))) {
+              artifacts.resolve("chromium-" + name + ".log"))) {
         browser.call("Page.enable");
         browser.call(
             "Emulation.setDeviceMetricsOverride",
