@@ -41,7 +41,7 @@ public record RecoveredJournal(
     /** The record a cancelled run keeps right before it ends. */
     CANCELLATION_RECORD("the record the cancelled run kept as it ended"),
     /** Replaying the history in this process with the workflow's code. */
-    REPLAY("replaying the run's history with the workflow's code");
+    REPLAY("a replay of the run's history with the workflow's code");
 
     private final String words;
 
