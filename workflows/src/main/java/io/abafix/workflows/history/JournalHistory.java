@@ -280,8 +280,11 @@ public final class JournalHistory {
       if (mismatch != null) missing.add(mismatch);
       missing.addAll(unsigned(entries, fromOutside, true));
     }
+    // Without a replay, the steps the history shows in flight or after the last workflow task.
     List<UnrecordedStep> unrecorded =
-        fromOutside ? unrecorded(events, replayedEvents) : List.<UnrecordedStep>of();
+        fromOutside
+            ? unrecorded(events, replayedEvents.isEmpty() ? events : replayedEvents)
+            : List.<UnrecordedStep>of();
     return new RecoveredJournal(
         closing.workflowId,
         closing.runId,
