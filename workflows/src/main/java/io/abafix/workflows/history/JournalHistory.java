@@ -414,6 +414,17 @@ public final class JournalHistory {
       } catch (NumberFormatException malformed) {
         continue;
       }
+      String signedIn = e.after().get("runId");
+      if (signedIn != null && !signedIn.equals(e.runId())) {
+        return "records up to "
+            + last
+            + " were signed in run "
+            + signedIn
+            + ", which this run was reset from (temporal workflow reset): those signatures cover"
+            + " that run's records (abafix audit with --run-id "
+            + signedIn
+            + ")";
+      }
       if (last < 1 || last > entries.size() || !entries.get(last - 1).hash().equals(head)) {
         return "records up to "
             + last
