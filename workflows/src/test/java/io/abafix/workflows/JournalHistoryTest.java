@@ -166,6 +166,34 @@ class JournalHistoryTest {
     }
   }
 
+  /** A stored history of each way a run keeps its journal reads it from there, not by replay. */
+  @Test
+  void a_stored_history_of_a_run_that_kept_its_journal_is_read_from_where_it_kept_it()
+      throws Exception {
+    try (LabHarness h = LabHarness.of("seed-pair")) {
+      for (var kept :
+          java.util.Map.of(
+                  "seed-pair-deletion-rejected-journal-kept", Source.FAILURE_DETAILS,
+                  "seed-pair-cancelled-journal-kept", Source.CANCELLATION_RECORD)
+              .entrySet()) {
+        Path file =
+            Path.of(
+                JournalHistoryTest.class
+                    .getResource(
+                        "/histories/SharedAppRemediationWorkflow/" + kept.getKey() + ".json")
+                    .toURI());
+        RecoveredJournal read =
+            JournalHistory.read(
+                h.client,
+                WorkflowExecutionHistory.fromJson(Files.readString(file, StandardCharsets.UTF_8)),
+                null);
+        assertEquals(kept.getValue(), read.source(), kept.getKey());
+        assertClosed(read.entries());
+        assertTrue(read.complete(), kept.getKey() + ": " + read.missing());
+      }
+    }
+  }
+
   private static RecoveredJournal read(LabHarness h) {
     return JournalHistory.read(h.client, WorkflowIds.remediation(h.lab.tenantDomain()), null);
   }
