@@ -26,6 +26,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.payload.context.WorkflowSerializationContext;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.util.ArrayList;
@@ -102,7 +103,13 @@ public final class JournalHistory {
     List<HistoryEvent> events = history.getEvents();
     HistoryEvent last = events.get(events.size() - 1);
     String workflowId = history.getWorkflowExecution().getWorkflowId();
-    DataConverter converter = client.getOptions().getDataConverter();
+    // Decoded as the run's own: a payload sealed for another workflow does not decrypt here.
+    DataConverter converter =
+        client
+            .getOptions()
+            .getDataConverter()
+            .withContext(
+                new WorkflowSerializationContext(client.getOptions().getNamespace(), workflowId));
     long closedAt = Timestamps.toMillis(last.getEventTime());
     Closing closing = new Closing(workflowId, runId, closedAt);
 
