@@ -1,6 +1,5 @@
 package io.abafix.cli;
 
-import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.audit.AuditSigning;
 import java.io.IOException;
@@ -18,7 +17,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code abafix audit RUN}: the run's journal, on screen or as hash-chained JSON Lines. */
+/**
+ * {@code abafix audit RUN}: the run's journal, on screen or as hash-chained JSON Lines. A closed
+ * run's is read from Temporal's history, with no worker up; a terminated run's as far as it went,
+ * and the output says what is missing.
+ */
 @Command(
     name = "audit",
     mixinStandardHelpOptions = true,
@@ -27,7 +30,12 @@ import picocli.CommandLine.Spec;
       "  abafix audit abafix-remediation-contoso.onmicrosoft.com --out \\",
       "      audit.jsonl"
     },
-    description = "Print a run's journal, or export it as hash-chained, signed JSON Lines.",
+    description = {
+      "Print a run's journal, or export it as hash-chained, signed JSON Lines.",
+      "A closed run's journal is read from Temporal's history, with no worker up; a terminated"
+          + " run's as far as it went, followed by INCOMPLETE and what could not be recovered (on"
+          + " stderr with --jsonl)."
+    },
     subcommands = AuditCommand.Verify.class)
 final class AuditCommand implements Callable<Integer> {
   /** Exit code of {@code audit verify} when the file fails. */
@@ -55,16 +63,21 @@ final class AuditCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (run == null) throw new UserError("name a run: abafix audit RUN, or abafix audit verify");
-    List<AuditEntry> entries =
-        runId.stub(temporal.connect(), SharedAppRemediationWorkflow.class, run).audit();
+    JournalReader.Journal journal = JournalReader.read(temporal.connect(), runId, run);
+    List<AuditEntry> entries = journal.entries();
+    List<String> incomplete = JournalReader.incompleteness(journal.closed());
     PrintWriter w = spec.commandLine().getOut();
     if (out != null) {
       AuditExport.write(entries, out);
       w.println("wrote " + entries.size() + " entries to " + out);
+      incomplete.forEach(w::println);
     } else if (jsonl) {
       AuditExport.lines(entries).forEach(w::println);
+      // Standard output stays JSON Lines; what is missing is said beside it.
+      incomplete.forEach(spec.commandLine().getErr()::println);
     } else {
       entries.forEach(e -> w.println(Render.entry(e)));
+      incomplete.forEach(w::println);
     }
     return 0;
   }

@@ -221,8 +221,28 @@ public final class AuditExport {
           return bad(n, "its signature does not verify with the given public key", digests);
         }
         AuditDigest d = signed.digest();
+        if (!runId.equals(d.runId())) {
+          // Kept in the history of a run reset from the one that signed it: that run's records.
+          return bad(
+              n,
+              "the digest was signed in run "
+                  + d.runId()
+                  + ", and the records are run "
+                  + runId
+                  + "'s: a run reset from "
+                  + d.runId()
+                  + " (temporal workflow reset) keeps the digests signed before the reset point,"
+                  + " which sign "
+                  + d.runId()
+                  + "'s records (abafix audit "
+                  + d.workflowId()
+                  + " --run-id "
+                  + d.runId()
+                  + " --out FILE)",
+              digests);
+        }
         int expectedFirst = lastDigest == null ? 1 : lastDigest.lastSeq() + 1;
-        if (d.lastSeq() != n - 1 || d.firstSeq() != expectedFirst || !runId.equals(d.runId())) {
+        if (d.lastSeq() != n - 1 || d.firstSeq() != expectedFirst) {
           return bad(
               n,
               "the signed digest covers records "

@@ -9,12 +9,15 @@ import io.abafix.cli.report.Verification;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.audit.AuditEntry;
 import io.abafix.workflows.audit.AuditSigning;
+import io.abafix.workflows.history.RecoveredJournal;
+import io.temporal.client.WorkflowClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -91,10 +94,22 @@ final class ReportCommand implements Callable<Integer> {
       }
       report = RunReport.of(file.runId(), file.entries(), null, file.verification());
     } else {
-      SharedAppRemediationWorkflow wf =
-          runId.stub(temporal.connect(), SharedAppRemediationWorkflow.class, run);
-      List<AuditEntry> audit = wf.audit();
-      report = RunReport.of(run, entries(audit), wf.progress().outcome().name(), live());
+      WorkflowClient client = temporal.connect();
+      JournalReader.Journal journal = JournalReader.read(client, runId, run);
+      if (journal.open()) {
+        SharedAppRemediationWorkflow wf =
+            runId.stub(client, SharedAppRemediationWorkflow.class, run);
+        report =
+            RunReport.of(run, entries(journal.entries()), wf.progress().outcome().name(), live());
+      } else {
+        RecoveredJournal closed = journal.closed();
+        report =
+            RunReport.of(
+                run,
+                entries(closed.entries()),
+                closed.outcome() != null ? closed.outcome() : closed.closedAs(),
+                fromHistory(closed));
+      }
     }
     write(report, html);
     spec.commandLine()
@@ -122,6 +137,38 @@ final class ReportCommand implements Callable<Integer> {
             Verification.State.NOT_CHECKED,
             "read from the run itself, which Temporal keeps; export it with abafix audit RUN"
                 + " --out FILE to give it a chain, and report on that file with --from-audit"));
+  }
+
+  /**
+   * A closed run's journal, read from its history: its chain is the run's own (not checked here, as
+   * for a live run), and whether it is whole is a check of its own, FAILED for a terminated run's,
+   * naming what could not be recovered.
+   */
+  static Verification fromHistory(RecoveredJournal closed) {
+    Verification.Check chain =
+        new Verification.Check(
+            "hash chain",
+            Verification.State.NOT_CHECKED,
+            "read from the run's history in Temporal; export it with abafix audit RUN --out FILE"
+                + " and report on that file with --from-audit to check its chain");
+    List<String> missing = new ArrayList<>(closed.missing());
+    closed.unrecorded().forEach(step -> missing.add(step.describe()));
+    Verification.Check whole =
+        closed.complete()
+            ? new Verification.Check(
+                "completeness",
+                Verification.State.PASSED,
+                "the whole journal, read from " + closed.source().words())
+            : new Verification.Check(
+                "completeness",
+                Verification.State.FAILED,
+                "INCOMPLETE: "
+                    + closed.entries().size()
+                    + " records, read from "
+                    + closed.source().words()
+                    + "; missing: "
+                    + String.join("; ", missing));
+    return Verification.of(chain, whole);
   }
 
   static void write(RunReport report, Path file) {

@@ -1,16 +1,21 @@
 package io.abafix.cli;
 
+import io.abafix.cli.status.ClosedRun;
 import io.abafix.cli.status.RunStatus;
 import io.abafix.cli.status.StatusRender;
 import io.abafix.workflows.IncidentWorkflow;
 import io.abafix.workflows.SharedAppRemediationWorkflow;
 import io.abafix.workflows.WorkflowIds;
 import io.abafix.workflows.audit.AuditEntry;
+import io.abafix.workflows.history.JournalHistory;
+import io.abafix.workflows.history.RecoveredJournal;
 import io.abafix.workflows.incident.IncidentStatus;
 import io.abafix.workflows.model.Outcome;
 import io.abafix.workflows.model.Progress;
 import io.abafix.workflows.plan.Plan;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionDescription;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Set;
@@ -32,7 +37,13 @@ import picocli.CommandLine.Spec;
       "  abafix status abafix-remediation-contoso.onmicrosoft.com --follow",
       "  abafix status abafix-remediation-contoso.onmicrosoft.com --follow --json"
     },
-    description = "Show where a run is and what it waits for.")
+    description = {
+      "Show where a run is and what it waits for.",
+      "A closed run is read from Temporal's history, with no worker up: how it ended, each"
+          + " server's last step, and every server whose scheduler it paused and never resumed"
+          + " (a terminated run's too, with what was under way), with the cmdlet that finishes by"
+          + " hand."
+    })
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin TemporalOptions temporal;
@@ -74,6 +85,14 @@ final class StatusCommand implements Callable<Integer> {
     WorkflowClient client = temporal.connect();
     PrintWriter out = spec.commandLine().getOut();
     if (intervalMillis < 50) throw new UserError("--interval-millis must be at least 50");
+    if (!WorkflowIds.isIncident(run)) {
+      // A closed run is read from its history: no worker needs to answer, and a terminated run,
+      // which no query can replay, still says what it left behind.
+      WorkflowExecutionDescription d = runId.untyped(client, run).describe();
+      if (d.getStatus() != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        return closed(client, d.getExecution().getRunId(), out);
+      }
+    }
     if ((follow || json) && !WorkflowIds.isIncident(run)) return follow(client, out);
     if (WorkflowIds.isIncident(run)) {
       printIncident(runId.stub(client, IncidentWorkflow.class, run).status(), out);
@@ -117,6 +136,14 @@ final class StatusCommand implements Callable<Integer> {
     Plan plan = null;
     while (true) {
       boolean done = result.isDone();
+      if (done) {
+        WorkflowExecutionDescription d = runId.untyped(client, run).describe();
+        if (d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED
+            || d.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT) {
+          // Ended from outside: no query answers any more; its history says what it left.
+          return closed(client, d.getExecution().getRunId(), out);
+        }
+      }
       Progress p = wf.progress();
       if (plan == null && WorkflowIds.isRemediation(run)) plan = wf.plan();
       List<AuditEntry> journal = wf.audit();
@@ -154,6 +181,28 @@ final class StatusCommand implements Callable<Integer> {
             || outcome.equals("NOTHING_TO_DO")
         ? 0
         : ErrorHandler.RUN_FAILED;
+  }
+
+  /**
+   * A closed run, from its journal as its history holds it: the lines of {@link ClosedRun}, or with
+   * {@code --json} the steps as JSON Lines and one {@code "closed"} object.
+   *
+   * @return with {@code --follow}, 0 when the run succeeded, {@link ErrorHandler#RUN_FAILED}
+   *     otherwise; 0 without
+   */
+  private int closed(WorkflowClient client, String closedRun, PrintWriter out) {
+    RecoveredJournal journal = JournalHistory.read(client, run, closedRun);
+    ClosedRun closed = ClosedRun.of(journal);
+    if (json) {
+      long now = System.currentTimeMillis();
+      StatusRender.jsonChanges(null, RunStatus.closed(run, journal), now).forEach(out::println);
+      out.println(StatusRender.json(closed, now));
+    } else {
+      closed.lines(run, "abafix audit " + run + runId.suffix()).forEach(out::println);
+    }
+    out.flush();
+    if (!follow) return 0;
+    return closed.succeeded() ? 0 : ErrorHandler.RUN_FAILED;
   }
 
   private void printIncident(IncidentStatus s, PrintWriter out) {

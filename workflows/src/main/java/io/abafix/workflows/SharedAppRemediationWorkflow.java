@@ -27,7 +27,9 @@ import java.util.List;
  * gate is rejected or times out, or the run is cancelled, the run compensates: every scheduler it
  * paused is resumed once its server has a working identity, and a deleted app is restored only if a
  * server still authenticates with it. The workflow then fails (or, cancelled, ends CANCELED) with a
- * message that says where and why; the journal stays available by query.
+ * message that says where and why, and its whole journal in the failure's details (cancelled, in a
+ * record of its own right before the end: see {@link io.abafix.workflows.model.RunJournal}), so
+ * that a closed run's journal is read from its history without a worker.
  */
 @WorkflowInterface
 public interface SharedAppRemediationWorkflow {

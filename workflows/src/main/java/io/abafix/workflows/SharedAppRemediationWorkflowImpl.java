@@ -25,6 +25,7 @@ import io.abafix.workflows.model.Outcome;
 import io.abafix.workflows.model.Progress;
 import io.abafix.workflows.model.RemediationRequest;
 import io.abafix.workflows.model.RemediationResult;
+import io.abafix.workflows.model.RunJournal;
 import io.abafix.workflows.model.ServerSummary;
 import io.abafix.workflows.plan.Executor;
 import io.abafix.workflows.plan.FleetObservation;
@@ -55,6 +56,12 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
 
   /** The change that ends a blocked plan like every other end, and drains after the last digest. */
   private static final String DRAIN_AFTER_CLOSE = "drain-after-close";
+
+  /**
+   * The change id of runs that end without a result carrying their journal ({@link RunJournal});
+   * runs from before it replay as they ran, and their journals are read by replaying them.
+   */
+  static final String JOURNAL_KEPT = "journal-kept";
 
   private RemediationRun run;
   private Outcome outcome = Outcome.RUNNING;
@@ -131,7 +138,7 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
       run.current = "DONE";
       // Runs begun before a blocked plan ended like every other end only signed their journal.
       finish(this::closeJournal);
-      throw ApplicationFailure.newNonRetryableFailure(
+      throw failure(
           "refused, nothing was changed: " + String.join("; ", run.plan.blockers()),
           FailureTypes.PRECONDITION_FAILED);
     }
@@ -345,13 +352,35 @@ public class SharedAppRemediationWorkflowImpl implements SharedAppRemediationWor
     }
   }
 
-  /** Ends the run: CANCELED through a cancellation failure, otherwise as a failed remediation. */
+  /**
+   * Ends the run: CANCELED through a cancellation failure, otherwise as a failed remediation. The
+   * journal, closed, goes with it ({@link RunJournal}): in the failure's details, or, cancelled, in
+   * a record of its own right before the end, since a cancellation carries no details.
+   */
   private TemporalFailure end(Outcome how, String message) {
     outcome = how;
     run.current = "DONE";
     finish(this::endedAsBefore);
-    if (how == Outcome.CANCELED) return new CanceledFailure(message);
-    return ApplicationFailure.newNonRetryableFailure(message, REMEDIATION_FAILED);
+    if (how == Outcome.CANCELED) {
+      if (journalKept()) {
+        Workflow.sideEffect(
+            RunJournal.class, () -> RunJournal.of(how, message, run.journal.entries()));
+      }
+      return new CanceledFailure(message);
+    }
+    return failure(message, REMEDIATION_FAILED);
+  }
+
+  /** The failure the run ends with, its closed journal in its details where the run keeps it. */
+  private ApplicationFailure failure(String message, String type) {
+    if (!journalKept()) return ApplicationFailure.newNonRetryableFailure(message, type);
+    return ApplicationFailure.newNonRetryableFailure(
+        message, type, RunJournal.of(outcome, message, run.journal.entries()));
+  }
+
+  /** Whether the run keeps its journal in its history when it ends without a result. */
+  private boolean journalKept() {
+    return Workflow.getVersion(JOURNAL_KEPT, Workflow.DEFAULT_VERSION, 1) >= 1;
   }
 
   /**

@@ -69,7 +69,12 @@ class HistoryRecorder {
     REPAIR_NOTHING_TO_DO(ConnectorParameterRepairWorkflow.class, "healthy-fleet-nothing-to-do"),
     INCIDENT_RESOLVED(IncidentWorkflow.class, "blank-parameters-resolved"),
     DIAGNOSIS(FleetDiagnosisWorkflow.class, "cloned-pair-diagnosed"),
-    CAPTURE(FleetCaptureWorkflow.class, "seed-pair-captured");
+    CAPTURE(FleetCaptureWorkflow.class, "seed-pair-captured"),
+    /** Compensated, its journal in its failure's details (journal-kept). */
+    REJECTED_JOURNAL_KEPT(
+        SharedAppRemediationWorkflow.class, "seed-pair-deletion-rejected-journal-kept"),
+    /** Cancelled, its journal in a record before the end (journal-kept). */
+    CANCELLED_JOURNAL_KEPT(SharedAppRemediationWorkflow.class, "seed-pair-cancelled-journal-kept");
 
     final Class<?> workflow;
     final String name;
@@ -110,6 +115,8 @@ class HistoryRecorder {
           case INCIDENT_RESOLVED -> incidentResolved();
           case DIAGNOSIS -> diagnosis();
           case CAPTURE -> capture();
+          case REJECTED_JOURNAL_KEPT -> seedPairDeletionRejected();
+          case CANCELLED_JOURNAL_KEPT -> Recordings.cancelledMidRun();
         };
     Files.createDirectories(history.file().getParent());
     // A stored history stands for runs in flight: replacing one is a decision made by removing

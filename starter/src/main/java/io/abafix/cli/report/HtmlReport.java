@@ -54,7 +54,8 @@ public final class HtmlReport {
       .outcome { display: inline-block; padding: .3rem .7rem; border-radius: 4px; color: #fff;
         font-weight: 600; }
       .outcome-succeeded, .outcome-dry_run, .outcome-nothing_to_do { background: var(--done); }
-      .outcome-compensated, .outcome-failed { background: var(--failed); }
+      .outcome-compensated, .outcome-failed, .outcome-terminated, .outcome-timed_out {
+        background: var(--failed); }
       .outcome-running { background: var(--approval); }
       dl.summary { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
       dl.summary dt { color: var(--muted); }
@@ -300,7 +301,13 @@ public final class HtmlReport {
         stateRow(h, s.server(), "after", s.after(), s.before());
       }
       h.append("</tbody>\n</table>\n<p class=\"muted\">After: the last state the journal records")
-          .append(r.outcome().equals("RUNNING") ? " so far (the run is still going)" : "")
+          .append(
+              r.outcome().equals("RUNNING")
+                  ? " so far (the run is still going)"
+                  : r.outcome().equals("TERMINATED") || r.outcome().equals("TIMED_OUT")
+                      ? " (the run was ended from outside: it did not compensate, and the journal"
+                          + " stops there)"
+                      : "")
           .append("; changed cells are marked.</p>\n");
     }
     h.append("</section>\n");

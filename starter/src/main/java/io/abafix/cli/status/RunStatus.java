@@ -1,6 +1,7 @@
 package io.abafix.cli.status;
 
 import io.abafix.workflows.audit.AuditEntry;
+import io.abafix.workflows.history.RecoveredJournal;
 import io.abafix.workflows.model.OperatorTask;
 import io.abafix.workflows.model.PendingApproval;
 import io.abafix.workflows.model.Progress;
@@ -224,6 +225,32 @@ public record RunStatus(
         progress.waitingFor(),
         List.copyOf(next),
         countdown);
+  }
+
+  /**
+   * A closed run from its journal as its history holds it ({@link RecoveredJournal}): nothing
+   * pending, nothing next, each server's steps as the journal records them (no plan: a closed run
+   * answers no query), and how it ended: its own outcome, or how Temporal closed it when it was
+   * ended from outside ({@code TERMINATED}, {@code TIMED_OUT}).
+   */
+  public static RunStatus closed(String runId, RecoveredJournal journal) {
+    // Any outcome but RUNNING: nothing is waited for, and the durations end at the last record.
+    Progress over =
+        new Progress(
+            io.abafix.workflows.model.Outcome.FAILED,
+            "DONE",
+            Map.of(),
+            null,
+            null,
+            null,
+            journal.entries().size(),
+            List.of());
+    RunStatus s = of(runId, null, journal.entries(), over, Set.of(), journal.closedAtMillis());
+    String outcome =
+        journal.endedFromOutside() || journal.outcome() == null
+            ? journal.closedAs()
+            : journal.outcome();
+    return new RunStatus(s.runId(), outcome, s.elapsedMillis(), s.servers(), null, List.of(), null);
   }
 
   /** The command that approves one gate, naming its digest so that it approves only that. */

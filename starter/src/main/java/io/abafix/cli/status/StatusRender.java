@@ -188,6 +188,32 @@ public final class StatusRender {
     return lines;
   }
 
+  /**
+   * A closed run's one {@code "closed"} object: how Temporal closed it (and who, and why, when it
+   * was terminated), the servers it left paused or maybe paused, and whether its journal is whole,
+   * with what is missing.
+   */
+  public static String json(ClosedRun c, long at) {
+    var j = c.journal();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("time", Instant.ofEpochMilli(at).toString());
+    m.put("type", "closed");
+    m.put("run", j.workflowId());
+    m.put("runId", j.runId());
+    m.put("closedAs", j.closedAs());
+    m.put("closedAt", Instant.ofEpochMilli(j.closedAtMillis()).toString());
+    m.put("outcome", j.outcome());
+    m.put("closedBy", j.closedBy());
+    m.put("message", j.message());
+    m.put("leftPaused", List.copyOf(c.leftPaused().keySet()));
+    m.put("maybePaused", List.copyOf(c.maybePaused()));
+    m.put("complete", j.complete());
+    List<String> missing = new ArrayList<>(j.missing());
+    j.unrecorded().forEach(u -> missing.add(u.describe()));
+    m.put("missing", missing);
+    return json(m);
+  }
+
   private static Map<String, Step> steps(RunStatus s) {
     Map<String, Step> m = new HashMap<>();
     if (s == null) return m;
