@@ -204,7 +204,7 @@ final class DemoCommand implements Callable<Integer> {
                     Duration.ofMillis(200))
                 .whenRefused(p -> env.skipPast(p.deadline()))
                 .operator(
-                    fast
+                    automated(lab)
                         ? null
                         : new DemoOperator(
                                 lab,
@@ -573,7 +573,12 @@ final class DemoCommand implements Callable<Integer> {
             ? "demo"
             : lab.identities().requireUser(lab.scenario().demoOrDefault().startedBy()).upn(),
         // As a real run: the steps that need a person are done by one, unless --fast.
-        fast ? List.of() : RemediationRequest.DOCUMENTED_OPERATOR_STEPS);
+        automated(lab) ? List.of() : RemediationRequest.DOCUMENTED_OPERATOR_STEPS);
+  }
+
+  /** Whether the workers do every step: --fast, or a scenario about what a worker does. */
+  private boolean automated(Lab lab) {
+    return fast || lab.scenario().demoOrDefault().automatedOrDefault();
   }
 
   /** The journal's SYNC_PAUSED entries: how long each server did not sync because of the run. */

@@ -391,9 +391,19 @@ public record Scenario(
       String reconnectAfterDelete,
       String startedBy,
       Boolean twoPerson,
-      String approvedBy) {
+      String approvedBy,
+      Boolean automated) {
     public Demo(String flow, String rotateCertificateOf, String saveConnectorOf) {
-      this(flow, rotateCertificateOf, saveConnectorOf, null, null, null, null);
+      this(flow, rotateCertificateOf, saveConnectorOf, null, null, null, null, null);
+    }
+
+    /**
+     * Whether the workers do every step, as the lab's BYOC certificates and stored credential
+     * allow, instead of a person doing the operator steps: for scenarios about what a worker does
+     * (a credential file it cannot open, a step of its that fails for good). Default false.
+     */
+    public boolean automatedOrDefault() {
+      return automated != null && automated;
     }
 
     /** Who approves in the demo. */
