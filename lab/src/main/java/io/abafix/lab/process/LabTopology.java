@@ -98,7 +98,10 @@ public final class LabTopology {
                 "--client-id",
                 ready.get("clientId").asText(),
                 "--certificate",
-                ready.get("certificate").asText()),
+                ready.get("certificate").asText(),
+                // Each topology's ledgers are its own: two runs on one machine never share one.
+                "--approval-ledger",
+                workDir.resolve("approvals-directory.jsonl").toString()),
             environment,
             false);
     for (var e : (Iterable<Map.Entry<String, JsonNode>>) () -> ready.get("powershell").fields()) {
@@ -116,7 +119,15 @@ public final class LabTopology {
                   // The lab's servers have a certificate provided for ABA (BYOC).
                   "--certificate-sha256",
                   io.abafix.lab.LabAdapters.certificateSha256(server)));
-      command.addAll(serverArgs.apply(server));
+      List<String> extra = serverArgs.apply(server);
+      if (!extra.contains("--approval-ledger")) {
+        // Each topology's ledgers are its own: two runs on one machine never share one.
+        command.addAll(
+            List.of(
+                "--approval-ledger",
+                workDir.resolve("approvals-server-" + server + ".jsonl").toString()));
+      }
+      command.addAll(extra);
       topology.servers.put(
           server,
           group.java(
